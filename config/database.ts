@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/lucid'
+
+/**
+ * SQLite is the embedded default: one file, no server. PostgreSQL is what
+ * production runs (DB_CONNECTION=pg). Every migration and query in Quanzi
+ * is written to run unchanged on both.
+ */
+const sqliteFile = app.makePath(env.get('SQLITE_PATH', 'data/quanzi.sqlite'))
+if (env.get('DB_CONNECTION') === 'sqlite') {
+  // The embedded database lives in a folder that a fresh clone does not have yet.
+  mkdirSync(dirname(sqliteFile), { recursive: true })
+}
+
+const migrations = { naturalSort: true, paths: ['database/migrations'] }
+const seeders = { paths: ['database/seeders'] }
+/**
+ * Models declare their columns by hand: a schema generated from the live
+ * database would differ between SQLite and PostgreSQL.
+ */
+const schemaGeneration = { enabled: false }
+
+const dbConfig = defineConfig({
+  connection: env.get('DB_CONNECTION'),
+  prettyPrintDebugQueries: true,
+  connections: {
+    sqlite: {
+      client: 'better-sqlite3',
+      connection: {
+        filename: sqliteFile,
+      },
+      useNullAsDefault: true,
+      pool: {
+        /**
+         * WAL lets readers and one writer work side by side; the busy
+         * timeout makes a second writer wait instead of failing at once;
+         * SQLite leaves foreign keys off unless asked.
+         */
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          try {
+            connection.pragma('journal_mode = WAL')
+            connection.pragma('busy_timeout = 5000')
+            connection.pragma('foreign_keys = ON')
+            connection.pragma('synchronous = NORMAL')
+            done(null, connection)
+          } catch (error) {
+            done(error as Error, connection)
+          }
+        },
+      },
+      migrations,
+      seeders,
+      schemaGeneration,
+    },
+    pg: {
+      client: 'pg',
+      connection: env.get('DATABASE_URL')
+        ? { connectionString: env.get('DATABASE_URL') }
+        : {
+            host: env.get('PG_HOST', '127.0.0.1'),
+            port: env.get('PG_PORT', 5432),
+            user: env.get('PG_USER', 'postgres'),
+            password: env.get('PG_PASSWORD')?.release(),
+            database: env.get('PG_DB_NAME', 'quanzi'),
+          },
+      pool: {
+        min: 0,
+        max: 10,
+        /** Timestamps are stored as UTC wall-clock values. */
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          connection.query(`SET TIME ZONE 'UTC'`, (error: Error | null) => done(error, connection))
+        },
+      },
+      migrations,
+      seeders,
+      schemaGeneration,
+    },
+  },
+})
+
+export default dbConfig

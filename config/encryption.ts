@@ -1,0 +1,23 @@
+import env from '#start/env'
+import { defineConfig, drivers } from '@adonisjs/core/encryption'
+
+/**
+ * Encrypts cookies, sessions and personal data at rest (phone numbers,
+ * plugin secrets). The first key encrypts; every key decrypts, so a new
+ * key can be put first without losing old data.
+ */
+const encryptionConfig = defineConfig({
+  default: 'gcm',
+  list: {
+    gcm: drivers.aes256gcm({
+      id: 'gcm',
+      keys: [env.get('APP_KEY')],
+    }),
+  },
+})
+
+export default encryptionConfig
+
+declare module '@adonisjs/core/types' {
+  export interface EncryptorsList extends InferEncryptors<typeof encryptionConfig> {}
+}

@@ -1,0 +1,64 @@
+/*
+|--------------------------------------------------------------------------
+| Environment variables
+|--------------------------------------------------------------------------
+|
+| Every variable the app reads is declared and validated here. A missing
+| or invalid value stops the process with an error naming the variable.
+|
+*/
+
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+  PORT: Env.schema.number(),
+  HOST: Env.schema.string({ format: 'host' }),
+  APP_KEY: Env.schema.secret(),
+  APP_URL: Env.schema.string({ format: 'url', tld: false }),
+  APP_NAME: Env.schema.string.optional(),
+  LOG_LEVEL: Env.schema.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+
+  /** The company's default time zone; users may pick their own. */
+  APP_TIMEZONE: Env.schema.string.optional(),
+  /** Default UI language for new users: zh-CN or en. */
+  APP_LOCALE: Env.schema.enum.optional(['zh-CN', 'en'] as const),
+
+  SESSION_DRIVER: Env.schema.enum(['cookie', 'memory'] as const),
+
+  /*
+  |----------------------------------------------------------
+  | Database: SQLite by default, PostgreSQL when configured
+  |----------------------------------------------------------
+  */
+  DB_CONNECTION: Env.schema.enum(['sqlite', 'pg'] as const),
+  SQLITE_PATH: Env.schema.string.optional(),
+  DATABASE_URL: Env.schema.string.optional(),
+  PG_HOST: Env.schema.string.optional(),
+  PG_PORT: Env.schema.number.optional(),
+  PG_USER: Env.schema.string.optional(),
+  PG_PASSWORD: Env.schema.secret.optional(),
+  PG_DB_NAME: Env.schema.string.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Redis: optional. When set, jobs run on BullMQ and a separate
+  | worker (`node ace queue:work`); otherwise in-process.
+  |----------------------------------------------------------
+  */
+  REDIS_URL: Env.schema.string.optional(),
+
+  /** Seed demo data on first `npm run dev` (default true outside production). */
+  DEMO_DATA: Env.schema.boolean.optional(),
+
+  /** Where uploaded files live with the local disk driver. */
+  DRIVE_DISK: Env.schema.enum.optional(['fs'] as const),
+
+  /** Outgoing mail (password resets are done by admins; mail is optional). */
+  SMTP_HOST: Env.schema.string.optional(),
+  SMTP_PORT: Env.schema.number.optional(),
+  MAIL_FROM: Env.schema.string.optional(),
+
+  /** Where login-throttling counters live (database by default). */
+  LIMITER_STORE: Env.schema.enum.optional(['database', 'memory'] as const),
+})

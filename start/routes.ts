@@ -1,0 +1,14 @@
+/*
+|--------------------------------------------------------------------------
+| Routes
+|--------------------------------------------------------------------------
+|
+| Each domain module declares its own routes in app/<domain>/routes.ts;
+| this file only loads them, so the route table mirrors the app's layout.
+|
+*/
+
+import '#app/identity/routes'
+import '#app/dashboard/routes'
+import '#app/shared/audit/routes'
+import '#app/operations/routes'
