@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
@@ -10,7 +11,12 @@ export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: true,
   useAsyncLocalStorage: true,
-  trustProxy: () => true,
+  /**
+   * Only a reverse proxy on this host (nginx in front of Quanzi) may set
+   * X-Forwarded-For; otherwise any client could pick its own IP and dodge
+   * login throttling. TRUSTED_PROXIES widens this (e.g. "10.0.0.5").
+   */
+  trustProxy: proxyAddr.compile(['loopback', ...env.get('TRUSTED_PROXIES', '').split(',').map((s) => s.trim()).filter(Boolean)]),
   cookie: {
     domain: '',
     path: '/',

@@ -12,7 +12,7 @@ const mobile = vine
       if (typeof value !== 'string') return
       const phone = Phone.tryParse(value)
       if (!phone) {
-        field.report(field.messagesProvider.getMessage('Enter a mainland mobile number', 'mobile', field), 'mobile', field)
+        field.report('Enter a mainland mobile number', 'mobile', field)
         return
       }
       field.mutate(phone.digits, field)

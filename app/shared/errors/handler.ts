@@ -9,6 +9,7 @@ import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { apiError } from '#app/shared/http/api_error'
+import DetectUserLocaleMiddleware from '#app/shared/middleware/detect_user_locale_middleware'
 
 /**
  * Turns any error into what the caller can use:
@@ -28,6 +29,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    // Errors raised before the router middleware ran (unknown URL, bad CSRF
+    // token) still need a language to render the page in.
+    if (!ctx.i18n) new DetectUserLocaleMiddleware().assign(ctx)
+
     if (ctx.request.url().startsWith('/api/')) {
       return this.renderJson(error, ctx)
     }
@@ -36,8 +41,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       if (ctx.request.header('HX-Request')) {
         return this.renderFragment(ctx, 403, ctx.i18n.t('errors.csrf'))
       }
-      ctx.response.status(403)
-      return ctx.view.render('pages/errors/forbidden', { reason: ctx.i18n.t('errors.csrf') })
+      return ctx.response
+        .status(403)
+        .send(await ctx.view.render('pages/errors/forbidden', { reason: ctx.i18n.t('errors.csrf') }))
     }
 
     if (error instanceof DomainError || error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
@@ -47,8 +53,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         return this.renderFragment(ctx, status, message)
       }
       if (status === 403) {
-        ctx.response.status(403)
-        return ctx.view.render('pages/errors/forbidden', { reason: message })
+        return ctx.response
+          .status(403)
+          .send(await ctx.view.render('pages/errors/forbidden', { reason: message }))
       }
       ctx.session.flash('error', message)
       return ctx.response.redirect().back()
@@ -75,8 +82,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   private async renderFragment(ctx: HttpContext, status: number, message: string) {
     ctx.response.header('HX-Retarget', '#flash')
     ctx.response.header('HX-Reswap', 'innerHTML')
-    ctx.response.status(status)
-    return ctx.view.render('components/shared/flash_message', { kind: 'error', message })
+    return ctx.response
+      .status(status)
+      .send(await ctx.view.render('components/shared/flash_message', { kind: 'error', message }))
   }
 
   private async renderJson(error: unknown, ctx: HttpContext) {

@@ -20,6 +20,7 @@ export default class DetectUserLocaleMiddleware {
 
   protected getRequestLocale(ctx: HttpContext) {
     const candidates = [
+      // ctx.auth is absent when an error page renders before the auth middleware.
       ctx.auth?.user?.locale,
       ctx.request.cookie(LOCALE_COOKIE),
       env.get('APP_LOCALE', 'zh-CN'),
@@ -28,12 +29,16 @@ export default class DetectUserLocaleMiddleware {
   }
 
   async handle(ctx: HttpContext, next: NextFn) {
+    this.assign(ctx)
+    return next()
+  }
+
+  assign(ctx: HttpContext) {
     ctx.i18n = i18nManager.locale(this.getRequestLocale(ctx))
     ctx.containerResolver.bindValue(I18n, ctx.i18n)
     if ('view' in ctx) {
       ctx.view.share({ i18n: ctx.i18n })
     }
-    return next()
   }
 }
 

@@ -8,7 +8,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 export default class SilentAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     if (!ctx.request.url().startsWith('/api/')) {
-      await ctx.auth.use('web').check()
+      await ctx.auth.check()
     }
     return next()
   }
