@@ -14,6 +14,7 @@ import server from '@adonisjs/core/services/server'
 server.errorHandler(() => import('#app/shared/errors/handler'))
 
 server.use([
+  () => import('#app/shared/middleware/request_log_middleware'),
   () => import('@adonisjs/static/static_middleware'),
   () => import('@adonisjs/vite/vite_middleware'),
 ])
