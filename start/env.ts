@@ -49,6 +49,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   |----------------------------------------------------------
   */
   REDIS_URL: Env.schema.string.optional(),
+  QUEUE_PREFIX: Env.schema.string.optional(),
+  QUEUE_CONCURRENCY: Env.schema.number.optional(),
 
   /** Seed demo data on first `npm run dev` (default true outside production). */
   DEMO_DATA: Env.schema.boolean.optional(),

@@ -11,4 +11,5 @@
 import '#app/identity/routes'
 import '#app/dashboard/routes'
 import '#app/shared/audit/routes'
+import '#app/shared/queue/routes'
 import '#app/operations/routes'

@@ -20,5 +20,8 @@ export const controllers = {
     audit: {
       AuditEvents: () => import('#app/shared/audit/controllers/audit_events_controller'),
     },
+    queue: {
+      JobRuns: () => import('#app/shared/queue/controllers/job_runs_controller'),
+    },
   },
 }

@@ -32,7 +32,9 @@ export default class AccountController {
     if (timezone) user.timezone = timezone
     await user.save()
     if (locale) response.cookie(LOCALE_COOKIE, locale, { maxAge: '1y', httpOnly: true, sameSite: 'lax' })
-    session.flash('success', (locale ? i18n.switchLocale(locale) : i18n).t('account.saved'))
+    // switchLocale() changes this request's translator in place; the flash is in the new language.
+    if (locale) i18n.switchLocale(locale)
+    session.flash('success', i18n.t('account.saved'))
     return response.redirect().back()
   }
 

@@ -60,7 +60,7 @@ test.group('Login', (group) => {
       .form({ uid: user.email, password: STAFF_PASSWORD })
       .withCsrfToken()
       .redirects(0)
-    assert.match(blocked.flashMessage('error'), /分钟后再试/)
+    assert.match(String(blocked.flashMessage('error')), /分钟后再试/)
 
     // The real user on another machine is not locked out.
     const elsewhere = await client

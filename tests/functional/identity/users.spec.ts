@@ -41,7 +41,7 @@ test.group('Settings → Users', (group) => {
       .form({ fullName: '', email: 'not-an-email', phone: '12345', role: 'wizard', password: 'short' })
       .redirects(0)
     response.assertStatus(302)
-    const errors = response.flashMessage('inputErrorsBag')
+    const errors = response.flashMessage('inputErrorsBag') as Record<string, string[]>
     assert.properties(errors, ['fullName', 'email', 'phone', 'role', 'password'])
     assert.include(errors.email[0], '邮箱')
     assert.equal(errors.phone[0], '请输入有效的中国大陆手机号')

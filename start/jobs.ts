@@ -1,0 +1,18 @@
+/*
+|--------------------------------------------------------------------------
+| Jobs
+|--------------------------------------------------------------------------
+|
+| Every job a worker may be asked to run is registered here, and every
+| schedule is declared here, so `node ace queue:work` and the web process
+| agree on what exists. Modules add one line each.
+|
+*/
+
+import queue from '#app/shared/queue/queue'
+import { importJob } from '#app/members/jobs/import_job'
+import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
+queue.register(importJob)
+queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
+
+export default queue
