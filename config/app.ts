@@ -16,7 +16,14 @@ export const http = defineConfig({
    * X-Forwarded-For; otherwise any client could pick its own IP and dodge
    * login throttling. TRUSTED_PROXIES widens this (e.g. "10.0.0.5").
    */
-  trustProxy: proxyAddr.compile(['loopback', ...env.get('TRUSTED_PROXIES', '').split(',').map((s) => s.trim()).filter(Boolean)]),
+  trustProxy: proxyAddr.compile([
+    'loopback',
+    ...env
+      .get('TRUSTED_PROXIES', '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ]),
   cookie: {
     domain: '',
     path: '/',

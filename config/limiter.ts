@@ -8,7 +8,10 @@ import { defineConfig, stores } from '@adonisjs/limiter'
 const limiterConfig = defineConfig({
   default: env.get('LIMITER_STORE', 'database'),
   stores: {
-    database: stores.database({ tableName: 'rate_limits', connectionName: env.get('DB_CONNECTION') }),
+    database: stores.database({
+      tableName: 'rate_limits',
+      connectionName: env.get('DB_CONNECTION'),
+    }),
     memory: stores.memory({}),
   },
 })

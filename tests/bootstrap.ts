@@ -8,7 +8,19 @@ import { dbAssertions } from '@adonisjs/lucid/plugins/db'
 import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
+import { browserClient } from '@japa/browser-client'
+import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
+import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import env from '#start/env'
+import {
+  chromiumLauncher,
+  findChromium,
+  printSkippedBanner,
+  SKIPPED_BANNER,
+} from '#tests/support/browser'
+
+/** System Chromium for the browser suite; null skips that suite (and fails it under CI=true). */
+const chromiumPath = findChromium()
 
 /**
  * Japa setup for every suite. The database is migrated fresh once per run
@@ -23,6 +35,13 @@ export const plugins: Config['plugins'] = [
   sessionApiClient(app),
   shieldApiClient(),
   authApiClient(app),
+  ...(chromiumPath
+    ? [
+        browserClient({ runInSuites: ['browser'], launcher: chromiumLauncher(chromiumPath) }),
+        sessionBrowserClient(app),
+        authBrowserClient(app),
+      ]
+    : []),
 ]
 
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
@@ -31,6 +50,21 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
+  if (suite.name === 'browser' && !chromiumPath) {
+    suite.onTest((test) => test.skip(true, SKIPPED_BANNER))
+    suite.onGroup((group) => group.tap((test) => test.skip(true, SKIPPED_BANNER)))
+    suite.setup(() => {
+      if (suite.stack.length === 0) {
+        return
+      }
+      printSkippedBanner()
+      if (process.env.CI === 'true') {
+        throw new Error(`${SKIPPED_BANNER}; CI=true requires the browser suite`)
+      }
+      // Once more after the suite, so the banner is next to the summary too.
+      return () => printSkippedBanner()
+    })
+  }
   if (['browser', 'functional'].includes(suite.name)) {
     return suite.setup(() => testUtils.httpServer().start())
   }
