@@ -13,6 +13,13 @@ export const controllers = {
     Session: () => import('#app/identity/controllers/session_controller'),
     Users: () => import('#app/identity/controllers/users_controller'),
   },
+  members: {
+    Imports: () => import('#app/members/controllers/imports_controller'),
+    MemberTags: () => import('#app/members/controllers/member_tags_controller'),
+    Members: () => import('#app/members/controllers/members_controller'),
+    Merges: () => import('#app/members/controllers/merges_controller'),
+    Rfm: () => import('#app/members/controllers/rfm_controller'),
+  },
   operations: {
     Health: () => import('#app/operations/controllers/health_controller'),
   },

@@ -26,6 +26,23 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.index': { paramsTuple?: []; params?: {} }
+    'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.rfm.recompute': { paramsTuple?: []; params?: {} }
+    'members.tags.store': { paramsTuple?: []; params?: {} }
+    'members.tag_groups.store': { paramsTuple?: []; params?: {} }
+    'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'members.merges.index': { paramsTuple?: []; params?: {} }
+    'members.merges.store': { paramsTuple?: []; params?: {} }
+    'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.index': { paramsTuple?: []; params?: {} }
+    'imports.preview': { paramsTuple?: []; params?: {} }
+    'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   GET: {
     'health.show': { paramsTuple?: []; params?: {} }
@@ -39,6 +56,13 @@ export type ScannedRoutes = {
     'audit.index': { paramsTuple?: []; params?: {} }
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.index': { paramsTuple?: []; params?: {} }
+    'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.merges.index': { paramsTuple?: []; params?: {} }
+    'imports.index': { paramsTuple?: []; params?: {} }
+    'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
     'health.show': { paramsTuple?: []; params?: {} }
@@ -52,6 +76,13 @@ export type ScannedRoutes = {
     'audit.index': { paramsTuple?: []; params?: {} }
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.index': { paramsTuple?: []; params?: {} }
+    'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.merges.index': { paramsTuple?: []; params?: {} }
+    'imports.index': { paramsTuple?: []; params?: {} }
+    'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }
@@ -62,6 +93,16 @@ export type ScannedRoutes = {
     'users.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'users.password': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.rfm.recompute': { paramsTuple?: []; params?: {} }
+    'members.tags.store': { paramsTuple?: []; params?: {} }
+    'members.tag_groups.store': { paramsTuple?: []; params?: {} }
+    'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'members.merges.store': { paramsTuple?: []; params?: {} }
+    'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.preview': { paramsTuple?: []; params?: {} }
+    'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }

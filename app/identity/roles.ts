@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'members.export',
   /** Field-level: see full phone numbers instead of 138****5678. */
   'members.phone.unmask',
+  /** Merge duplicate members and undo merges (admins only). */
+  'members.merge',
   'loyalty.view',
   'loyalty.manage',
   'benefits.view',

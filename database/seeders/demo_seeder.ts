@@ -47,5 +47,6 @@ export default class DemoSeeder extends BaseSeeder {
       if (await User.findBy('email', staff.email)) continue
       await users.create({ ...staff, password: DEMO_PASSWORD }, null)
     }
+    await (await import('#database/seeders/members_seeder')).default.seed()
   }
 }

@@ -1,0 +1,11 @@
+import { type DateTime } from 'luxon'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+
+/** A Luxon time as the connected dialect stores timestamps (UTC). */
+export function sqlTime(
+  client: QueryClientContract,
+  value: DateTime | null | undefined
+): string | null {
+  if (!value) return null
+  return value.toUTC().toFormat(client.dialect.dateTimeFormat)
+}

@@ -1,0 +1,210 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { DomainError } from '#app/shared/errors/domain_error'
+import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
+import { sqlTime } from '#app/commerce/actions/sql_time'
+import { MemberStats } from '#app/commerce/actions/member_stats'
+import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
+
+/**
+ * Admins merge a duplicate (source) into the member that stays (target):
+ * orders, identities and tags move, the phone too if the target has none.
+ * The source row stays with `merged_into_id` set, and a member_merges row
+ * lists exactly what moved so UndoMerge can put it back.
+ */
+export class MergeMembers {
+  async handle(companyId: number, sourceId: number, targetId: number, actor: AuditActor | null) {
+    if (sourceId === targetId)
+      throw new DomainError('E_MERGE_SELF', 'members.errors.merge_self', 422)
+    return db.transaction(async (trx) => {
+      const [source, target] = await Promise.all([
+        trx.from('members').where({ id: sourceId, company_id: companyId }).forUpdate().first(),
+        trx.from('members').where({ id: targetId, company_id: companyId }).forUpdate().first(),
+      ])
+      if (!source || !target) throw new DomainError('E_NOT_FOUND', 'members.errors.not_found', 404)
+      if (source.merged_into_id || target.merged_into_id) {
+        throw new DomainError('E_ALREADY_MERGED', 'members.errors.already_merged', 422)
+      }
+      const now = DateTime.utc()
+
+      const ids = (rows: any[], column = 'id'): number[] => rows.map((row) => row[column])
+      const orderIds = ids(await trx.from('orders').where('member_id', sourceId).select('id'))
+      const identityIds = ids(
+        await trx.from('member_identities').where('member_id', sourceId).select('id')
+      )
+      const sourceTags = ids(
+        await trx.from('member_tag_assignments').where('member_id', sourceId).select('tag_id'),
+        'tag_id'
+      )
+      const targetTags = new Set(
+        ids(
+          await trx.from('member_tag_assignments').where('member_id', targetId).select('tag_id'),
+          'tag_id'
+        )
+      )
+      const tagIds = sourceTags.filter((id: number) => !targetTags.has(id))
+      const phoneMoved = !!source.phone_hash && !target.phone_hash
+
+      if (orderIds.length)
+        await trx.query().from('orders').whereIn('id', orderIds).update({ member_id: targetId })
+      if (identityIds.length) {
+        await trx
+          .query()
+          .from('member_identities')
+          .whereIn('id', identityIds)
+          .update({ member_id: targetId })
+      }
+      if (tagIds.length) {
+        await trx
+          .insertQuery()
+          .table('member_tag_assignments')
+          .multiInsert(
+            tagIds.map((tagId: number) => ({
+              member_id: targetId,
+              tag_id: tagId,
+              created_at: sqlTime(trx, now),
+            }))
+          )
+      }
+      // The source keeps its own assignments until undo; it is hidden from lists while merged.
+      const sourceUpdate: Record<string, unknown> = {
+        merged_into_id: targetId,
+        updated_at: sqlTime(trx, now),
+      }
+      if (phoneMoved) {
+        sourceUpdate.phone_encrypted = null
+        sourceUpdate.phone_hash = null
+      }
+      await trx.query().from('members').where('id', sourceId).update(sourceUpdate)
+      if (phoneMoved) {
+        await trx
+          .query()
+          .from('members')
+          .where('id', targetId)
+          .update({ phone_encrypted: source.phone_encrypted, phone_hash: source.phone_hash })
+      }
+      await MemberStats.recompute([sourceId, targetId], trx)
+
+      const moved: MergeMoved = { orderIds, identityIds, tagIds, phoneMoved }
+      const merge = new MemberMerge()
+      merge.useTransaction(trx)
+      merge.fill({
+        companyId,
+        sourceMemberId: sourceId,
+        targetMemberId: targetId,
+        moved,
+        mergedById: actor?.id ?? null,
+        mergedAt: now,
+      })
+      await merge.save()
+
+      await AuditLog.record({
+        entityType: 'member',
+        entityId: targetId,
+        action: 'members.merge',
+        context: {
+          mergeId: merge.id,
+          sourceMemberId: sourceId,
+          orders: orderIds.length,
+          identities: identityIds.length,
+          tags: tagIds.length,
+        },
+        actor,
+        client: trx,
+      })
+      return merge
+    })
+  }
+}
+
+/** Puts back what a merge moved; only the latest merge involving the target can be undone. */
+export class UndoMerge {
+  async handle(companyId: number, mergeId: number, actor: AuditActor | null) {
+    return db.transaction(async (trx: TransactionClientContract) => {
+      const merge = await MemberMerge.query({ client: trx })
+        .where({ id: mergeId, companyId })
+        .forUpdate()
+        .first()
+      if (!merge) throw new DomainError('E_NOT_FOUND', 'members.errors.not_found', 404)
+      if (merge.undoneAt)
+        throw new DomainError('E_ALREADY_UNDONE', 'members.errors.merge_already_undone', 422)
+      const later = await trx
+        .from('member_merges')
+        .where('company_id', companyId)
+        .whereNull('undone_at')
+        .where('id', '>', merge.id)
+        .where((q) =>
+          q
+            .whereIn('target_member_id', [merge.targetMemberId, merge.sourceMemberId])
+            .orWhereIn('source_member_id', [merge.targetMemberId, merge.sourceMemberId])
+        )
+        .first()
+      if (later) throw new DomainError('E_MERGE_NOT_LATEST', 'members.errors.merge_not_latest', 422)
+
+      const { orderIds, identityIds, tagIds, phoneMoved } = merge.moved
+      const source = merge.sourceMemberId
+      const target = merge.targetMemberId
+      const now = DateTime.utc()
+
+      if (orderIds.length) {
+        await trx
+          .query()
+          .from('orders')
+          .whereIn('id', orderIds)
+          .where('member_id', target)
+          .update({ member_id: source })
+      }
+      if (identityIds.length) {
+        await trx
+          .query()
+          .from('member_identities')
+          .whereIn('id', identityIds)
+          .where('member_id', target)
+          .update({ member_id: source })
+      }
+      if (tagIds.length) {
+        await trx
+          .query()
+          .from('member_tag_assignments')
+          .where('member_id', target)
+          .whereIn('tag_id', tagIds)
+          .delete()
+      }
+      const sourceUpdate: Record<string, unknown> = {
+        merged_into_id: null,
+        updated_at: sqlTime(trx, now),
+      }
+      if (phoneMoved) {
+        const targetRow = await trx
+          .from('members')
+          .where('id', target)
+          .select('phone_encrypted', 'phone_hash')
+          .first()
+        await trx
+          .query()
+          .from('members')
+          .where('id', target)
+          .update({ phone_encrypted: null, phone_hash: null })
+        sourceUpdate.phone_encrypted = targetRow.phone_encrypted
+        sourceUpdate.phone_hash = targetRow.phone_hash
+      }
+      await trx.query().from('members').where('id', source).update(sourceUpdate)
+      await MemberStats.recompute([source, target], trx)
+
+      merge.undoneAt = now
+      merge.undoneById = actor?.id ?? null
+      await merge.save()
+
+      await AuditLog.record({
+        entityType: 'member',
+        entityId: target,
+        action: 'members.merge_undone',
+        context: { mergeId: merge.id, sourceMemberId: source },
+        actor,
+        client: trx,
+      })
+      return merge
+    })
+  }
+}

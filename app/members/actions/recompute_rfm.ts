@@ -1,0 +1,186 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { sqlTime } from '#app/commerce/actions/sql_time'
+import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+
+export const RFM_SEGMENTS = [
+  'important_value',
+  'important_develop',
+  'important_keep',
+  'important_retain',
+  'general_value',
+  'general_develop',
+  'general_keep',
+  'general_retain',
+] as const
+export type RfmSegment = (typeof RFM_SEGMENTS)[number]
+
+export const LIFECYCLE_STAGES = ['new', 'active', 'silent', 'lost', 'recalled'] as const
+
+export interface RfmSettings {
+  windowDays: number
+  highScore: number
+  newDays: number
+  activeDays: number
+  lostDays: number
+}
+
+export const DEFAULT_RFM_SETTINGS: RfmSettings = {
+  windowDays: 365,
+  highScore: 3,
+  newDays: 30,
+  activeDays: 90,
+  lostDays: 180,
+}
+
+/**
+ * RFM and lifecycle for a whole company, set-based (two UPDATE … FROM
+ * statements, SQLite ≥ 3.33 and PostgreSQL):
+ * - R, F, M are quintiles (NTILE(5), 5 best) of the last purchase time,
+ *   the number of purchases and the amount paid inside the window;
+ *   members without a purchase in the window get no segment;
+ * - a score ≥ highScore is "high"; R/F/M high–low give the eight classic
+ *   segments (重要价值 = all high … 一般挽留 = all low);
+ * - lifecycle from the member's own order figures: 新客 (first purchase
+ *   within newDays), 召回成功 (bought within activeDays after a gap longer
+ *   than lostDays), 活跃 (bought within activeDays), 沉默 (within lostDays),
+ *   流失 (longer ago).
+ */
+export class RecomputeRfm {
+  async settings(companyId: number): Promise<RfmSettings> {
+    const row = await db.from('member_rfm_settings').where('company_id', companyId).first()
+    if (!row) return DEFAULT_RFM_SETTINGS
+    return {
+      windowDays: row.window_days,
+      highScore: row.high_score,
+      newDays: row.new_days,
+      activeDays: row.active_days,
+      lostDays: row.lost_days,
+    }
+  }
+
+  async handle(companyId: number, now = DateTime.utc()) {
+    const settings = await this.settings(companyId)
+    const statuses = PURCHASE_STATUSES
+    await db.transaction(async (trx) => {
+      const at = (days: number) => sqlTime(trx, now.minus({ days }))!
+      await trx
+        .query()
+        .from('members')
+        .where('company_id', companyId)
+        .update({ rfm_r: null, rfm_f: null, rfm_m: null, rfm_segment: null, lifecycle_stage: null })
+
+      const high = settings.highScore
+      const segment = `case
+        when s.r >= ${high} and s.f >= ${high} and s.m >= ${high} then 'important_value'
+        when s.r >= ${high} and s.f < ${high} and s.m >= ${high} then 'important_develop'
+        when s.r < ${high} and s.f >= ${high} and s.m >= ${high} then 'important_keep'
+        when s.r < ${high} and s.f < ${high} and s.m >= ${high} then 'important_retain'
+        when s.r >= ${high} and s.f >= ${high} then 'general_value'
+        when s.r >= ${high} then 'general_develop'
+        when s.f >= ${high} then 'general_keep'
+        else 'general_retain' end`
+      const placeholders = statuses.map(() => '?').join(', ')
+      await trx.rawQuery(
+        `update members set rfm_r = s.r, rfm_f = s.f, rfm_m = s.m, rfm_segment = ${segment}
+         from (
+           select member_id,
+             ntile(5) over (order by last_at, member_id) as r,
+             ntile(5) over (order by purchases, member_id) as f,
+             ntile(5) over (order by paid, member_id) as m
+           from (
+             select member_id, max(ordered_at) as last_at, count(*) as purchases, sum(paid_fen) as paid
+             from orders
+             where company_id = ? and member_id is not null and status in (${placeholders}) and ordered_at >= ?
+             group by member_id
+           ) as t
+         ) as s
+         where members.id = s.member_id`,
+        [companyId, ...statuses, at(settings.windowDays)]
+      )
+
+      const lastMinusLost =
+        trx.dialect.name === 'postgres'
+          ? `members.last_order_at - interval '${settings.lostDays} days'`
+          : `datetime(members.last_order_at, '-${settings.lostDays} days')`
+      await trx.rawQuery(
+        `update members set lifecycle_stage = case
+            when first_order_at >= ? then 'new'
+            when last_order_at >= ? and order_count > 1 and not exists (
+              select 1 from orders o
+              where o.member_id = members.id and o.status in (${placeholders})
+                and o.ordered_at < members.last_order_at
+                and o.ordered_at >= ${lastMinusLost}
+            ) then 'recalled'
+            when last_order_at >= ? then 'active'
+            when last_order_at >= ? then 'silent'
+            else 'lost' end
+         where company_id = ? and last_order_at is not null and merged_into_id is null`,
+        [
+          at(settings.newDays),
+          at(settings.activeDays),
+          ...statuses,
+          at(settings.activeDays),
+          at(settings.lostDays),
+          companyId,
+        ]
+      )
+
+      const exists = await trx.from('member_rfm_settings').where('company_id', companyId).first()
+      const stamp = sqlTime(trx, now)
+      if (exists)
+        await trx
+          .query()
+          .from('member_rfm_settings')
+          .where('id', exists.id)
+          .update({ computed_at: stamp, updated_at: stamp })
+      else
+        await trx.insertQuery().table('member_rfm_settings').insert({
+          company_id: companyId,
+          window_days: settings.windowDays,
+          high_score: settings.highScore,
+          new_days: settings.newDays,
+          active_days: settings.activeDays,
+          lost_days: settings.lostDays,
+          computed_at: stamp,
+          created_at: stamp,
+          updated_at: stamp,
+        })
+    })
+  }
+
+  /** Members and GMV (spend in the window) per segment, and members per lifecycle stage. */
+  async summary(companyId: number) {
+    const segments = await db
+      .from('members')
+      .where('company_id', companyId)
+      .whereNotNull('rfm_segment')
+      .groupBy('rfm_segment')
+      .select('rfm_segment')
+      .count('* as members')
+      .sum('spent_fen as spent')
+    const stages = await db
+      .from('members')
+      .where('company_id', companyId)
+      .whereNotNull('lifecycle_stage')
+      .groupBy('lifecycle_stage')
+      .select('lifecycle_stage')
+      .count('* as members')
+    const totalSpent = segments.reduce((sum: number, s: any) => sum + Number(s.spent ?? 0), 0)
+    const bySegment = new Map(segments.map((s: any) => [s.rfm_segment, s]))
+    const byStage = new Map(stages.map((s: any) => [s.lifecycle_stage, Number(s.members)]))
+    return {
+      segments: RFM_SEGMENTS.map((code) => {
+        const row: any = bySegment.get(code)
+        const spent = Number(row?.spent ?? 0)
+        return {
+          code,
+          members: Number(row?.members ?? 0),
+          spentFen: spent,
+          share: totalSpent ? spent / totalSpent : 0,
+        }
+      }),
+      stages: LIFECYCLE_STAGES.map((code) => ({ code, members: byStage.get(code) ?? 0 })),
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import Company from '#app/organization/models/company'
+import { userZone } from '#app/shared/kernel/time'
+import { roleAllows } from '#app/identity/roles'
+import { ListMembers } from '#app/members/actions/list_members'
+import { LIFECYCLE_STAGES, RFM_SEGMENTS } from '#app/members/actions/recompute_rfm'
+import { GetMemberProfile } from '#app/members/actions/get_member_profile'
+import MemberTag from '#app/members/models/member_tag'
+import MemberTagGroup from '#app/members/models/member_tag_group'
+import { memberFiltersValidator } from '#app/members/validators/member'
+
+/** 会员: the filtered member list and the member 360 page. */
+export default class MembersController {
+  async index({ view, request, auth }: HttpContext) {
+    const company = await Company.query().orderBy('id').firstOrFail()
+    // A hand-edited URL with a bad filter shows everything rather than bouncing back.
+    const [invalid, valid] = await memberFiltersValidator.tryValidate(request.qs())
+    const filters = valid ?? {}
+    const zone = userZone(auth.user)
+    const { members, next } = await new ListMembers().page(company.id, filters, zone)
+    const [tags, groups, shops, provinces, categories] = await Promise.all([
+      MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
+      MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
+      db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
+      db
+        .from('members')
+        .where('company_id', company.id)
+        .whereNotNull('province')
+        .distinct('province')
+        .orderBy('province')
+        .limit(100),
+      db
+        .from('products')
+        .where('company_id', company.id)
+        .whereNotNull('category')
+        .distinct('category')
+        .orderBy('category')
+        .limit(200),
+    ])
+    const { after, ...kept } = invalid ? {} : request.qs()
+    return view.render('pages/members/index', {
+      members,
+      next,
+      filters: invalid ? {} : request.qs(),
+      filterError: !!invalid,
+      kept,
+      tags,
+      groups,
+      groupNames: new Map(groups.map((g) => [g.id, g.name])),
+      shops,
+      provinces: provinces.map((p: any) => p.province),
+      categories: categories.map((c: any) => c.category),
+      segments: RFM_SEGMENTS,
+      stages: LIFECYCLE_STAGES,
+      unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
+    })
+  }
+
+  async show({ view, params, auth, response }: HttpContext) {
+    const company = await Company.query().orderBy('id').firstOrFail()
+    const profile = await new GetMemberProfile().handle(company.id, params.id)
+    if (
+      profile.member.mergedIntoId &&
+      !profile.merges.some((m) => m.sourceMemberId === profile.member.id && !m.undoneAt)
+    ) {
+      return response.redirect().toRoute('members.show', { id: profile.member.mergedIntoId })
+    }
+    return view.render('pages/members/show', {
+      ...profile,
+      unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
+    })
+  }
+}

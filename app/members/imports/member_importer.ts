@@ -1,0 +1,136 @@
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import {
+  ResolveMember,
+  type IdentityInput,
+  type ProfileInput,
+} from '#app/members/actions/resolve_member'
+import { MEMBER_FIELDS, type HeaderMap } from '#app/members/imports/columns'
+import * as n from '#app/members/imports/normalise'
+import {
+  cell,
+  iso,
+  RowError,
+  type ImportContext,
+  type Importer,
+} from '#app/members/imports/importer'
+import { IDENTITY_TYPES, type IdentityType } from '#app/members/models/member_identity'
+
+interface ParsedMember {
+  line: number
+  identities: IdentityInput[]
+  profile: ProfileInput
+  phoneMasked: string | null
+}
+
+/** Members: the standard format, or a Taobao/Tmall member export (买家昵称 …). */
+export const memberImporter: Importer<ParsedMember> = {
+  kind: 'members',
+  fields: MEMBER_FIELDS,
+
+  preset(header) {
+    return header.index.has('taobao_nick') && header.index.has('platform_spent')
+      ? 'taobao_members'
+      : 'standard'
+  },
+
+  missing(header) {
+    return IDENTITY_TYPES.some((type) => header.index.has(type)) ? [] : ['phone']
+  },
+
+  key() {
+    return null
+  },
+
+  parse([row], header, context) {
+    const phone = cell(row, header, 'phone', n.phone)
+    const identities: IdentityInput[] = []
+    if (phone) identities.push({ type: 'phone', value: phone.digits })
+
+    const platformData: Record<string, unknown> = {}
+    const level = cell(row, header, 'platform_level', (v) => n.text(v, 40))
+    if (level) platformData.level = level
+    const spent = cell(row, header, 'platform_spent', (v) => n.amountFen(v))
+    if (spent !== null) platformData.spentFen = spent
+    const trades = cell(row, header, 'platform_trades', n.integer)
+    if (trades !== null) platformData.trades = trades
+    const lastTrade = cell(row, header, 'platform_last_trade_at', (v) =>
+      n.dateTime(v, context.zone)
+    )
+    if (lastTrade) platformData.lastTradeAt = lastTrade.toUTC().toISO()
+    const points = cell(row, header, 'platform_points', n.integer)
+    if (points !== null) platformData.points = points
+
+    for (const type of IDENTITY_TYPES) {
+      if (type === 'phone') continue
+      const value = cell(row, header, type, (v) => n.text(v, 128))
+      if (!value) continue
+      const data = type === 'taobao_nick' && Object.keys(platformData).length ? platformData : null
+      identities.push({ type: type as IdentityType, value, platformData: data })
+    }
+    if (!identities.length) {
+      const index = header.index.get('phone') ?? header.index.get('taobao_nick')
+      throw new RowError(
+        row.line,
+        index === undefined ? 'phone' : header.headers[index],
+        'no_identity'
+      )
+    }
+
+    return {
+      line: row.line,
+      identities,
+      phoneMasked: phone?.masked ?? null,
+      profile: {
+        name: cell(row, header, 'name', (v) => n.text(v, 80)),
+        gender: cell(row, header, 'gender', n.gender),
+        birthday: cell(row, header, 'birthday', n.date),
+        province: cell(row, header, 'province', (v) => n.text(v, 40)),
+        city: cell(row, header, 'city', (v) => n.text(v, 40)),
+        email: cell(row, header, 'email', n.email),
+        registeredAt: cell(row, header, 'registered_at', (v) => n.dateTime(v, context.zone)),
+        sourceChannel: cell(row, header, 'source_channel', (v) => n.text(v, 40)),
+        sourceShopId: context.defaultShopId,
+      },
+    }
+  },
+
+  async apply(parsed: ParsedMember, client: QueryClientContract, context: ImportContext) {
+    const result = await new ResolveMember().handle(
+      {
+        companyId: context.companyId,
+        identities: parsed.identities,
+        profile: parsed.profile,
+        source: 'import',
+      },
+      client
+    )
+    const outcome =
+      result.outcome === 'created'
+        ? 'inserted'
+        : result.outcome === 'updated'
+          ? 'updated'
+          : 'duplicate'
+    return { outcome, memberIds: [result.memberId] }
+  },
+
+  describe(parsed) {
+    const identities = parsed.identities
+      .filter((i) => i.type !== 'phone')
+      .map((i) => `${i.type}=${i.value}`)
+      .join(' ')
+    return {
+      line: parsed.line,
+      name: parsed.profile.name ?? null,
+      phone: parsed.phoneMasked,
+      gender: parsed.profile.gender ?? null,
+      birthday: parsed.profile.birthday?.toISODate() ?? null,
+      province: parsed.profile.province ?? null,
+      city: parsed.profile.city ?? null,
+      registered_at: iso(parsed.profile.registeredAt),
+      identities,
+      platform: JSON.stringify(parsed.identities.find((i) => i.platformData)?.platformData ?? null),
+    }
+  },
+}
+
+export type { HeaderMap }

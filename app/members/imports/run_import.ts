@@ -1,0 +1,270 @@
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { once } from 'node:events'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import i18nManager from '@adonisjs/i18n/services/main'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { DomainError } from '#app/shared/errors/domain_error'
+import { DEFAULT_ZONE } from '#app/shared/kernel/time'
+import { MemberStats } from '#app/commerce/actions/member_stats'
+import {
+  detectEncoding,
+  isBroken,
+  readTable,
+  type FileEncoding,
+} from '#app/members/imports/read_table'
+import { mapHeader, type HeaderMap } from '#app/members/imports/columns'
+import {
+  RowError,
+  type ImportContext,
+  type Importer,
+  type ImportRow,
+  type Reject,
+} from '#app/members/imports/importer'
+import { memberImporter } from '#app/members/imports/member_importer'
+import { orderImporter } from '#app/members/imports/order_importer'
+import { refundImporter } from '#app/members/imports/refund_importer'
+import type { ImportKind } from '#app/members/models/import'
+
+export const IMPORTERS: Record<ImportKind, Importer<any>> = {
+  members: memberImporter,
+  orders: orderImporter,
+  refunds: refundImporter,
+}
+
+export interface RunImportOptions {
+  companyId: number
+  kind: ImportKind
+  path: string
+  /** Apply everything in a transaction that is rolled back: true counts, nothing kept. */
+  dryRun?: boolean
+  /** Stop after this many rows (previews). */
+  limit?: number
+  defaultShopId?: number | null
+  /** Where to write the rejects CSV (UTF-8 with BOM, opens in Excel). */
+  rejectsPath?: string | null
+  onProgress?: (done: number, total: number, counts: ImportCounts) => Promise<void> | void
+  /** Units (orders, members) committed together. */
+  batchSize?: number
+  /** Language of the reasons in the rejects file. */
+  locale?: string
+}
+
+export interface ImportCounts {
+  rows: number
+  inserted: number
+  updated: number
+  duplicates: number
+  rejected: number
+}
+
+export interface ImportSummary extends ImportCounts {
+  encoding: FileEncoding
+  preset: string
+  unknownColumns: string[]
+  /** The first rejects (all of them are in the rejects file). */
+  rejects: Reject[]
+  /** Parsed values of the first units, for the preview screen. */
+  preview: Record<string, string | number | null>[]
+}
+
+const KEEP_REJECTS = 200
+const KEEP_PREVIEW = 20
+
+/**
+ * Imports a CSV file of members, orders or refunds. Streams it (constant
+ * memory), commits in batches, and accounts for every row:
+ * rows = inserted + updated + duplicates + rejected. A row that cannot be
+ * read, has the wrong number of columns or holds a bad value is rejected
+ * with its line, column and reason; the rows around it still import.
+ */
+export class RunImport {
+  async handle(options: RunImportOptions): Promise<ImportSummary> {
+    const importer = IMPORTERS[options.kind]
+    const encoding = await detectEncoding(options.path)
+    const shops = await db
+      .from('shops')
+      .where('company_id', options.companyId)
+      .select('id', 'name', 'platform', 'timezone')
+    const context: ImportContext = {
+      companyId: options.companyId,
+      zone: DEFAULT_ZONE,
+      defaultShopId: options.defaultShopId ?? null,
+      shops: new Map(
+        shops.map((s: any) => [s.name, { id: s.id, platform: s.platform, timezone: s.timezone }])
+      ),
+    }
+    const batchSize = options.batchSize ?? 500
+    const i18n = i18nManager.locale(options.locale ?? 'zh-CN')
+
+    const counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 }
+    const summary: ImportSummary = {
+      ...counts,
+      encoding,
+      preset: 'standard',
+      unknownColumns: [],
+      rejects: [],
+      preview: [],
+    }
+
+    let rejectsFile: WriteStream | null = null
+    if (options.rejectsPath) {
+      await mkdir(dirname(options.rejectsPath), { recursive: true })
+      rejectsFile = createWriteStream(options.rejectsPath)
+      rejectsFile.write('\uFEFFline,column,reason,message\n')
+    }
+    const reject = async (line: number, column: string, reason: string) => {
+      counts.rejected++
+      if (summary.rejects.length < KEEP_REJECTS) summary.rejects.push({ line, column, reason })
+      if (rejectsFile) {
+        const message = i18n.t(`imports.reasons.${reason}`, {}, reason)
+        const ok = rejectsFile.write([line, column, reason, message].map(csvCell).join(',') + '\n')
+        if (!ok) await once(rejectsFile, 'drain')
+      }
+    }
+
+    let bytes = { done: 0, total: 1 }
+    const shape = { columns: 0 }
+    let header: HeaderMap | null = null
+    let group: ImportRow[] = []
+    let groupKey: string | null = null
+    let trx: TransactionClientContract | null = null
+    let unitsInBatch = 0
+    let touchedMembers: number[] = []
+
+    const commitBatch = async () => {
+      if (!trx) return
+      if (touchedMembers.length) await MemberStats.recompute(touchedMembers, trx)
+      touchedMembers = []
+      unitsInBatch = 0
+      if (!options.dryRun) {
+        await trx.commit()
+        trx = null
+      }
+      if (options.onProgress) await options.onProgress(bytes.done, bytes.total, { ...counts })
+    }
+
+    const processUnit = async (rows: ImportRow[]) => {
+      if (!rows.length) return
+      let parsed: unknown
+      try {
+        parsed = importer.parse(rows, header!, context)
+      } catch (error) {
+        return rejectUnit(rows, error)
+      }
+      if (summary.preview.length < KEEP_PREVIEW) summary.preview.push(importer.describe(parsed))
+      trx ??= await db.transaction()
+      try {
+        const result = await trx.transaction((savepoint) =>
+          importer.apply(parsed, savepoint, context)
+        )
+        const key = result.outcome === 'duplicate' ? 'duplicates' : result.outcome
+        counts[key] += rows.length
+        touchedMembers.push(...result.memberIds)
+      } catch (error) {
+        await rejectUnit(rows, error)
+      }
+      if (++unitsInBatch >= batchSize) await commitBatch()
+    }
+
+    const rejectUnit = async (rows: ImportRow[], error: unknown) => {
+      let line = rows[0].line
+      let column = ''
+      let reason: string
+      if (error instanceof RowError) {
+        line = error.line
+        column = error.column
+        reason = error.reason
+      } else if (error instanceof DomainError) {
+        reason = error.translationKey.split('.').pop()!
+      } else {
+        logger.error({ err: error, line }, 'import: unexpected error on a row')
+        reason = 'unexpected_error'
+      }
+      for (const row of rows) {
+        if (row.line === line) await reject(line, column, reason)
+        else await reject(row.line, '', 'order_has_rejected_line')
+      }
+    }
+
+    try {
+      for await (const record of readTable(options.path, encoding, {
+        shape,
+        onBytes: (done, total) => (bytes = { done, total }),
+      })) {
+        if (!header) {
+          if (isBroken(record)) {
+            counts.rows++
+            await reject(record.line, '', record.reason)
+            continue
+          }
+          header = mapHeader(record.cells, importer.fields)
+          shape.columns = record.cells.length
+          summary.preset = importer.preset(header)
+          summary.unknownColumns = header.unknown
+          const missing = importer.missing(header, context)
+          if (missing.length) {
+            throw new DomainError('E_IMPORT_COLUMNS', 'imports.errors.missing_columns', 422, {
+              columns: missing.join(', '),
+            })
+          }
+          continue
+        }
+
+        if (options.limit && counts.rows >= options.limit) break
+        counts.rows++
+        if (isBroken(record)) {
+          await processUnit(group)
+          group = []
+          groupKey = null
+          await reject(record.line, '', record.reason)
+          continue
+        }
+        let cells = record.cells
+        if (
+          cells.length > shape.columns &&
+          cells.slice(shape.columns).every((c) => c.trim() === '')
+        ) {
+          cells = cells.slice(0, shape.columns)
+        }
+        if (cells.length !== shape.columns) {
+          await processUnit(group)
+          group = []
+          groupKey = null
+          await reject(record.line, '', 'column_count')
+          continue
+        }
+        const values: Record<string, string> = {}
+        for (const [field, index] of header.index) values[field] = cells[index]
+        const row: ImportRow = { line: record.line, values }
+        const key = importer.key(row)
+        if (key !== null && key === groupKey) {
+          group.push(row)
+          continue
+        }
+        await processUnit(group)
+        group = [row]
+        groupKey = key
+      }
+      await processUnit(group)
+      if (!header) throw new DomainError('E_IMPORT_EMPTY', 'imports.errors.empty_file', 422)
+      await commitBatch()
+    } finally {
+      const open = trx as TransactionClientContract | null
+      if (open && !open.isCompleted) await open.rollback()
+      if (rejectsFile) {
+        rejectsFile.end()
+        await once(rejectsFile, 'close')
+      }
+    }
+
+    return Object.assign(summary, counts)
+  }
+}
+
+function csvCell(value: unknown): string {
+  const text = String(value ?? '')
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}

@@ -1,0 +1,32 @@
+import { defineJob } from '#app/shared/queue/define_job'
+import Import from '#app/members/models/import'
+import { ExecuteImport } from '#app/members/actions/execute_import'
+import queue from '#app/shared/queue/queue'
+import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
+
+/** Runs an uploaded import in the background; the imports row and the job run both show progress. */
+export const importJob = defineJob<{ importId: number; shopId: number | null }>({
+  name: 'members.import',
+  maxAttempts: 2,
+  async handle({ payload, progress }) {
+    const record = await Import.findOrFail(payload.importId)
+    const summary = await new ExecuteImport().handle(record, {
+      defaultShopId: payload.shopId,
+      onProgress: (done, total) => progress(done, total),
+    })
+    await progress(1, 1)
+    // Segments follow the new orders; one recompute per import run.
+    await queue.dispatch(
+      recomputeRfmJob,
+      { companyId: record.companyId },
+      { idempotencyKey: `members.rfm:import:${record.id}` }
+    )
+    return {
+      rows: summary.rows,
+      inserted: summary.inserted,
+      updated: summary.updated,
+      duplicates: summary.duplicates,
+      rejected: summary.rejected,
+    }
+  },
+})

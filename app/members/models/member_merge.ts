@@ -1,0 +1,44 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column } from '@adonisjs/lucid/orm'
+
+export interface MergeMoved {
+  orderIds: number[]
+  identityIds: number[]
+  /** Tags the target did not have and got from the source. */
+  tagIds: number[]
+  /** The phone moved to the target because it had none. */
+  phoneMoved: boolean
+}
+
+/** An admin merged `source` into `target`; `moved` lets it be undone. */
+export default class MemberMerge extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare companyId: number
+
+  @column()
+  declare sourceMemberId: number
+
+  @column()
+  declare targetMemberId: number
+
+  @column({
+    prepare: (v) => JSON.stringify(v),
+    consume: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  })
+  declare moved: MergeMoved
+
+  @column()
+  declare mergedById: number | null
+
+  @column.dateTime()
+  declare mergedAt: DateTime
+
+  @column()
+  declare undoneById: number | null
+
+  @column.dateTime()
+  declare undoneAt: DateTime | null
+}

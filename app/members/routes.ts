@@ -1,0 +1,76 @@
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import { controllers } from '#generated/controllers'
+
+const id = { id: router.matchers.number() }
+
+router
+  .group(() => {
+    router
+      .group(() => {
+        router.get('/', [controllers.members.Members, 'index']).as('members.index')
+        router.get('/rfm', [controllers.members.Rfm, 'show']).as('members.rfm')
+        router
+          .get('/:id', [controllers.members.Members, 'show'])
+          .as('members.show')
+          .where('id', id.id)
+      })
+      .prefix('/members')
+      .use(middleware.can('members.view'))
+
+    router
+      .group(() => {
+        router
+          .post('/rfm/recompute', [controllers.members.Rfm, 'recompute'])
+          .as('members.rfm.recompute')
+        router.post('/tags', [controllers.members.MemberTags, 'store']).as('members.tags.store')
+        router
+          .post('/tag-groups', [controllers.members.MemberTags, 'storeGroup'])
+          .as('members.tag_groups.store')
+        router.post('/tags/bulk', [controllers.members.MemberTags, 'bulk']).as('members.tags.bulk')
+        router
+          .post('/:id/tags', [controllers.members.MemberTags, 'attach'])
+          .as('members.tags.attach')
+          .where('id', id.id)
+        router
+          .post('/:id/tags/:tagId/remove', [controllers.members.MemberTags, 'detach'])
+          .as('members.tags.detach')
+          .where('id', id.id)
+          .where('tagId', router.matchers.number())
+      })
+      .prefix('/members')
+      .use(middleware.can('members.edit'))
+
+    router
+      .group(() => {
+        router.get('/', [controllers.members.Merges, 'index']).as('members.merges.index')
+        router.post('/', [controllers.members.Merges, 'store']).as('members.merges.store')
+        router
+          .post('/:id/undo', [controllers.members.Merges, 'undo'])
+          .as('members.merges.undo')
+          .where('id', id.id)
+      })
+      .prefix('/members/merges')
+      .use(middleware.can('members.merge'))
+
+    router
+      .group(() => {
+        router.get('/', [controllers.members.Imports, 'index']).as('imports.index')
+        router.post('/preview', [controllers.members.Imports, 'preview']).as('imports.preview')
+        router
+          .post('/:id/run', [controllers.members.Imports, 'store'])
+          .as('imports.store')
+          .where('id', id.id)
+        router
+          .get('/:id', [controllers.members.Imports, 'show'])
+          .as('imports.show')
+          .where('id', id.id)
+        router
+          .get('/:id/rejects', [controllers.members.Imports, 'rejects'])
+          .as('imports.rejects')
+          .where('id', id.id)
+      })
+      .prefix('/imports')
+      .use(middleware.can('members.import'))
+  })
+  .use(middleware.auth())

@@ -1,0 +1,49 @@
+import vine from '@vinejs/vine'
+import { LIFECYCLE_STAGES, RFM_SEGMENTS } from '#app/members/actions/recompute_rfm'
+
+const optionalText = (max: number) => vine.string().trim().maxLength(max).optional()
+
+/** Filters of the member list (all optional, all server-side). */
+export const memberFiltersValidator = vine.create({
+  name: optionalText(80),
+  phone: optionalText(20),
+  province: optionalText(40),
+  city: optionalText(40),
+  tag: vine.number().withoutDecimals().positive().optional(),
+  shop: vine.number().withoutDecimals().positive().optional(),
+  category: optionalText(80),
+  segment: vine.enum(RFM_SEGMENTS).optional(),
+  lifecycle: vine.enum(LIFECYCLE_STAGES).optional(),
+  minSpent: vine.number().min(0).max(100_000_000).optional(),
+  maxSpent: vine.number().min(0).max(100_000_000).optional(),
+  minOrders: vine.number().withoutDecimals().min(0).optional(),
+  maxOrders: vine.number().withoutDecimals().min(0).optional(),
+  lastOrderFrom: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
+  lastOrderTo: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
+  sort: vine.enum(['newest', 'spent', 'orders']).optional(),
+  after: optionalText(200),
+})
+
+export const tagValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(60),
+  groupId: vine.number().withoutDecimals().positive().optional(),
+})
+
+export const tagGroupValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(60),
+})
+
+export const memberTagValidator = vine.create({
+  tagId: vine.number().withoutDecimals().positive(),
+})
+
+export const mergeValidator = vine.create({
+  sourceId: vine.number().withoutDecimals().positive(),
+  targetId: vine.number().withoutDecimals().positive(),
+})
+
+export const importUploadValidator = vine.create({
+  kind: vine.enum(['members', 'orders', 'refunds']),
+  shopId: vine.number().withoutDecimals().positive().optional(),
+  file: vine.file({ size: '200mb', extnames: ['csv', 'txt'] }),
+})
