@@ -35,6 +35,9 @@ export type ScannedRoutes = {
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'members.exports.store': { paramsTuple?: []; params?: {} }
+    'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'members.merges.store': { paramsTuple?: []; params?: {} }
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -59,6 +62,8 @@ export type ScannedRoutes = {
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -79,6 +84,8 @@ export type ScannedRoutes = {
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -99,6 +106,7 @@ export type ScannedRoutes = {
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'members.exports.store': { paramsTuple?: []; params?: {} }
     'members.merges.store': { paramsTuple?: []; params?: {} }
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }

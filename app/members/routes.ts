@@ -43,6 +43,21 @@ router
 
     router
       .group(() => {
+        router.post('/', [controllers.members.MemberExports, 'store']).as('members.exports.store')
+        router
+          .get('/:id', [controllers.members.MemberExports, 'show'])
+          .as('members.exports.show')
+          .where('id', id.id)
+        router
+          .get('/:id/download', [controllers.members.MemberExports, 'download'])
+          .as('members.exports.download')
+          .where('id', id.id)
+      })
+      .prefix('/members/exports')
+      .use(middleware.can('members.export'))
+
+    router
+      .group(() => {
         router.get('/', [controllers.members.Merges, 'index']).as('members.merges.index')
         router.post('/', [controllers.members.Merges, 'store']).as('members.merges.store')
         router
