@@ -35,6 +35,13 @@ export type ScannedRoutes = {
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'members.dnc.index': { paramsTuple?: []; params?: {} }
+    'members.dnc.store': { paramsTuple?: []; params?: {} }
+    'members.dnc.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.consents.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.consents.withdraw_all': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.erase': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.store': { paramsTuple?: []; params?: {} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -62,6 +69,8 @@ export type ScannedRoutes = {
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.dnc.index': { paramsTuple?: []; params?: {} }
+    'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
@@ -84,6 +93,8 @@ export type ScannedRoutes = {
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.dnc.index': { paramsTuple?: []; params?: {} }
+    'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
@@ -106,6 +117,11 @@ export type ScannedRoutes = {
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'members.dnc.store': { paramsTuple?: []; params?: {} }
+    'members.dnc.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.consents.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.consents.withdraw_all': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.erase': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.store': { paramsTuple?: []; params?: {} }
     'members.merges.store': { paramsTuple?: []; params?: {} }
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

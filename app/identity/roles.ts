@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'members.phone.unmask',
   /** Merge duplicate members and undo merges (admins only). */
   'members.merge',
+  /** Personal-data rights: data-subject export and erasure (PIPL); removing do-not-contact entries. */
+  'members.privacy',
   'loyalty.view',
   'loyalty.manage',
   'benefits.view',

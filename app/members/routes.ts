@@ -43,6 +43,44 @@ router
 
     router
       .group(() => {
+        router
+          .get('/do-not-contact', [controllers.members.MemberPrivacy, 'doNotContactIndex'])
+          .as('members.dnc.index')
+          .use(middleware.can('members.view'))
+        router
+          .post('/do-not-contact', [controllers.members.MemberPrivacy, 'doNotContactStore'])
+          .as('members.dnc.store')
+          .use(middleware.can('members.edit'))
+        router
+          .post('/do-not-contact/:id/remove', [controllers.members.MemberPrivacy, 'doNotContactDestroy'])
+          .as('members.dnc.destroy')
+          .where('id', id.id)
+          .use(middleware.can('members.privacy'))
+        router
+          .post('/:id/consents', [controllers.members.MemberPrivacy, 'updateConsent'])
+          .as('members.consents.update')
+          .where('id', id.id)
+          .use(middleware.can('members.edit'))
+        router
+          .post('/:id/consents/withdraw-all', [controllers.members.MemberPrivacy, 'withdrawAll'])
+          .as('members.consents.withdraw_all')
+          .where('id', id.id)
+          .use(middleware.can('members.edit'))
+        router
+          .get('/:id/personal-data', [controllers.members.MemberPrivacy, 'exportData'])
+          .as('members.personal_data.export')
+          .where('id', id.id)
+          .use(middleware.can('members.privacy'))
+        router
+          .post('/:id/erase', [controllers.members.MemberPrivacy, 'erase'])
+          .as('members.erase')
+          .where('id', id.id)
+          .use(middleware.can('members.privacy'))
+      })
+      .prefix('/members')
+
+    router
+      .group(() => {
         router.post('/', [controllers.members.MemberExports, 'store']).as('members.exports.store')
         router
           .get('/:id', [controllers.members.MemberExports, 'show'])

@@ -3,7 +3,7 @@ import { ROLES } from '#app/identity/roles'
 import { Phone } from '#app/shared/kernel/phone'
 
 /** A mainland mobile, written any way staff type it. */
-const mobile = vine
+export const mobile = vine
   .string()
   .trim()
   .maxLength(30)

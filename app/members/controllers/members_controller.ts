@@ -9,6 +9,7 @@ import { GetMemberProfile } from '#app/members/actions/get_member_profile'
 import MemberTag from '#app/members/models/member_tag'
 import MemberTagGroup from '#app/members/models/member_tag_group'
 import { memberFiltersValidator } from '#app/members/validators/member'
+import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_consent'
 
 /** 会员: the filtered member list and the member 360 page. */
 export default class MembersController {
@@ -66,8 +67,18 @@ export default class MembersController {
     ) {
       return response.redirect().toRoute('members.show', { id: profile.member.mergedIntoId })
     }
+    const member = profile.member
+    const [consents, doNotContact] = await Promise.all([
+      new ManageConsent().current(member.id),
+      member.phoneHash
+        ? db.from('do_not_contact').where({ company_id: company.id, phone_hash: member.phoneHash }).select('channel')
+        : [],
+    ])
     return view.render('pages/members/show', {
       ...profile,
+      consents,
+      consentChannels: CONSENT_CHANNELS,
+      doNotContact: doNotContact.map((row: any) => row.channel),
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
     })
   }
