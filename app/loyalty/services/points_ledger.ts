@@ -1,0 +1,891 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { DateTime } from 'luxon'
+import { DomainError } from '#app/shared/errors/domain_error'
+import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
+
+export type PostingKind =
+  | 'earn'
+  | 'redeem'
+  | 'cancel_redeem'
+  | 'expire'
+  | 'adjust'
+  | 'reverse'
+  | 'transfer'
+  | 'release'
+  | 'cancel_pending'
+
+export type SourceType =
+  | 'order'
+  | 'refund'
+  | 'rule'
+  | 'campaign'
+  | 'redemption'
+  | 'staff_adjustment'
+  | 'expiry'
+  | 'transfer'
+
+export interface Posting {
+  id: number
+  companyId: number
+  accountId: number
+  kind: PostingKind
+  amount: number
+  pendingAmount: number
+  shortfall: number
+  sourceType: SourceType
+  sourceId: string | null
+  idempotencyKey: string
+  relatedPostingId: number | null
+  reason: string | null
+  actorId: number | null
+  /** False when an earlier posting with the same idempotency key was returned. */
+  created: boolean
+}
+
+export interface Account {
+  id: number
+  companyId: number
+  memberId: number
+  balance: number
+  pending: number
+  lifetimeEarned: number
+  lifetimeRedeemed: number
+  lifetimeExpired: number
+  lifetimeReversed: number
+  negativeAllowed: boolean
+  version: number
+}
+
+interface MemberRef {
+  companyId: number
+  memberId: number
+}
+
+/** Reversal policy when the points were already spent. */
+export type ShortfallPolicy = 'allow_negative' | 'record_shortfall'
+
+export class PointsError extends DomainError {
+  constructor(code: string, key: string, data: Record<string, unknown> = {}) {
+    super(code, `loyalty.errors.${key}`, 422, data)
+  }
+}
+
+function assertPoints(points: number, allowZero = false) {
+  if (!Number.isSafeInteger(points) || points < 0 || (!allowZero && points === 0)) {
+    throw new PointsError('E_POINTS_INVALID', 'invalid_points', { points })
+  }
+}
+
+function sqlTime(value: DateTime) {
+  return value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
+}
+
+function mapAccount(row: any): Account {
+  return {
+    id: Number(row.id),
+    companyId: Number(row.company_id),
+    memberId: Number(row.member_id),
+    balance: Number(row.balance),
+    pending: Number(row.pending),
+    lifetimeEarned: Number(row.lifetime_earned),
+    lifetimeRedeemed: Number(row.lifetime_redeemed),
+    lifetimeExpired: Number(row.lifetime_expired),
+    lifetimeReversed: Number(row.lifetime_reversed),
+    negativeAllowed: Boolean(row.negative_allowed),
+    version: Number(row.version),
+  }
+}
+
+function mapPosting(row: any, created: boolean): Posting {
+  return {
+    id: Number(row.id),
+    companyId: Number(row.company_id),
+    accountId: Number(row.account_id),
+    kind: row.kind,
+    amount: Number(row.amount),
+    pendingAmount: Number(row.pending_amount),
+    shortfall: Number(row.shortfall),
+    sourceType: row.source_type,
+    sourceId: row.source_id,
+    idempotencyKey: row.idempotency_key,
+    relatedPostingId: row.related_posting_id === null ? null : Number(row.related_posting_id),
+    reason: row.reason,
+    actorId: row.actor_id === null ? null : Number(row.actor_id),
+    created,
+  }
+}
+
+function insertedId(rows: any[]): number {
+  const row = rows[0]
+  return Number(typeof row === 'object' ? row.id : row)
+}
+
+/** PostgreSQL serialization failure / deadlock, SQLite busy: safe to run again. */
+function isRetryable(error: any) {
+  const code = String(error?.code ?? '')
+  return code === '40001' || code === '40P01' || code.startsWith('SQLITE_BUSY')
+}
+
+function isUniqueViolation(error: any) {
+  const code = String(error?.code ?? '')
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
+
+interface PostingInput {
+  kind: PostingKind
+  amount: number
+  pendingAmount?: number
+  shortfall?: number
+  sourceType: SourceType
+  sourceId?: string | number | null
+  idempotencyKey: string
+  relatedPostingId?: number | null
+  reason?: string | null
+  actorId?: number | null
+}
+
+/**
+ * The one door to points balances. Every change is a transaction that
+ * (1) locks the account with a write (`version = version + 1`): a row lock
+ * on PostgreSQL, the database write lock on SQLite, taken before anything
+ * is read, which is what `BEGIN IMMEDIATE` gives; (2) returns the earlier
+ * posting if the idempotency key was seen; (3) writes postings, lots and
+ * consumptions and the account totals together.
+ */
+export class PointsLedger {
+  constructor(private now: () => DateTime = () => DateTime.utc()) {}
+
+  /** The member's account, created empty on first use. */
+  async account(ref: MemberRef, client?: TransactionClientContract): Promise<Account> {
+    const conn = client ?? db
+    const existing = await conn.from('points_accounts').where('member_id', ref.memberId).first()
+    if (existing) return mapAccount(existing)
+    const stamp = sqlTime(this.now())
+    await conn
+      .table('points_accounts')
+      .knexQuery.insert({
+        company_id: ref.companyId,
+        member_id: ref.memberId,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+      .onConflict('member_id')
+      .ignore()
+    return mapAccount(
+      await conn.from('points_accounts').where('member_id', ref.memberId).firstOrFail()
+    )
+  }
+
+  async setNegativeAllowed(ref: MemberRef, allowed: boolean) {
+    const account = await this.account(ref)
+    await db.from('points_accounts').where('id', account.id).update({ negative_allowed: allowed })
+  }
+
+  /**
+   * Points earned (by an order, a rule, a campaign …). With `availableAt`
+   * in the future they are pending (冻结) until the return window ends.
+   */
+  async earn(
+    ref: MemberRef,
+    input: {
+      points: number
+      sourceType: SourceType
+      sourceId?: string | number | null
+      idempotencyKey: string
+      availableAt?: DateTime | null
+      expiresAt?: DateTime | null
+      actorId?: number | null
+      reason?: string | null
+    }
+  ): Promise<Posting> {
+    assertPoints(input.points)
+    return this.run(ref, input.sourceType, input.idempotencyKey, async (trx, account) => {
+      const now = this.now()
+      const pending = !!input.availableAt && input.availableAt > now
+      const posting = await this.post(trx, account, {
+        kind: 'earn',
+        amount: pending ? 0 : input.points,
+        pendingAmount: pending ? input.points : 0,
+        sourceType: input.sourceType,
+        sourceId: input.sourceId,
+        idempotencyKey: input.idempotencyKey,
+        actorId: input.actorId,
+        reason: input.reason,
+      })
+      const lotId = await this.createLot(trx, account, posting, input.points, {
+        status: pending ? 'pending' : 'available',
+        availableAt: pending ? input.availableAt! : null,
+        expiresAt: input.expiresAt ?? null,
+      })
+      if (!pending) await this.settleDebt(trx, account, posting.id, lotId, input.points)
+      await this.bump(trx, account, {
+        balance: posting.amount,
+        pending: posting.pendingAmount,
+        lifetime_earned: input.points,
+      })
+      return posting
+    })
+  }
+
+  /** Pending lots whose return window has ended become available (daily job). */
+  async releaseDue(options: { batchSize?: number } = {}): Promise<number> {
+    const batchSize = options.batchSize ?? 500
+    let released = 0
+    while (true) {
+      const lots = await db
+        .from('points_lots')
+        .where('status', 'pending')
+        .where('available_at', '<=', sqlTime(this.now()))
+        .orderBy('id')
+        .limit(batchSize)
+      if (lots.length === 0) return released
+      for (const lot of lots) {
+        const done = await this.releaseLot(Number(lot.id))
+        if (done) released++
+      }
+      if (lots.length < batchSize) return released
+    }
+  }
+
+  private async releaseLot(lotId: number): Promise<boolean> {
+    const lotRow = await db.from('points_lots').where('id', lotId).firstOrFail()
+    const account = mapAccount(
+      await db.from('points_accounts').where('id', lotRow.account_id).firstOrFail()
+    )
+    const ref = { companyId: account.companyId, memberId: account.memberId }
+    const posting = await this.run(ref, 'expiry', `release:lot:${lotId}`, async (trx, acc) => {
+      const lot = await trx.from('points_lots').where('id', lotId).firstOrFail()
+      if (lot.status !== 'pending') return null
+      const points = Number(lot.remaining)
+      const released = await this.post(trx, acc, {
+        kind: 'release',
+        amount: points,
+        pendingAmount: -points,
+        sourceType: 'expiry',
+        sourceId: String(lotId),
+        idempotencyKey: `release:lot:${lotId}`,
+      })
+      await trx
+        .from('points_lots')
+        .where('id', lotId)
+        .update({ status: 'available', updated_at: sqlTime(this.now()) })
+      await this.settleDebt(trx, acc, released.id, lotId, points)
+      await this.bump(trx, acc, { balance: points, pending: -points })
+      return released
+    })
+    return posting !== null && posting.created
+  }
+
+  /**
+   * Spends points, taking from lots first-expiring-first. Refused when the
+   * balance is short, unless the account's policy allows a negative balance.
+   */
+  async redeem(
+    ref: MemberRef,
+    input: {
+      points: number
+      sourceId?: string | number | null
+      idempotencyKey: string
+      sourceType?: SourceType
+      actorId?: number | null
+      reason?: string | null
+    }
+  ): Promise<Posting> {
+    assertPoints(input.points)
+    const sourceType = input.sourceType ?? 'redemption'
+    return this.run(ref, sourceType, input.idempotencyKey, async (trx, account) => {
+      if (account.balance < input.points && !account.negativeAllowed) {
+        throw new PointsError('E_POINTS_INSUFFICIENT', 'insufficient', {
+          available: Math.max(account.balance, 0),
+          requested: input.points,
+        })
+      }
+      const posting = await this.post(trx, account, {
+        kind: 'redeem',
+        amount: -input.points,
+        sourceType,
+        sourceId: input.sourceId,
+        idempotencyKey: input.idempotencyKey,
+        actorId: input.actorId,
+        reason: input.reason,
+      })
+      await this.consume(trx, account, posting.id, input.points)
+      await this.bump(trx, account, { balance: -input.points, lifetime_redeemed: input.points })
+      return posting
+    })
+  }
+
+  /**
+   * Cancels a redemption: the points go back to the lots they came from,
+   * with those lots' expiry dates. A lot already past its expiry is expired
+   * again by the next expiry run. Cancelling twice changes nothing.
+   */
+  async cancelRedemption(
+    ref: MemberRef,
+    input: { redemptionPostingId: number; actorId?: number | null; reason?: string | null }
+  ): Promise<Posting> {
+    const key = `cancel:${input.redemptionPostingId}`
+    return this.run(ref, 'redemption', key, async (trx, account) => {
+      const original = await trx
+        .from('points_postings')
+        .where('id', input.redemptionPostingId)
+        .where('account_id', account.id)
+        .where('kind', 'redeem')
+        .first()
+      if (!original) {
+        throw new PointsError('E_POINTS_REDEMPTION_UNKNOWN', 'unknown_redemption')
+      }
+      const points = -Number(original.amount)
+      const posting = await this.post(trx, account, {
+        kind: 'cancel_redeem',
+        amount: points,
+        sourceType: 'redemption',
+        sourceId: original.source_id,
+        idempotencyKey: key,
+        relatedPostingId: Number(original.id),
+        actorId: input.actorId,
+        reason: input.reason,
+      })
+      const taken = await trx
+        .from('points_lot_consumptions')
+        .where('posting_id', original.id)
+        .select('lot_id')
+        .sum('amount as amount')
+        .groupBy('lot_id')
+        .orderBy('lot_id')
+      const stamp = sqlTime(this.now())
+      let returned = 0
+      for (const row of taken) {
+        const amount = Number(row.amount)
+        if (amount <= 0) continue
+        await trx
+          .from('points_lots')
+          .where('id', row.lot_id)
+          .update({
+            remaining: db.raw('remaining + ?', [amount]),
+            status: 'available',
+            updated_at: stamp,
+          })
+        await this.recordConsumption(trx, posting.id, Number(row.lot_id), -amount)
+        returned += amount
+      }
+      if (returned > points) throw new Error('Lot consumptions exceed the redemption')
+      // Part of the redemption may have run into a negative balance, and the
+      // debt may have moved since: lots must again hold max(balance, 0).
+      await this.rebalanceLots(trx, account, posting, account.balance + points)
+      await this.bump(trx, account, { balance: points, lifetime_redeemed: -points })
+      return posting
+    })
+  }
+
+  /**
+   * Expires due lots (daily job). Idempotent (one posting per lot, keyed by
+   * the lot), batched and resumable: it only looks at what is still due.
+   */
+  async expireDue(options: { batchSize?: number } = {}): Promise<number> {
+    const batchSize = options.batchSize ?? 500
+    let expired = 0
+    let afterId = 0
+    while (true) {
+      const lots = await db
+        .from('points_lots')
+        .where('status', 'available')
+        .whereNotNull('expires_at')
+        .where('expires_at', '<=', sqlTime(this.now()))
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(batchSize)
+      if (lots.length === 0) return expired
+      for (const lot of lots) {
+        if (await this.expireLot(Number(lot.id))) expired++
+        afterId = Number(lot.id)
+      }
+    }
+  }
+
+  private async expireLot(lotId: number): Promise<boolean> {
+    const lotRow = await db.from('points_lots').where('id', lotId).firstOrFail()
+    const account = mapAccount(
+      await db.from('points_accounts').where('id', lotRow.account_id).firstOrFail()
+    )
+    const ref = { companyId: account.companyId, memberId: account.memberId }
+    // A lot can be expired more than once (a cancelled redemption gave points
+    // back to it after it expired), so the key includes how much it had left.
+    const result = await this.runLocked(ref, async (trx, acc) => {
+      const lot = await trx.from('points_lots').where('id', lotId).firstOrFail()
+      if (lot.status !== 'available') return null
+      const points = Number(lot.remaining)
+      const stamp = sqlTime(this.now())
+      if (points === 0) {
+        await trx
+          .from('points_lots')
+          .where('id', lotId)
+          .update({ status: 'expired', updated_at: stamp })
+        return null
+      }
+      const [{ n }] = await trx
+        .from('points_postings')
+        .where('company_id', acc.companyId)
+        .where('source_type', 'expiry')
+        .where('kind', 'expire')
+        .where('source_id', String(lotId))
+        .count('* as n')
+      const posting = await this.post(trx, acc, {
+        kind: 'expire',
+        amount: -points,
+        sourceType: 'expiry',
+        sourceId: String(lotId),
+        idempotencyKey: `expire:lot:${lotId}:${Number(n) + 1}`,
+      })
+      await trx
+        .from('points_lots')
+        .where('id', lotId)
+        .update({ remaining: 0, status: 'expired', updated_at: stamp })
+      await this.recordConsumption(trx, posting.id, lotId, points)
+      await this.bump(trx, acc, { balance: -points, lifetime_expired: points })
+      return posting
+    })
+    return result !== null
+  }
+
+  /** A staff correction (人工调整): reason required, audit-logged. */
+  async adjust(
+    ref: MemberRef,
+    input: {
+      points: number
+      reason: string
+      idempotencyKey: string
+      actor: AuditActor | null
+      expiresAt?: DateTime | null
+    }
+  ): Promise<Posting> {
+    if (!Number.isSafeInteger(input.points) || input.points === 0) {
+      throw new PointsError('E_POINTS_INVALID', 'invalid_points', { points: input.points })
+    }
+    const reason = (input.reason ?? '').trim()
+    if (!reason) throw new PointsError('E_POINTS_REASON_REQUIRED', 'reason_required')
+    return this.run(ref, 'staff_adjustment', input.idempotencyKey, async (trx, account) => {
+      if (input.points < 0 && account.balance + input.points < 0 && !account.negativeAllowed) {
+        throw new PointsError('E_POINTS_INSUFFICIENT', 'insufficient', {
+          available: Math.max(account.balance, 0),
+          requested: -input.points,
+        })
+      }
+      const posting = await this.post(trx, account, {
+        kind: 'adjust',
+        amount: input.points,
+        sourceType: 'staff_adjustment',
+        idempotencyKey: input.idempotencyKey,
+        reason,
+        actorId: input.actor?.id ?? null,
+      })
+      if (input.points > 0) {
+        const lotId = await this.createLot(trx, account, posting, input.points, {
+          status: 'available',
+          availableAt: null,
+          expiresAt: input.expiresAt ?? null,
+        })
+        await this.settleDebt(trx, account, posting.id, lotId, input.points)
+      } else {
+        await this.consume(trx, account, posting.id, -input.points)
+      }
+      await this.bump(trx, account, {
+        balance: input.points,
+        lifetime_earned: Math.max(input.points, 0),
+      })
+      await AuditLog.record({
+        entityType: 'points_account',
+        entityId: account.id,
+        action: 'loyalty.points.adjust',
+        before: { balance: account.balance },
+        after: { balance: account.balance + input.points },
+        context: {
+          memberId: account.memberId,
+          postingId: posting.id,
+          points: input.points,
+          reason,
+        },
+        actor: input.actor,
+        client: trx,
+      })
+      return posting
+    })
+  }
+
+  /**
+   * Reverses what an order earned because of a refund, in proportion to
+   * the refunded amount; one posting per refund however often the refund
+   * is delivered. Pending points of the order are cancelled first, then its
+   * available points; if they were spent, other lots are taken, and what is
+   * still missing follows `policy`.
+   */
+  async reverseForRefund(
+    ref: MemberRef,
+    input: {
+      orderId: string | number
+      refundId: string | number
+      refundedFen: number
+      orderPaidFen: number
+      policy: ShortfallPolicy
+    }
+  ): Promise<Posting | null> {
+    if (!Number.isSafeInteger(input.refundedFen) || input.refundedFen <= 0) {
+      throw new PointsError('E_POINTS_INVALID', 'invalid_points', { points: input.refundedFen })
+    }
+    if (!Number.isSafeInteger(input.orderPaidFen) || input.orderPaidFen <= 0) {
+      throw new PointsError('E_POINTS_INVALID', 'invalid_points', { points: input.orderPaidFen })
+    }
+    const key = `refund:${input.refundId}`
+    return this.run(ref, 'refund', key, async (trx, account) => {
+      const orderId = String(input.orderId)
+      const earned = await trx
+        .from('points_postings')
+        .where('account_id', account.id)
+        .where('source_type', 'order')
+        .where('source_id', orderId)
+        .where('kind', 'earn')
+        .sum('amount as a')
+        .sum('pending_amount as p')
+      const earnedPoints = Number(earned[0].a ?? 0) + Number(earned[0].p ?? 0)
+      const reversedRows = await trx
+        .from('points_postings')
+        .where('account_id', account.id)
+        .where('source_type', 'refund')
+        .where('kind', 'reverse')
+        .where('reason', `order:${orderId}`)
+        .select('amount', 'pending_amount', 'shortfall')
+      let alreadyReversed = 0
+      for (const row of reversedRows) {
+        alreadyReversed += -Number(row.amount) - Number(row.pending_amount) + Number(row.shortfall)
+      }
+      /** Rounded down: a refund never takes back more than its share. */
+      const share = Math.floor(
+        (earnedPoints * Math.min(input.refundedFen, input.orderPaidFen)) / input.orderPaidFen
+      )
+      let toReverse = Math.min(share, earnedPoints - alreadyReversed)
+      if (toReverse <= 0) return null
+
+      const orderLots = await trx
+        .from('points_lots')
+        .where('account_id', account.id)
+        .where('source_type', 'order')
+        .where('source_id', orderId)
+        .whereIn('status', ['pending', 'available'])
+        .where('remaining', '>', 0)
+        .orderBy('id')
+      const takes: Array<{ lotId: number; amount: number; pending: boolean }> = []
+      let fromPending = 0
+      let fromAvailable = 0
+      // Pending points first: they were never usable, cancelling them hurts least.
+      for (const lot of [...orderLots].sort(
+        (a, b) => Number(a.status !== 'pending') - Number(b.status !== 'pending')
+      )) {
+        if (toReverse === 0) break
+        const take = Math.min(Number(lot.remaining), toReverse)
+        takes.push({ lotId: Number(lot.id), amount: take, pending: lot.status === 'pending' })
+        if (lot.status === 'pending') fromPending += take
+        else fromAvailable += take
+        toReverse -= take
+      }
+      // Then the rest of the available balance, first-expiring-first.
+      let fromOthers = 0
+      let shortfall = 0
+      if (toReverse > 0) {
+        const usable = Math.max(account.balance - fromAvailable, 0)
+        fromOthers = Math.min(usable, toReverse)
+        const missing = toReverse - fromOthers
+        if (input.policy === 'allow_negative') {
+          fromOthers += missing
+        } else {
+          shortfall = missing
+        }
+      }
+      const posting = await this.post(trx, account, {
+        kind: 'reverse',
+        amount: -(fromAvailable + fromOthers),
+        pendingAmount: -fromPending,
+        shortfall,
+        sourceType: 'refund',
+        sourceId: String(input.refundId),
+        idempotencyKey: key,
+        reason: `order:${orderId}`,
+      })
+      const stamp = sqlTime(this.now())
+      for (const take of takes) {
+        const lot = orderLots.find((row) => Number(row.id) === take.lotId)
+        const left = Number(lot.remaining) - take.amount
+        await trx
+          .from('points_lots')
+          .where('id', take.lotId)
+          .update({
+            remaining: left,
+            status: left === 0 && take.pending ? 'cancelled' : lot.status,
+            updated_at: stamp,
+          })
+        await this.recordConsumption(trx, posting.id, take.lotId, take.amount)
+      }
+      if (fromOthers > 0) {
+        await this.consume(
+          trx,
+          { ...account, balance: account.balance - fromAvailable },
+          posting.id,
+          fromOthers
+        )
+      }
+      await this.bump(trx, account, {
+        balance: posting.amount,
+        pending: posting.pendingAmount,
+        lifetime_reversed: fromAvailable + fromOthers + fromPending,
+      })
+      return posting
+    })
+  }
+
+  /** Points of the member's lots expiring by `before` (marketing reminders). */
+  async expiringBy(ref: MemberRef, before: DateTime): Promise<number> {
+    const [row] = await db
+      .from('points_lots')
+      .join('points_accounts', 'points_accounts.id', 'points_lots.account_id')
+      .where('points_accounts.member_id', ref.memberId)
+      .where('points_lots.status', 'available')
+      .whereNotNull('points_lots.expires_at')
+      .where('points_lots.expires_at', '<=', sqlTime(before))
+      .sum('points_lots.remaining as n')
+    return Number(row.n ?? 0)
+  }
+
+  // ---------------------------------------------------------------------
+
+  /**
+   * Runs `work` in a transaction holding the account lock, unless the
+   * idempotency key was already used: then the first posting is returned.
+   */
+  private async run<T extends Posting | null>(
+    ref: MemberRef,
+    sourceType: SourceType,
+    idempotencyKey: string,
+    work: (trx: TransactionClientContract, account: Account) => Promise<T>
+  ): Promise<T | Posting> {
+    if (!idempotencyKey || idempotencyKey.length > 120) {
+      throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
+    }
+    const findExisting = async (conn: TransactionClientContract | typeof db) => {
+      const row = await conn
+        .from('points_postings')
+        .where('company_id', ref.companyId)
+        .where('source_type', sourceType)
+        .where('idempotency_key', idempotencyKey)
+        .first()
+      return row ? mapPosting(row, false) : null
+    }
+    try {
+      return await this.runLocked(ref, async (trx, account) => {
+        const existing = await findExisting(trx)
+        if (existing && existing.accountId !== account.id) {
+          // The key belongs to another member's posting: a caller bug, never a replay.
+          throw new PointsError('E_POINTS_KEY_REUSED', 'key_reused')
+        }
+        if (existing) return existing
+        return work(trx, account)
+      })
+    } catch (error) {
+      // Two writers with the same key on different accounts' locks: the
+      // unique index decided; the loser returns the winner's posting.
+      if (isUniqueViolation(error)) {
+        const existing = await findExisting(db)
+        if (existing) return existing
+      }
+      throw error
+    }
+  }
+
+  private async runLocked<T>(
+    ref: MemberRef,
+    work: (trx: TransactionClientContract, account: Account) => Promise<T>
+  ): Promise<T> {
+    const { id } = await this.account(ref)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction(async (trx) => {
+          // The first statement is a write: it takes the lock before anything is read.
+          await trx
+            .from('points_accounts')
+            .where('id', id)
+            .update({ version: db.raw('version + 1') })
+          const account = mapAccount(
+            await trx.from('points_accounts').where('id', id).firstOrFail()
+          )
+          return work(trx, account)
+        })
+      } catch (error) {
+        if (attempt >= 5 || !isRetryable(error)) throw error
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
+      }
+    }
+  }
+
+  private async post(trx: TransactionClientContract, account: Account, input: PostingInput) {
+    const row = {
+      company_id: account.companyId,
+      account_id: account.id,
+      kind: input.kind,
+      amount: input.amount,
+      pending_amount: input.pendingAmount ?? 0,
+      shortfall: input.shortfall ?? 0,
+      source_type: input.sourceType,
+      source_id:
+        input.sourceId === null || input.sourceId === undefined ? null : String(input.sourceId),
+      idempotency_key: input.idempotencyKey,
+      related_posting_id: input.relatedPostingId ?? null,
+      reason: input.reason ?? null,
+      actor_id: input.actorId ?? null,
+      created_at: sqlTime(this.now()),
+    }
+    const id = insertedId(await trx.table('points_postings').returning('id').insert(row))
+    return mapPosting({ ...row, id }, true)
+  }
+
+  private async createLot(
+    trx: TransactionClientContract,
+    account: Account,
+    posting: Posting,
+    points: number,
+    options: {
+      status: 'pending' | 'available'
+      availableAt: DateTime | null
+      expiresAt: DateTime | null
+    }
+  ) {
+    const stamp = sqlTime(this.now())
+    return insertedId(
+      await trx
+        .table('points_lots')
+        .returning('id')
+        .insert({
+          company_id: account.companyId,
+          account_id: account.id,
+          earn_posting_id: posting.id,
+          source_type: posting.sourceType,
+          source_id: posting.sourceId,
+          amount: points,
+          remaining: points,
+          status: options.status,
+          available_at: options.availableAt ? sqlTime(options.availableAt) : null,
+          expires_at: options.expiresAt ? sqlTime(options.expiresAt) : null,
+          created_at: stamp,
+          updated_at: stamp,
+        })
+    )
+  }
+
+  /**
+   * New available points first pay back a negative balance: the part that
+   * does is taken from the new lot at once, so lots always hold exactly
+   * max(balance, 0).
+   */
+  private async settleDebt(
+    trx: TransactionClientContract,
+    account: Account,
+    postingId: number,
+    lotId: number,
+    points: number
+  ) {
+    if (account.balance >= 0) return
+    const paid = Math.min(-account.balance, points)
+    await trx
+      .from('points_lots')
+      .where('id', lotId)
+      .update({ remaining: db.raw('remaining - ?', [paid]) })
+    await this.recordConsumption(trx, postingId, lotId, paid)
+  }
+
+  private async rebalanceLots(
+    trx: TransactionClientContract,
+    account: Account,
+    posting: Posting,
+    newBalance: number
+  ) {
+    const [row] = await trx
+      .from('points_lots')
+      .where('account_id', account.id)
+      .where('status', 'available')
+      .sum('remaining as n')
+    const held = Number(row.n ?? 0)
+    const target = Math.max(newBalance, 0)
+    if (held > target) {
+      await this.consume(trx, { ...account, balance: held }, posting.id, held - target)
+    } else if (held < target) {
+      await this.createLot(trx, account, posting, target - held, {
+        status: 'available',
+        availableAt: null,
+        expiresAt: null,
+      })
+    }
+  }
+
+  /** Takes points from available lots, first-expiring-first (never-expiring last). */
+  private async consume(
+    trx: TransactionClientContract,
+    account: Account,
+    postingId: number,
+    points: number
+  ) {
+    let left = Math.min(points, Math.max(account.balance, 0))
+    if (left === 0) return
+    const lots = await trx
+      .from('points_lots')
+      .where('account_id', account.id)
+      .where('status', 'available')
+      .where('remaining', '>', 0)
+      .orderByRaw('CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, id')
+    const stamp = sqlTime(this.now())
+    for (const lot of lots) {
+      if (left === 0) break
+      const take = Math.min(Number(lot.remaining), left)
+      await trx
+        .from('points_lots')
+        .where('id', lot.id)
+        .update({ remaining: Number(lot.remaining) - take, updated_at: stamp })
+      await this.recordConsumption(trx, postingId, Number(lot.id), take)
+      left -= take
+    }
+    if (left !== 0) throw new Error(`Points lots of account ${account.id} do not match its balance`)
+  }
+
+  private async recordConsumption(
+    trx: TransactionClientContract,
+    postingId: number,
+    lotId: number,
+    amount: number
+  ) {
+    await trx.table('points_lot_consumptions').insert({
+      posting_id: postingId,
+      lot_id: lotId,
+      amount,
+      created_at: sqlTime(this.now()),
+    })
+  }
+
+  private async bump(
+    trx: TransactionClientContract,
+    account: Account,
+    deltas: Partial<
+      Record<
+        | 'balance'
+        | 'pending'
+        | 'lifetime_earned'
+        | 'lifetime_redeemed'
+        | 'lifetime_expired'
+        | 'lifetime_reversed',
+        number
+      >
+    >
+  ) {
+    const update: Record<string, unknown> = { updated_at: sqlTime(this.now()) }
+    for (const [column, delta] of Object.entries(deltas)) {
+      if (delta) update[column] = db.raw(`${column} + ?`, [delta])
+    }
+    await trx.from('points_accounts').where('id', account.id).update(update)
+  }
+}
