@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { Money } from '#app/shared/kernel/money'
 import drive from '@adonisjs/drive/services/main'
 import db from '@adonisjs/lucid/services/db'
 import type { I18n } from '@adonisjs/i18n'
@@ -70,7 +71,7 @@ export class ExportMembers {
           member.province ?? '',
           member.city ?? '',
           member.orderCount,
-          formatYuan(member.spentFen),
+          Money.fen(member.spentFen).toYuanString(),
           member.lastOrderAt?.setZone(request.zone).toFormat('yyyy-MM-dd HH:mm') ?? '',
           member.rfmSegment ? t(`rfm.segments.${member.rfmSegment}`) : '',
           member.lifecycleStage ? t(`rfm.stages.${member.lifecycleStage}`) : '',
@@ -98,13 +99,6 @@ export class ExportMembers {
     }
     return byMember
   }
-}
-
-/** Fen as a plain yuan amount for spreadsheets: 123456 → 1234.56 (integer arithmetic). */
-function formatYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(fen)
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
 
 /** One CSV line; cells that a spreadsheet would run as a formula are defused. */

@@ -1,3 +1,4 @@
+import { Money } from '#app/shared/kernel/money'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Member from '#app/members/models/member'
@@ -67,7 +68,7 @@ export class GetMemberProfile {
         params: {
           no: order.platformOrderNo,
           shop: shopById.get(order.shopId)?.name ?? '',
-          amount: (order.paidFen / 100).toFixed(2),
+          amount: Money.fen(order.paidFen).toYuanString(),
         },
       })
     }
@@ -90,7 +91,7 @@ export class GetMemberProfile {
         label: 'members.timeline.refund',
         params: {
           no: refund.platformRefundNo,
-          amount: (refund.amountFen / 100).toFixed(2),
+          amount: Money.fen(refund.amountFen).toYuanString(),
           status: refund.status,
         },
       })
