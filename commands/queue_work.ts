@@ -9,7 +9,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class QueueWork extends BaseCommand {
   static commandName = 'queue:work'
-  static description = 'Run the job worker (BullMQ when REDIS_URL is set, database polling otherwise)'
+  static description =
+    'Run the job worker (BullMQ when REDIS_URL is set, database polling otherwise)'
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   async run() {

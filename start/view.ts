@@ -6,4 +6,6 @@ import { Money } from '#app/shared/kernel/money'
 edge.global('DateTime', DateTime)
 
 /** Integer fen as ¥1,234.50 — the one way pages show money. */
-edge.global('formatMoney', (fen: number | string | null | undefined) => Money.fen(Number(fen ?? 0)).format())
+edge.global('formatMoney', (fen: number | string | null | undefined) =>
+  Money.fen(Number(fen ?? 0)).format()
+)

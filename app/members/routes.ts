@@ -52,7 +52,10 @@ router
           .as('members.dnc.store')
           .use(middleware.can('members.edit'))
         router
-          .post('/do-not-contact/:id/remove', [controllers.members.MemberPrivacy, 'doNotContactDestroy'])
+          .post('/do-not-contact/:id/remove', [
+            controllers.members.MemberPrivacy,
+            'doNotContactDestroy',
+          ])
           .as('members.dnc.destroy')
           .where('id', id.id)
           .use(middleware.can('members.privacy'))

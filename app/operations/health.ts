@@ -1,4 +1,10 @@
-import { HealthChecks, DiskSpaceCheck, MemoryHeapCheck, BaseCheck, Result } from '@adonisjs/core/health'
+import {
+  HealthChecks,
+  DiskSpaceCheck,
+  MemoryHeapCheck,
+  BaseCheck,
+  Result,
+} from '@adonisjs/core/health'
 import type { HealthCheckResult } from '@adonisjs/core/types/health'
 import { DbCheck } from '@adonisjs/lucid/database'
 import db from '@adonisjs/lucid/services/db'
@@ -10,7 +16,9 @@ class QueueRedisCheck extends BaseCheck {
 
   async run(): Promise<HealthCheckResult> {
     if (queue.driverName !== 'bullmq') {
-      return Result.ok('No Redis configured: jobs run in-process').mergeMetaData({ driver: queue.driverName })
+      return Result.ok('No Redis configured: jobs run in-process').mergeMetaData({
+        driver: queue.driverName,
+      })
     }
     try {
       await queue.ping()

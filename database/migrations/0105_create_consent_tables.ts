@@ -43,7 +43,12 @@ export default class extends BaseSchema {
       /** staff, reply (退订 …), erasure, import, api */
       table.string('source', 20).notNullable()
       table.string('reason', 200).nullable()
-      table.integer('created_by_id').unsigned().nullable().references('users.id').onDelete('SET NULL')
+      table
+        .integer('created_by_id')
+        .unsigned()
+        .nullable()
+        .references('users.id')
+        .onDelete('SET NULL')
       table.timestamp('created_at').notNullable()
       table.unique(['company_id', 'phone_hash', 'channel'])
     })

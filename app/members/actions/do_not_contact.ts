@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
-import { Phone } from '#app/shared/kernel/phone'
+import { type Phone } from '#app/shared/kernel/phone'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import Member from '#app/members/models/member'
 import type { ConsentChannel } from '#app/members/actions/manage_consent'
@@ -19,7 +19,12 @@ export class DoNotContactList {
   async add(
     companyId: number,
     phone: Phone,
-    entry: { channel?: DncChannel; source: DncSource; reason?: string | null; actor?: AuditActor | null },
+    entry: {
+      channel?: DncChannel
+      source: DncSource
+      reason?: string | null
+      actor?: AuditActor | null
+    },
     client?: TransactionClientContract
   ): Promise<boolean> {
     const executor = client ?? db
@@ -96,7 +101,10 @@ export class MayContact {
     const member = input.memberId ? await Member.find(input.memberId) : null
     if (member?.erasedAt) return { allowed: false, reason: 'erased' }
     const phoneHash = input.phone?.blindIndex ?? member?.phoneHash ?? null
-    if (phoneHash && (await new DoNotContactList().blocks(input.companyId, phoneHash, input.channel))) {
+    if (
+      phoneHash &&
+      (await new DoNotContactList().blocks(input.companyId, phoneHash, input.channel))
+    ) {
       return { allowed: false, reason: 'do_not_contact' }
     }
     if (input.category !== 'marketing') return { allowed: true, reason: null }

@@ -35,7 +35,8 @@ export class ExportMembers {
 
   async *#lines(request: ExportRequest, onCount: (count: number) => void): AsyncGenerator<string> {
     const t = (key: string) => request.i18n.t(`members.${key}`)
-    yield '\uFEFF' +
+    yield (
+      '\uFEFF' +
       csvLine([
         'ID',
         t('columns.name'),
@@ -51,6 +52,7 @@ export class ExportMembers {
         t('filters.lifecycle'),
         t('columns.tags'),
       ])
+    )
 
     const list = new ListMembers()
     let lastId: number | null = null

@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { sqlTime } from '#app/commerce/actions/sql_time'
-import Member from '#app/members/models/member'
+import type Member from '#app/members/models/member'
 
 export const CONSENT_CHANNELS = ['sms', 'wechat', 'email'] as const
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number]
@@ -80,7 +80,11 @@ export class ManageConsent {
     })
   }
 
-  async current(memberId: number): Promise<Record<ConsentChannel, { granted: boolean; source: string; recordedAt: string } | null>> {
+  async current(
+    memberId: number
+  ): Promise<
+    Record<ConsentChannel, { granted: boolean; source: string; recordedAt: string } | null>
+  > {
     const rows = await db.from('member_consents').where('member_id', memberId)
     const state = { sms: null, wechat: null, email: null } as Record<ConsentChannel, any>
     for (const row of rows) {

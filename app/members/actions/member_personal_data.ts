@@ -20,7 +20,11 @@ const HASHED_IDENTITY_TYPES = new Set(['phone'])
  */
 export class MemberPersonalData {
   /** Everything held on the member, as `member.json` in a ZIP. */
-  async export(companyId: number, memberId: number, actor: AuditActor): Promise<{ filename: string; zip: Uint8Array }> {
+  async export(
+    companyId: number,
+    memberId: number,
+    actor: AuditActor
+  ): Promise<{ filename: string; zip: Uint8Array }> {
     const member = await Member.query().where({ id: memberId, companyId }).firstOrFail()
     const [identities, tags, orders, refunds, consentEvents, consents] = await Promise.all([
       MemberIdentity.query().where('memberId', member.id).orderBy('id'),
@@ -51,7 +55,9 @@ export class MemberPersonalData {
       },
       identities: identities.map((identity) => ({
         type: identity.type,
-        value: HASHED_IDENTITY_TYPES.has(identity.type) ? member.phone?.digits ?? null : identity.value,
+        value: HASHED_IDENTITY_TYPES.has(identity.type)
+          ? (member.phone?.digits ?? null)
+          : identity.value,
         source: identity.source,
         since: identity.createdAt.toISO(),
       })),
@@ -68,7 +74,11 @@ export class MemberPersonalData {
         status: order.status,
         orderedAt: order.orderedAt.toISO(),
         paidFen: order.paidFen,
-        items: order.items.map((item) => ({ title: item.title, quantity: item.quantity, priceFen: item.priceFen })),
+        items: order.items.map((item) => ({
+          title: item.title,
+          quantity: item.quantity,
+          priceFen: item.priceFen,
+        })),
       })),
       refunds: refunds.map((refund) => ({
         refundNo: refund.platformRefundNo,
@@ -95,14 +105,22 @@ export class MemberPersonalData {
    */
   async erase(companyId: number, memberId: number, actor: AuditActor) {
     const member = await Member.query().where({ id: memberId, companyId }).firstOrFail()
-    if (member.erasedAt) throw new DomainError('E_ALREADY_ERASED', 'members.privacy.already_erased', 409)
+    if (member.erasedAt)
+      throw new DomainError('E_ALREADY_ERASED', 'members.privacy.already_erased', 409)
 
     await db.transaction(async (trx) => {
       member.useTransaction(trx)
-      const identityCount = await trx.from('member_identities').where('member_id', member.id).delete()
+      const identityCount = await trx
+        .from('member_identities')
+        .where('member_id', member.id)
+        .delete()
       await trx.from('member_tag_assignments').where('member_id', member.id).delete()
       for (const channel of ['sms', 'wechat', 'email'] as const) {
-        await new ManageConsent().record(member, { channel, granted: false, source: 'erasure', actor }, trx)
+        await new ManageConsent().record(
+          member,
+          { channel, granted: false, source: 'erasure', actor },
+          trx
+        )
       }
       member.merge({
         name: null,
@@ -121,7 +139,9 @@ export class MemberPersonalData {
         entityId: member.id,
         action: 'erase',
         actor,
-        context: { identities: Number(Array.isArray(identityCount) ? identityCount[0] : identityCount) },
+        context: {
+          identities: Number(Array.isArray(identityCount) ? identityCount[0] : identityCount),
+        },
         client: trx,
       })
     })

@@ -9,8 +9,22 @@ import { memberFiltersValidator } from '#app/members/validators/member'
 import { exportMembersJob, memberExportKey } from '#app/members/jobs/export_members_job'
 
 const FILTER_KEYS = [
-  'name', 'phone', 'province', 'city', 'tag', 'shop', 'category', 'segment', 'lifecycle',
-  'minSpent', 'maxSpent', 'minOrders', 'maxOrders', 'lastOrderFrom', 'lastOrderTo', 'sort',
+  'name',
+  'phone',
+  'province',
+  'city',
+  'tag',
+  'shop',
+  'category',
+  'segment',
+  'lifecycle',
+  'minSpent',
+  'maxSpent',
+  'minOrders',
+  'maxOrders',
+  'lastOrderFrom',
+  'lastOrderTo',
+  'sort',
 ]
 
 /** 导出会员: start an export of the filtered list, watch it, download the file. */
@@ -24,7 +38,12 @@ export default class MemberExportsController {
     const user = auth.user!
     const run = await queue.dispatch(
       exportMembersJob,
-      { companyId: company.id, userId: user.id, filters, unmask: roleAllows(user.role, 'members.phone.unmask') },
+      {
+        companyId: company.id,
+        userId: user.id,
+        filters,
+        unmask: roleAllows(user.role, 'members.phone.unmask'),
+      },
       { requestedBy: user }
     )
     return response.redirect().toRoute('members.exports.show', { id: run.id })
@@ -33,13 +52,15 @@ export default class MemberExportsController {
   async show({ params, view, auth, request, response }: HttpContext) {
     const run = await this.#ownRun(params.id, auth.user!.id)
     response.header('Vary', 'HX-Request')
-    if (request.header('HX-Request')) return view.render('components/members/export_status', { run })
+    if (request.header('HX-Request'))
+      return view.render('components/members/export_status', { run })
     return view.render('pages/members/export', { run })
   }
 
   async download({ params, response, auth }: HttpContext) {
     const run = await this.#ownRun(params.id, auth.user!.id)
-    if (run.status !== 'completed') return response.redirect().toRoute('members.exports.show', { id: run.id })
+    if (run.status !== 'completed')
+      return response.redirect().toRoute('members.exports.show', { id: run.id })
     const key = memberExportKey(run.id)
     response.header('Content-Type', 'text/csv; charset=utf-8')
     response.attachment(`members-${run.id}.csv`)
@@ -48,7 +69,10 @@ export default class MemberExportsController {
 
   /** An export's file holds personal data: only the person who made it downloads it. */
   async #ownRun(id: number, userId: number) {
-    const run = await JobRun.query().where('id', id).where('job_name', exportMembersJob.name).firstOrFail()
+    const run = await JobRun.query()
+      .where('id', id)
+      .where('job_name', exportMembersJob.name)
+      .firstOrFail()
     if (run.requestedById !== userId) throw new ForbiddenError()
     return run
   }

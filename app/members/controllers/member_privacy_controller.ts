@@ -7,14 +7,23 @@ import { DomainError } from '#app/shared/errors/domain_error'
 import { ManageConsent } from '#app/members/actions/manage_consent'
 import { DoNotContactList } from '#app/members/actions/do_not_contact'
 import { MemberPersonalData } from '#app/members/actions/member_personal_data'
-import { consentValidator, doNotContactValidator, eraseValidator } from '#app/members/validators/privacy'
+import {
+  consentValidator,
+  doNotContactValidator,
+  eraseValidator,
+} from '#app/members/validators/privacy'
 
 /** 授权与个人信息: consent per channel, do-not-contact, data-subject export and erasure. */
 export default class MemberPrivacyController {
   async updateConsent({ params, request, response, auth, session, i18n }: HttpContext) {
     const member = await this.#member(params.id)
     const { channel, granted } = await request.validateUsing(consentValidator)
-    await new ManageConsent().record(member, { channel, granted, source: 'staff', actor: auth.user! })
+    await new ManageConsent().record(member, {
+      channel,
+      granted,
+      source: 'staff',
+      actor: auth.user!,
+    })
     session.flash('success', i18n.t('members.privacy.consent_saved'))
     return response.redirect().toRoute('members.show', { id: member.id })
   }
@@ -37,7 +46,11 @@ export default class MemberPrivacyController {
 
   async exportData({ params, response, auth }: HttpContext) {
     const member = await this.#member(params.id)
-    const { filename, zip } = await new MemberPersonalData().export(member.companyId, member.id, auth.user!)
+    const { filename, zip } = await new MemberPersonalData().export(
+      member.companyId,
+      member.id,
+      auth.user!
+    )
     response.header('Content-Type', 'application/zip')
     response.attachment(filename)
     return response.send(Buffer.from(zip))
@@ -46,7 +59,8 @@ export default class MemberPrivacyController {
   async erase({ params, request, response, auth, session, i18n }: HttpContext) {
     const member = await this.#member(params.id)
     const { confirmId } = await request.validateUsing(eraseValidator)
-    if (confirmId !== member.id) throw new DomainError('E_ERASE_NOT_CONFIRMED', 'members.privacy.erase_not_confirmed')
+    if (confirmId !== member.id)
+      throw new DomainError('E_ERASE_NOT_CONFIRMED', 'members.privacy.erase_not_confirmed')
     await new MemberPersonalData().erase(member.companyId, member.id, auth.user!)
     session.flash('success', i18n.t('members.privacy.erased'))
     return response.redirect().toRoute('members.show', { id: member.id })
@@ -67,10 +81,16 @@ export default class MemberPrivacyController {
     const page = rows.slice(0, 50)
     const members = await Member.query()
       .where('company_id', company.id)
-      .whereIn('phone_hash', page.map((row: any) => row.phone_hash))
+      .whereIn(
+        'phone_hash',
+        page.map((row: any) => row.phone_hash)
+      )
     const memberByHash = new Map(members.map((m) => [m.phoneHash, m]))
     return view.render('pages/members/do_not_contact', {
-      entries: page.map((row: any) => ({ ...row, member: memberByHash.get(row.phone_hash) ?? null })),
+      entries: page.map((row: any) => ({
+        ...row,
+        member: memberByHash.get(row.phone_hash) ?? null,
+      })),
       nextBefore: rows.length > 50 ? page[page.length - 1].id : null,
     })
   }
@@ -84,7 +104,10 @@ export default class MemberPrivacyController {
       reason,
       actor: auth.user!,
     })
-    session.flash('success', i18n.t(added ? 'members.privacy.dnc_added' : 'members.privacy.dnc_exists'))
+    session.flash(
+      'success',
+      i18n.t(added ? 'members.privacy.dnc_added' : 'members.privacy.dnc_exists')
+    )
     return response.redirect().toRoute('members.dnc.index')
   }
 

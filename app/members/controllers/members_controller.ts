@@ -71,7 +71,10 @@ export default class MembersController {
     const [consents, doNotContact] = await Promise.all([
       new ManageConsent().current(member.id),
       member.phoneHash
-        ? db.from('do_not_contact').where({ company_id: company.id, phone_hash: member.phoneHash }).select('channel')
+        ? db
+            .from('do_not_contact')
+            .where({ company_id: company.id, phone_hash: member.phoneHash })
+            .select('channel')
         : [],
     ])
     return view.render('pages/members/show', {

@@ -26,7 +26,8 @@ export const exportMembersJob = defineJob<ExportMembersPayload>({
   async handle({ payload, run, report }) {
     const user = await User.findOrFail(payload.userId)
     const filters = await memberFiltersValidator.validate(payload.filters)
-    const { after: _ignored, ...everyPage } = filters
+    // Every page, not just the one on screen.
+    const everyPage = { ...filters, after: undefined }
     const i18n = i18nManager.locale(user.locale ?? i18nManager.defaultLocale)
 
     const { rows } = await new ExportMembers().handle(memberExportKey(run.id), {
@@ -42,7 +43,12 @@ export const exportMembersJob = defineJob<ExportMembersPayload>({
       entityType: 'member',
       action: 'export',
       actor: user,
-      context: { run: run.id, rows, filters: payload.filters, phones: payload.unmask ? 'full' : 'masked' },
+      context: {
+        run: run.id,
+        rows,
+        filters: payload.filters,
+        phones: payload.unmask ? 'full' : 'masked',
+      },
     })
     return { rows }
   },

@@ -1,7 +1,16 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 
-export const PLATFORMS = ['tmall', 'taobao', 'jd', 'douyin', 'pdd', 'youzan', 'wechat', 'offline'] as const
+export const PLATFORMS = [
+  'tmall',
+  'taobao',
+  'jd',
+  'douyin',
+  'pdd',
+  'youzan',
+  'wechat',
+  'offline',
+] as const
 export type Platform = (typeof PLATFORMS)[number]
 
 /** A shop: an online store on a platform, or a physical store. */

@@ -96,7 +96,10 @@ export function allocateInteger(total: number, weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0)
   if (sum === 0) {
     // Nothing to weigh by: equal shares.
-    return allocateInteger(total, weights.map(() => 1))
+    return allocateInteger(
+      total,
+      weights.map(() => 1)
+    )
   }
   const sign = total < 0 ? -1 : 1
   const abs = Math.abs(total)

@@ -27,7 +27,10 @@ export const MAX_PAGE_SIZE = 200
  * page. Orders by (column, id) and fetches one extra row to know whether
  * there is a next page. Works the same on SQLite and PostgreSQL.
  */
-export async function paginate<Model extends LucidModel, Row extends LucidRow = InstanceType<Model>>(
+export async function paginate<
+  Model extends LucidModel,
+  Row extends LucidRow = InstanceType<Model>,
+>(
   query: ModelQueryBuilderContract<Model, Row>,
   options: KeysetOptions<Row> = {}
 ): Promise<KeysetPage<Row>> {
@@ -62,7 +65,8 @@ export async function paginate<Model extends LucidModel, Row extends LucidRow = 
 }
 
 function toSqlValue(value: string | number | DateTime | null): string | number | null {
-  if (value instanceof DateTime) return value.toUTC().toFormat(db.connection().dialect.dateTimeFormat)
+  if (value instanceof DateTime)
+    return value.toUTC().toFormat(db.connection().dialect.dateTimeFormat)
   return value
 }
 
@@ -71,11 +75,14 @@ export function encodeCursor(value: string | number | null, id: number): string 
 }
 
 /** A cursor that was tampered with or truncated reads as "first page", never as an error. */
-export function decodeCursor(cursor: string | null | undefined): { value: string | number | null; id: number } | null {
+export function decodeCursor(
+  cursor: string | null | undefined
+): { value: string | number | null; id: number } | null {
   if (!cursor) return null
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString())
-    if (!Array.isArray(parsed) || parsed.length !== 2 || !Number.isSafeInteger(parsed[1])) return null
+    if (!Array.isArray(parsed) || parsed.length !== 2 || !Number.isSafeInteger(parsed[1]))
+      return null
     const [value, id] = parsed
     if (value !== null && typeof value !== 'string' && typeof value !== 'number') return null
     return { value, id }

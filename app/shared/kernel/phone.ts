@@ -35,7 +35,8 @@ export class Phone {
 
   static parse(input: string): Phone {
     const phone = Phone.tryParse(input)
-    if (!phone) throw new DomainError('E_INVALID_PHONE', 'errors.invalid_phone', 422, { value: input })
+    if (!phone)
+      throw new DomainError('E_INVALID_PHONE', 'errors.invalid_phone', 422, { value: input })
     return phone
   }
 

@@ -48,13 +48,20 @@ export class JobRunner {
     const run = await JobRun.findOrFail(runId)
     const definition = this.definitions.get(run.jobName)
     if (!definition) {
-      await this.finish(run, 'failed', `Unknown job "${run.jobName}": is it registered in start/jobs.ts?`)
+      await this.finish(
+        run,
+        'failed',
+        `Unknown job "${run.jobName}": is it registered in start/jobs.ts?`
+      )
       return 'failed'
     }
 
     const jobLogger = logger.child({ job: run.jobName, runId: run.id, attempt: run.attempts })
     const heartbeat = setInterval(() => {
-      db.from('job_runs').where('id', run.id).update({ updated_at: sqlTime() }).catch(() => {})
+      db.from('job_runs')
+        .where('id', run.id)
+        .update({ updated_at: sqlTime() })
+        .catch(() => {})
     }, 30_000)
     heartbeat.unref()
 
@@ -69,7 +76,10 @@ export class JobRunner {
         if (percent === lastProgress) return
         lastProgress = percent
         run.progress = percent
-        await db.from('job_runs').where('id', run.id).update({ progress: percent, updated_at: sqlTime() })
+        await db
+          .from('job_runs')
+          .where('id', run.id)
+          .update({ progress: percent, updated_at: sqlTime() })
       },
       report: async (counts) => {
         run.counts = { ...(run.counts ?? {}), ...counts }

@@ -47,7 +47,11 @@ export class Queue {
   }
 
   /** Runs `job` on a cron pattern, in the company zone unless told otherwise. Fires once per tick, whatever the number of processes. */
-  schedule<Payload>(job: JobDefinition<Payload>, when: { cron: string; tz?: string }, payload: Payload) {
+  schedule<Payload>(
+    job: JobDefinition<Payload>,
+    when: { cron: string; tz?: string },
+    payload: Payload
+  ) {
     this.register(job)
     CronExpressionParser.parse(when.cron) // refuse a bad pattern at boot
     this.#schedules.set(job.name, { job, cron: when.cron, tz: when.tz ?? DEFAULT_ZONE, payload })
@@ -86,10 +90,16 @@ export class Queue {
     return this.#driver
   }
 
-  async dispatch<Payload>(job: JobDefinition<Payload>, payload: Payload, options: DispatchOptions = {}): Promise<JobRun> {
+  async dispatch<Payload>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    options: DispatchOptions = {}
+  ): Promise<JobRun> {
     this.register(job)
     if (options.idempotencyKey) {
-      const existing = await JobRun.query({ client: options.client }).where('idempotency_key', options.idempotencyKey).first()
+      const existing = await JobRun.query({ client: options.client })
+        .where('idempotency_key', options.idempotencyKey)
+        .first()
       if (existing) return existing
     }
 
@@ -111,7 +121,9 @@ export class Queue {
     } catch (error) {
       // Lost a race for the same idempotency key: the other insert wins.
       if (!options.idempotencyKey) throw error
-      const winner = await JobRun.query({ client: options.client }).where('idempotency_key', options.idempotencyKey).first()
+      const winner = await JobRun.query({ client: options.client })
+        .where('idempotency_key', options.idempotencyKey)
+        .first()
       if (!winner) throw error
       return winner
     }
@@ -145,7 +157,10 @@ export class Queue {
   /** In-process schedules: dispatch the latest due tick of each schedule, once (the key is the tick). */
   async fireDueSchedules(now: DateTime = DateTime.utc()) {
     for (const [name, schedule] of this.#schedules) {
-      const tick = CronExpressionParser.parse(schedule.cron, { currentDate: now.toJSDate(), tz: schedule.tz }).prev()
+      const tick = CronExpressionParser.parse(schedule.cron, {
+        currentDate: now.toJSDate(),
+        tz: schedule.tz,
+      }).prev()
       const key = DateTime.fromJSDate(tick.toDate()).toUTC().startOf('minute').toISO()!
       if (this.#lastFired.get(name) === key) continue
       await this.#fire(name, key)
@@ -156,7 +171,9 @@ export class Queue {
   async #fire(name: string, tickKey: string) {
     const schedule = this.#schedules.get(name)
     if (!schedule) return
-    await this.dispatch(schedule.job, schedule.payload, { idempotencyKey: `schedule:${name}:${tickKey}` })
+    await this.dispatch(schedule.job, schedule.payload, {
+      idempotencyKey: `schedule:${name}:${tickKey}`,
+    })
   }
 }
 

@@ -30,9 +30,17 @@ async function seedMembers() {
 }
 
 async function exportAs(client: any, user: any, form: Record<string, string>) {
-  const started = await client.post('/members/exports').loginAs(user).withCsrfToken().form(form).redirects(0)
+  const started = await client
+    .post('/members/exports')
+    .loginAs(user)
+    .withCsrfToken()
+    .form(form)
+    .redirects(0)
   started.assertStatus(302)
-  const run = await JobRun.query().where('job_name', 'members.export').orderBy('id', 'desc').firstOrFail()
+  const run = await JobRun.query()
+    .where('job_name', 'members.export')
+    .orderBy('id', 'desc')
+    .firstOrFail()
   await queue.drain()
   await run.refresh()
   return run
@@ -69,16 +77,23 @@ test.group('Members / export', (group) => {
     assert.notInclude(csv, '南京市')
     assert.lengthOf(csv.trim().split('\r\n'), 3)
 
-    const audit = await AuditEvent.query().where('entity_type', 'member').where('action', 'export').firstOrFail()
+    const audit = await AuditEvent.query()
+      .where('entity_type', 'member')
+      .where('action', 'export')
+      .firstOrFail()
     assert.equal(audit.actorId, manager.id)
     assert.deepInclude(audit.context!, { rows: 2, filters: { city: '杭州市' }, phones: 'masked' })
   })
 
-  test('full numbers only with members.phone.unmask; formulas are defused', async ({ client, assert }) => {
+  test('full numbers only with members.phone.unmask; formulas are defused', async ({
+    client,
+    assert,
+  }) => {
     await seedMembers()
     const crm = await createStaff('crm') // members.export + members.phone.unmask
     const run = await exportAs(client, crm, {})
-    const csv = (await client.get(`/members/exports/${run.id}/download`).loginAs(crm)).text()
+    const download = await client.get(`/members/exports/${run.id}/download`).loginAs(crm)
+    const csv = download.text()
     assert.include(csv, '13800138000')
     assert.include(csv, `"'=HYPERLINK(""x"")"`)
     assert.deepEqual(run.counts, { rows: 3 })

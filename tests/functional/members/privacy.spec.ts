@@ -33,7 +33,9 @@ async function seedMember() {
     orderedAt: DateTime.fromISO('2024-04-01T10:00:00+08:00'),
     goodsFen: 29900,
     paidFen: 29900,
-    items: [{ skuCode: 'QZ-P-003', title: '休闲长裤', category: '裤装', quantity: 1, priceFen: 29900 }],
+    items: [
+      { skuCode: 'QZ-P-003', title: '休闲长裤', category: '裤装', quantity: 1, priceFen: 29900 },
+    ],
   })
   const member = await Member.findOrFail(resolved.memberId)
   return { ...shops, member }
@@ -42,7 +44,9 @@ async function seedMember() {
 test.group('Members / consent, do-not-contact and personal-data rights', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('marketing needs consent per channel; recording the same state twice is one event', async ({ assert }) => {
+  test('marketing needs consent per channel; recording the same state twice is one event', async ({
+    assert,
+  }) => {
     const { company, member } = await seedMember()
     const may = new MayContact()
     const ask = (channel: 'sms' | 'wechat', category: 'marketing' | 'notification' = 'marketing') =>
@@ -90,7 +94,9 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
 
     const page = await client.get(`/members/${member.id}`).loginAs(crm)
     page.assertTextIncludes('data-testid="member-dnc"')
-    const audit = await AuditEvent.query().where('entity_type', 'member').where('action', 'consent_withdrawn')
+    const audit = await AuditEvent.query()
+      .where('entity_type', 'member')
+      .where('action', 'consent_withdrawn')
     // Every channel now has an explicit withdrawal on record (with its source), each audit-logged.
     assert.lengthOf(audit, 3)
   })
@@ -102,11 +108,20 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
     const { company } = await seedMember()
     const crm = await createStaff('crm')
 
-    const bad = await client.post('/members/do-not-contact').loginAs(crm).withCsrfToken().form({ phone: '12345', channel: 'all' }).redirects(0)
+    const bad = await client
+      .post('/members/do-not-contact')
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ phone: '12345', channel: 'all' })
+      .redirects(0)
     bad.assertStatus(302)
     assert.equal((bad.flashMessage('inputErrorsBag') as any).phone[0], '请输入有效的中国大陆手机号')
 
-    await client.post('/members/do-not-contact').loginAs(crm).withCsrfToken().form({ phone: '+86 139-0000-1111', channel: 'sms', reason: '投诉' })
+    await client
+      .post('/members/do-not-contact')
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ phone: '+86 139-0000-1111', channel: 'sms', reason: '投诉' })
     const rows = await db.from('do_not_contact').where('company_id', company.id)
     assert.lengthOf(rows, 1)
     assert.notInclude(JSON.stringify(rows), '13900001111')
@@ -116,23 +131,42 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
     page.assertTextIncludes('非会员')
     assert.notInclude(page.text(), '13900001111')
 
-    const verdict = await new MayContact().check({ companyId: company.id, phone: Phone.parse('13900001111'), channel: 'sms', category: 'otp' })
+    const verdict = await new MayContact().check({
+      companyId: company.id,
+      phone: Phone.parse('13900001111'),
+      channel: 'sms',
+      category: 'otp',
+    })
     assert.isFalse(verdict.allowed)
-    const wechat = await new MayContact().check({ companyId: company.id, phone: Phone.parse('13900001111'), channel: 'wechat', category: 'otp' })
+    const wechat = await new MayContact().check({
+      companyId: company.id,
+      phone: Phone.parse('13900001111'),
+      channel: 'wechat',
+      category: 'otp',
+    })
     assert.isTrue(wechat.allowed)
 
     // Only members.privacy removes entries.
-    const removed = await client.post(`/members/do-not-contact/${rows[0].id}/remove`).loginAs(crm).withCsrfToken()
+    const removed = await client
+      .post(`/members/do-not-contact/${rows[0].id}/remove`)
+      .loginAs(crm)
+      .withCsrfToken()
     removed.assertStatus(403)
   })
 
-  test('data-subject export: everything held, as JSON in a ZIP, audit-logged', async ({ client, assert }) => {
+  test('data-subject export: everything held, as JSON in a ZIP, audit-logged', async ({
+    client,
+    assert,
+  }) => {
     const { member } = await seedMember()
     const admin = await createStaff('admin')
     const response = await client.get(`/members/${member.id}/personal-data`).loginAs(admin)
     response.assertStatus(200)
     response.assertHeader('content-type', 'application/zip')
-    response.assertHeader('content-disposition', `attachment; filename="member-${member.id}-data.zip"`)
+    response.assertHeader(
+      'content-disposition',
+      `attachment; filename="member-${member.id}-data.zip"`
+    )
 
     const { zip } = await new MemberPersonalData().export(member.companyId, member.id, admin)
     const files = unzipSync(zip)
@@ -140,10 +174,17 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
     assert.equal(data.format, 'quanzi.member-data/v1')
     assert.equal(data.profile.phone, '13800138000')
     assert.equal(data.profile.name, '李小芳')
-    assert.deepInclude(data.identities, { type: 'taobao_nick', value: 'tb_小芳', source: data.identities[1].source, since: data.identities[1].since })
+    assert.deepInclude(data.identities, {
+      type: 'taobao_nick',
+      value: 'tb_小芳',
+      source: data.identities[1].source,
+      since: data.identities[1].since,
+    })
     assert.lengthOf(data.orders, 1)
     assert.equal(data.orders[0].paidFen, 29900)
-    const exports = await AuditEvent.query().where('action', 'personal_data_export').where('entity_id', String(member.id))
+    const exports = await AuditEvent.query()
+      .where('action', 'personal_data_export')
+      .where('entity_id', String(member.id))
     assert.lengthOf(exports, 2)
 
     const crm = await createStaff('crm')
@@ -158,12 +199,22 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
     const { company, member } = await seedMember()
     const admin = await createStaff('admin')
 
-    const wrong = await client.post(`/members/${member.id}/erase`).loginAs(admin).withCsrfToken().form({ confirmId: member.id + 1 }).redirects(0)
+    const wrong = await client
+      .post(`/members/${member.id}/erase`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({ confirmId: member.id + 1 })
+      .redirects(0)
     wrong.assertStatus(302)
     await member.refresh()
     assert.isNull(member.erasedAt)
 
-    const ok = await client.post(`/members/${member.id}/erase`).loginAs(admin).withCsrfToken().form({ confirmId: member.id }).redirects(0)
+    const ok = await client
+      .post(`/members/${member.id}/erase`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({ confirmId: member.id })
+      .redirects(0)
     ok.assertStatus(302)
     await member.refresh()
     assert.isNotNull(member.erasedAt)
@@ -176,12 +227,23 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
     assert.lengthOf(await db.from('member_identities').where('member_id', member.id), 0)
     assert.lengthOf(await db.from('orders').where('member_id', member.id), 1)
 
-    const verdict = await new MayContact().check({ companyId: company.id, memberId: member.id, channel: 'sms', category: 'marketing' })
+    const verdict = await new MayContact().check({
+      companyId: company.id,
+      memberId: member.id,
+      channel: 'sms',
+      category: 'marketing',
+    })
     assert.deepEqual(verdict, { allowed: false, reason: 'erased' })
-    await AuditEvent.query().where('action', 'erase').where('entity_id', String(member.id)).firstOrFail()
+    await AuditEvent.query()
+      .where('action', 'erase')
+      .where('entity_id', String(member.id))
+      .firstOrFail()
 
     // The same customer buying again is a new, unrelated member.
-    const again = await new ResolveMember().handle({ companyId: company.id, identities: [{ type: 'phone', value: '13800138000' }] })
+    const again = await new ResolveMember().handle({
+      companyId: company.id,
+      identities: [{ type: 'phone', value: '13800138000' }],
+    })
     assert.notEqual(again.memberId, member.id)
   })
 })

@@ -40,7 +40,9 @@ test.group('Queue', (group) => {
     return testUtils.db().withGlobalTransaction()
   })
 
-  test('BullMQ runs the jobs when REDIS_URL is set, the in-process driver otherwise', async ({ assert }) => {
+  test('BullMQ runs the jobs when REDIS_URL is set, the in-process driver otherwise', async ({
+    assert,
+  }) => {
     assert.equal(queue.driverName, process.env.REDIS_URL ? 'bullmq' : 'in-process')
   })
 
@@ -58,7 +60,9 @@ test.group('Queue', (group) => {
     assert.lengthOf(seen, 1)
   })
 
-  test('the same idempotency key twice returns the first run and the job runs once', async ({ assert }) => {
+  test('the same idempotency key twice returns the first run and the job runs once', async ({
+    assert,
+  }) => {
     const first = await queue.dispatch(countingJob, { rows: 1 }, { idempotencyKey: 'import:42' })
     const second = await queue.dispatch(countingJob, { rows: 1 }, { idempotencyKey: 'import:42' })
     await queue.drain()
@@ -94,7 +98,11 @@ test.group('Queue', (group) => {
     page.assertTextIncludes('test.flaky')
     page.assertTextIncludes('flaky failure 3')
 
-    const retry = await client.post(`/settings/jobs/${run.id}/retry`).loginAs(admin).withCsrfToken().redirects(0)
+    const retry = await client
+      .post(`/settings/jobs/${run.id}/retry`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     retry.assertStatus(302)
     await queue.drain()
     await run.refresh()
@@ -104,19 +112,52 @@ test.group('Queue', (group) => {
   })
 
   test('a run is claimed once even when delivered twice', async ({ assert }) => {
-    const run = await JobRun.create({ jobName: countingJob.name, status: 'queued', payload: { rows: 1 }, progress: 0, attempts: 0, maxAttempts: 3 })
+    const run = await JobRun.create({
+      jobName: countingJob.name,
+      status: 'queued',
+      payload: { rows: 1 },
+      progress: 0,
+      attempts: 0,
+      maxAttempts: 3,
+    })
     const runner = new JobRunner(new Map([[countingJob.name, countingJob]]))
     const outcomes = await Promise.all([runner.execute(run.id), runner.execute(run.id)])
     assert.sameMembers(outcomes, ['completed', 'skipped'])
     assert.lengthOf(seen, 1)
   })
 
-  test('a run left running by a dead process is re-queued, and fails when out of attempts', async ({ assert }) => {
+  test('a run left running by a dead process is re-queued, and fails when out of attempts', async ({
+    assert,
+  }) => {
     const longAgo = sqlTime(DateTime.utc().minus({ hours: 1 }))
-    const orphan = await JobRun.create({ jobName: countingJob.name, status: 'running', payload: { rows: 1 }, progress: 40, attempts: 1, maxAttempts: 3 })
-    const exhausted = await JobRun.create({ jobName: countingJob.name, status: 'running', payload: { rows: 1 }, progress: 40, attempts: 3, maxAttempts: 3 })
-    const alive = await JobRun.create({ jobName: countingJob.name, status: 'running', payload: { rows: 1 }, progress: 40, attempts: 1, maxAttempts: 3 })
-    await db.from('job_runs').whereIn('id', [orphan.id, exhausted.id]).update({ updated_at: longAgo })
+    const orphan = await JobRun.create({
+      jobName: countingJob.name,
+      status: 'running',
+      payload: { rows: 1 },
+      progress: 40,
+      attempts: 1,
+      maxAttempts: 3,
+    })
+    const exhausted = await JobRun.create({
+      jobName: countingJob.name,
+      status: 'running',
+      payload: { rows: 1 },
+      progress: 40,
+      attempts: 3,
+      maxAttempts: 3,
+    })
+    const alive = await JobRun.create({
+      jobName: countingJob.name,
+      status: 'running',
+      payload: { rows: 1 },
+      progress: 40,
+      attempts: 1,
+      maxAttempts: 3,
+    })
+    await db
+      .from('job_runs')
+      .whereIn('id', [orphan.id, exhausted.id])
+      .update({ updated_at: longAgo })
 
     const runner = new JobRunner(new Map([[countingJob.name, countingJob]]))
     const requeued = await runner.recoverStale()
@@ -131,7 +172,14 @@ test.group('Queue', (group) => {
   })
 
   test('an unknown job name fails the run with a clear error', async ({ assert }) => {
-    const run = await JobRun.create({ jobName: 'nobody.knows', status: 'queued', payload: null, progress: 0, attempts: 0, maxAttempts: 3 })
+    const run = await JobRun.create({
+      jobName: 'nobody.knows',
+      status: 'queued',
+      payload: null,
+      progress: 0,
+      attempts: 0,
+      maxAttempts: 3,
+    })
     const runner = new JobRunner(new Map())
     assert.equal(await runner.execute(run.id), 'failed')
     await run.refresh()
@@ -150,7 +198,9 @@ test.group('Queue', (group) => {
     other.schedule(countingJob, { cron: '0 3 * * *', tz: 'Asia/Shanghai' }, { rows: 1 })
     await other.fireDueSchedules(now)
 
-    const runs = await JobRun.query().where('job_name', countingJob.name).where('idempotency_key', 'like', 'schedule:%')
+    const runs = await JobRun.query()
+      .where('job_name', countingJob.name)
+      .where('idempotency_key', 'like', 'schedule:%')
     assert.lengthOf(runs, 1)
     assert.equal(runs[0].idempotencyKey, 'schedule:test.counting:2026-11-21T19:00:00.000Z')
 
@@ -165,8 +215,19 @@ test.group('Queue', (group) => {
     assert,
   }) => {
     const operator = await createStaff('viewer')
-    const run = await JobRun.create({ jobName: countingJob.name, status: 'running', payload: { rows: 1 }, progress: 40, attempts: 1, maxAttempts: 3, requestedById: operator.id })
-    const running = await client.get(`/jobs/${run.id}/progress`).loginAs(operator).header('HX-Request', 'true')
+    const run = await JobRun.create({
+      jobName: countingJob.name,
+      status: 'running',
+      payload: { rows: 1 },
+      progress: 40,
+      attempts: 1,
+      maxAttempts: 3,
+      requestedById: operator.id,
+    })
+    const running = await client
+      .get(`/jobs/${run.id}/progress`)
+      .loginAs(operator)
+      .header('HX-Request', 'true')
     running.assertStatus(200)
     running.assertHeader('vary', 'HX-Request')
     assert.include(running.text(), 'every 1s')

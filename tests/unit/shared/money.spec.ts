@@ -62,8 +62,18 @@ test.group('Money', () => {
   })
 
   test('money and points allocate the same way', ({ assert }) => {
-    assert.deepEqual(Money.fen(100).allocate([1, 1, 1]).map((m) => m.fen), [34, 33, 33])
-    assert.deepEqual(Points.of(100).allocate([1, 1, 1]).map((p) => p.value), [34, 33, 33])
+    assert.deepEqual(
+      Money.fen(100)
+        .allocate([1, 1, 1])
+        .map((m) => m.fen),
+      [34, 33, 33]
+    )
+    assert.deepEqual(
+      Points.of(100)
+        .allocate([1, 1, 1])
+        .map((p) => p.value),
+      [34, 33, 33]
+    )
   })
 })
 

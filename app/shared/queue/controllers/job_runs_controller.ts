@@ -33,7 +33,8 @@ export default class JobRunsController {
   /** The progress bar of one run; polls itself while the run is unfinished. */
   async progress({ params, response, view, auth, bouncer }: HttpContext) {
     const run = await JobRun.findOrFail(params.id)
-    const mayView = run.requestedById === auth.user!.id || (await bouncer.allows('permission', 'jobs.view'))
+    const mayView =
+      run.requestedById === auth.user!.id || (await bouncer.allows('permission', 'jobs.view'))
     if (!mayView) throw new ForbiddenError()
     response.header('Vary', 'HX-Request')
     return view.render('components/jobs/progress', { run })
@@ -45,7 +46,12 @@ export default class JobRunsController {
     run.merge({ status: 'queued', attempts: 0, finishedAt: null, availableAt: null })
     await run.save()
     await queue.driver.enqueue(run)
-    await AuditLog.record({ entityType: 'job_run', entityId: run.id, action: 'retry', context: { job: run.jobName } })
+    await AuditLog.record({
+      entityType: 'job_run',
+      entityId: run.id,
+      action: 'retry',
+      context: { job: run.jobName },
+    })
     session.flash('success', i18n.t('jobs.retried'))
     return response.redirect().toRoute('jobs.index')
   }

@@ -43,7 +43,10 @@ export class BullMqDriver implements QueueDriver {
     private options: BullMqOptions
   ) {
     this.#connection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: true })
-    this.#queue = new BullQueue(QUEUE_NAME, { connection: this.#connection, prefix: options.prefix })
+    this.#queue = new BullQueue(QUEUE_NAME, {
+      connection: this.#connection,
+      prefix: options.prefix,
+    })
   }
 
   async enqueue(run: JobRun) {
@@ -114,7 +117,9 @@ export class BullMqDriver implements QueueDriver {
   async #process(job: Job) {
     if (job.name === SCHEDULE_JOB) {
       // The tick this job was scheduled for, keyed the same way as the in-process driver's.
-      const tick = DateTime.fromMillis(job.timestamp + (job.opts.delay ?? 0), { zone: 'utc' }).startOf('minute')
+      const tick = DateTime.fromMillis(job.timestamp + (job.opts.delay ?? 0), {
+        zone: 'utc',
+      }).startOf('minute')
       await this.options.fireSchedule(job.data.schedule, tick.toISO()!)
       return
     }
@@ -131,7 +136,9 @@ export class BullMqDriver implements QueueDriver {
       .where('status', 'queued')
       .where('updated_at', '<', sqlTime(DateTime.utc().minus({ minutes: 1 })))
       .where((query) =>
-        query.whereNull('available_at').orWhere('available_at', '<', sqlTime(DateTime.utc().minus({ minutes: 1 })))
+        query
+          .whereNull('available_at')
+          .orWhere('available_at', '<', sqlTime(DateTime.utc().minus({ minutes: 1 })))
       )
       .orderBy('id')
       .limit(500)

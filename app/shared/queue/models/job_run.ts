@@ -8,7 +8,8 @@ export type JobStatus = (typeof JOB_STATUSES)[number]
 
 const json = {
   prepare: (value: unknown) => (value == null ? null : JSON.stringify(value)),
-  consume: (value: unknown) => (value == null ? null : typeof value === 'string' ? JSON.parse(value) : value),
+  consume: (value: unknown) =>
+    value == null ? null : typeof value === 'string' ? JSON.parse(value) : value,
 }
 
 /**
