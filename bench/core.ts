@@ -24,7 +24,13 @@ export default async function ({ report }: BenchContext) {
   const [, auditMs] = await timeIt(async () => {
     await db.transaction(async (trx) => {
       for (let i = 0; i < rows; i++) {
-        await AuditLog.record({ client: trx, actor: null, entityType: 'bench', entityId: i, action: 'write' })
+        await AuditLog.record({
+          client: trx,
+          actor: null,
+          entityType: 'bench',
+          entityId: i,
+          action: 'write',
+        })
       }
       // The audit log is append-only (triggers refuse deletes), so the bench rolls back.
       await trx.rollback()

@@ -16,7 +16,8 @@ export default class Bench extends BaseCommand {
   declare suite?: string
 
   async run() {
-    const available = (await readdir(this.app.makePath('bench')))
+    const files = await readdir(this.app.makePath('bench'))
+    const available = files
       .filter((file) => file.endsWith('.ts') && !file.startsWith('_'))
       .map((file) => file.replace(/\.ts$/, ''))
 

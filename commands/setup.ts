@@ -14,7 +14,7 @@ export default class Setup extends BaseCommand {
   declare demo: boolean
 
   async run() {
-    const env = (await import('#start/env')).default
+    const { default: env } = await import('#start/env')
     await this.kernel.exec('migration:run', ['--force'])
 
     const { default: User } = await import('#app/identity/models/user')
@@ -35,7 +35,9 @@ export default class Setup extends BaseCommand {
       table.render()
     } else if (fresh) {
       this.logger.info('No users yet. Create the first owner with:')
-      this.logger.info('  node ace user:create --email you@company.cn --password "<10+ characters>" --role owner')
+      this.logger.info(
+        '  node ace user:create --email you@company.cn --password "<10+ characters>" --role owner'
+      )
     }
   }
 }

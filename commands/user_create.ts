@@ -49,7 +49,8 @@ export default class UserCreate extends BaseCommand {
       this.logger.success(`Created ${user.role} ${user.email} (id ${user.id})`)
     } catch (error) {
       if (error instanceof errors.E_VALIDATION_ERROR) {
-        for (const message of error.messages) this.logger.error(`${message.field}: ${message.message}`)
+        for (const message of error.messages)
+          this.logger.error(`${message.field}: ${message.message}`)
       } else {
         this.logger.error((error as Error).message)
       }

@@ -19,7 +19,15 @@ export default await Env.create(new URL('../', import.meta.url), {
   APP_NAME: Env.schema.string.optional(),
   /** Comma-separated addresses of reverse proxies allowed to set X-Forwarded-For. */
   TRUSTED_PROXIES: Env.schema.string.optional(),
-  LOG_LEVEL: Env.schema.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+  LOG_LEVEL: Env.schema.enum([
+    'trace',
+    'debug',
+    'info',
+    'warn',
+    'error',
+    'fatal',
+    'silent',
+  ] as const),
 
   /** The company's default time zone; users may pick their own. */
   APP_TIMEZONE: Env.schema.string.optional(),
@@ -54,6 +62,9 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   /** Seed demo data on first `npm run dev` (default true outside production). */
   DEMO_DATA: Env.schema.boolean.optional(),
+
+  /** Requests per minute per API token on /api/v1 (default 600). */
+  API_RATE_LIMIT: Env.schema.number.optional(),
 
   /** Where uploaded files live with the local disk driver. */
   DRIVE_DISK: Env.schema.enum.optional(['fs'] as const),

@@ -1,16 +1,19 @@
 /*
 |--------------------------------------------------------------------------
-| Define HTTP limiters
+| HTTP limiters
 |--------------------------------------------------------------------------
 |
-| The "limiter.define" method creates an HTTP middleware to apply rate
-| limits on a route or a group of routes. Feel free to define as many
-| throttle middleware as needed.
+| /api/v1 is limited per access token (per IP before authentication), so
+| one script cannot starve the others. Login throttling lives in
+| AuthenticateStaff, where it can tell an account from an IP.
 |
 */
 
 import limiter from '@adonisjs/limiter/services/main'
+import env from '#start/env'
 
-export const throttle = limiter.define('global', () => {
-  return limiter.allowRequests(10).every('1 minute')
+export const apiThrottle = limiter.define('api', (ctx) => {
+  const token = ctx.auth.use('api').user?.currentAccessToken
+  const key = token ? `api_token_${token.identifier}` : `api_ip_${ctx.request.ip()}`
+  return limiter.allowRequests(env.get('API_RATE_LIMIT', 600)).every('1 minute').usingKey(key)
 })

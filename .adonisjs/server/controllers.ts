@@ -4,6 +4,13 @@
  */
 
 export const controllers = {
+  api: {
+    AuditEvents: () => import('#app/api/controllers/audit_events_controller'),
+    JobRuns: () => import('#app/api/controllers/job_runs_controller'),
+    Me: () => import('#app/api/controllers/me_controller'),
+    OpenApi: () => import('#app/api/controllers/open_api_controller'),
+    Users: () => import('#app/api/controllers/users_controller'),
+  },
   dashboard: {
     Dashboard: () => import('#app/dashboard/controllers/dashboard_controller'),
   },

@@ -104,8 +104,22 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'loyalty.view',
     'benefits.view',
   ],
-  guide: ['dashboard.view', 'tasks.view', 'tasks.edit', 'members.view', 'loyalty.view', 'benefits.view'],
-  viewer: ['dashboard.view', 'tasks.view', 'members.view', 'loyalty.view', 'benefits.view', 'marketing.view'],
+  guide: [
+    'dashboard.view',
+    'tasks.view',
+    'tasks.edit',
+    'members.view',
+    'loyalty.view',
+    'benefits.view',
+  ],
+  viewer: [
+    'dashboard.view',
+    'tasks.view',
+    'members.view',
+    'loyalty.view',
+    'benefits.view',
+    'marketing.view',
+  ],
 }
 
 export function isRole(value: unknown): value is Role {

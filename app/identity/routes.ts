@@ -16,18 +16,34 @@ router
     router.post('/logout', [controllers.identity.Session, 'destroy']).as('session.destroy')
 
     router.get('/account', [controllers.identity.Account, 'edit']).as('account.edit')
-    router.put('/account/password', [controllers.identity.Account, 'updatePassword']).as('account.password')
-    router.put('/account/preferences', [controllers.identity.Account, 'updatePreferences']).as('account.preferences')
+    router
+      .put('/account/password', [controllers.identity.Account, 'updatePassword'])
+      .as('account.password')
+    router
+      .put('/account/preferences', [controllers.identity.Account, 'updatePreferences'])
+      .as('account.preferences')
 
     router
       .group(() => {
         router.get('/', [controllers.identity.Users, 'index']).as('users.index')
         router.get('/new', [controllers.identity.Users, 'create']).as('users.create')
         router.post('/', [controllers.identity.Users, 'store']).as('users.store')
-        router.get('/:id/edit', [controllers.identity.Users, 'edit']).as('users.edit').where('id', router.matchers.number())
-        router.put('/:id', [controllers.identity.Users, 'update']).as('users.update').where('id', router.matchers.number())
-        router.post('/:id/disable', [controllers.identity.Users, 'disable']).as('users.disable').where('id', router.matchers.number())
-        router.post('/:id/enable', [controllers.identity.Users, 'enable']).as('users.enable').where('id', router.matchers.number())
+        router
+          .get('/:id/edit', [controllers.identity.Users, 'edit'])
+          .as('users.edit')
+          .where('id', router.matchers.number())
+        router
+          .put('/:id', [controllers.identity.Users, 'update'])
+          .as('users.update')
+          .where('id', router.matchers.number())
+        router
+          .post('/:id/disable', [controllers.identity.Users, 'disable'])
+          .as('users.disable')
+          .where('id', router.matchers.number())
+        router
+          .post('/:id/enable', [controllers.identity.Users, 'enable'])
+          .as('users.enable')
+          .where('id', router.matchers.number())
         router
           .post('/:id/password', [controllers.identity.Users, 'resetPassword'])
           .as('users.password')

@@ -20,7 +20,12 @@ export default class extends BaseSchema {
       table.text('error').nullable()
       table.integer('attempts').notNullable().defaultTo(0)
       table.integer('max_attempts').notNullable().defaultTo(3)
-      table.integer('requested_by_id').unsigned().nullable().references('users.id').onDelete('SET NULL')
+      table
+        .integer('requested_by_id')
+        .unsigned()
+        .nullable()
+        .references('users.id')
+        .onDelete('SET NULL')
       table.timestamp('available_at').nullable()
       table.timestamp('started_at').nullable()
       table.timestamp('finished_at').nullable()

@@ -37,9 +37,24 @@ export default class DemoSeeder extends BaseSeeder {
       defaultLocale: 'zh-CN',
     })
     await Shop.createMany([
-      { companyId: company.id, name: '圈子服饰天猫旗舰店', platform: 'tmall', timezone: 'Asia/Shanghai' },
-      { companyId: company.id, name: '圈子服饰京东自营店', platform: 'jd', timezone: 'Asia/Shanghai' },
-      { companyId: company.id, name: '杭州湖滨银泰店', platform: 'offline', timezone: 'Asia/Shanghai' },
+      {
+        companyId: company.id,
+        name: '圈子服饰天猫旗舰店',
+        platform: 'tmall',
+        timezone: 'Asia/Shanghai',
+      },
+      {
+        companyId: company.id,
+        name: '圈子服饰京东自营店',
+        platform: 'jd',
+        timezone: 'Asia/Shanghai',
+      },
+      {
+        companyId: company.id,
+        name: '杭州湖滨银泰店',
+        platform: 'offline',
+        timezone: 'Asia/Shanghai',
+      },
     ])
 
     const users = new ManageUsers()
@@ -47,6 +62,7 @@ export default class DemoSeeder extends BaseSeeder {
       if (await User.findBy('email', staff.email)) continue
       await users.create({ ...staff, password: DEMO_PASSWORD }, null)
     }
-    await (await import('#database/seeders/members_seeder')).default.seed()
+    const { default: MembersSeeder } = await import('#database/seeders/members_seeder')
+    await MembersSeeder.seed()
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import User from '#app/identity/models/user'
+import type User from '#app/identity/models/user'
 import type { Role } from '#app/identity/roles'
 import { ManageUsers } from '#app/identity/actions/manage_users'
 
@@ -8,7 +8,12 @@ export const STAFF_PASSWORD = 'correct-horse-battery'
 /** A staff account for tests, created the way admins create them. */
 export async function createStaff(
   role: Role,
-  overrides: Partial<{ fullName: string; email: string; phone: string; locale: 'zh-CN' | 'en' }> = {}
+  overrides: Partial<{
+    fullName: string
+    email: string
+    phone: string
+    locale: 'zh-CN' | 'en'
+  }> = {}
 ): Promise<User> {
   return new ManageUsers().create(
     {

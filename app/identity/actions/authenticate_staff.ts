@@ -66,7 +66,12 @@ export class AuthenticateStaff {
 
     user.lastLoginAt = DateTime.utc()
     await user.save()
-    await AuditLog.record({ entityType: 'session', entityId: user.id, action: 'login', actor: user })
+    await AuditLog.record({
+      entityType: 'session',
+      entityId: user.id,
+      action: 'login',
+      actor: user,
+    })
     return user
   }
 

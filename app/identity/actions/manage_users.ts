@@ -46,7 +46,12 @@ export class ManageUsers {
         entityType: 'user',
         entityId: user.id,
         action: 'create',
-        after: { fullName: user.fullName, email: user.email, phone: input.phone ?? null, role: user.role },
+        after: {
+          fullName: user.fullName,
+          email: user.email,
+          phone: input.phone ?? null,
+          role: user.role,
+        },
       })
       return user
     })
@@ -61,12 +66,22 @@ export class ManageUsers {
     }
     await this.assertUnique(input.email, input.phone ?? null, user.id)
 
-    const before = { fullName: user.fullName, email: user.email, phone: user.phone?.digits ?? null, role: user.role }
+    const before = {
+      fullName: user.fullName,
+      email: user.email,
+      phone: user.phone?.digits ?? null,
+      role: user.role,
+    }
     user.merge({ fullName: input.fullName, email: input.email.toLowerCase(), role: input.role })
     user.phone = Phone.tryParse(input.phone)
     await user.save()
 
-    const after = { fullName: user.fullName, email: user.email, phone: input.phone ?? null, role: user.role }
+    const after = {
+      fullName: user.fullName,
+      email: user.email,
+      phone: input.phone ?? null,
+      role: user.role,
+    }
     await AuditLog.record({
       actor,
       entityType: 'user',
@@ -102,7 +117,12 @@ export class ManageUsers {
     user.password = password
     user.passwordChangedAt = DateTime.utc()
     await user.save()
-    await AuditLog.record({ actor, entityType: 'user', entityId: user.id, action: 'password_reset' })
+    await AuditLog.record({
+      actor,
+      entityType: 'user',
+      entityId: user.id,
+      action: 'password_reset',
+    })
   }
 
   async changeOwnPassword(user: User, currentPassword: string, password: string) {
@@ -114,12 +134,18 @@ export class ManageUsers {
     user.password = password
     user.passwordChangedAt = DateTime.utc()
     await user.save()
-    await AuditLog.record({ actor: user, entityType: 'user', entityId: user.id, action: 'password_change' })
+    await AuditLog.record({
+      actor: user,
+      entityType: 'user',
+      entityId: user.id,
+      action: 'password_change',
+    })
   }
 
   private assertMayManage(actor: User, target: User) {
     if (!actor.can('users.manage')) throw new ForbiddenError()
-    if (target.role === 'owner' && actor.role !== 'owner') throw new ForbiddenError('users.only_owner_manages_owner')
+    if (target.role === 'owner' && actor.role !== 'owner')
+      throw new ForbiddenError('users.only_owner_manages_owner')
   }
 
   private assertMayAssign(actor: User, role: Role) {
@@ -131,7 +157,10 @@ export class ManageUsers {
   /** There must always be one enabled owner, or nobody could manage owners again. */
   private async assertNotLastOwner(user: User, newRole: Role | null) {
     if (user.role !== 'owner' || newRole === 'owner') return
-    const owners = await User.query().where('role', 'owner').whereNull('disabled_at').count('* as total')
+    const owners = await User.query()
+      .where('role', 'owner')
+      .whereNull('disabled_at')
+      .count('* as total')
     if (Number(owners[0].$extras.total) <= 1) {
       throw new DomainError('E_LAST_OWNER', 'users.last_owner')
     }

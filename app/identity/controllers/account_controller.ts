@@ -26,12 +26,15 @@ export default class AccountController {
     const { locale, timezone } = await request.validateUsing(preferencesValidator)
     const user = auth.user!
     if (timezone && !isValidZone(timezone)) {
-      throw new DomainError('E_INVALID_TIMEZONE', 'account.invalid_timezone', 422, { zone: timezone })
+      throw new DomainError('E_INVALID_TIMEZONE', 'account.invalid_timezone', 422, {
+        zone: timezone,
+      })
     }
     if (locale) user.locale = locale
     if (timezone) user.timezone = timezone
     await user.save()
-    if (locale) response.cookie(LOCALE_COOKIE, locale, { maxAge: '1y', httpOnly: true, sameSite: 'lax' })
+    if (locale)
+      response.cookie(LOCALE_COOKIE, locale, { maxAge: '1y', httpOnly: true, sameSite: 'lax' })
     // switchLocale() changes this request's translator in place; the flash is in the new language.
     if (locale) i18n.switchLocale(locale)
     session.flash('success', i18n.t('account.saved'))
@@ -41,7 +44,8 @@ export default class AccountController {
   /** The language switch on the login page, before anyone is signed in. */
   async switchLocale({ request, response }: HttpContext) {
     const { locale } = await request.validateUsing(preferencesValidator)
-    if (locale) response.cookie(LOCALE_COOKIE, locale, { maxAge: '1y', httpOnly: true, sameSite: 'lax' })
+    if (locale)
+      response.cookie(LOCALE_COOKIE, locale, { maxAge: '1y', httpOnly: true, sameSite: 'lax' })
     return response.redirect().back()
   }
 }

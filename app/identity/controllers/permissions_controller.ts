@@ -4,6 +4,10 @@ import { PERMISSIONS, ROLES, roleAllows } from '#app/identity/roles'
 /** Settings → Roles: the permission matrix, read-only. */
 export default class PermissionsController {
   async show({ view }: HttpContext) {
-    return view.render('pages/identity/permissions', { roles: ROLES, permissions: PERMISSIONS, roleAllows })
+    return view.render('pages/identity/permissions', {
+      roles: ROLES,
+      permissions: PERMISSIONS,
+      roleAllows,
+    })
   }
 }

@@ -25,7 +25,13 @@ export default class SessionController {
   async destroy({ auth, response, session }: HttpContext) {
     const user = auth.user
     await auth.use('web').logout()
-    if (user) await AuditLog.record({ actor: user, entityType: 'session', entityId: user.id, action: 'logout' })
+    if (user)
+      await AuditLog.record({
+        actor: user,
+        entityType: 'session',
+        entityId: user.id,
+        action: 'logout',
+      })
     session.regenerate()
     return response.redirect().toRoute('session.create')
   }

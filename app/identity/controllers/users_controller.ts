@@ -24,7 +24,10 @@ export default class UsersController {
   }
 
   async create({ view, auth }: HttpContext) {
-    return view.render('pages/identity/users/form', { user: null, roles: assignableRoles(auth.user!.role) })
+    return view.render('pages/identity/users/form', {
+      user: null,
+      roles: assignableRoles(auth.user!.role),
+    })
   }
 
   async store({ request, auth, session, response, i18n }: HttpContext) {
@@ -36,7 +39,10 @@ export default class UsersController {
 
   async edit({ view, params, auth }: HttpContext) {
     const user = await User.findOrFail(params.id)
-    return view.render('pages/identity/users/form', { user, roles: assignableRoles(auth.user!.role) })
+    return view.render('pages/identity/users/form', {
+      user,
+      roles: assignableRoles(auth.user!.role),
+    })
   }
 
   async update({ request, params, auth, session, response, i18n }: HttpContext) {

@@ -1,8 +1,8 @@
+import { currentCompany } from '#app/organization/current_company'
 import type { HttpContext } from '@adonisjs/core/http'
 import { randomUUID } from 'node:crypto'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import Company from '#app/organization/models/company'
 import queue from '#app/shared/queue/queue'
 import JobRun from '#app/shared/queue/models/job_run'
 import Import from '#app/members/models/import'
@@ -17,7 +17,7 @@ const PREVIEW_ROWS = 20
 /** Upload → preview (a dry run of the first rows) → background job with progress → summary and rejects. */
 export default class ImportsController {
   async index({ view }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const [imports, shops] = await Promise.all([
       Import.query().where('companyId', company.id).orderBy('id', 'desc').limit(50),
       db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
@@ -26,7 +26,7 @@ export default class ImportsController {
   }
 
   async preview({ request, view, auth, session, response, i18n }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const { kind, shopId, file } = await request.validateUsing(importUploadValidator, {
       messagesProvider: i18n.createMessagesProvider('imports.validator'),
     })

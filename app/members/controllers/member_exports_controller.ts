@@ -1,6 +1,6 @@
+import { currentCompany } from '#app/organization/current_company'
 import type { HttpContext } from '@adonisjs/core/http'
 import drive from '@adonisjs/drive/services/main'
-import Company from '#app/organization/models/company'
 import JobRun from '#app/shared/queue/models/job_run'
 import queue from '#app/shared/queue/queue'
 import { ForbiddenError } from '#app/shared/errors/domain_error'
@@ -30,7 +30,7 @@ const FILTER_KEYS = [
 /** 导出会员: start an export of the filtered list, watch it, download the file. */
 export default class MemberExportsController {
   async store({ request, response, auth }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const filters = Object.fromEntries(
       Object.entries(request.only(FILTER_KEYS)).filter(([, value]) => value !== '' && value != null)
     )

@@ -1,6 +1,6 @@
+import { currentCompany } from '#app/organization/current_company'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import Company from '#app/organization/models/company'
 import Member from '#app/members/models/member'
 import { Phone } from '#app/shared/kernel/phone'
 import { DomainError } from '#app/shared/errors/domain_error'
@@ -67,7 +67,7 @@ export default class MemberPrivacyController {
   }
 
   async doNotContactIndex({ view, request }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const before = Number(request.input('before')) || null
     const rows = await db
       .from('do_not_contact')
@@ -96,7 +96,7 @@ export default class MemberPrivacyController {
   }
 
   async doNotContactStore({ request, response, auth, session, i18n }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const { phone, channel, reason } = await request.validateUsing(doNotContactValidator)
     const added = await new DoNotContactList().add(company.id, Phone.parse(phone), {
       channel,
@@ -112,14 +112,14 @@ export default class MemberPrivacyController {
   }
 
   async doNotContactDestroy({ params, response, auth, session, i18n }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     await new DoNotContactList().remove(company.id, Number(params.id), auth.user!)
     session.flash('success', i18n.t('members.privacy.dnc_removed'))
     return response.redirect().toRoute('members.dnc.index')
   }
 
   async #member(id: number) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     return Member.query().where({ id, companyId: company.id }).firstOrFail()
   }
 }

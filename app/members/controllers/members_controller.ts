@@ -1,6 +1,6 @@
+import { currentCompany } from '#app/organization/current_company'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import Company from '#app/organization/models/company'
 import { userZone } from '#app/shared/kernel/time'
 import { roleAllows } from '#app/identity/roles'
 import { ListMembers } from '#app/members/actions/list_members'
@@ -14,7 +14,7 @@ import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_con
 /** 会员: the filtered member list and the member 360 page. */
 export default class MembersController {
   async index({ view, request, auth }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     // A hand-edited URL with a bad filter shows everything rather than bouncing back.
     const [invalid, valid] = await memberFiltersValidator.tryValidate(request.qs())
     const filters = valid ?? {}
@@ -59,7 +59,7 @@ export default class MembersController {
   }
 
   async show({ view, params, auth, response }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const profile = await new GetMemberProfile().handle(company.id, params.id)
     if (
       profile.member.mergedIntoId &&

@@ -1,5 +1,5 @@
+import { currentCompany } from '#app/organization/current_company'
 import type { HttpContext } from '@adonisjs/core/http'
-import Company from '#app/organization/models/company'
 import Member from '#app/members/models/member'
 import MemberMerge from '#app/members/models/member_merge'
 import { MergeMembers, UndoMerge } from '#app/members/actions/merge_members'
@@ -10,7 +10,7 @@ import { roleAllows } from '#app/identity/roles'
 /** Duplicate members: suggestions, merging and undoing (admins). */
 export default class MergesController {
   async index({ view, auth }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const suggestions = await new MergeSuggestions().list(company.id)
     const ids = suggestions.flatMap((s) => s.memberIds)
     const members = ids.length ? await Member.query().whereIn('id', ids) : []
@@ -27,7 +27,7 @@ export default class MergesController {
   }
 
   async store({ request, auth, response, session, i18n }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const { sourceId, targetId } = await request.validateUsing(mergeValidator)
     await new MergeMembers().handle(company.id, sourceId, targetId, auth.user!)
     session.flash('success', i18n.t('members.merge.done', { source: sourceId, target: targetId }))
@@ -35,7 +35,7 @@ export default class MergesController {
   }
 
   async undo({ params, auth, response, session, i18n }: HttpContext) {
-    const company = await Company.query().orderBy('id').firstOrFail()
+    const company = await currentCompany()
     const merge = await new UndoMerge().handle(company.id, Number(params.id), auth.user!)
     session.flash('success', i18n.t('members.merge.undone'))
     return response.redirect().toRoute('members.show', { id: merge.sourceMemberId })

@@ -13,14 +13,14 @@ export async function runCliImport(
   file: string,
   flags: { dryRun?: boolean; shop?: string; rejects?: string }
 ) {
-  const { default: Company } = await import('#app/organization/models/company')
+  const { findCurrentCompany } = await import('#app/organization/current_company')
   const { default: Shop } = await import('#app/organization/models/shop')
   const { RunImport } = await import('#app/members/imports/run_import')
   const { ExecuteImport } = await import('#app/members/actions/execute_import')
   const { DomainError } = await import('#app/shared/errors/domain_error')
 
   const path = resolve(file)
-  const company = await Company.query().orderBy('id').first()
+  const company = await findCurrentCompany()
   if (!company) {
     command.logger.error('No company yet: run `node ace setup` first')
     command.exitCode = 1

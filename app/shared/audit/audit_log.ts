@@ -22,7 +22,14 @@ export interface AuditEntry {
 }
 
 /** Fields holding personal data: recorded masked, never in clear. */
-const PERSONAL_FIELDS = new Set(['phone', 'mobile', 'password', 'token', 'secret', 'email_password'])
+const PERSONAL_FIELDS = new Set([
+  'phone',
+  'mobile',
+  'password',
+  'token',
+  'secret',
+  'email_password',
+])
 
 /**
  * The audit log every module writes to: who did what, when, from where,

@@ -43,7 +43,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       }
       return ctx.response
         .status(403)
-        .send(await ctx.view.render('pages/errors/forbidden', { reason: ctx.i18n.t('errors.csrf') }))
+        .send(
+          await ctx.view.render('pages/errors/forbidden', { reason: ctx.i18n.t('errors.csrf') })
+        )
     }
 
     if (error instanceof DomainError || error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
@@ -72,7 +74,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     return super.report(error, ctx)
   }
 
-  private translate(error: DomainError | InstanceType<typeof bouncerErrors.E_AUTHORIZATION_FAILURE>, ctx: HttpContext) {
+  private translate(
+    error: DomainError | InstanceType<typeof bouncerErrors.E_AUTHORIZATION_FAILURE>,
+    ctx: HttpContext
+  ) {
     if (error instanceof DomainError) {
       return ctx.i18n.t(error.translationKey, error.data as Record<string, any>)
     }
@@ -105,13 +110,19 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (error instanceof DomainError) {
       return response
         .status(error.status)
-        .send(apiError(error.code!, t(error.translationKey, error.data as any), undefined, error.data))
+        .send(
+          apiError(error.code!, t(error.translationKey, error.data as any), undefined, error.data)
+        )
     }
     if (error instanceof lucidErrors.E_ROW_NOT_FOUND) {
       return response.status(404).send(apiError('E_NOT_FOUND', t('errors.not_found')))
     }
     if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
-      return response.status(429).send(apiError('E_TOO_MANY_REQUESTS', t('errors.too_many_requests')))
+      for (const [name, value] of Object.entries(error.getDefaultHeaders()))
+        response.header(name, value)
+      return response
+        .status(429)
+        .send(apiError('E_TOO_MANY_REQUESTS', t('errors.too_many_requests')))
     }
     const status = (error as any)?.status ?? 500
     if (status === 404) {
@@ -121,10 +132,14 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       await this.report(error, ctx)
       return response
         .status(status)
-        .send(apiError('E_INTERNAL', t('errors.server'), undefined, { requestId: ctx.request.id() }))
+        .send(
+          apiError('E_INTERNAL', t('errors.server'), undefined, { requestId: ctx.request.id() })
+        )
     }
     return response
       .status(status)
-      .send(apiError((error as any)?.code ?? 'E_BAD_REQUEST', (error as any)?.message ?? 'Bad request'))
+      .send(
+        apiError((error as any)?.code ?? 'E_BAD_REQUEST', (error as any)?.message ?? 'Bad request')
+      )
   }
 }

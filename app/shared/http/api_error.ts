@@ -2,7 +2,12 @@
  * The one error format of /api/v1 (see docs/api.md):
  * { "error": { "code": "E_…", "message": "…", "details": [...]? , "data": {...}? } }
  */
-export function apiError(code: string, message: string, details?: unknown, data?: Record<string, unknown>) {
+export function apiError(
+  code: string,
+  message: string,
+  details?: unknown,
+  data?: Record<string, unknown>
+) {
   return {
     error: {
       code,

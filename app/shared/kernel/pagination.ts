@@ -10,7 +10,7 @@ export interface KeysetOptions<Row> {
   cursor?: string | null
   limit?: number
   /** The sort column's value on a row, when it is not `id`. */
-  valueOf?: (row: Row) => string | number | DateTime | null
+  sortValue?: (row: Row) => string | number | DateTime | null
 }
 
 export interface KeysetPage<Row> {
@@ -59,7 +59,7 @@ export async function paginate<
   const last = rows[rows.length - 1] as (Row & { id: number }) | undefined
   const next =
     found.length > limit && last
-      ? encodeCursor(column === 'id' ? last.id : toSqlValue(options.valueOf!(last)), last.id)
+      ? encodeCursor(column === 'id' ? last.id : toSqlValue(options.sortValue!(last)), last.id)
       : null
   return { rows, next }
 }

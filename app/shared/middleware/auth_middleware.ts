@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { Authenticators } from '@adonisjs/auth/types'
 import { urlFor } from '@adonisjs/core/services/url_builder'
+import { errors as authErrors } from '@adonisjs/auth'
 
 /**
  * Lets signed-in, enabled users through. A page request without a session
@@ -10,7 +11,11 @@ import { urlFor } from '@adonisjs/core/services/url_builder'
  * form into a fragment.
  */
 export default class AuthMiddleware {
-  async handle(ctx: HttpContext, next: NextFn, options: { guards?: (keyof Authenticators)[] } = {}) {
+  async handle(
+    ctx: HttpContext,
+    next: NextFn,
+    options: { guards?: (keyof Authenticators)[] } = {}
+  ) {
     const loginRoute = urlFor('session.create')
 
     if (ctx.request.header('HX-Request') && !ctx.request.url().startsWith('/api/')) {
@@ -24,6 +29,12 @@ export default class AuthMiddleware {
     await ctx.auth.authenticateUsing(options.guards, { loginRoute })
 
     const user = ctx.auth.user!
+    if (user.isDisabled && options.guards?.includes('api')) {
+      // A disabled account's tokens stop working at once, with the API's 401.
+      throw new authErrors.E_UNAUTHORIZED_ACCESS('Unauthorized access', {
+        guardDriverName: 'access_tokens',
+      })
+    }
     if (user.isDisabled) {
       if (ctx.auth.defaultGuard === 'web' && !options.guards?.includes('api')) {
         await ctx.auth.use('web').logout()

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { DateTime } from 'luxon'
+import { type DateTime } from 'luxon'
 import { userZone } from '#app/shared/kernel/time'
 
 /**

@@ -39,20 +39,28 @@ test.group('My account', (group) => {
       .put('/account/password')
       .loginAs(user)
       .withCsrfToken()
-      .form({ currentPassword: 'nope', password: 'a-new-password-1', passwordConfirmation: 'a-new-password-1' })
+      .form({
+        currentPassword: 'nope',
+        password: 'a-new-password-1',
+        passwordConfirmation: 'a-new-password-1',
+      })
       .redirects(0)
     assert.equal(wrong.flashMessage('error'), '当前密码不正确')
 
-    await client
-      .put('/account/password')
-      .loginAs(user)
-      .withCsrfToken()
-      .form({ currentPassword: STAFF_PASSWORD, password: 'a-new-password-1', passwordConfirmation: 'a-new-password-1' })
+    await client.put('/account/password').loginAs(user).withCsrfToken().form({
+      currentPassword: STAFF_PASSWORD,
+      password: 'a-new-password-1',
+      passwordConfirmation: 'a-new-password-1',
+    })
     await User.verifyCredentials(user.email, 'a-new-password-1')
   })
 
   test('the login page language switch sets a cookie used before sign-in', async ({ client }) => {
-    const response = await client.post('/locale').withCsrfToken().form({ locale: 'en' }).redirects(0)
+    const response = await client
+      .post('/locale')
+      .withCsrfToken()
+      .form({ locale: 'en' })
+      .redirects(0)
     response.assertCookie('quanzi-locale')
     const page = await client.get('/login').withCookie('quanzi-locale', 'en')
     page.assertTextIncludes('Sign in to Quanzi')

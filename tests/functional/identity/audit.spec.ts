@@ -9,7 +9,13 @@ test.group('Audit log', (group) => {
 
   test('admins browse and filter it; newest first', async ({ client, assert }) => {
     const admin = await createStaff('admin')
-    await AuditLog.record({ actor: admin, entityType: 'member', entityId: 7, action: 'export', context: { rows: 12 } })
+    await AuditLog.record({
+      actor: admin,
+      entityType: 'member',
+      entityId: 7,
+      action: 'export',
+      context: { rows: 12 },
+    })
     await AuditLog.record({ actor: admin, entityType: 'shop', entityId: 1, action: 'update' })
 
     const all = await client.get('/settings/audit').loginAs(admin)
@@ -23,12 +29,17 @@ test.group('Audit log', (group) => {
 
   test('is append-only, even for direct SQL', async ({ assert }) => {
     const event = await AuditLog.record({ actor: null, entityType: 'x', action: 'y' })
-    await assert.rejects(() => db.from('audit_events').where('id', event.id).update({ action: 'z' }))
+    await assert.rejects(() =>
+      db.from('audit_events').where('id', event.id).update({ action: 'z' })
+    )
     await assert.rejects(() => db.from('audit_events').where('id', event.id).delete())
   })
 
   test('masks personal data in changes', async ({ assert }) => {
-    const diff = AuditLog.diff({ phone: '13812345678', password: 'a', name: 'A' }, { phone: '13900001111', password: 'b', name: 'A' })
+    const diff = AuditLog.diff(
+      { phone: '13812345678', password: 'a', name: 'A' },
+      { phone: '13900001111', password: 'b', name: 'A' }
+    )
     assert.deepEqual(diff, {
       phone: { before: '138****5678', after: '139****1111' },
       password: { before: '***', after: '***' },
@@ -37,6 +48,7 @@ test.group('Audit log', (group) => {
 
   test('viewers cannot open it', async ({ client }) => {
     const viewer = await createStaff('viewer')
-    ;(await client.get('/settings/audit').loginAs(viewer)).assertStatus(403)
+    const response = await client.get('/settings/audit').loginAs(viewer)
+    response.assertStatus(403)
   })
 })

@@ -16,7 +16,10 @@ test.group('Login', (group) => {
 
     response.assertStatus(302)
     response.assertHeader('location', '/')
-    const login = await AuditEvent.query().where('action', 'login').where('actor_id', user.id).first()
+    const login = await AuditEvent.query()
+      .where('action', 'login')
+      .where('actor_id', user.id)
+      .first()
     assert.isNotNull(login)
   })
 
@@ -50,10 +53,17 @@ test.group('Login', (group) => {
     assert.equal(wrongPassword.flashMessage('error'), '账号或密码错误')
   })
 
-  test('throttles an account after five failures from one address, not from another', async ({ client, assert }) => {
+  test('throttles an account after five failures from one address, not from another', async ({
+    client,
+    assert,
+  }) => {
     const user = await createStaff('viewer')
     for (let attempt = 0; attempt < 5; attempt++) {
-      await client.post('/login').form({ uid: user.email, password: 'wrong' }).withCsrfToken().redirects(0)
+      await client
+        .post('/login')
+        .form({ uid: user.email, password: 'wrong' })
+        .withCsrfToken()
+        .redirects(0)
     }
     const blocked = await client
       .post('/login')
@@ -109,7 +119,10 @@ test.group('Session expiry', (group) => {
     response.assertHeader('location', '/login')
   })
 
-  test('an htmx request without a session gets HX-Redirect, not a fragment', async ({ client, assert }) => {
+  test('an htmx request without a session gets HX-Redirect, not a fragment', async ({
+    client,
+    assert,
+  }) => {
     const response = await client.get('/settings/audit').header('HX-Request', 'true').redirects(0)
     response.assertStatus(200)
     response.assertHeader('hx-redirect', '/login')

@@ -30,13 +30,21 @@ test.group('node ace user:create', (group) => {
   })
 
   test('refuses bad input with a clear message and creates nothing', async ({ assert }) => {
-    const command = await ace.create(UserCreate, ['--email=bad', '--password=short', '--role=owner'])
+    const command = await ace.create(UserCreate, [
+      '--email=bad',
+      '--password=short',
+      '--role=owner',
+    ])
     await command.exec()
     command.assertFailed()
     assert.isTrue(command.ui.logger.getLogs().some((log) => log.message.includes('email')))
     assert.isNull(await User.findBy('email', 'bad'))
 
-    const unknownRole = await ace.create(UserCreate, ['--email=a@b.cn', '--password=a-long-password', '--role=wizard'])
+    const unknownRole = await ace.create(UserCreate, [
+      '--email=a@b.cn',
+      '--password=a-long-password',
+      '--role=wizard',
+    ])
     await unknownRole.exec()
     unknownRole.assertFailed()
     unknownRole.assertLogMatches(/Unknown role "wizard"/)

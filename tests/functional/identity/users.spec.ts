@@ -7,13 +7,22 @@ import { createStaff } from '#tests/support/staff'
 test.group('Settings → Users', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('an admin creates a user; phone stored encrypted and masked in the list', async ({ client, assert }) => {
+  test('an admin creates a user; phone stored encrypted and masked in the list', async ({
+    client,
+    assert,
+  }) => {
     const admin = await createStaff('admin')
     const response = await client
       .post('/settings/users')
       .loginAs(admin)
       .withCsrfToken()
-      .form({ fullName: '李娜', email: 'Li.Na@Test.Quanzi.cn', phone: '１３７ ００００ ０１２３', role: 'crm', password: 'long-enough-1' })
+      .form({
+        fullName: '李娜',
+        email: 'Li.Na@Test.Quanzi.cn',
+        phone: '１３７ ００００ ０１２３',
+        role: 'crm',
+        password: 'long-enough-1',
+      })
       .redirects(0)
     response.assertStatus(302)
 
@@ -26,19 +35,31 @@ test.group('Settings → Users', (group) => {
     list.assertTextIncludes('137****0123')
     assert.notInclude(list.text(), '13700000123')
 
-    const audit = await AuditEvent.query().where('entity_type', 'user').where('entity_id', String(user.id)).firstOrFail()
+    const audit = await AuditEvent.query()
+      .where('entity_type', 'user')
+      .where('entity_id', String(user.id))
+      .firstOrFail()
     assert.equal(audit.action, 'create')
     assert.equal(audit.actorId, admin.id)
     assert.deepEqual(audit.changes!.phone, { before: null, after: '137****0123' })
   })
 
-  test('invalid input is refused with translated messages and nothing is created', async ({ client, assert }) => {
+  test('invalid input is refused with translated messages and nothing is created', async ({
+    client,
+    assert,
+  }) => {
     const admin = await createStaff('admin')
     const response = await client
       .post('/settings/users')
       .loginAs(admin)
       .withCsrfToken()
-      .form({ fullName: '', email: 'not-an-email', phone: '12345', role: 'wizard', password: 'short' })
+      .form({
+        fullName: '',
+        email: 'not-an-email',
+        phone: '12345',
+        role: 'wizard',
+        password: 'short',
+      })
       .redirects(0)
     response.assertStatus(302)
     const errors = response.flashMessage('inputErrorsBag') as Record<string, string[]>
@@ -59,7 +80,10 @@ test.group('Settings → Users', (group) => {
 
     await user.refresh()
     assert.equal(user.role, 'manager')
-    const event = await AuditEvent.query().where('action', 'role_change').where('entity_id', String(user.id)).firstOrFail()
+    const event = await AuditEvent.query()
+      .where('action', 'role_change')
+      .where('entity_id', String(user.id))
+      .firstOrFail()
     assert.deepEqual(event.changes!.role, { before: 'viewer', after: 'manager' })
   })
 
@@ -86,7 +110,11 @@ test.group('Settings → Users', (group) => {
     const owner = await createStaff('owner')
     const other = await createStaff('service')
 
-    await client.post(`/settings/users/${other.id}/password`).loginAs(owner).withCsrfToken().form({ password: 'brand-new-password' })
+    await client
+      .post(`/settings/users/${other.id}/password`)
+      .loginAs(owner)
+      .withCsrfToken()
+      .form({ password: 'brand-new-password' })
     await other.refresh()
     assert.isNotNull(other.passwordChangedAt)
     await User.verifyCredentials(other.email, 'brand-new-password')
@@ -112,7 +140,10 @@ test.group('Settings → Users', (group) => {
     assert.equal(owner.role, 'owner')
 
     const actions = await AuditEvent.query().where('entity_id', String(other.id)).orderBy('id')
-    assert.includeMembers(actions.map((e) => e.action), ['password_reset', 'disable'])
+    assert.includeMembers(
+      actions.map((e) => e.action),
+      ['password_reset', 'disable']
+    )
   })
 
   test('roles without users.manage get the 403 page', async ({ client }) => {
@@ -130,6 +161,7 @@ test.group('Settings → Users', (group) => {
     response.assertStatus(200)
     response.assertTextIncludes('查看完整手机号')
     const viewer = await createStaff('viewer')
-    ;(await client.get('/settings/roles').loginAs(viewer)).assertStatus(403)
+    const forbidden = await client.get('/settings/roles').loginAs(viewer)
+    forbidden.assertStatus(403)
   })
 })

@@ -3,10 +3,12 @@ import db from '@adonisjs/lucid/services/db'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import { createMembers } from '#tests/functional/loyalty/fixtures'
+import { rebuildDatabase } from '#tests/support/database'
 
 /**
  * No global transaction here: the writers must really race through the
- * pool (PostgreSQL) or the single SQLite writer. Each test uses its own company.
+ * pool (PostgreSQL) or the single SQLite writer. Each test uses its own
+ * company, and the group rebuilds the database when it is done.
  */
 async function balanceOf(ledger: PointsLedger, ref: { companyId: number; memberId: number }) {
   const account = await ledger.account(ref)
@@ -18,7 +20,9 @@ async function differences() {
   return result.differences
 }
 
-test.group('Points ledger under concurrency', () => {
+test.group('Points ledger under concurrency', (group) => {
+  group.teardown(() => rebuildDatabase())
+
   test('100 concurrent redemptions against a balance of 50: exactly 50 succeed', async ({
     assert,
   }) => {

@@ -15,7 +15,9 @@ test.group('Permission matrix', () => {
   })
 
   test('viewers only read', ({ assert }) => {
-    const writes = PERMISSIONS.filter((p) => /\.(edit|manage|send|import|export|unmask|tokens)$/.test(p))
+    const writes = PERMISSIONS.filter((p) =>
+      /\.(edit|manage|send|import|export|unmask|tokens)$/.test(p)
+    )
     for (const permission of writes) assert.isFalse(roleAllows('viewer', permission), permission)
   })
 

@@ -8,7 +8,15 @@ export default class AuditEventsController {
   static readonly PAGE_SIZE = 50
 
   async index({ request, view, auth }: HttpContext) {
-    const filters = request.only(['actor', 'entityType', 'entityId', 'action', 'from', 'to', 'before'])
+    const filters = request.only([
+      'actor',
+      'entityType',
+      'entityId',
+      'action',
+      'from',
+      'to',
+      'before',
+    ])
     const zone = userZone(auth.user)
     const from = filters.from ? DateTime.fromISO(filters.from, { zone }).startOf('day') : null
     const to = filters.to ? DateTime.fromISO(filters.to, { zone }).endOf('day') : null
@@ -18,8 +26,12 @@ export default class AuditEventsController {
       .if(filters.entityType, (q) => q.where('entity_type', filters.entityType))
       .if(filters.entityId, (q) => q.where('entity_id', filters.entityId))
       .if(filters.action, (q) => q.where('action', filters.action))
-      .if(from?.isValid, (q) => q.where('created_at', '>=', from!.toUTC().toSQL({ includeOffset: false })!))
-      .if(to?.isValid, (q) => q.where('created_at', '<=', to!.toUTC().toSQL({ includeOffset: false })!))
+      .if(from?.isValid, (q) =>
+        q.where('created_at', '>=', from!.toUTC().toSQL({ includeOffset: false })!)
+      )
+      .if(to?.isValid, (q) =>
+        q.where('created_at', '<=', to!.toUTC().toSQL({ includeOffset: false })!)
+      )
       // Keyset paging: "older than the last row of this page".
       .if(filters.before, (q) => q.where('id', '<', Number(filters.before)))
       .orderBy('id', 'desc')

@@ -31,13 +31,15 @@ export default class AuditEvent extends BaseModel {
 
   @column({
     prepare: (value) => (value == null ? null : JSON.stringify(value)),
-    consume: (value) => (value == null ? null : typeof value === 'string' ? JSON.parse(value) : value),
+    consume: (value) =>
+      value == null ? null : typeof value === 'string' ? JSON.parse(value) : value,
   })
   declare changes: Record<string, { before: unknown; after: unknown }> | null
 
   @column({
     prepare: (value) => (value == null ? null : JSON.stringify(value)),
-    consume: (value) => (value == null ? null : typeof value === 'string' ? JSON.parse(value) : value),
+    consume: (value) =>
+      value == null ? null : typeof value === 'string' ? JSON.parse(value) : value,
   })
   declare context: Record<string, unknown> | null
 
