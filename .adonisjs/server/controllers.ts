@@ -15,6 +15,7 @@ export const controllers = {
     Dashboard: () => import('#app/dashboard/controllers/dashboard_controller'),
   },
   identity: {
+    AccessTokens: () => import('#app/identity/controllers/access_tokens_controller'),
     Account: () => import('#app/identity/controllers/account_controller'),
     Permissions: () => import('#app/identity/controllers/permissions_controller'),
     Session: () => import('#app/identity/controllers/session_controller'),

@@ -22,6 +22,16 @@ router
     router
       .put('/account/preferences', [controllers.identity.Account, 'updatePreferences'])
       .as('account.preferences')
+    router
+      .group(() => {
+        router.post('/', [controllers.identity.AccessTokens, 'store']).as('account.tokens.store')
+        router
+          .delete('/:id', [controllers.identity.AccessTokens, 'destroy'])
+          .as('account.tokens.destroy')
+          .where('id', router.matchers.number())
+      })
+      .prefix('/account/tokens')
+      .use(middleware.can('api.tokens'))
 
     router
       .group(() => {

@@ -2,17 +2,23 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
 import { changePasswordValidator, preferencesValidator } from '#app/identity/validators/session'
 import { ManageUsers } from '#app/identity/actions/manage_users'
+import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 import { LOCALE_COOKIE } from '#app/shared/middleware/detect_user_locale_middleware'
 import { isValidZone } from '#app/shared/kernel/time'
 import { DomainError } from '#app/shared/errors/domain_error'
 
-/** The signed-in user's own account: password, language, time zone. */
+/** The signed-in user's own account: password, language, time zone, API tokens. */
 @inject()
 export default class AccountController {
-  constructor(private users: ManageUsers) {}
+  constructor(
+    private users: ManageUsers,
+    private tokens: ManageAccessTokens
+  ) {}
 
-  async edit({ view }: HttpContext) {
-    return view.render('pages/identity/account')
+  async edit({ view, auth }: HttpContext) {
+    const user = auth.user!
+    const tokens = user.can('api.tokens') ? await this.tokens.list(user) : []
+    return view.render('pages/identity/account', { tokens })
   }
 
   async updatePassword({ request, auth, session, response, i18n }: HttpContext) {

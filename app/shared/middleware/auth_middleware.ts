@@ -3,6 +3,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import type { Authenticators } from '@adonisjs/auth/types'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import { errors as authErrors } from '@adonisjs/auth'
+import DetectUserLocaleMiddleware from '#app/shared/middleware/detect_user_locale_middleware'
 
 /**
  * Lets signed-in, enabled users through. A page request without a session
@@ -29,16 +30,19 @@ export default class AuthMiddleware {
     await ctx.auth.authenticateUsing(options.guards, { loginRoute })
 
     const user = ctx.auth.user!
-    if (user.isDisabled && options.guards?.includes('api')) {
+    if (options.guards?.includes('api')) {
       // A disabled account's tokens stop working at once, with the API's 401.
-      throw new authErrors.E_UNAUTHORIZED_ACCESS('Unauthorized access', {
-        guardDriverName: 'access_tokens',
-      })
+      if (user.isDisabled) {
+        throw new authErrors.E_UNAUTHORIZED_ACCESS('Unauthorized access', {
+          guardDriverName: 'access_tokens',
+        })
+      }
+      // The locale was picked before the token was read: answer in its owner's language.
+      new DetectUserLocaleMiddleware().assign(ctx)
+      return next()
     }
     if (user.isDisabled) {
-      if (ctx.auth.defaultGuard === 'web' && !options.guards?.includes('api')) {
-        await ctx.auth.use('web').logout()
-      }
+      if (ctx.auth.defaultGuard === 'web') await ctx.auth.use('web').logout()
       ctx.session?.flash('error', ctx.i18n.t('auth.disabled'))
       return ctx.response.redirect(loginRoute)
     }
