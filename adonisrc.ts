@@ -36,6 +36,7 @@ export default defineConfig({
     () => import('#start/kernel'),
     () => import('#start/view'),
     () => import('#start/jobs'),
+    () => import('#start/dashboard'),
   ],
   tests: {
     suites: [

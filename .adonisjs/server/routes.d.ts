@@ -4,7 +4,6 @@ type ParamValue = string | number | bigint | boolean
 
 export type ScannedRoutes = {
   ALL: {
-    'health.show': { paramsTuple?: []; params?: {} }
     'session.create': { paramsTuple?: []; params?: {} }
     'session.store': { paramsTuple?: []; params?: {} }
     'locale.update': { paramsTuple?: []; params?: {} }
@@ -12,6 +11,8 @@ export type ScannedRoutes = {
     'account.edit': { paramsTuple?: []; params?: {} }
     'account.password': { paramsTuple?: []; params?: {} }
     'account.preferences': { paramsTuple?: []; params?: {} }
+    'account.tokens.store': { paramsTuple?: []; params?: {} }
+    'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'users.index': { paramsTuple?: []; params?: {} }
     'users.create': { paramsTuple?: []; params?: {} }
     'users.store': { paramsTuple?: []; params?: {} }
@@ -26,6 +27,7 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'health.show': { paramsTuple?: []; params?: {} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -53,9 +55,13 @@ export type ScannedRoutes = {
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   GET: {
-    'health.show': { paramsTuple?: []; params?: {} }
     'session.create': { paramsTuple?: []; params?: {} }
     'account.edit': { paramsTuple?: []; params?: {} }
     'users.index': { paramsTuple?: []; params?: {} }
@@ -66,6 +72,7 @@ export type ScannedRoutes = {
     'audit.index': { paramsTuple?: []; params?: {} }
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'health.show': { paramsTuple?: []; params?: {} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -77,9 +84,13 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
-    'health.show': { paramsTuple?: []; params?: {} }
     'session.create': { paramsTuple?: []; params?: {} }
     'account.edit': { paramsTuple?: []; params?: {} }
     'users.index': { paramsTuple?: []; params?: {} }
@@ -90,6 +101,7 @@ export type ScannedRoutes = {
     'audit.index': { paramsTuple?: []; params?: {} }
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'health.show': { paramsTuple?: []; params?: {} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -101,11 +113,17 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }
     'locale.update': { paramsTuple?: []; params?: {} }
     'session.destroy': { paramsTuple?: []; params?: {} }
+    'account.tokens.store': { paramsTuple?: []; params?: {} }
     'users.store': { paramsTuple?: []; params?: {} }
     'users.disable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'users.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -132,6 +150,9 @@ export type ScannedRoutes = {
     'account.password': { paramsTuple?: []; params?: {} }
     'account.preferences': { paramsTuple?: []; params?: {} }
     'users.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+  }
+  DELETE: {
+    'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {
