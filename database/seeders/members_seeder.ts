@@ -207,7 +207,8 @@ export default class MembersSeeder extends BaseSeeder {
           `${PHONE_PREFIXES[index % PHONE_PREFIXES.length]}${String(index).padStart(8, '0')}`
         )
         const home = shops[index % shops.length]
-        const registered = today.minus({ days: random.int(30, 1100) })
+        // A steady trickle of sign-ups up to today, so "new members" figures are not empty.
+        const registered = today.minus({ days: random.int(0, 1100) })
         const birthday = DateTime.fromObject({
           year: random.int(1965, 2004),
           month: random.int(1, 12),
