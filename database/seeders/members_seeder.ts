@@ -380,6 +380,8 @@ export default class MembersSeeder extends BaseSeeder {
         await MembersSeeder.insertChunked(trx, 'commerce_status_changes', historyRows)
       })
     }
+    const { MemberStats } = await import('#app/commerce/actions/member_stats')
+    await MemberStats.rebuildCategories(company.id, db.connection())
     // Segments and stages for the new members, as the nightly job would.
     const { RecomputeRfm } = await import('#app/members/actions/recompute_rfm')
     await new RecomputeRfm().handle(company.id)

@@ -5,10 +5,19 @@ import { sqlTime } from '#app/commerce/actions/sql_time'
 /** Order statuses that count as a purchase (pending and closed do not). */
 export const PURCHASE_STATUSES = ['paid', 'shipped', 'completed']
 
+const BOUGHT_CATEGORIES = `select distinct orders.company_id, products.category, orders.member_id
+  from orders
+  join order_items on order_items.order_id = orders.id
+  join skus on skus.id = order_items.sku_id
+  join products on products.id = skus.product_id
+  where products.category is not null
+    and orders.status in (${PURCHASE_STATUSES.map((status) => `'${status}'`).join(', ')})`
+
 /**
  * Keeps the order figures on members (count, spend net of completed
- * refunds, first and last order) in step with their orders, so the member
- * list can filter on them without joining millions of orders.
+ * refunds, first and last order) and the categories they bought
+ * (member_categories) in step with their orders, so the member list can
+ * filter on them without joining millions of orders.
  */
 export class MemberStats {
   static async recompute(memberIds: number[], client: QueryClientContract) {
@@ -50,7 +59,23 @@ export class MemberStats {
             last_order_at: row ? MemberStats.time(client, row.last_at) : null,
           })
       }
+      await client.from('member_categories').whereIn('member_id', chunk).delete()
+      await client.rawQuery(
+        `insert into member_categories (company_id, category, member_id)
+         ${BOUGHT_CATEGORIES} and orders.member_id in (${chunk.map(() => '?').join(',')})`,
+        chunk
+      )
     }
+  }
+
+  /** Rebuilds member_categories for a whole company (bulk loads such as the seeder). */
+  static async rebuildCategories(companyId: number, client: QueryClientContract) {
+    await client.from('member_categories').where('company_id', companyId).delete()
+    await client.rawQuery(
+      `insert into member_categories (company_id, category, member_id)
+       ${BOUGHT_CATEGORIES} and orders.company_id = ?`,
+      [companyId]
+    )
   }
 
   private static time(client: QueryClientContract, value: unknown) {

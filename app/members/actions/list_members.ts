@@ -3,7 +3,6 @@ import db from '@adonisjs/lucid/services/db'
 import { Phone } from '#app/shared/kernel/phone'
 import Member from '#app/members/models/member'
 import { sqlTime } from '#app/commerce/actions/sql_time'
-import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 
 export interface MemberFilters {
   name?: string
@@ -74,15 +73,9 @@ export class ListMembers {
       query.whereIn(
         'id',
         db
-          .from('orders')
-          .join('order_items', 'order_items.order_id', 'orders.id')
-          .join('skus', 'skus.id', 'order_items.sku_id')
-          .join('products', 'products.id', 'skus.product_id')
-          .where('orders.company_id', companyId)
-          .whereIn('orders.status', PURCHASE_STATUSES)
-          .where('products.category', filters.category)
-          .whereNotNull('orders.member_id')
-          .select('orders.member_id')
+          .from('member_categories')
+          .where({ company_id: companyId, category: filters.category })
+          .select('member_id')
       )
     }
     if (filters.minSpent !== undefined)

@@ -142,6 +142,36 @@ test.group('Commerce / upsert order', (group) => {
     assert.equal(await countRows('orders'), 0)
   })
 
+  test('the categories a member bought follow their orders', async ({ assert }) => {
+    const { company, tmall } = await createCompanyWithShops()
+    const member = await Member.create({ companyId: company.id, name: '王芳', gender: 'female' })
+    const bought = async () => {
+      const rows = await db
+        .from('member_categories')
+        .where('member_id', member.id)
+        .orderBy('category')
+        .select('category')
+      return rows.map((row) => row.category)
+    }
+
+    await new UpsertOrder().handle(
+      orderInput(company.id, tmall.id, { memberId: member.id, status: 'pending', paidAt: null })
+    )
+    assert.deepEqual(await bought(), [], 'an unpaid order is not a purchase')
+
+    await new UpsertOrder().handle(orderInput(company.id, tmall.id, { memberId: member.id }))
+    assert.deepEqual(await bought(), ['T恤', '针织衫'])
+
+    await new UpsertOrder().handle(
+      orderInput(company.id, tmall.id, {
+        memberId: member.id,
+        status: 'closed',
+        closedAt: DateTime.utc(),
+      })
+    )
+    assert.deepEqual(await bought(), [], 'a closed order no longer counts')
+  })
+
   test('member figures follow orders and completed refunds', async ({ assert }) => {
     const { company, tmall } = await createCompanyWithShops()
     const member = await Member.create({ companyId: company.id, name: '王芳', gender: 'female' })
