@@ -13,8 +13,12 @@ import queue from '#app/shared/queue/queue'
 import { importJob } from '#app/members/jobs/import_job'
 import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
 import { exportMembersJob } from '#app/members/jobs/export_members_job'
+import { issueCouponBatchJob } from '#app/coupons/jobs/issue_coupon_batch_job'
+import { couponUpkeepJob } from '#app/coupons/jobs/coupon_upkeep_job'
 queue.register(importJob)
 queue.register(exportMembersJob)
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
+queue.register(issueCouponBatchJob)
+queue.schedule(couponUpkeepJob, { cron: '*/15 * * * *' }, {})
 
 export default queue

@@ -11,6 +11,11 @@ export const controllers = {
     OpenApi: () => import('#app/api/controllers/open_api_controller'),
     Users: () => import('#app/api/controllers/users_controller'),
   },
+  coupons: {
+    ApiCoupons: () => import('#app/coupons/controllers/api_coupons_controller'),
+    CouponBatches: () => import('#app/coupons/controllers/coupon_batches_controller'),
+    CouponTemplates: () => import('#app/coupons/controllers/coupon_templates_controller'),
+  },
   dashboard: {
     Dashboard: () => import('#app/dashboard/controllers/dashboard_controller'),
   },

@@ -60,6 +60,15 @@ export type ScannedRoutes = {
     'api.users.index': { paramsTuple?: []; params?: {} }
     'api.audit_events.index': { paramsTuple?: []; params?: {} }
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.index': { paramsTuple?: []; params?: {} }
+    'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.create': { paramsTuple?: []; params?: {} }
+    'coupons.store': { paramsTuple?: []; params?: {} }
+    'coupons.archive': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.batches.create': { paramsTuple?: []; params?: {} }
+    'coupons.batches.store': { paramsTuple?: []; params?: {} }
+    'api.coupons.validate': { paramsTuple?: []; params?: {} }
+    'api.coupons.use': { paramsTuple?: []; params?: {} }
   }
   GET: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -89,6 +98,10 @@ export type ScannedRoutes = {
     'api.users.index': { paramsTuple?: []; params?: {} }
     'api.audit_events.index': { paramsTuple?: []; params?: {} }
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.index': { paramsTuple?: []; params?: {} }
+    'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.create': { paramsTuple?: []; params?: {} }
+    'coupons.batches.create': { paramsTuple?: []; params?: {} }
   }
   HEAD: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -118,6 +131,10 @@ export type ScannedRoutes = {
     'api.users.index': { paramsTuple?: []; params?: {} }
     'api.audit_events.index': { paramsTuple?: []; params?: {} }
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.index': { paramsTuple?: []; params?: {} }
+    'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.create': { paramsTuple?: []; params?: {} }
+    'coupons.batches.create': { paramsTuple?: []; params?: {} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }
@@ -145,6 +162,11 @@ export type ScannedRoutes = {
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.store': { paramsTuple?: []; params?: {} }
+    'coupons.archive': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'coupons.batches.store': { paramsTuple?: []; params?: {} }
+    'api.coupons.validate': { paramsTuple?: []; params?: {} }
+    'api.coupons.use': { paramsTuple?: []; params?: {} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }

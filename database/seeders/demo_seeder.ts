@@ -36,7 +36,7 @@ export default class DemoSeeder extends BaseSeeder {
       timezone: 'Asia/Shanghai',
       defaultLocale: 'zh-CN',
     })
-    await Shop.createMany([
+    const [, , store] = await Shop.createMany([
       {
         companyId: company.id,
         name: '圈子服饰天猫旗舰店',
@@ -64,5 +64,9 @@ export default class DemoSeeder extends BaseSeeder {
     }
     const { default: MembersSeeder } = await import('#database/seeders/members_seeder')
     await MembersSeeder.seed()
+
+    const owner = await User.findByOrFail('email', DEMO_STAFF[0].email)
+    const { seedDemoCoupons } = await import('#database/seeders/coupons_seeder')
+    await seedDemoCoupons(company.id, store.id, owner.id)
   }
 }

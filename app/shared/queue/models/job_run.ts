@@ -20,7 +20,8 @@ const json = {
 export default class JobRun extends BaseModel {
   static table = 'job_runs'
 
-  @column({ isPrimary: true })
+  /** bigint: PostgreSQL hands it back as text; ids stay far below 2^53. */
+  @column({ isPrimary: true, consume: (value) => Number(value) })
   declare id: number
 
   @column()
