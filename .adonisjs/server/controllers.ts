@@ -11,6 +11,9 @@ export const controllers = {
     OpenApi: () => import('#app/api/controllers/open_api_controller'),
     Users: () => import('#app/api/controllers/users_controller'),
   },
+  commerce: {
+    ApiOrders: () => import('#app/commerce/controllers/api_orders_controller'),
+  },
   dashboard: {
     Dashboard: () => import('#app/dashboard/controllers/dashboard_controller'),
   },
@@ -22,6 +25,7 @@ export const controllers = {
     Users: () => import('#app/identity/controllers/users_controller'),
   },
   members: {
+    ApiMembers: () => import('#app/members/controllers/api_members_controller'),
     Imports: () => import('#app/members/controllers/imports_controller'),
     MemberExports: () => import('#app/members/controllers/member_exports_controller'),
     MemberPrivacy: () => import('#app/members/controllers/member_privacy_controller'),

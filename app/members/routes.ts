@@ -1,6 +1,7 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
+import { apiV1 } from '#app/api/routes'
 
 const id = { id: router.matchers.number() }
 
@@ -130,3 +131,32 @@ router
       .use(middleware.can('members.import'))
   })
   .use(middleware.auth())
+
+/** /api/v1/members: lookup, find-or-create, profile, tags, consent (docs/api.md). */
+apiV1(() => {
+  const api = controllers.members.ApiMembers
+  router
+    .group(() => {
+      router.get('/', [api, 'index']).as('api.members.index')
+      router.get('/:id', [api, 'show']).as('api.members.show').where('id', id.id)
+    })
+    .prefix('/members')
+    .use(middleware.can('members.view'))
+  router
+    .group(() => {
+      router.post('/', [api, 'store']).as('api.members.store')
+      router.patch('/:id', [api, 'update']).as('api.members.update').where('id', id.id)
+      router.post('/:id/tags', [api, 'addTag']).as('api.members.tags.add').where('id', id.id)
+      router
+        .delete('/:id/tags/:tagId', [api, 'removeTag'])
+        .as('api.members.tags.remove')
+        .where('id', id.id)
+        .where('tagId', router.matchers.number())
+      router
+        .put('/:id/consents/:channel', [api, 'consent'])
+        .as('api.members.consents.update')
+        .where('id', id.id)
+    })
+    .prefix('/members')
+    .use(middleware.can('members.edit'))
+})
