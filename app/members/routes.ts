@@ -30,6 +30,10 @@ router
           .as('members.tag_groups.store')
         router.post('/tags/bulk', [controllers.members.MemberTags, 'bulk']).as('members.tags.bulk')
         router
+          .post('/:id/profile', [controllers.members.Members, 'update'])
+          .as('members.profile.update')
+          .where('id', id.id)
+        router
           .post('/:id/tags', [controllers.members.MemberTags, 'attach'])
           .as('members.tags.attach')
           .where('id', id.id)

@@ -30,7 +30,7 @@ export default class ImportsController {
     const { kind, shopId, file } = await request.validateUsing(importUploadValidator, {
       messagesProvider: i18n.createMessagesProvider('imports.validator'),
     })
-    const fileName = `${randomUUID()}.csv`
+    const fileName = `${randomUUID()}.${file.extname === 'xlsx' ? 'xlsx' : 'csv'}`
     await file.move(app.tmpPath('imports', 'uploads'), { name: fileName })
     const record = await new ExecuteImport().record({
       companyId: company.id,

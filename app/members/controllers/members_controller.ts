@@ -10,6 +10,9 @@ import MemberTag from '#app/members/models/member_tag'
 import MemberTagGroup from '#app/members/models/member_tag_group'
 import { memberFiltersValidator } from '#app/members/validators/member'
 import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_consent'
+import { UpdateMemberProfile } from '#app/members/actions/update_member_profile'
+import { memberProfileFormValidator } from '#app/members/validators/api'
+import { DateTime } from 'luxon'
 
 /** 会员: the filtered member list and the member 360 page. */
 export default class MembersController {
@@ -84,5 +87,28 @@ export default class MembersController {
       doNotContact: doNotContact.map((row: any) => row.channel),
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
     })
+  }
+
+  /** Editing the profile by hand (overwrites; audit-logged as members.profile_updated). */
+  async update({ params, request, response, auth, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const { removePhone, phone, birthday, ...fields } = await request.validateUsing(
+      memberProfileFormValidator
+    )
+    const { changed } = await new UpdateMemberProfile().handle(
+      company.id,
+      Number(params.id),
+      {
+        ...fields,
+        birthday: birthday ? DateTime.fromJSDate(birthday).startOf('day') : null,
+        phone: removePhone ? null : (phone ?? undefined),
+      },
+      auth.user!
+    )
+    session.flash(
+      'success',
+      i18n.t(changed.length ? 'members.profile.saved' : 'members.profile.unchanged')
+    )
+    return response.redirect().toRoute('members.show', { id: params.id })
   }
 }

@@ -15,6 +15,7 @@ import {
   readTable,
   type FileEncoding,
 } from '#app/members/imports/read_table'
+import { isXlsx, readXlsx } from '#app/members/imports/read_xlsx'
 import { mapHeader, type HeaderMap } from '#app/members/imports/columns'
 import {
   RowError,
@@ -61,6 +62,7 @@ export interface ImportCounts {
 }
 
 export interface ImportSummary extends ImportCounts {
+  format: 'csv' | 'xlsx'
   encoding: FileEncoding
   preset: string
   unknownColumns: string[]
@@ -74,7 +76,7 @@ const KEEP_REJECTS = 200
 const KEEP_PREVIEW = 20
 
 /**
- * Imports a CSV file of members, orders or refunds. Streams it (constant
+ * Imports a CSV or XLSX file of members, orders or refunds. Streams it (constant
  * memory), commits in batches, and accounts for every row:
  * rows = inserted + updated + duplicates + rejected. A row that cannot be
  * read, has the wrong number of columns or holds a bad value is rejected
@@ -83,7 +85,8 @@ const KEEP_PREVIEW = 20
 export class RunImport {
   async handle(options: RunImportOptions): Promise<ImportSummary> {
     const importer = IMPORTERS[options.kind]
-    const encoding = await detectEncoding(options.path)
+    const format = (await isXlsx(options.path)) ? 'xlsx' : 'csv'
+    const encoding = format === 'xlsx' ? 'utf-8' : await detectEncoding(options.path)
     const shops = await db
       .from('shops')
       .where('company_id', options.companyId)
@@ -102,6 +105,7 @@ export class RunImport {
     const counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 }
     const summary: ImportSummary = {
       ...counts,
+      format,
       encoding,
       preset: 'standard',
       unknownColumns: [],
@@ -190,10 +194,12 @@ export class RunImport {
     }
 
     try {
-      for await (const record of readTable(options.path, encoding, {
-        shape,
-        onBytes: (done, total) => (bytes = { done, total }),
-      })) {
+      const onBytes = (done: number, total: number) => (bytes = { done, total })
+      const records =
+        format === 'xlsx'
+          ? readXlsx(options.path, { shape, onBytes })
+          : readTable(options.path, encoding, { shape, onBytes })
+      for await (const record of records) {
         if (!header) {
           if (isBroken(record)) {
             counts.rows++

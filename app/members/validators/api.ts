@@ -66,3 +66,16 @@ export const apiConsentValidator = vine.create({
 export const consentChannelValidator = vine.create({
   channel: vine.enum(CONSENT_CHANNELS),
 })
+
+/** The profile form on the member page: empty fields clear, an empty phone keeps the number. */
+export const memberProfileFormValidator = vine.create({
+  name: text(80).nullable().optional(),
+  gender: vine.enum(GENDERS).nullable().optional(),
+  birthday: day().nullable().optional(),
+  province: text(40).nullable().optional(),
+  city: text(40).nullable().optional(),
+  email: vine.string().trim().email().maxLength(120).nullable().optional(),
+  notes: text(2000).nullable().optional(),
+  phone: mobile.nullable().optional(),
+  removePhone: vine.boolean().optional(),
+})

@@ -45,5 +45,5 @@ export const mergeValidator = vine.create({
 export const importUploadValidator = vine.create({
   kind: vine.enum(['members', 'orders', 'refunds']),
   shopId: vine.number().withoutDecimals().positive().optional(),
-  file: vine.file({ size: '200mb', extnames: ['csv', 'txt'] }),
+  file: vine.file({ size: '200mb', extnames: ['csv', 'txt', 'xlsx'] }),
 })
