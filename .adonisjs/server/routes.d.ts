@@ -28,6 +28,11 @@ export type ScannedRoutes = {
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -35,6 +40,7 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
@@ -54,12 +60,19 @@ export type ScannedRoutes = {
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.index': { paramsTuple?: []; params?: {} }
+    'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.store': { paramsTuple?: []; params?: {} }
+    'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
+    'api.orders.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
+    'api.refunds.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
   }
   GET: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -73,6 +86,11 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -83,12 +101,11 @@ export type ScannedRoutes = {
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.index': { paramsTuple?: []; params?: {} }
+    'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -102,6 +119,11 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -112,12 +134,11 @@ export type ScannedRoutes = {
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.index': { paramsTuple?: []; params?: {} }
+    'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }
@@ -133,6 +154,7 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'members.dnc.store': { paramsTuple?: []; params?: {} }
@@ -145,14 +167,24 @@ export type ScannedRoutes = {
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.store': { paramsTuple?: []; params?: {} }
+    'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }
     'account.preferences': { paramsTuple?: []; params?: {} }
     'users.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
+    'api.orders.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
+    'api.refunds.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
   }
   DELETE: {
     'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+  }
+  PATCH: {
+    'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {

@@ -127,6 +127,18 @@ router
           .as('imports.show')
           .where('id', id.id)
         router
+          .get('/:id/preview', [controllers.members.Imports, 'showPreview'])
+          .as('imports.preview.show')
+          .where('id', id.id)
+        router
+          .get('/:id/mapping', [controllers.members.Imports, 'mapping'])
+          .as('imports.mapping')
+          .where('id', id.id)
+        router
+          .post('/:id/mapping', [controllers.members.Imports, 'saveMapping'])
+          .as('imports.mapping.save')
+          .where('id', id.id)
+        router
           .get('/:id/rejects', [controllers.members.Imports, 'rejects'])
           .as('imports.rejects')
           .where('id', id.id)

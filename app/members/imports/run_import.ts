@@ -17,6 +17,7 @@ import {
 } from '#app/members/imports/read_table'
 import { isXlsx, readXlsx } from '#app/members/imports/read_xlsx'
 import { mapHeader, type HeaderMap } from '#app/members/imports/columns'
+import { ColumnMappings, columnsOf, mapWithColumns } from '#app/members/imports/column_mappings'
 import {
   RowError,
   type ImportContext,
@@ -51,6 +52,10 @@ export interface RunImportOptions {
   batchSize?: number
   /** Language of the reasons in the rejects file. */
   locale?: string
+  /** Explicit column mapping: one field per column, '' = ignored (the mapping screen). */
+  columns?: string[]
+  /** Use a mapping saved earlier for the same header (default true). */
+  useSavedMapping?: boolean
 }
 
 export interface ImportCounts {
@@ -66,6 +71,11 @@ export interface ImportSummary extends ImportCounts {
   encoding: FileEncoding
   preset: string
   unknownColumns: string[]
+  /** The header row as written, and the field each column was read as ('' = ignored). */
+  headers: string[]
+  columns: string[]
+  /** The saved column mapping used, if any. */
+  mappingId: number | null
   /** The first rejects (all of them are in the rejects file). */
   rejects: Reject[]
   /** Parsed values of the first units, for the preview screen. */
@@ -109,6 +119,9 @@ export class RunImport {
       encoding,
       preset: 'standard',
       unknownColumns: [],
+      headers: [],
+      columns: [],
+      mappingId: null,
       rejects: [],
       preview: [],
     }
@@ -206,7 +219,24 @@ export class RunImport {
             await reject(record.line, '', record.reason)
             continue
           }
-          header = mapHeader(record.cells, importer.fields)
+          let columns = options.columns
+          if (!columns && options.useSavedMapping !== false) {
+            const saved = await new ColumnMappings().find(
+              options.companyId,
+              options.kind,
+              record.cells
+            )
+            if (saved) {
+              columns = saved.columns
+              summary.mappingId = saved.id
+            }
+          }
+          header =
+            columns && columns.length === record.cells.length
+              ? mapWithColumns(record.cells, columns, importer.fields)
+              : mapHeader(record.cells, importer.fields)
+          summary.headers = header.headers
+          summary.columns = columnsOf(header)
           shape.columns = record.cells.length
           summary.preset = importer.preset(header)
           summary.unknownColumns = header.unknown
@@ -273,4 +303,19 @@ export class RunImport {
 function csvCell(value: unknown): string {
   const text = String(value ?? '')
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** The header row and the first data rows of a file, for the column-mapping screen. */
+export async function readSample(path: string, rows = 3) {
+  const format = (await isXlsx(path)) ? 'xlsx' : 'csv'
+  const records = format === 'xlsx' ? readXlsx(path) : readTable(path, await detectEncoding(path))
+  let headers: string[] | null = null
+  const samples: string[][] = []
+  for await (const record of records) {
+    if (isBroken(record)) continue
+    if (!headers) headers = record.cells.map((c) => c.trim())
+    else samples.push(record.cells)
+    if (samples.length >= rows) break
+  }
+  return { headers: headers ?? [], samples }
 }
