@@ -29,6 +29,7 @@ export const controllers = {
     Imports: () => import('#app/members/controllers/imports_controller'),
     MemberExports: () => import('#app/members/controllers/member_exports_controller'),
     MemberPrivacy: () => import('#app/members/controllers/member_privacy_controller'),
+    MemberSegments: () => import('#app/members/controllers/member_segments_controller'),
     MemberTags: () => import('#app/members/controllers/member_tags_controller'),
     Members: () => import('#app/members/controllers/members_controller'),
     Merges: () => import('#app/members/controllers/merges_controller'),

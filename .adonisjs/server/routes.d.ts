@@ -35,11 +35,14 @@ export type ScannedRoutes = {
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.segments.store': { paramsTuple?: []; params?: {} }
+    'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
@@ -93,6 +96,7 @@ export type ScannedRoutes = {
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -126,6 +130,7 @@ export type ScannedRoutes = {
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -154,6 +159,8 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.segments.store': { paramsTuple?: []; params?: {} }
+    'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }

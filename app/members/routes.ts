@@ -12,6 +12,9 @@ router
         router.get('/', [controllers.members.Members, 'index']).as('members.index')
         router.get('/rfm', [controllers.members.Rfm, 'show']).as('members.rfm')
         router
+          .get('/segments', [controllers.members.MemberSegments, 'index'])
+          .as('members.segments.index')
+        router
           .get('/:id', [controllers.members.Members, 'show'])
           .as('members.show')
           .where('id', id.id)
@@ -29,6 +32,13 @@ router
           .post('/tag-groups', [controllers.members.MemberTags, 'storeGroup'])
           .as('members.tag_groups.store')
         router.post('/tags/bulk', [controllers.members.MemberTags, 'bulk']).as('members.tags.bulk')
+        router
+          .post('/segments', [controllers.members.MemberSegments, 'store'])
+          .as('members.segments.store')
+        router
+          .post('/segments/:id/delete', [controllers.members.MemberSegments, 'destroy'])
+          .as('members.segments.destroy')
+          .where('id', id.id)
         router
           .post('/:id/profile', [controllers.members.Members, 'update'])
           .as('members.profile.update')

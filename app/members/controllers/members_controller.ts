@@ -23,7 +23,7 @@ export default class MembersController {
     const filters = valid ?? {}
     const zone = userZone(auth.user)
     const { members, next } = await new ListMembers().page(company.id, filters, zone)
-    const [tags, groups, shops, provinces, categories] = await Promise.all([
+    const [tags, groups, shops, provinces, categories, savedSegments] = await Promise.all([
       MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
       MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
       db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
@@ -41,6 +41,12 @@ export default class MembersController {
         .distinct('category')
         .orderBy('category')
         .limit(200),
+      db
+        .from('member_segments')
+        .where('company_id', company.id)
+        .orderBy('name')
+        .select('id', 'name')
+        .limit(200),
     ])
     const { after, ...kept } = invalid ? {} : request.qs()
     return view.render('pages/members/index', {
@@ -55,6 +61,7 @@ export default class MembersController {
       shops,
       provinces: provinces.map((p: any) => p.province),
       categories: categories.map((c: any) => c.category),
+      savedSegments,
       segments: RFM_SEGMENTS,
       stages: LIFECYCLE_STAGES,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
