@@ -11,6 +11,9 @@ export const controllers = {
     OpenApi: () => import('#app/api/controllers/open_api_controller'),
     Users: () => import('#app/api/controllers/users_controller'),
   },
+  commerce: {
+    ApiOrders: () => import('#app/commerce/controllers/api_orders_controller'),
+  },
   coupons: {
     ApiCoupons: () => import('#app/coupons/controllers/api_coupons_controller'),
     CouponBatches: () => import('#app/coupons/controllers/coupon_batches_controller'),
@@ -27,9 +30,11 @@ export const controllers = {
     Users: () => import('#app/identity/controllers/users_controller'),
   },
   members: {
+    ApiMembers: () => import('#app/members/controllers/api_members_controller'),
     Imports: () => import('#app/members/controllers/imports_controller'),
     MemberExports: () => import('#app/members/controllers/member_exports_controller'),
     MemberPrivacy: () => import('#app/members/controllers/member_privacy_controller'),
+    MemberSegments: () => import('#app/members/controllers/member_segments_controller'),
     MemberTags: () => import('#app/members/controllers/member_tags_controller'),
     Members: () => import('#app/members/controllers/members_controller'),
     Merges: () => import('#app/members/controllers/merges_controller'),

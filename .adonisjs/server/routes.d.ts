@@ -28,13 +28,22 @@ export type ScannedRoutes = {
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.segments.store': { paramsTuple?: []; params?: {} }
+    'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
@@ -54,12 +63,17 @@ export type ScannedRoutes = {
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.index': { paramsTuple?: []; params?: {} }
+    'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.store': { paramsTuple?: []; params?: {} }
+    'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
     'coupons.index': { paramsTuple?: []; params?: {} }
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
@@ -69,6 +83,8 @@ export type ScannedRoutes = {
     'coupons.batches.store': { paramsTuple?: []; params?: {} }
     'api.coupons.validate': { paramsTuple?: []; params?: {} }
     'api.coupons.use': { paramsTuple?: []; params?: {} }
+    'api.orders.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
+    'api.refunds.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
   }
   GET: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -82,8 +98,14 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -92,12 +114,11 @@ export type ScannedRoutes = {
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.index': { paramsTuple?: []; params?: {} }
+    'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.index': { paramsTuple?: []; params?: {} }
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
@@ -115,8 +136,14 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
+    'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -125,12 +152,11 @@ export type ScannedRoutes = {
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.index': { paramsTuple?: []; params?: {} }
+    'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.index': { paramsTuple?: []; params?: {} }
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
@@ -150,6 +176,9 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.segments.store': { paramsTuple?: []; params?: {} }
+    'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.attach': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tags.detach': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'members.dnc.store': { paramsTuple?: []; params?: {} }
@@ -162,6 +191,9 @@ export type ScannedRoutes = {
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.store': { paramsTuple?: []; params?: {} }
+    'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.store': { paramsTuple?: []; params?: {} }
     'coupons.archive': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.batches.store': { paramsTuple?: []; params?: {} }
@@ -172,9 +204,16 @@ export type ScannedRoutes = {
     'account.password': { paramsTuple?: []; params?: {} }
     'account.preferences': { paramsTuple?: []; params?: {} }
     'users.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
+    'api.orders.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
+    'api.refunds.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
   }
   DELETE: {
     'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+  }
+  PATCH: {
+    'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {

@@ -1,6 +1,7 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
+import { apiV1 } from '#app/api/routes'
 
 const id = { id: router.matchers.number() }
 
@@ -10,6 +11,9 @@ router
       .group(() => {
         router.get('/', [controllers.members.Members, 'index']).as('members.index')
         router.get('/rfm', [controllers.members.Rfm, 'show']).as('members.rfm')
+        router
+          .get('/segments', [controllers.members.MemberSegments, 'index'])
+          .as('members.segments.index')
         router
           .get('/:id', [controllers.members.Members, 'show'])
           .as('members.show')
@@ -28,6 +32,17 @@ router
           .post('/tag-groups', [controllers.members.MemberTags, 'storeGroup'])
           .as('members.tag_groups.store')
         router.post('/tags/bulk', [controllers.members.MemberTags, 'bulk']).as('members.tags.bulk')
+        router
+          .post('/segments', [controllers.members.MemberSegments, 'store'])
+          .as('members.segments.store')
+        router
+          .post('/segments/:id/delete', [controllers.members.MemberSegments, 'destroy'])
+          .as('members.segments.destroy')
+          .where('id', id.id)
+        router
+          .post('/:id/profile', [controllers.members.Members, 'update'])
+          .as('members.profile.update')
+          .where('id', id.id)
         router
           .post('/:id/tags', [controllers.members.MemberTags, 'attach'])
           .as('members.tags.attach')
@@ -122,6 +137,18 @@ router
           .as('imports.show')
           .where('id', id.id)
         router
+          .get('/:id/preview', [controllers.members.Imports, 'showPreview'])
+          .as('imports.preview.show')
+          .where('id', id.id)
+        router
+          .get('/:id/mapping', [controllers.members.Imports, 'mapping'])
+          .as('imports.mapping')
+          .where('id', id.id)
+        router
+          .post('/:id/mapping', [controllers.members.Imports, 'saveMapping'])
+          .as('imports.mapping.save')
+          .where('id', id.id)
+        router
           .get('/:id/rejects', [controllers.members.Imports, 'rejects'])
           .as('imports.rejects')
           .where('id', id.id)
@@ -130,3 +157,32 @@ router
       .use(middleware.can('members.import'))
   })
   .use(middleware.auth())
+
+/** /api/v1/members: lookup, find-or-create, profile, tags, consent (docs/api.md). */
+apiV1(() => {
+  const api = controllers.members.ApiMembers
+  router
+    .group(() => {
+      router.get('/', [api, 'index']).as('api.members.index')
+      router.get('/:id', [api, 'show']).as('api.members.show').where('id', id.id)
+    })
+    .prefix('/members')
+    .use(middleware.can('members.view'))
+  router
+    .group(() => {
+      router.post('/', [api, 'store']).as('api.members.store')
+      router.patch('/:id', [api, 'update']).as('api.members.update').where('id', id.id)
+      router.post('/:id/tags', [api, 'addTag']).as('api.members.tags.add').where('id', id.id)
+      router
+        .delete('/:id/tags/:tagId', [api, 'removeTag'])
+        .as('api.members.tags.remove')
+        .where('id', id.id)
+        .where('tagId', router.matchers.number())
+      router
+        .put('/:id/consents/:channel', [api, 'consent'])
+        .as('api.members.consents.update')
+        .where('id', id.id)
+    })
+    .prefix('/members')
+    .use(middleware.can('members.edit'))
+})

@@ -18,6 +18,7 @@ const FILTER_KEYS = [
   'shop',
   'category',
   'segment',
+  'savedSegment',
   'lifecycle',
   'minSpent',
   'maxSpent',

@@ -55,7 +55,7 @@ export class ExecuteImport {
       })
       record.merge({
         status: 'succeeded',
-        encoding: summary.encoding,
+        encoding: summary.format === 'xlsx' ? 'xlsx' : summary.encoding,
         preset: summary.preset,
         rejectsPath: ExecuteImport.rejectsPathFor(record.id),
         finishedAt: DateTime.utc(),

@@ -10,6 +10,8 @@ export interface MemberFilters {
   province?: string
   city?: string
   tag?: number
+  /** Members of a static segment (静态分群). */
+  savedSegment?: number
   shop?: number
   /** Bought a product of this category (paid orders). */
   category?: string
@@ -57,6 +59,15 @@ export class ListMembers {
       query.whereIn(
         'id',
         db.from('member_tag_assignments').where('tag_id', filters.tag).select('member_id')
+      )
+    }
+    if (filters.savedSegment) {
+      query.whereIn(
+        'id',
+        db
+          .from('member_segment_members')
+          .where('segment_id', filters.savedSegment)
+          .select('member_id')
       )
     }
     if (filters.shop) {

@@ -56,6 +56,7 @@ export class ManageTags {
       .from('member_tag_assignments')
       .where({ member_id: memberId, tag_id: tag.id })
       .delete()
+    if (!Number(removed)) return 0
     await AuditLog.record({
       entityType: 'member',
       entityId: memberId,
@@ -63,7 +64,7 @@ export class ManageTags {
       context: { tag: tag.name },
       actor,
     })
-    return removed
+    return Number(removed)
   }
 
   /** Tags every member the filtered query returns; those already tagged are skipped. */
@@ -89,7 +90,8 @@ export class ManageTags {
 
   async bulkAdd(companyId: number, tagId: number, memberIds: number[], actor: AuditActor) {
     const added = await this.insert(companyId, tagId, memberIds)
-    for (const memberId of memberIds.slice(0, 1)) {
+    // Tagging a member who already has the tag changes nothing and logs nothing.
+    for (const memberId of added ? memberIds.slice(0, 1) : []) {
       await AuditLog.record({
         entityType: 'member',
         entityId: memberId,

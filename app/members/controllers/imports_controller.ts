@@ -7,7 +7,9 @@ import queue from '#app/shared/queue/queue'
 import JobRun from '#app/shared/queue/models/job_run'
 import Import from '#app/members/models/import'
 import { ExecuteImport } from '#app/members/actions/execute_import'
-import { RunImport } from '#app/members/imports/run_import'
+import { IMPORTERS, RunImport, readSample } from '#app/members/imports/run_import'
+import { ColumnMappings, columnsOf } from '#app/members/imports/column_mappings'
+import { mapHeader } from '#app/members/imports/columns'
 import { importJob } from '#app/members/jobs/import_job'
 import { importUploadValidator } from '#app/members/validators/member'
 import { DomainError } from '#app/shared/errors/domain_error'
@@ -25,12 +27,13 @@ export default class ImportsController {
     return view.render('pages/members/imports/index', { imports, shops })
   }
 
-  async preview({ request, view, auth, session, response, i18n }: HttpContext) {
+  async preview(ctx: HttpContext) {
+    const { request, auth, i18n } = ctx
     const company = await currentCompany()
     const { kind, shopId, file } = await request.validateUsing(importUploadValidator, {
       messagesProvider: i18n.createMessagesProvider('imports.validator'),
     })
-    const fileName = `${randomUUID()}.csv`
+    const fileName = `${randomUUID()}.${file.extname === 'xlsx' ? 'xlsx' : 'csv'}`
     await file.move(app.tmpPath('imports', 'uploads'), { name: fileName })
     const record = await new ExecuteImport().record({
       companyId: company.id,
@@ -39,28 +42,102 @@ export default class ImportsController {
       filePath: app.tmpPath('imports', 'uploads', fileName),
       requestedById: auth.user!.id,
     })
+    return this.#renderPreview(ctx, record, shopId ?? null)
+  }
+
+  /** GET /imports/:id/preview: the preview again (after the columns were mapped). */
+  async showPreview(ctx: HttpContext) {
+    const record = await this.#queued(ctx.params.id)
+    const shopId = Number(ctx.request.input('shopId')) || null
+    return this.#renderPreview(ctx, record, shopId)
+  }
+
+  /** GET /imports/:id/mapping: which field each column of the file is (列映射). */
+  async mapping({ params, request, view }: HttpContext) {
+    const record = await this.#queued(params.id)
+    const company = await currentCompany()
+    const importer = IMPORTERS[record.kind]
+    const { headers, samples } = await readSample(record.filePath)
+    const saved = await new ColumnMappings().find(company.id, record.kind, headers)
+    const columns = saved?.columns ?? columnsOf(mapHeader(headers, importer.fields))
+    return view.render('pages/members/imports/mapping', {
+      record,
+      headers,
+      samples,
+      columns,
+      saved: !!saved,
+      fields: Object.entries(importer.fields).map(([name, aliases]) => ({
+        name,
+        hint: aliases[0] ?? '',
+      })),
+      shopId: Number(request.input('shopId')) || null,
+    })
+  }
+
+  /** POST /imports/:id/mapping: save the mapping for this header, then preview with it. */
+  async saveMapping({ params, request, response, auth }: HttpContext) {
+    const record = await this.#queued(params.id)
+    const company = await currentCompany()
+    const { headers } = await readSample(record.filePath, 0)
+    const input = request.input('columns', [])
+    const columns = headers.map((_, i) => {
+      const value = Array.isArray(input) ? input[i] : input?.[i]
+      return typeof value === 'string' ? value.trim() : ''
+    })
+    await new ColumnMappings().save(
+      company.id,
+      record.kind,
+      headers,
+      columns,
+      IMPORTERS[record.kind].fields,
+      auth.user!
+    )
+    const shopId = Number(request.input('shopId')) || null
+    return response
+      .redirect()
+      .toRoute('imports.preview.show', { id: record.id }, { qs: shopId ? { shopId } : {} })
+  }
+
+  async #renderPreview(
+    { view, session, response, i18n }: HttpContext,
+    record: Import,
+    shopId: number | null
+  ) {
     try {
       const summary = await new RunImport().handle({
-        companyId: company.id,
-        kind,
+        companyId: record.companyId,
+        kind: record.kind,
         path: record.filePath,
         dryRun: true,
         limit: PREVIEW_ROWS,
-        defaultShopId: shopId ?? null,
+        defaultShopId: shopId,
         locale: i18n.locale,
       })
-      return view.render('pages/members/imports/preview', {
-        record,
-        summary,
-        shopId: shopId ?? null,
-      })
+      return view.render('pages/members/imports/preview', { record, summary, shopId })
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
-      record.merge({ status: 'failed', error: i18n.t(error.translationKey, error.data) })
+      const message = i18n.t(error.translationKey, error.data)
+      session.flash('error', message)
+      if (error.code === 'E_IMPORT_COLUMNS') {
+        // Not the standard format nor a known preset: let the user say which column is what.
+        return response
+          .redirect()
+          .toRoute('imports.mapping', { id: record.id }, { qs: shopId ? { shopId } : {} })
+      }
+      record.merge({ status: 'failed', error: message })
       await record.save()
-      session.flash('error', record.error!)
       return response.redirect().toRoute('imports.index')
     }
+  }
+
+  /** An upload that has not been started yet (mapping and preview only make sense before the run). */
+  async #queued(id: number) {
+    const company = await currentCompany()
+    const record = await Import.query().where({ id, companyId: company.id }).firstOrFail()
+    if (record.status !== 'queued' || record.jobRunId) {
+      throw new DomainError('E_IMPORT_STARTED', 'imports.errors.already_started', 422)
+    }
+    return record
   }
 
   async store({ params, request, auth, response }: HttpContext) {

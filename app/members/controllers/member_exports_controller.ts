@@ -17,6 +17,7 @@ const FILTER_KEYS = [
   'shop',
   'category',
   'segment',
+  'savedSegment',
   'lifecycle',
   'minSpent',
   'maxSpent',

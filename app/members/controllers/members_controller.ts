@@ -10,6 +10,9 @@ import MemberTag from '#app/members/models/member_tag'
 import MemberTagGroup from '#app/members/models/member_tag_group'
 import { memberFiltersValidator } from '#app/members/validators/member'
 import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_consent'
+import { UpdateMemberProfile } from '#app/members/actions/update_member_profile'
+import { memberProfileFormValidator } from '#app/members/validators/api'
+import { DateTime } from 'luxon'
 
 /** 会员: the filtered member list and the member 360 page. */
 export default class MembersController {
@@ -20,7 +23,7 @@ export default class MembersController {
     const filters = valid ?? {}
     const zone = userZone(auth.user)
     const { members, next } = await new ListMembers().page(company.id, filters, zone)
-    const [tags, groups, shops, provinces, categories] = await Promise.all([
+    const [tags, groups, shops, provinces, categories, savedSegments] = await Promise.all([
       MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
       MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
       db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
@@ -38,6 +41,12 @@ export default class MembersController {
         .distinct('category')
         .orderBy('category')
         .limit(200),
+      db
+        .from('member_segments')
+        .where('company_id', company.id)
+        .orderBy('name')
+        .select('id', 'name')
+        .limit(200),
     ])
     const { after, ...kept } = invalid ? {} : request.qs()
     return view.render('pages/members/index', {
@@ -52,6 +61,7 @@ export default class MembersController {
       shops,
       provinces: provinces.map((p: any) => p.province),
       categories: categories.map((c: any) => c.category),
+      savedSegments,
       segments: RFM_SEGMENTS,
       stages: LIFECYCLE_STAGES,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
@@ -84,5 +94,28 @@ export default class MembersController {
       doNotContact: doNotContact.map((row: any) => row.channel),
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
     })
+  }
+
+  /** Editing the profile by hand (overwrites; audit-logged as members.profile_updated). */
+  async update({ params, request, response, auth, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const { removePhone, phone, birthday, ...fields } = await request.validateUsing(
+      memberProfileFormValidator
+    )
+    const { changed } = await new UpdateMemberProfile().handle(
+      company.id,
+      Number(params.id),
+      {
+        ...fields,
+        birthday: birthday ? DateTime.fromJSDate(birthday).startOf('day') : null,
+        phone: removePhone ? null : (phone ?? undefined),
+      },
+      auth.user!
+    )
+    session.flash(
+      'success',
+      i18n.t(changed.length ? 'members.profile.saved' : 'members.profile.unchanged')
+    )
+    return response.redirect().toRoute('members.show', { id: params.id })
   }
 }

@@ -67,7 +67,9 @@ export async function runCliImport(
         command.logger.info('RFM segments and lifecycle stages recomputed')
       }
     }
-    command.logger.info(`encoding=${summary.encoding} preset=${summary.preset}`)
+    command.logger.info(
+      `format=${summary.format} encoding=${summary.encoding} preset=${summary.preset}`
+    )
     if (summary.unknownColumns.length)
       command.logger.info(`ignored columns: ${summary.unknownColumns.join(', ')}`)
     for (const reject of summary.rejects.slice(0, 20)) {

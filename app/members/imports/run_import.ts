@@ -15,7 +15,9 @@ import {
   readTable,
   type FileEncoding,
 } from '#app/members/imports/read_table'
+import { isXlsx, readXlsx } from '#app/members/imports/read_xlsx'
 import { mapHeader, type HeaderMap } from '#app/members/imports/columns'
+import { ColumnMappings, columnsOf, mapWithColumns } from '#app/members/imports/column_mappings'
 import {
   RowError,
   type ImportContext,
@@ -50,6 +52,10 @@ export interface RunImportOptions {
   batchSize?: number
   /** Language of the reasons in the rejects file. */
   locale?: string
+  /** Explicit column mapping: one field per column, '' = ignored (the mapping screen). */
+  columns?: string[]
+  /** Use a mapping saved earlier for the same header (default true). */
+  useSavedMapping?: boolean
 }
 
 export interface ImportCounts {
@@ -61,9 +67,15 @@ export interface ImportCounts {
 }
 
 export interface ImportSummary extends ImportCounts {
+  format: 'csv' | 'xlsx'
   encoding: FileEncoding
   preset: string
   unknownColumns: string[]
+  /** The header row as written, and the field each column was read as ('' = ignored). */
+  headers: string[]
+  columns: string[]
+  /** The saved column mapping used, if any. */
+  mappingId: number | null
   /** The first rejects (all of them are in the rejects file). */
   rejects: Reject[]
   /** Parsed values of the first units, for the preview screen. */
@@ -74,7 +86,7 @@ const KEEP_REJECTS = 200
 const KEEP_PREVIEW = 20
 
 /**
- * Imports a CSV file of members, orders or refunds. Streams it (constant
+ * Imports a CSV or XLSX file of members, orders or refunds. Streams it (constant
  * memory), commits in batches, and accounts for every row:
  * rows = inserted + updated + duplicates + rejected. A row that cannot be
  * read, has the wrong number of columns or holds a bad value is rejected
@@ -83,7 +95,8 @@ const KEEP_PREVIEW = 20
 export class RunImport {
   async handle(options: RunImportOptions): Promise<ImportSummary> {
     const importer = IMPORTERS[options.kind]
-    const encoding = await detectEncoding(options.path)
+    const format = (await isXlsx(options.path)) ? 'xlsx' : 'csv'
+    const encoding = format === 'xlsx' ? 'utf-8' : await detectEncoding(options.path)
     const shops = await db
       .from('shops')
       .where('company_id', options.companyId)
@@ -102,9 +115,13 @@ export class RunImport {
     const counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 }
     const summary: ImportSummary = {
       ...counts,
+      format,
       encoding,
       preset: 'standard',
       unknownColumns: [],
+      headers: [],
+      columns: [],
+      mappingId: null,
       rejects: [],
       preview: [],
     }
@@ -190,17 +207,36 @@ export class RunImport {
     }
 
     try {
-      for await (const record of readTable(options.path, encoding, {
-        shape,
-        onBytes: (done, total) => (bytes = { done, total }),
-      })) {
+      const onBytes = (done: number, total: number) => (bytes = { done, total })
+      const records =
+        format === 'xlsx'
+          ? readXlsx(options.path, { shape, onBytes })
+          : readTable(options.path, encoding, { shape, onBytes })
+      for await (const record of records) {
         if (!header) {
           if (isBroken(record)) {
             counts.rows++
             await reject(record.line, '', record.reason)
             continue
           }
-          header = mapHeader(record.cells, importer.fields)
+          let columns = options.columns
+          if (!columns && options.useSavedMapping !== false) {
+            const saved = await new ColumnMappings().find(
+              options.companyId,
+              options.kind,
+              record.cells
+            )
+            if (saved) {
+              columns = saved.columns
+              summary.mappingId = saved.id
+            }
+          }
+          header =
+            columns && columns.length === record.cells.length
+              ? mapWithColumns(record.cells, columns, importer.fields)
+              : mapHeader(record.cells, importer.fields)
+          summary.headers = header.headers
+          summary.columns = columnsOf(header)
           shape.columns = record.cells.length
           summary.preset = importer.preset(header)
           summary.unknownColumns = header.unknown
@@ -267,4 +303,19 @@ export class RunImport {
 function csvCell(value: unknown): string {
   const text = String(value ?? '')
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** The header row and the first data rows of a file, for the column-mapping screen. */
+export async function readSample(path: string, rows = 3) {
+  const format = (await isXlsx(path)) ? 'xlsx' : 'csv'
+  const records = format === 'xlsx' ? readXlsx(path) : readTable(path, await detectEncoding(path))
+  let headers: string[] | null = null
+  const samples: string[][] = []
+  for await (const record of records) {
+    if (isBroken(record)) continue
+    if (!headers) headers = record.cells.map((c) => c.trim())
+    else samples.push(record.cells)
+    if (samples.length >= rows) break
+  }
+  return { headers: headers ?? [], samples }
 }

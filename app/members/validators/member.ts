@@ -10,6 +10,7 @@ export const memberFiltersValidator = vine.create({
   province: optionalText(40),
   city: optionalText(40),
   tag: vine.number().withoutDecimals().positive().optional(),
+  savedSegment: vine.number().withoutDecimals().positive().optional(),
   shop: vine.number().withoutDecimals().positive().optional(),
   category: optionalText(80),
   segment: vine.enum(RFM_SEGMENTS).optional(),
@@ -45,5 +46,9 @@ export const mergeValidator = vine.create({
 export const importUploadValidator = vine.create({
   kind: vine.enum(['members', 'orders', 'refunds']),
   shopId: vine.number().withoutDecimals().positive().optional(),
-  file: vine.file({ size: '200mb', extnames: ['csv', 'txt'] }),
+  file: vine.file({ size: '200mb', extnames: ['csv', 'txt', 'xlsx'] }),
+})
+
+export const segmentValidator = vine.create({
+  segmentName: vine.string().trim().minLength(1).maxLength(80),
 })

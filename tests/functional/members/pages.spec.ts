@@ -296,9 +296,11 @@ test.group('Members / pages / bad input', (group) => {
       .file('file', path)
       .redirects(0)
     missing.assertStatus(302)
+    // Missing columns are not the end: the user is taken to the column-mapping screen.
     const record = await Import.query().orderBy('id', 'desc').firstOrFail()
-    assert.equal(record.status, 'failed')
-    assert.include(record.error!, '文件缺少必需的列')
+    assert.equal(missing.header('location'), `/imports/${record.id}/mapping`)
+    assert.equal(record.status, 'queued')
+    assert.include(String(missing.flashMessage('error')), '文件缺少必需的列')
   })
 })
 
