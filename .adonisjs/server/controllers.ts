@@ -21,6 +21,11 @@ export const controllers = {
     Session: () => import('#app/identity/controllers/session_controller'),
     Users: () => import('#app/identity/controllers/users_controller'),
   },
+  loyalty: {
+    Loyalty: () => import('#app/loyalty/controllers/loyalty_controller'),
+    MemberPointsApi: () => import('#app/loyalty/controllers/member_points_api_controller'),
+    MemberPoints: () => import('#app/loyalty/controllers/member_points_controller'),
+  },
   members: {
     Imports: () => import('#app/members/controllers/imports_controller'),
     MemberExports: () => import('#app/members/controllers/member_exports_controller'),

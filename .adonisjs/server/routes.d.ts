@@ -60,6 +60,17 @@ export type ScannedRoutes = {
     'api.users.index': { paramsTuple?: []; params?: {} }
     'api.audit_events.index': { paramsTuple?: []; params?: {} }
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.index': { paramsTuple?: []; params?: {} }
+    'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.rules.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.settings.update': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   GET: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -89,6 +100,10 @@ export type ScannedRoutes = {
     'api.users.index': { paramsTuple?: []; params?: {} }
     'api.audit_events.index': { paramsTuple?: []; params?: {} }
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.index': { paramsTuple?: []; params?: {} }
+    'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -118,6 +133,10 @@ export type ScannedRoutes = {
     'api.users.index': { paramsTuple?: []; params?: {} }
     'api.audit_events.index': { paramsTuple?: []; params?: {} }
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.index': { paramsTuple?: []; params?: {} }
+    'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }
@@ -145,6 +164,13 @@ export type ScannedRoutes = {
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.rules.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.settings.update': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }

@@ -248,6 +248,26 @@ export class PointsLedger {
     }
   }
 
+  /**
+   * Sets when a source's pending lots become available (an order earned
+   * pending points when paid; its return window starts when it completes).
+   * Only the schedule changes: no balance moves, so no posting is written.
+   */
+  async schedulePendingRelease(
+    ref: MemberRef,
+    input: { sourceType: SourceType; sourceId: string | number; availableAt: DateTime }
+  ): Promise<void> {
+    await this.runLocked(ref, async (trx, account) => {
+      await trx
+        .from('points_lots')
+        .where('account_id', account.id)
+        .where('source_type', input.sourceType)
+        .where('source_id', String(input.sourceId))
+        .where('status', 'pending')
+        .update({ available_at: sqlTime(input.availableAt), updated_at: sqlTime(this.now()) })
+    })
+  }
+
   private async releaseLot(lotId: number): Promise<boolean> {
     const lotRow = await db.from('points_lots').where('id', lotId).firstOrFail()
     const account = mapAccount(

@@ -1,0 +1,146 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { DateTime } from 'luxon'
+import { currentCompany } from '#app/organization/current_company'
+import { userZone } from '#app/shared/kernel/time'
+import { Money } from '#app/shared/kernel/money'
+import { DomainError } from '#app/shared/errors/domain_error'
+import { EarningRules } from '#app/loyalty/services/earning_rules'
+import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
+import {
+  EXPIRY_POLICIES,
+  SHORTFALL_POLICIES,
+  loyaltySettings,
+  saveLoyaltySettings,
+} from '#app/loyalty/services/loyalty_settings'
+import { monthlyFlow, pointsLiability } from '#app/loyalty/services/loyalty_queries'
+import {
+  previewValidator,
+  promotionValidator,
+  ruleVersionValidator,
+  settingsValidator,
+} from '#app/loyalty/validators/loyalty'
+
+function localTime(value: string, zone: string): DateTime {
+  const parsed = DateTime.fromISO(value, { zone })
+  if (!parsed.isValid) throw new DomainError('E_INVALID_TIME', 'loyalty.errors.invalid_time', 422)
+  return parsed.toUTC()
+}
+
+/** 积分: rules (versions, promotions, evaluation order, preview), settings, liability and flow. */
+export default class LoyaltyController {
+  async index({ view, auth, request }: HttpContext) {
+    const company = await currentCompany()
+    const zone = userZone(auth.user)
+    const rules = new EarningRules()
+    const settings = await loyaltySettings(company.id)
+    const [versions, promotions, current, liability, flow] = await Promise.all([
+      rules.versions(company.id),
+      rules.promotions(company.id),
+      rules.ruleAt(company.id, DateTime.utc()),
+      pointsLiability(company.id, settings.unitCostFen),
+      monthlyFlow(company.id, zone, 12),
+    ])
+    return view.render('pages/loyalty/index', {
+      settings,
+      versions,
+      promotions,
+      current,
+      liability,
+      flow,
+      zone,
+      now: DateTime.utc(),
+      expiryPolicies: EXPIRY_POLICIES,
+      shortfallPolicies: SHORTFALL_POLICIES,
+      preview: request.qs().paid
+        ? await this.evaluatePreview(request.qs(), zone, company.id)
+        : null,
+    })
+  }
+
+  /** The "what would this order earn" fragment (or the page, without htmx). */
+  async preview({ view, auth, request, response }: HttpContext) {
+    const company = await currentCompany()
+    const zone = userZone(auth.user)
+    response.header('Vary', 'HX-Request')
+    const preview = await this.evaluatePreview(request.qs(), zone, company.id)
+    return view.render('components/loyalty/earning_preview', { preview, zone })
+  }
+
+  private async evaluatePreview(qs: Record<string, any>, zone: string, companyId: number) {
+    const input = await previewValidator.validate(qs)
+    const paid = Money.parseYuan(input.paid)
+    const shipping = input.shipping ? Money.parseYuan(input.shipping) : Money.zero
+    const paidAt = input.paidAt ? localTime(input.paidAt, zone) : DateTime.utc()
+    const result = await new EarningRules().evaluate(companyId, {
+      paidFen: paid!.fen,
+      shippingFen: shipping!.fen,
+      paidAt,
+    })
+    return { ...result, paidFen: paid!.fen, shippingFen: shipping!.fen, paidAt }
+  }
+
+  async publishRule({ request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(ruleVersionValidator)
+    const zone = userZone(auth.user)
+    const { version } = await new ManageEarningRules().publishVersion(
+      company.id,
+      {
+        pointsPerYuan: input.pointsPerYuan,
+        includeShipping: !!input.includeShipping,
+        perOrderCap: input.perOrderCap ?? null,
+        effectiveFrom: input.effectiveFrom ? localTime(input.effectiveFrom, zone) : null,
+        note: input.note ?? null,
+      },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.rules.published', { version }))
+    return response.redirect().toRoute('loyalty.index')
+  }
+
+  async createPromotion({ request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(promotionValidator)
+    const zone = userZone(auth.user)
+    await new ManageEarningRules().createPromotion(
+      company.id,
+      {
+        name: input.name,
+        multiplierPercent: input.multiplierPercent,
+        startsAt: localTime(input.startsAt, zone),
+        endsAt: localTime(input.endsAt, zone),
+      },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.promotions.created'))
+    return response.redirect().toRoute('loyalty.index')
+  }
+
+  async cancelPromotion({ params, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    await new ManageEarningRules().cancelPromotion(company.id, Number(params.id), auth.user!)
+    session.flash('success', i18n.t('loyalty.promotions.cancelled'))
+    return response.redirect().toRoute('loyalty.index')
+  }
+
+  async saveSettings({ request, response, session, i18n, auth }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(settingsValidator)
+    if (input.expiryPolicy === 'months' && !input.expiryMonths) {
+      throw new DomainError('E_EXPIRY_MONTHS', 'loyalty.errors.expiry_months_required', 422)
+    }
+    await saveLoyaltySettings(
+      {
+        companyId: company.id,
+        returnWindowDays: input.returnWindowDays,
+        expiryPolicy: input.expiryPolicy,
+        expiryMonths: input.expiryMonths ?? null,
+        shortfallPolicy: input.shortfallPolicy,
+        unitCostFen: input.unitCostFen,
+      },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.settings.saved'))
+    return response.redirect().toRoute('loyalty.index')
+  }
+}

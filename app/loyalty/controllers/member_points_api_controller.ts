@@ -1,0 +1,85 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { currentCompany } from '#app/organization/current_company'
+import { PointsLedger, type Posting } from '#app/loyalty/services/points_ledger'
+import { MemberPoints, loyaltySummaryFor } from '#app/loyalty/services/loyalty_queries'
+import {
+  apiAdjustValidator,
+  apiLedgerValidator,
+  apiRedeemValidator,
+} from '#app/loyalty/validators/loyalty'
+import { findMember } from '#app/loyalty/controllers/member_points_controller'
+
+function serializePosting(posting: Posting) {
+  return {
+    id: posting.id,
+    kind: posting.kind,
+    amount: posting.amount,
+    pending_amount: posting.pendingAmount,
+    source_type: posting.sourceType,
+    source_id: posting.sourceId,
+    reason: posting.reason,
+    replayed: !posting.created,
+  }
+}
+
+/** /api/v1/members/:id/points: the ledger (keyset-paged), redeem and adjust with an idempotency key. */
+export default class MemberPointsApiController {
+  async index({ params, request }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const query = await apiLedgerValidator.validate(request.qs())
+    const [summary, page] = await Promise.all([
+      loyaltySummaryFor(member.id),
+      new MemberPoints().ledger(member.id, { cursor: query.cursor, limit: query.limit ?? 50 }),
+    ])
+    return {
+      data: page.entries.map((entry) => ({
+        id: entry.id,
+        kind: entry.kind,
+        amount: entry.amount,
+        pending_amount: entry.pendingAmount,
+        shortfall: entry.shortfall,
+        source_type: entry.sourceType,
+        source_id: entry.sourceId,
+        reason: entry.reason,
+        actor_id: entry.actorId,
+        created_at: entry.createdAt.toISO(),
+      })),
+      meta: { next: page.next, available: summary.available, pending: summary.pending },
+    }
+  }
+
+  async redeem({ params, request, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const input = await request.validateUsing(apiRedeemValidator)
+    const posting = await new PointsLedger().redeem(
+      { companyId: company.id, memberId: member.id },
+      {
+        points: input.points,
+        idempotencyKey: `api:${input.idempotency_key}`,
+        actorId: auth.user!.id,
+        reason: input.reason ?? null,
+      }
+    )
+    response.status(posting.created ? 201 : 200)
+    return { data: { posting: serializePosting(posting), ...(await loyaltySummaryFor(member.id)) } }
+  }
+
+  async adjust({ params, request, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const input = await request.validateUsing(apiAdjustValidator)
+    const posting = await new PointsLedger().adjust(
+      { companyId: company.id, memberId: member.id },
+      {
+        points: input.points,
+        reason: input.reason,
+        idempotencyKey: `api:${input.idempotency_key}`,
+        actor: auth.user!,
+      }
+    )
+    response.status(posting.created ? 201 : 200)
+    return { data: { posting: serializePosting(posting), ...(await loyaltySummaryFor(member.id)) } }
+  }
+}

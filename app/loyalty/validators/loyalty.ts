@@ -1,0 +1,65 @@
+import vine from '@vinejs/vine'
+import { EXPIRY_POLICIES, SHORTFALL_POLICIES } from '#app/loyalty/services/loyalty_settings'
+
+/** `<input type="datetime-local">`, read in the staff member's zone. */
+const localDateTime = vine
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/)
+const yuan = vine
+  .string()
+  .trim()
+  .regex(/^\d{1,9}(\.\d{1,2})?$/)
+
+export const ruleVersionValidator = vine.create({
+  pointsPerYuan: vine.number().withoutDecimals().min(0).max(1000),
+  includeShipping: vine.boolean().optional(),
+  perOrderCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
+  effectiveFrom: localDateTime.clone().optional(),
+  note: vine.string().trim().maxLength(200).optional(),
+})
+
+export const promotionValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(100),
+  multiplierPercent: vine.number().withoutDecimals().min(101).max(10000),
+  startsAt: localDateTime.clone(),
+  endsAt: localDateTime.clone(),
+})
+
+export const settingsValidator = vine.create({
+  returnWindowDays: vine.number().withoutDecimals().min(0).max(365),
+  expiryPolicy: vine.enum(EXPIRY_POLICIES),
+  expiryMonths: vine.number().withoutDecimals().min(1).max(120).optional(),
+  shortfallPolicy: vine.enum(SHORTFALL_POLICIES),
+  unitCostFen: vine.number().withoutDecimals().min(0).max(10000),
+})
+
+export const previewValidator = vine.create({
+  paid: yuan.clone(),
+  shipping: yuan.clone().optional(),
+  paidAt: localDateTime.clone().optional(),
+})
+
+/** Staff adjustment from the member page: whole points, either sign, reason required. */
+export const adjustValidator = vine.create({
+  points: vine.number().withoutDecimals().min(-100_000_000).max(100_000_000),
+  reason: vine.string().trim().minLength(1).maxLength(500),
+  idempotencyKey: vine.string().trim().minLength(8).maxLength(100),
+})
+
+export const apiAdjustValidator = vine.create({
+  points: vine.number().withoutDecimals().min(-100_000_000).max(100_000_000),
+  reason: vine.string().trim().minLength(1).maxLength(500),
+  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+})
+
+export const apiRedeemValidator = vine.create({
+  points: vine.number().withoutDecimals().min(1).max(100_000_000),
+  reason: vine.string().trim().maxLength(500).optional(),
+  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+})
+
+export const apiLedgerValidator = vine.create({
+  cursor: vine.string().trim().maxLength(500).optional(),
+  limit: vine.number().withoutDecimals().min(1).max(200).optional(),
+})
