@@ -77,6 +77,12 @@ function assertPoints(points: number, allowZero = false) {
   }
 }
 
+function toDateTime(value: Date | string): DateTime {
+  return value instanceof Date
+    ? DateTime.fromJSDate(value, { zone: 'utc' })
+    : DateTime.fromSQL(String(value), { zone: 'utc' })
+}
+
 function sqlTime(value: DateTime) {
   return value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
 }
@@ -660,6 +666,100 @@ export class PointsLedger {
       })
       return posting
     })
+  }
+
+  /**
+   * Moves a member's points to another member (duplicate members merged):
+   * every open lot keeps its status, return window and expiry date on the
+   * receiving side. Two postings (`transfer`), one per account, each in its
+   * own transaction and keyed by `key`, so a crash in between resumes.
+   * A negative balance (debt) is not moved: it stays on the source account.
+   */
+  async transferAll(from: MemberRef, to: MemberRef, key: string): Promise<number> {
+    const out = await this.run(from, 'transfer', `${key}:out`, async (trx, account) => {
+      const lots = await trx
+        .from('points_lots')
+        .where('account_id', account.id)
+        .whereIn('status', ['pending', 'available'])
+        .where('remaining', '>', 0)
+        .orderBy('id')
+      const available = lots
+        .filter((lot) => lot.status === 'available')
+        .reduce((sum, lot) => sum + Number(lot.remaining), 0)
+      const pending = lots
+        .filter((lot) => lot.status === 'pending')
+        .reduce((sum, lot) => sum + Number(lot.remaining), 0)
+      const posting = await this.post(trx, account, {
+        kind: 'transfer',
+        amount: -available,
+        pendingAmount: -pending,
+        sourceType: 'transfer',
+        sourceId: String(to.memberId),
+        idempotencyKey: `${key}:out`,
+      })
+      const stamp = sqlTime(this.now())
+      for (const lot of lots) {
+        await trx
+          .from('points_lots')
+          .where('id', lot.id)
+          .update({
+            remaining: 0,
+            status: lot.status === 'pending' ? 'cancelled' : lot.status,
+            updated_at: stamp,
+          })
+        await this.recordConsumption(trx, posting.id, Number(lot.id), Number(lot.remaining))
+      }
+      await this.bump(trx, account, {
+        balance: -available,
+        pending: -pending,
+        lifetime_earned: -(available + pending),
+      })
+      return posting
+    })
+    const moved = -out.amount - out.pendingAmount
+    await this.run(to, 'transfer', `${key}:in`, async (trx, account) => {
+      const taken = await trx
+        .from('points_lot_consumptions')
+        .join('points_lots', 'points_lots.id', 'points_lot_consumptions.lot_id')
+        .where('points_lot_consumptions.posting_id', out.id)
+        .orderBy('points_lots.id')
+        .select('points_lots.*', 'points_lot_consumptions.amount as taken')
+      const posting = await this.post(trx, account, {
+        kind: 'transfer',
+        amount: -out.amount,
+        pendingAmount: -out.pendingAmount,
+        sourceType: 'transfer',
+        sourceId: String(from.memberId),
+        idempotencyKey: `${key}:in`,
+        relatedPostingId: out.id,
+      })
+      let balance = account.balance
+      for (const lot of taken) {
+        const points = Number(lot.taken)
+        const pending = lot.status === 'cancelled'
+        const lotId = await this.createLot(trx, account, posting, points, {
+          status: pending ? 'pending' : 'available',
+          availableAt: pending && lot.available_at ? toDateTime(lot.available_at) : null,
+          expiresAt: lot.expires_at ? toDateTime(lot.expires_at) : null,
+        })
+        // The lot keeps its origin (order …) so the order's return window still applies to it.
+        await trx
+          .from('points_lots')
+          .where('id', lotId)
+          .update({ source_type: lot.source_type, source_id: lot.source_id })
+        if (!pending) {
+          await this.settleDebt(trx, { ...account, balance }, posting.id, lotId, points)
+          balance += points
+        }
+      }
+      await this.bump(trx, account, {
+        balance: posting.amount,
+        pending: posting.pendingAmount,
+        lifetime_earned: posting.amount + posting.pendingAmount,
+      })
+      return posting
+    })
+    return moved
   }
 
   /** Points of the member's lots expiring by `before` (marketing reminders). */
