@@ -13,11 +13,16 @@ import queue from '#app/shared/queue/queue'
 import { importJob } from '#app/members/jobs/import_job'
 import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
 import { exportMembersJob } from '#app/members/jobs/export_members_job'
-import { accruePointsJob, expirePointsJob } from '#app/loyalty/jobs/loyalty_jobs'
+import {
+  accruePointsJob,
+  expirePointsJob,
+  reevaluateTiersJob,
+} from '#app/loyalty/jobs/loyalty_jobs'
 queue.register(importJob)
 queue.register(exportMembersJob)
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(accruePointsJob, { cron: '*/10 * * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(expirePointsJob, { cron: '15 0 * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(reevaluateTiersJob, { cron: '45 0 * * *', tz: 'Asia/Shanghai' }, {})
 
 export default queue

@@ -65,9 +65,11 @@ export type ScannedRoutes = {
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -167,8 +169,10 @@ export type ScannedRoutes = {
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }

@@ -26,6 +26,7 @@ router
           .post('/promotions/:id/cancel', [controllers.loyalty.Loyalty, 'cancelPromotion'])
           .as('loyalty.promotions.cancel')
           .where('id', id)
+        router.post('/tiers', [controllers.loyalty.Loyalty, 'createTier']).as('loyalty.tiers.store')
         router
           .post('/settings', [controllers.loyalty.Loyalty, 'saveSettings'])
           .as('loyalty.settings.update')
@@ -41,6 +42,11 @@ router
     router
       .post('/members/:id/points/adjust', [controllers.loyalty.MemberPoints, 'adjust'])
       .as('loyalty.member_points.adjust')
+      .where('id', id)
+      .use(middleware.can('loyalty.manage'))
+    router
+      .post('/members/:id/tier', [controllers.loyalty.MemberPoints, 'setTier'])
+      .as('loyalty.member_tier.update')
       .where('id', id)
       .use(middleware.can('loyalty.manage'))
   })

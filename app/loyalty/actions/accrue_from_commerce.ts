@@ -8,6 +8,7 @@ import {
   type LoyaltySettings,
 } from '#app/loyalty/services/loyalty_settings'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
+import { Tiers, type Tier } from '#app/loyalty/services/tiers'
 
 export const ACCRUAL_CURSOR = 'commerce_status_changes'
 
@@ -21,6 +22,7 @@ export interface AccrualCounts {
   earned: number
   scheduled: number
   reversed: number
+  upgrades: number
   skipped: number
   cursor: number
 }
@@ -43,6 +45,7 @@ export class AccrueFromCommerce {
   private rules = new EarningRules()
   private settings = new Map<number, LoyaltySettings>()
   private zones = new Map<number, string>()
+  private tierLists = new Map<number, Tier[]>()
 
   constructor(private now: () => DateTime = () => DateTime.utc()) {
     this.ledger = new PointsLedger(now)
@@ -55,6 +58,7 @@ export class AccrueFromCommerce {
       earned: 0,
       scheduled: 0,
       reversed: 0,
+      upgrades: 0,
       skipped: 0,
       cursor: await this.cursor(),
     }
@@ -152,6 +156,7 @@ export class AccrueFromCommerce {
         .onConflict('order_id')
         .ignore()
     }
+    await this.evaluateTier(companyId, ref.memberId, counts)
     if (completedAt) {
       await this.ledger.schedulePendingRelease(ref, {
         sourceType: 'order',
@@ -188,6 +193,22 @@ export class AccrueFromCommerce {
       }
     )
     if (posting?.created) counts.reversed++
+    await this.evaluateTier(Number(order.company_id), Number(order.member_id), counts)
+  }
+
+  /** Upgrades at once on the qualifying order; a refund only starts the grace period. */
+  private async evaluateTier(companyId: number, memberId: number, counts?: AccrualCounts) {
+    if (!this.tierLists.has(companyId)) {
+      this.tierLists.set(companyId, await new Tiers(this.now).list(companyId))
+    }
+    const tiers = this.tierLists.get(companyId)!
+    if (tiers.length === 0) return
+    const settings = await this.settingsFor(companyId)
+    const change = await new Tiers(this.now).evaluate(companyId, memberId, 'event', {
+      tiers,
+      graceDays: settings.tierGraceDays,
+    })
+    if (change === 'upgrade' && counts) counts.upgrades++
   }
 
   private async settingsFor(companyId: number) {

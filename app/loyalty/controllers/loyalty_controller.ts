@@ -13,11 +13,13 @@ import {
   saveLoyaltySettings,
 } from '#app/loyalty/services/loyalty_settings'
 import { monthlyFlow, pointsLiability } from '#app/loyalty/services/loyalty_queries'
+import { Tiers } from '#app/loyalty/services/tiers'
 import {
   previewValidator,
   promotionValidator,
   ruleVersionValidator,
   settingsValidator,
+  tierValidator,
 } from '#app/loyalty/validators/loyalty'
 
 function localTime(value: string, zone: string): DateTime {
@@ -33,13 +35,17 @@ export default class LoyaltyController {
     const zone = userZone(auth.user)
     const rules = new EarningRules()
     const settings = await loyaltySettings(company.id)
-    const [versions, promotions, current, liability, flow] = await Promise.all([
-      rules.versions(company.id),
-      rules.promotions(company.id),
-      rules.ruleAt(company.id, DateTime.utc()),
-      pointsLiability(company.id, settings.unitCostFen),
-      monthlyFlow(company.id, zone, 12),
-    ])
+    const tiers = new Tiers()
+    const [versions, promotions, current, liability, flow, tierList, tierCounts] =
+      await Promise.all([
+        rules.versions(company.id),
+        rules.promotions(company.id),
+        rules.ruleAt(company.id, DateTime.utc()),
+        pointsLiability(company.id, settings.unitCostFen),
+        monthlyFlow(company.id, zone, 12),
+        tiers.list(company.id),
+        tiers.counts(company.id),
+      ])
     return view.render('pages/loyalty/index', {
       settings,
       versions,
@@ -47,6 +53,8 @@ export default class LoyaltyController {
       current,
       liability,
       flow,
+      tierList,
+      tierCounts,
       zone,
       now: DateTime.utc(),
       expiryPolicies: EXPIRY_POLICIES,
@@ -123,6 +131,18 @@ export default class LoyaltyController {
     return response.redirect().toRoute('loyalty.index')
   }
 
+  async createTier({ request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(tierValidator)
+    await new Tiers().create(
+      company.id,
+      { name: input.name, color: input.color, minSpendFen: Money.parseYuan(input.minSpend)!.fen },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.tiers.created'))
+    return response.redirect().toRoute('loyalty.index')
+  }
+
   async saveSettings({ request, response, session, i18n, auth }: HttpContext) {
     const company = await currentCompany()
     const input = await request.validateUsing(settingsValidator)
@@ -137,6 +157,7 @@ export default class LoyaltyController {
         expiryMonths: input.expiryMonths ?? null,
         shortfallPolicy: input.shortfallPolicy,
         unitCostFen: input.unitCostFen,
+        tierGraceDays: input.tierGraceDays,
       },
       auth.user!
     )

@@ -9,7 +9,9 @@ import {
   loyaltySummaryFor,
   pointsExpiringWithin,
 } from '#app/loyalty/services/loyalty_queries'
-import { adjustValidator } from '#app/loyalty/validators/loyalty'
+import { adjustValidator, manualTierValidator } from '#app/loyalty/validators/loyalty'
+import { Tiers } from '#app/loyalty/services/tiers'
+import { userZone } from '#app/shared/kernel/time'
 import Member from '#app/members/models/member'
 
 export async function findMember(companyId: number, id: number) {
@@ -21,16 +23,21 @@ export async function findMember(companyId: number, id: number) {
 /** The points section of the member 360 page (an htmx fragment) and staff adjustments. */
 export default class MemberPointsController {
   async show({ view, params, request, response }: HttpContext) {
+    const tiers = new Tiers()
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
     const points = new MemberPoints()
-    const [summary, lots, ledger, shortfall, expiring] = await Promise.all([
-      loyaltySummaryFor(member.id),
-      points.openLots(member.id),
-      points.ledger(member.id, { cursor: request.input('cursor'), limit: 20 }),
-      points.shortfall(member.id),
-      pointsExpiringWithin(company.id, 30, { memberId: member.id }),
-    ])
+    const [summary, lots, ledger, shortfall, expiring, progress, tierList, tierHistory] =
+      await Promise.all([
+        loyaltySummaryFor(member.id),
+        points.openLots(member.id),
+        points.ledger(member.id, { cursor: request.input('cursor'), limit: 20 }),
+        points.shortfall(member.id),
+        pointsExpiringWithin(company.id, 30, { memberId: member.id }),
+        tiers.progress(company.id, member.id),
+        tiers.list(company.id),
+        tiers.historyOf(member.id),
+      ])
     response.header('Vary', 'HX-Request')
     const template = request.header('HX-Request')
       ? 'components/loyalty/member_points'
@@ -42,9 +49,31 @@ export default class MemberPointsController {
       ledger,
       shortfall,
       expiring30: expiring[0]?.points ?? 0,
+      progress,
+      tierList,
+      tierHistory,
       idempotencyKey: randomUUID(),
       now: DateTime.utc(),
     })
+  }
+
+  async setTier({ params, request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const input = await request.validateUsing(manualTierValidator)
+    const until = input.until
+      ? DateTime.fromISO(input.until, { zone: userZone(auth.user) })
+          .endOf('day')
+          .toUTC()
+      : null
+    await new Tiers().setManual(
+      company.id,
+      member.id,
+      { tierId: input.tierId ?? null, reason: input.reason, until },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.tiers.manual_done'))
+    return response.redirect().toRoute('members.show', { id: member.id })
   }
 
   async adjust({ params, request, auth, response, session, i18n }: HttpContext) {

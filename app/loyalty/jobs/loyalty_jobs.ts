@@ -1,6 +1,8 @@
 import { defineJob } from '#app/shared/queue/define_job'
 import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
+import { Tiers } from '#app/loyalty/services/tiers'
+import Company from '#app/organization/models/company'
 
 /**
  * 积分入账: reads the commerce status history after the stored cursor
@@ -28,5 +30,25 @@ export const expirePointsJob = defineJob<Record<string, never>>({
     const expired = await new PointsLedger().expireDue()
     await report({ expired })
     return { expired }
+  },
+})
+
+/** 等级复评: daily — upgrades missed, downgrades after the grace period, manual tiers that ended. */
+export const reevaluateTiersJob = defineJob<{ companyId?: number }>({
+  name: 'loyalty.tiers',
+  maxAttempts: 2,
+  async handle({ payload, report }) {
+    const companies = payload?.companyId
+      ? [{ id: payload.companyId }]
+      : await Company.query().select('id')
+    const totals = { members: 0, upgrades: 0, downgrades: 0 }
+    for (const company of companies) {
+      const counts = await new Tiers().reevaluateAll(company.id)
+      totals.members += counts.members
+      totals.upgrades += counts.upgrades
+      totals.downgrades += counts.downgrades
+      await report(totals)
+    }
+    return totals
   },
 })

@@ -2,15 +2,15 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { decodeCursor, encodeCursor } from '#app/shared/kernel/pagination'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
+import { tierOf } from '#app/loyalty/services/tiers'
 
 export interface LoyaltySummary {
   available: number
   pending: number
-  /** Tiers are not built yet: always null for now. */
-  tier: null
+  tier: { id: number; name: string; color: string } | null
 }
 
-/** What the members API and member page include: available and pending points (and tier, later). */
+/** What the members API and member page include: available and pending points and the tier. */
 export async function loyaltySummaryFor(memberId: number): Promise<LoyaltySummary> {
   const row = await db
     .from('points_accounts')
@@ -20,7 +20,7 @@ export async function loyaltySummaryFor(memberId: number): Promise<LoyaltySummar
   return {
     available: row ? Number(row.balance) : 0,
     pending: row ? Number(row.pending) : 0,
-    tier: null,
+    tier: await tierOf(memberId),
   }
 }
 

@@ -15,6 +15,8 @@ export interface LoyaltySettings {
   expiryMonths: number | null
   shortfallPolicy: ShortfallPolicy
   unitCostFen: number
+  /** Days below the tier's spend before the periodic re-evaluation downgrades. */
+  tierGraceDays: number
 }
 
 /** What a company has before anyone saves settings. */
@@ -26,6 +28,7 @@ export function defaultSettings(companyId: number): LoyaltySettings {
     expiryMonths: null,
     shortfallPolicy: 'record_shortfall',
     unitCostFen: 1,
+    tierGraceDays: 30,
   }
 }
 
@@ -39,6 +42,7 @@ export async function loyaltySettings(companyId: number): Promise<LoyaltySetting
     expiryMonths: row.expiry_months === null ? null : Number(row.expiry_months),
     shortfallPolicy: row.shortfall_policy,
     unitCostFen: Number(row.unit_cost_fen),
+    tierGraceDays: Number(row.tier_grace_days ?? 30),
   }
 }
 
@@ -51,6 +55,7 @@ export async function saveLoyaltySettings(settings: LoyaltySettings, actor: Audi
     expiry_months: settings.expiryPolicy === 'months' ? settings.expiryMonths : null,
     shortfall_policy: settings.shortfallPolicy,
     unit_cost_fen: settings.unitCostFen,
+    tier_grace_days: settings.tierGraceDays,
     updated_at: stamp,
   }
   await db

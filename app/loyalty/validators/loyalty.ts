@@ -32,6 +32,7 @@ export const settingsValidator = vine.create({
   expiryMonths: vine.number().withoutDecimals().min(1).max(120).optional(),
   shortfallPolicy: vine.enum(SHORTFALL_POLICIES),
   unitCostFen: vine.number().withoutDecimals().min(0).max(10000),
+  tierGraceDays: vine.number().withoutDecimals().min(0).max(365),
 })
 
 export const previewValidator = vine.create({
@@ -62,4 +63,24 @@ export const apiRedeemValidator = vine.create({
 export const apiLedgerValidator = vine.create({
   cursor: vine.string().trim().maxLength(500).optional(),
   limit: vine.number().withoutDecimals().min(1).max(200).optional(),
+})
+
+export const tierValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(40),
+  color: vine
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/),
+  minSpend: yuan.clone(),
+})
+
+/** A tier set by staff: tier (empty = none), reason required, optional end date. */
+export const manualTierValidator = vine.create({
+  tierId: vine.number().withoutDecimals().positive().optional(),
+  reason: vine.string().trim().minLength(1).maxLength(200),
+  until: vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 })
