@@ -65,10 +65,13 @@ export type ScannedRoutes = {
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
     'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -169,9 +172,12 @@ export type ScannedRoutes = {
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
     'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

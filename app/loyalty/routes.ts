@@ -26,6 +26,9 @@ router
           .post('/promotions/:id/cancel', [controllers.loyalty.Loyalty, 'cancelPromotion'])
           .as('loyalty.promotions.cancel')
           .where('id', id)
+        router
+          .post('/rewards', [controllers.loyalty.Loyalty, 'createReward'])
+          .as('loyalty.rewards.store')
         router.post('/tiers', [controllers.loyalty.Loyalty, 'createTier']).as('loyalty.tiers.store')
         router
           .post('/settings', [controllers.loyalty.Loyalty, 'saveSettings'])
@@ -43,6 +46,20 @@ router
       .post('/members/:id/points/adjust', [controllers.loyalty.MemberPoints, 'adjust'])
       .as('loyalty.member_points.adjust')
       .where('id', id)
+      .use(middleware.can('loyalty.manage'))
+    router
+      .post('/members/:id/redemptions', [controllers.loyalty.MemberPoints, 'redeem'])
+      .as('loyalty.redemptions.store')
+      .where('id', id)
+      .use(middleware.can('loyalty.manage'))
+    router
+      .post('/members/:id/redemptions/:redemptionId/cancel', [
+        controllers.loyalty.MemberPoints,
+        'cancelRedemption',
+      ])
+      .as('loyalty.redemptions.cancel')
+      .where('id', id)
+      .where('redemptionId', id)
       .use(middleware.can('loyalty.manage'))
     router
       .post('/members/:id/tier', [controllers.loyalty.MemberPoints, 'setTier'])

@@ -14,12 +14,14 @@ import {
 } from '#app/loyalty/services/loyalty_settings'
 import { monthlyFlow, pointsLiability } from '#app/loyalty/services/loyalty_queries'
 import { Tiers } from '#app/loyalty/services/tiers'
+import { REWARD_KINDS, Rewards } from '#app/loyalty/actions/rewards'
 import {
   previewValidator,
   promotionValidator,
   ruleVersionValidator,
   settingsValidator,
   tierValidator,
+  rewardValidator,
 } from '#app/loyalty/validators/loyalty'
 
 function localTime(value: string, zone: string): DateTime {
@@ -36,7 +38,7 @@ export default class LoyaltyController {
     const rules = new EarningRules()
     const settings = await loyaltySettings(company.id)
     const tiers = new Tiers()
-    const [versions, promotions, current, liability, flow, tierList, tierCounts] =
+    const [versions, promotions, current, liability, flow, tierList, tierCounts, rewards] =
       await Promise.all([
         rules.versions(company.id),
         rules.promotions(company.id),
@@ -45,6 +47,7 @@ export default class LoyaltyController {
         monthlyFlow(company.id, zone, 12),
         tiers.list(company.id),
         tiers.counts(company.id),
+        new Rewards().list(company.id),
       ])
     return view.render('pages/loyalty/index', {
       settings,
@@ -55,6 +58,8 @@ export default class LoyaltyController {
       flow,
       tierList,
       tierCounts,
+      rewards,
+      rewardKinds: REWARD_KINDS,
       zone,
       now: DateTime.utc(),
       expiryPolicies: EXPIRY_POLICIES,
@@ -140,6 +145,24 @@ export default class LoyaltyController {
       auth.user!
     )
     session.flash('success', i18n.t('loyalty.tiers.created'))
+    return response.redirect().toRoute('loyalty.index')
+  }
+
+  async createReward({ request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(rewardValidator)
+    await new Rewards().create(
+      company.id,
+      {
+        name: input.name,
+        kind: input.kind,
+        pointsCost: input.pointsCost,
+        stock: input.stock ?? null,
+        perMemberLimit: input.perMemberLimit ?? null,
+      },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.rewards.created'))
     return response.redirect().toRoute('loyalty.index')
   }
 

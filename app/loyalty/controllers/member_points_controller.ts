@@ -9,7 +9,12 @@ import {
   loyaltySummaryFor,
   pointsExpiringWithin,
 } from '#app/loyalty/services/loyalty_queries'
-import { adjustValidator, manualTierValidator } from '#app/loyalty/validators/loyalty'
+import {
+  adjustValidator,
+  manualTierValidator,
+  redeemRewardValidator,
+} from '#app/loyalty/validators/loyalty'
+import { Rewards } from '#app/loyalty/actions/rewards'
 import { Tiers } from '#app/loyalty/services/tiers'
 import { userZone } from '#app/shared/kernel/time'
 import Member from '#app/members/models/member'
@@ -27,17 +32,29 @@ export default class MemberPointsController {
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
     const points = new MemberPoints()
-    const [summary, lots, ledger, shortfall, expiring, progress, tierList, tierHistory] =
-      await Promise.all([
-        loyaltySummaryFor(member.id),
-        points.openLots(member.id),
-        points.ledger(member.id, { cursor: request.input('cursor'), limit: 20 }),
-        points.shortfall(member.id),
-        pointsExpiringWithin(company.id, 30, { memberId: member.id }),
-        tiers.progress(company.id, member.id),
-        tiers.list(company.id),
-        tiers.historyOf(member.id),
-      ])
+    const [
+      summary,
+      lots,
+      ledger,
+      shortfall,
+      expiring,
+      progress,
+      tierList,
+      tierHistory,
+      rewards,
+      redemptions,
+    ] = await Promise.all([
+      loyaltySummaryFor(member.id),
+      points.openLots(member.id),
+      points.ledger(member.id, { cursor: request.input('cursor'), limit: 20 }),
+      points.shortfall(member.id),
+      pointsExpiringWithin(company.id, 30, { memberId: member.id }),
+      tiers.progress(company.id, member.id),
+      tiers.list(company.id),
+      tiers.historyOf(member.id),
+      new Rewards().list(company.id, { activeOnly: true }),
+      new Rewards().redemptionsOf(member.id),
+    ])
     response.header('Vary', 'HX-Request')
     const template = request.header('HX-Request')
       ? 'components/loyalty/member_points'
@@ -52,6 +69,8 @@ export default class MemberPointsController {
       progress,
       tierList,
       tierHistory,
+      rewards,
+      redemptions,
       idempotencyKey: randomUUID(),
       now: DateTime.utc(),
     })
@@ -73,6 +92,32 @@ export default class MemberPointsController {
       auth.user!
     )
     session.flash('success', i18n.t('loyalty.tiers.manual_done'))
+    return response.redirect().toRoute('members.show', { id: member.id })
+  }
+
+  async redeem({ params, request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const input = await request.validateUsing(redeemRewardValidator)
+    const result = await new Rewards().redeem(
+      { companyId: company.id, memberId: member.id },
+      { rewardId: input.rewardId, idempotencyKey: `ui:${input.idempotencyKey}` },
+      auth.user!
+    )
+    session.flash(
+      'success',
+      i18n.t(result.created ? 'loyalty.rewards.redeemed' : 'loyalty.adjust.already_done', {
+        name: result.reward.name,
+      })
+    )
+    return response.redirect().toRoute('members.show', { id: member.id })
+  }
+
+  async cancelRedemption({ params, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    await new Rewards().cancel(company.id, Number(params.redemptionId), auth.user!)
+    session.flash('success', i18n.t('loyalty.rewards.cancelled'))
     return response.redirect().toRoute('members.show', { id: member.id })
   }
 

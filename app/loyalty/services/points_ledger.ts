@@ -316,6 +316,8 @@ export class PointsLedger {
       sourceType?: SourceType
       actorId?: number | null
       reason?: string | null
+      /** More work in the same transaction (a reward's stock, the redemption row); throwing undoes all. */
+      within?: (trx: TransactionClientContract, posting: Posting) => Promise<void>
     }
   ): Promise<Posting> {
     assertPoints(input.points)
@@ -338,6 +340,7 @@ export class PointsLedger {
       })
       await this.consume(trx, account, posting.id, input.points)
       await this.bump(trx, account, { balance: -input.points, lifetime_redeemed: input.points })
+      if (input.within) await input.within(trx, posting)
       return posting
     })
   }
@@ -349,7 +352,12 @@ export class PointsLedger {
    */
   async cancelRedemption(
     ref: MemberRef,
-    input: { redemptionPostingId: number; actorId?: number | null; reason?: string | null }
+    input: {
+      redemptionPostingId: number
+      actorId?: number | null
+      reason?: string | null
+      within?: (trx: TransactionClientContract, posting: Posting) => Promise<void>
+    }
   ): Promise<Posting> {
     const key = `cancel:${input.redemptionPostingId}`
     return this.run(ref, 'redemption', key, async (trx, account) => {
@@ -401,6 +409,7 @@ export class PointsLedger {
       // debt may have moved since: lots must again hold max(balance, 0).
       await this.rebalanceLots(trx, account, posting, account.balance + points)
       await this.bump(trx, account, { balance: points, lifetime_redeemed: -points })
+      if (input.within) await input.within(trx, posting)
       return posting
     })
   }

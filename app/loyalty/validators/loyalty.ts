@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { EXPIRY_POLICIES, SHORTFALL_POLICIES } from '#app/loyalty/services/loyalty_settings'
+import { REWARD_KINDS } from '#app/loyalty/actions/rewards'
 
 /** `<input type="datetime-local">`, read in the staff member's zone. */
 const localDateTime = vine
@@ -83,4 +84,17 @@ export const manualTierValidator = vine.create({
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+})
+
+export const rewardValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(100),
+  kind: vine.enum(REWARD_KINDS),
+  pointsCost: vine.number().withoutDecimals().min(1).max(100_000_000),
+  stock: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  perMemberLimit: vine.number().withoutDecimals().min(1).max(10_000).optional(),
+})
+
+export const redeemRewardValidator = vine.create({
+  rewardId: vine.number().withoutDecimals().positive(),
+  idempotencyKey: vine.string().trim().minLength(8).maxLength(100),
 })
