@@ -62,6 +62,7 @@ export type ScannedRoutes = {
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -73,6 +74,7 @@ export type ScannedRoutes = {
     'loyalty.redemptions.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -107,7 +109,9 @@ export type ScannedRoutes = {
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
@@ -140,7 +144,9 @@ export type ScannedRoutes = {
     'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {

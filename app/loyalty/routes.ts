@@ -11,6 +11,7 @@ router
       .group(() => {
         router.get('/', [controllers.loyalty.Loyalty, 'index']).as('loyalty.index')
         router.get('/preview', [controllers.loyalty.Loyalty, 'preview']).as('loyalty.preview')
+        router.get('/flow.csv', [controllers.loyalty.Loyalty, 'flowCsv']).as('loyalty.flow_csv')
       })
       .prefix('/loyalty')
       .use(middleware.can('loyalty.view'))
@@ -70,6 +71,10 @@ router
   .use(middleware.auth())
 
 apiV1(() => {
+  router
+    .get('/points/expiring', [controllers.loyalty.MemberPointsApi, 'expiring'])
+    .as('api.points.expiring')
+    .use(middleware.can('loyalty.view'))
   router
     .get('/members/:id/points', [controllers.loyalty.MemberPointsApi, 'index'])
     .as('api.members.points.index')

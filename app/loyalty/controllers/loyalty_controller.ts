@@ -4,6 +4,7 @@ import { currentCompany } from '#app/organization/current_company'
 import { userZone } from '#app/shared/kernel/time'
 import { Money } from '#app/shared/kernel/money'
 import { DomainError } from '#app/shared/errors/domain_error'
+import { AuditLog } from '#app/shared/audit/audit_log'
 import { EarningRules } from '#app/loyalty/services/earning_rules'
 import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
 import {
@@ -90,6 +91,28 @@ export default class LoyaltyController {
       paidAt,
     })
     return { ...result, paidFen: paid!.fen, shippingFen: shipping!.fen, paidAt }
+  }
+
+  /** 积分月度流水 for accounting: CSV (UTF-8 with BOM so spreadsheet apps read the Chinese headers). */
+  async flowCsv({ auth, response, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const zone = userZone(auth.user)
+    const flow = await monthlyFlow(company.id, zone, 24)
+    const columns = ['month', 'issued', 'redeemed', 'expired', 'reversed', 'adjusted'] as const
+    const lines = [
+      columns.map((c) => i18n.t(`loyalty.flow.${c}`)).join(','),
+      ...flow.map((row) => columns.map((c) => String(row[c])).join(',')),
+    ]
+    await AuditLog.record({
+      entityType: 'company',
+      entityId: company.id,
+      action: 'loyalty.flow.export',
+      context: { months: flow.length },
+      actor: auth.user!,
+    })
+    response.header('Content-Type', 'text/csv; charset=utf-8')
+    response.header('Content-Disposition', 'attachment; filename="points-flow.csv"')
+    return '\uFEFF' + lines.join('\r\n') + '\r\n'
   }
 
   async publishRule({ request, auth, response, session, i18n }: HttpContext) {

@@ -1,8 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { currentCompany } from '#app/organization/current_company'
 import { PointsLedger, type Posting } from '#app/loyalty/services/points_ledger'
-import { MemberPoints, loyaltySummaryFor } from '#app/loyalty/services/loyalty_queries'
 import {
+  MemberPoints,
+  loyaltySummaryFor,
+  pointsExpiringWithin,
+} from '#app/loyalty/services/loyalty_queries'
+import {
+  apiExpiringValidator,
   apiAdjustValidator,
   apiLedgerValidator,
   apiRedeemValidator,
@@ -46,6 +51,20 @@ export default class MemberPointsApiController {
         created_at: entry.createdAt.toISO(),
       })),
       meta: { next: page.next, available: summary.available, pending: summary.pending },
+    }
+  }
+
+  /** Members with available points expiring within `days` (marketing reminders), most points first. */
+  async expiring({ request }: HttpContext) {
+    const company = await currentCompany()
+    const query = await apiExpiringValidator.validate(request.qs())
+    const rows = await pointsExpiringWithin(company.id, query.days, { limit: query.limit ?? 1000 })
+    return {
+      data: rows.map((row) => ({
+        member_id: row.memberId,
+        points: row.points,
+        first_expiry: row.firstExpiry.toISO(),
+      })),
     }
   }
 

@@ -98,3 +98,8 @@ export const redeemRewardValidator = vine.create({
   rewardId: vine.number().withoutDecimals().positive(),
   idempotencyKey: vine.string().trim().minLength(8).maxLength(100),
 })
+
+export const apiExpiringValidator = vine.create({
+  days: vine.number().withoutDecimals().min(1).max(366),
+  limit: vine.number().withoutDecimals().min(1).max(5000).optional(),
+})

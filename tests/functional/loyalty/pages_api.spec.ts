@@ -260,3 +260,50 @@ test.group('Loyalty / API', (group) => {
     forbidden.assertStatus(403)
   })
 })
+
+test.group('Loyalty / exports and reminders', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('the monthly flow exports as CSV (audit-logged); expiring points are listed through the API', async ({
+    client,
+    assert,
+  }) => {
+    const { ref, memberId } = await seed()
+    const ledger = new PointsLedger()
+    await ledger.earn(ref, {
+      points: 70,
+      sourceType: 'order',
+      sourceId: 1,
+      idempotencyKey: 'order:1',
+      expiresAt: DateTime.utc().plus({ days: 10 }),
+    })
+    await ledger.earn(ref, {
+      points: 30,
+      sourceType: 'order',
+      sourceId: 2,
+      idempotencyKey: 'order:2',
+      expiresAt: DateTime.utc().plus({ days: 90 }),
+    })
+    const crm = await createStaff('crm')
+    const csv = await client.get('/loyalty/flow.csv').loginAs(crm)
+    csv.assertStatus(200)
+    assert.include(csv.header('content-type'), 'text/csv')
+    const lines = csv.text().replace('\uFEFF', '').trim().split('\r\n')
+    assert.equal(lines[0], '月份,发放,兑换,过期,退款冲回,人工调整')
+    assert.equal(
+      lines[1],
+      `${DateTime.utc().setZone('Asia/Shanghai').toFormat('yyyy-MM')},100,0,0,0,0`
+    )
+    assert.lengthOf(await AuditEvent.query().where('action', 'loyalty.flow.export'), 1)
+
+    const token = await tokenFor(crm)
+    const soon = await client.get('/api/v1/points/expiring').qs({ days: 30 }).bearerToken(token)
+    soon.assertStatus(200)
+    assert.deepEqual(
+      soon.body().data.map((r: any) => [r.member_id, r.points]),
+      [[memberId, 70]]
+    )
+    const bad = await client.get('/api/v1/points/expiring').qs({ days: 0 }).bearerToken(token)
+    bad.assertStatus(422)
+  })
+})
