@@ -13,6 +13,8 @@ import {
   apiRedeemValidator,
 } from '#app/loyalty/validators/loyalty'
 import { findMember } from '#app/loyalty/controllers/member_points_controller'
+import { Rewards } from '#app/loyalty/actions/rewards'
+import { DomainError } from '#app/shared/errors/domain_error'
 
 function serializePosting(posting: Posting) {
   return {
@@ -72,15 +74,36 @@ export default class MemberPointsApiController {
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
     const input = await request.validateUsing(apiRedeemValidator)
-    const posting = await new PointsLedger().redeem(
-      { companyId: company.id, memberId: member.id },
-      {
-        points: input.points,
-        idempotencyKey: `api:${input.idempotency_key}`,
-        actorId: auth.user!.id,
-        reason: input.reason ?? null,
+    if ((input.points === undefined) === (input.reward_id === undefined)) {
+      throw new DomainError('E_REDEEM_TARGET', 'loyalty.errors.redeem_target', 422)
+    }
+    const ref = { companyId: company.id, memberId: member.id }
+    if (input.reward_id !== undefined) {
+      const result = await new Rewards().redeem(
+        ref,
+        { rewardId: input.reward_id, idempotencyKey: `api:${input.idempotency_key}` },
+        auth.user!
+      )
+      response.status(result.created ? 201 : 200)
+      return {
+        data: {
+          redemption: {
+            id: result.id,
+            reward_id: result.reward.id,
+            reward_name: result.reward.name,
+            points: result.reward.pointsCost,
+            replayed: !result.created,
+          },
+          ...(await loyaltySummaryFor(member.id)),
+        },
       }
-    )
+    }
+    const posting = await new PointsLedger().redeem(ref, {
+      points: input.points!,
+      idempotencyKey: `api:${input.idempotency_key}`,
+      actorId: auth.user!.id,
+      reason: input.reason ?? null,
+    })
     response.status(posting.created ? 201 : 200)
     return { data: { posting: serializePosting(posting), ...(await loyaltySummaryFor(member.id)) } }
   }

@@ -55,8 +55,10 @@ export const apiAdjustValidator = vine.create({
   idempotency_key: vine.string().trim().minLength(1).maxLength(100),
 })
 
+/** Either `points` (plain points) or `reward_id` (one unit of a catalogue reward). */
 export const apiRedeemValidator = vine.create({
-  points: vine.number().withoutDecimals().min(1).max(100_000_000),
+  points: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
+  reward_id: vine.number().withoutDecimals().positive().optional(),
   reason: vine.string().trim().maxLength(500).optional(),
   idempotency_key: vine.string().trim().minLength(1).maxLength(100),
 })

@@ -8,6 +8,7 @@ import { loyaltySummaryFor } from '#app/loyalty/services/loyalty_queries'
 import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import { createMembers } from '#tests/functional/loyalty/fixtures'
 import { createStaff } from '#tests/support/staff'
+import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 
 async function available(memberId: number) {
   const summary = await loyaltySummaryFor(memberId)
@@ -184,5 +185,59 @@ test.group('Loyalty / rewards', (group) => {
     cancel.assertStatus(302)
     assert.equal(await available(m.memberId), 300)
     assert.equal(await stockOf(reward.id), 5)
+  })
+})
+
+test.group('Loyalty / rewards API', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('POST /points/redeem with reward_id redeems one unit, idempotently; both or neither is refused', async ({
+    client,
+    assert,
+  }) => {
+    const {
+      company,
+      refs: [m],
+    } = await createMembers()
+    await new PointsLedger().earn(m, {
+      points: 300,
+      sourceType: 'order',
+      sourceId: 1,
+      idempotencyKey: 'o1',
+    })
+    const rewardId = await new Rewards().create(
+      company.id,
+      { name: '包邮券', kind: 'coupon', pointsCost: 100, stock: 2, perMemberLimit: null },
+      null
+    )
+    const crm = await createStaff('crm')
+    const token = await new ManageAccessTokens().create(crm, { name: 'pos' }, null)
+    const redeem = () =>
+      client
+        .post(`/api/v1/members/${m.memberId}/points/redeem`)
+        .bearerToken(token)
+        .json({ reward_id: rewardId, idempotency_key: 'pos-1' })
+    const first = await redeem()
+    first.assertStatus(201)
+    assert.equal(first.body().data.redemption.reward_name, '包邮券')
+    assert.equal(first.body().data.available, 200)
+    const again = await redeem()
+    again.assertStatus(200)
+    assert.isTrue(again.body().data.redemption.replayed)
+    assert.equal(await stockOf(rewardId), 1)
+
+    const before = await postingCount()
+    for (const body of [
+      { points: 10, reward_id: rewardId, idempotency_key: 'both' },
+      { idempotency_key: 'neither' },
+    ]) {
+      const refused = await client
+        .post(`/api/v1/members/${m.memberId}/points/redeem`)
+        .bearerToken(token)
+        .json(body)
+      refused.assertStatus(422)
+      assert.equal(refused.body().error.code, 'E_REDEEM_TARGET')
+    }
+    assert.equal(await postingCount(), before)
   })
 })
