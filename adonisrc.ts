@@ -37,6 +37,7 @@ export default defineConfig({
     () => import('#start/view'),
     () => import('#start/jobs'),
     () => import('#start/dashboard'),
+    () => import('#start/member_summaries'),
   ],
   tests: {
     suites: [

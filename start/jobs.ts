@@ -15,9 +15,17 @@ import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
 import { exportMembersJob } from '#app/members/jobs/export_members_job'
 import { issueCouponBatchJob } from '#app/coupons/jobs/issue_coupon_batch_job'
 import { couponUpkeepJob } from '#app/coupons/jobs/coupon_upkeep_job'
+import {
+  accruePointsJob,
+  expirePointsJob,
+  reevaluateTiersJob,
+} from '#app/loyalty/jobs/loyalty_jobs'
 queue.register(importJob)
 queue.register(exportMembersJob)
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(accruePointsJob, { cron: '*/10 * * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(expirePointsJob, { cron: '15 0 * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(reevaluateTiersJob, { cron: '45 0 * * *', tz: 'Asia/Shanghai' }, {})
 queue.register(issueCouponBatchJob)
 queue.schedule(couponUpkeepJob, { cron: '*/15 * * * *' }, {})
 

@@ -29,6 +29,11 @@ export const controllers = {
     Session: () => import('#app/identity/controllers/session_controller'),
     Users: () => import('#app/identity/controllers/users_controller'),
   },
+  loyalty: {
+    Loyalty: () => import('#app/loyalty/controllers/loyalty_controller'),
+    MemberPointsApi: () => import('#app/loyalty/controllers/member_points_api_controller'),
+    MemberPoints: () => import('#app/loyalty/controllers/member_points_controller'),
+  },
   members: {
     ApiMembers: () => import('#app/members/controllers/api_members_controller'),
     Imports: () => import('#app/members/controllers/imports_controller'),

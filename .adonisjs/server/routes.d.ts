@@ -74,6 +74,24 @@ export type ScannedRoutes = {
     'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
+    'loyalty.index': { paramsTuple?: []; params?: {} }
+    'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.rules.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
+    'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
+    'loyalty.settings.update': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
+    'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.points.expiring': { paramsTuple?: []; params?: {} }
+    'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.index': { paramsTuple?: []; params?: {} }
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
@@ -119,6 +137,12 @@ export type ScannedRoutes = {
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.index': { paramsTuple?: []; params?: {} }
     'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.index': { paramsTuple?: []; params?: {} }
+    'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.points.expiring': { paramsTuple?: []; params?: {} }
+    'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.index': { paramsTuple?: []; params?: {} }
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
@@ -157,6 +181,12 @@ export type ScannedRoutes = {
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.index': { paramsTuple?: []; params?: {} }
     'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.index': { paramsTuple?: []; params?: {} }
+    'loyalty.preview': { paramsTuple?: []; params?: {} }
+    'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.points.expiring': { paramsTuple?: []; params?: {} }
+    'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.index': { paramsTuple?: []; params?: {} }
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
@@ -194,6 +224,18 @@ export type ScannedRoutes = {
     'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.store': { paramsTuple?: []; params?: {} }
     'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.rules.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
+    'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
+    'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
+    'loyalty.settings.update': { paramsTuple?: []; params?: {} }
+    'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'loyalty.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
+    'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.store': { paramsTuple?: []; params?: {} }
     'coupons.archive': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.batches.store': { paramsTuple?: []; params?: {} }

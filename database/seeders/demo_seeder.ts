@@ -64,6 +64,8 @@ export default class DemoSeeder extends BaseSeeder {
     }
     const { default: MembersSeeder } = await import('#database/seeders/members_seeder')
     await MembersSeeder.seed()
+    const { default: LoyaltySeeder } = await import('#database/seeders/loyalty_seeder')
+    await LoyaltySeeder.seed()
 
     const owner = await User.findByOrFail('email', DEMO_STAFF[0].email)
     const { seedDemoCoupons } = await import('#database/seeders/coupons_seeder')

@@ -77,6 +77,12 @@ function assertPoints(points: number, allowZero = false) {
   }
 }
 
+function toDateTime(value: Date | string): DateTime {
+  return value instanceof Date
+    ? DateTime.fromJSDate(value, { zone: 'utc' })
+    : DateTime.fromSQL(String(value), { zone: 'utc' })
+}
+
 function sqlTime(value: DateTime) {
   return value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
 }
@@ -248,6 +254,26 @@ export class PointsLedger {
     }
   }
 
+  /**
+   * Sets when a source's pending lots become available (an order earned
+   * pending points when paid; its return window starts when it completes).
+   * Only the schedule changes: no balance moves, so no posting is written.
+   */
+  async schedulePendingRelease(
+    ref: MemberRef,
+    input: { sourceType: SourceType; sourceId: string | number; availableAt: DateTime }
+  ): Promise<void> {
+    await this.runLocked(ref, async (trx, account) => {
+      await trx
+        .from('points_lots')
+        .where('account_id', account.id)
+        .where('source_type', input.sourceType)
+        .where('source_id', String(input.sourceId))
+        .where('status', 'pending')
+        .update({ available_at: sqlTime(input.availableAt), updated_at: sqlTime(this.now()) })
+    })
+  }
+
   private async releaseLot(lotId: number): Promise<boolean> {
     const lotRow = await db.from('points_lots').where('id', lotId).firstOrFail()
     const account = mapAccount(
@@ -290,6 +316,8 @@ export class PointsLedger {
       sourceType?: SourceType
       actorId?: number | null
       reason?: string | null
+      /** More work in the same transaction (a reward's stock, the redemption row); throwing undoes all. */
+      within?: (trx: TransactionClientContract, posting: Posting) => Promise<void>
     }
   ): Promise<Posting> {
     assertPoints(input.points)
@@ -312,6 +340,7 @@ export class PointsLedger {
       })
       await this.consume(trx, account, posting.id, input.points)
       await this.bump(trx, account, { balance: -input.points, lifetime_redeemed: input.points })
+      if (input.within) await input.within(trx, posting)
       return posting
     })
   }
@@ -323,7 +352,12 @@ export class PointsLedger {
    */
   async cancelRedemption(
     ref: MemberRef,
-    input: { redemptionPostingId: number; actorId?: number | null; reason?: string | null }
+    input: {
+      redemptionPostingId: number
+      actorId?: number | null
+      reason?: string | null
+      within?: (trx: TransactionClientContract, posting: Posting) => Promise<void>
+    }
   ): Promise<Posting> {
     const key = `cancel:${input.redemptionPostingId}`
     return this.run(ref, 'redemption', key, async (trx, account) => {
@@ -375,13 +409,17 @@ export class PointsLedger {
       // debt may have moved since: lots must again hold max(balance, 0).
       await this.rebalanceLots(trx, account, posting, account.balance + points)
       await this.bump(trx, account, { balance: points, lifetime_redeemed: -points })
+      if (input.within) await input.within(trx, posting)
       return posting
     })
   }
 
   /**
-   * Expires due lots (daily job). Idempotent (one posting per lot, keyed by
-   * the lot), batched and resumable: it only looks at what is still due.
+   * Expires due lots (daily job). Idempotent (one posting per lot and
+   * expiry, keyed by the lot), batched and resumable: it only looks at what
+   * is still due. Set-based: each batch is one transaction that locks the
+   * batch's accounts (in id order), then writes every posting, consumption,
+   * lot and account total with a handful of statements.
    */
   async expireDue(options: { batchSize?: number } = {}): Promise<number> {
     const batchSize = options.batchSize ?? 500
@@ -396,57 +434,126 @@ export class PointsLedger {
         .where('id', '>', afterId)
         .orderBy('id')
         .limit(batchSize)
+        .select('id', 'account_id')
       if (lots.length === 0) return expired
-      for (const lot of lots) {
-        if (await this.expireLot(Number(lot.id))) expired++
-        afterId = Number(lot.id)
-      }
+      expired += await this.expireBatch(
+        lots.map((lot) => Number(lot.id)),
+        [...new Set(lots.map((lot) => Number(lot.account_id)))].sort((a, b) => a - b)
+      )
+      afterId = Number(lots[lots.length - 1].id)
     }
   }
 
-  private async expireLot(lotId: number): Promise<boolean> {
-    const lotRow = await db.from('points_lots').where('id', lotId).firstOrFail()
-    const account = mapAccount(
-      await db.from('points_accounts').where('id', lotRow.account_id).firstOrFail()
-    )
-    const ref = { companyId: account.companyId, memberId: account.memberId }
-    // A lot can be expired more than once (a cancelled redemption gave points
-    // back to it after it expired), so the key includes how much it had left.
-    const result = await this.runLocked(ref, async (trx, acc) => {
-      const lot = await trx.from('points_lots').where('id', lotId).firstOrFail()
-      if (lot.status !== 'available') return null
-      const points = Number(lot.remaining)
-      const stamp = sqlTime(this.now())
-      if (points === 0) {
-        await trx
-          .from('points_lots')
-          .where('id', lotId)
-          .update({ status: 'expired', updated_at: stamp })
-        return null
+  private async expireBatch(lotIds: number[], accountIds: number[]): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction(async (trx) => {
+          // Lock the accounts first, in id order (the same lock every ledger write takes).
+          if (trx.dialect.name === 'postgres') {
+            await trx.from('points_accounts').whereIn('id', accountIds).orderBy('id').forUpdate()
+          }
+          await trx
+            .from('points_accounts')
+            .whereIn('id', accountIds)
+            .update({ version: db.raw('version + 1') })
+          const now = this.now()
+          const stamp = sqlTime(now)
+          // Re-read under the lock: a lot may have been spent or expired meanwhile.
+          const lots = await trx
+            .from('points_lots')
+            .whereIn('id', lotIds)
+            .where('status', 'available')
+            .whereNotNull('expires_at')
+            .where('expires_at', '<=', stamp)
+            .orderBy('id')
+          if (lots.length === 0) return 0
+          const due = lots.filter((lot) => Number(lot.remaining) > 0)
+          // A lot can expire more than once (a cancelled redemption gave points back
+          // to it after it expired), so the key counts its earlier expiries.
+          const earlier = new Map<string, number>()
+          // With the company in the filter the (company, source) indexes apply.
+          const companyIds = [...new Set(due.map((lot) => Number(lot.company_id)))]
+          if (due.length > 0) {
+            const rows = await trx
+              .from('points_postings')
+              .whereIn('company_id', companyIds)
+              .where('source_type', 'expiry')
+              .where('kind', 'expire')
+              .whereIn(
+                'source_id',
+                due.map((lot) => String(lot.id))
+              )
+              .groupBy('source_id')
+              .select('source_id')
+              .count('* as n')
+            for (const row of rows) earlier.set(String(row.source_id), Number(row.n))
+          }
+          const keyOf = (lot: any) =>
+            `expire:lot:${lot.id}:${(earlier.get(String(lot.id)) ?? 0) + 1}`
+          if (due.length > 0) {
+            await trx.table('points_postings').multiInsert(
+              due.map((lot) => ({
+                company_id: lot.company_id,
+                account_id: lot.account_id,
+                kind: 'expire',
+                amount: -Number(lot.remaining),
+                pending_amount: 0,
+                shortfall: 0,
+                source_type: 'expiry',
+                source_id: String(lot.id),
+                idempotency_key: keyOf(lot),
+                created_at: stamp,
+              }))
+            )
+            const posted = await trx
+              .from('points_postings')
+              .whereIn('company_id', companyIds)
+              .where('source_type', 'expiry')
+              .whereIn('idempotency_key', due.map(keyOf))
+              .select('id', 'source_id')
+            const postingOf = new Map(posted.map((row) => [String(row.source_id), Number(row.id)]))
+            await trx.table('points_lot_consumptions').multiInsert(
+              due.map((lot) => ({
+                posting_id: postingOf.get(String(lot.id)),
+                lot_id: lot.id,
+                amount: Number(lot.remaining),
+                created_at: stamp,
+              }))
+            )
+            const perAccount = new Map<number, number>()
+            for (const lot of due) {
+              const id = Number(lot.account_id)
+              perAccount.set(id, (perAccount.get(id) ?? 0) + Number(lot.remaining))
+            }
+            const cases = [...perAccount.entries()]
+            const caseSql = `CASE id ${cases.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ')} ELSE 0 END`
+            const bindings = cases.flat()
+            await trx
+              .from('points_accounts')
+              .whereIn(
+                'id',
+                cases.map(([id]) => id)
+              )
+              .update({
+                balance: db.raw(`balance - ${caseSql}`, bindings),
+                lifetime_expired: db.raw(`lifetime_expired + ${caseSql}`, bindings),
+                updated_at: stamp,
+              })
+          }
+          await trx
+            .from('points_lots')
+            .whereIn(
+              'id',
+              lots.map((lot) => lot.id)
+            )
+            .update({ remaining: 0, status: 'expired', updated_at: stamp })
+          return due.length
+        })
+      } catch (error) {
+        if (attempt >= 5 || !isRetryable(error)) throw error
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
       }
-      const [{ n }] = await trx
-        .from('points_postings')
-        .where('company_id', acc.companyId)
-        .where('source_type', 'expiry')
-        .where('kind', 'expire')
-        .where('source_id', String(lotId))
-        .count('* as n')
-      const posting = await this.post(trx, acc, {
-        kind: 'expire',
-        amount: -points,
-        sourceType: 'expiry',
-        sourceId: String(lotId),
-        idempotencyKey: `expire:lot:${lotId}:${Number(n) + 1}`,
-      })
-      await trx
-        .from('points_lots')
-        .where('id', lotId)
-        .update({ remaining: 0, status: 'expired', updated_at: stamp })
-      await this.recordConsumption(trx, posting.id, lotId, points)
-      await this.bump(trx, acc, { balance: -points, lifetime_expired: points })
-      return posting
-    })
-    return result !== null
+    }
   }
 
   /** A staff correction (人工调整): reason required, audit-logged. */
@@ -640,6 +747,100 @@ export class PointsLedger {
       })
       return posting
     })
+  }
+
+  /**
+   * Moves a member's points to another member (duplicate members merged):
+   * every open lot keeps its status, return window and expiry date on the
+   * receiving side. Two postings (`transfer`), one per account, each in its
+   * own transaction and keyed by `key`, so a crash in between resumes.
+   * A negative balance (debt) is not moved: it stays on the source account.
+   */
+  async transferAll(from: MemberRef, to: MemberRef, key: string): Promise<number> {
+    const out = await this.run(from, 'transfer', `${key}:out`, async (trx, account) => {
+      const lots = await trx
+        .from('points_lots')
+        .where('account_id', account.id)
+        .whereIn('status', ['pending', 'available'])
+        .where('remaining', '>', 0)
+        .orderBy('id')
+      const available = lots
+        .filter((lot) => lot.status === 'available')
+        .reduce((sum, lot) => sum + Number(lot.remaining), 0)
+      const pending = lots
+        .filter((lot) => lot.status === 'pending')
+        .reduce((sum, lot) => sum + Number(lot.remaining), 0)
+      const posting = await this.post(trx, account, {
+        kind: 'transfer',
+        amount: -available,
+        pendingAmount: -pending,
+        sourceType: 'transfer',
+        sourceId: String(to.memberId),
+        idempotencyKey: `${key}:out`,
+      })
+      const stamp = sqlTime(this.now())
+      for (const lot of lots) {
+        await trx
+          .from('points_lots')
+          .where('id', lot.id)
+          .update({
+            remaining: 0,
+            status: lot.status === 'pending' ? 'cancelled' : lot.status,
+            updated_at: stamp,
+          })
+        await this.recordConsumption(trx, posting.id, Number(lot.id), Number(lot.remaining))
+      }
+      await this.bump(trx, account, {
+        balance: -available,
+        pending: -pending,
+        lifetime_earned: -(available + pending),
+      })
+      return posting
+    })
+    const moved = -out.amount - out.pendingAmount
+    await this.run(to, 'transfer', `${key}:in`, async (trx, account) => {
+      const taken = await trx
+        .from('points_lot_consumptions')
+        .join('points_lots', 'points_lots.id', 'points_lot_consumptions.lot_id')
+        .where('points_lot_consumptions.posting_id', out.id)
+        .orderBy('points_lots.id')
+        .select('points_lots.*', 'points_lot_consumptions.amount as taken')
+      const posting = await this.post(trx, account, {
+        kind: 'transfer',
+        amount: -out.amount,
+        pendingAmount: -out.pendingAmount,
+        sourceType: 'transfer',
+        sourceId: String(from.memberId),
+        idempotencyKey: `${key}:in`,
+        relatedPostingId: out.id,
+      })
+      let balance = account.balance
+      for (const lot of taken) {
+        const points = Number(lot.taken)
+        const pending = lot.status === 'cancelled'
+        const lotId = await this.createLot(trx, account, posting, points, {
+          status: pending ? 'pending' : 'available',
+          availableAt: pending && lot.available_at ? toDateTime(lot.available_at) : null,
+          expiresAt: lot.expires_at ? toDateTime(lot.expires_at) : null,
+        })
+        // The lot keeps its origin (order …) so the order's return window still applies to it.
+        await trx
+          .from('points_lots')
+          .where('id', lotId)
+          .update({ source_type: lot.source_type, source_id: lot.source_id })
+        if (!pending) {
+          await this.settleDebt(trx, { ...account, balance }, posting.id, lotId, points)
+          balance += points
+        }
+      }
+      await this.bump(trx, account, {
+        balance: posting.amount,
+        pending: posting.pendingAmount,
+        lifetime_earned: posting.amount + posting.pendingAmount,
+      })
+      return posting
+    })
+    return moved
   }
 
   /** Points of the member's lots expiring by `before` (marketing reminders). */

@@ -6,6 +6,7 @@ import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { MemberStats } from '#app/commerce/actions/member_stats'
 import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
+import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
 
 /**
  * Admins merge a duplicate (source) into the member that stays (target):
@@ -17,7 +18,7 @@ export class MergeMembers {
   async handle(companyId: number, sourceId: number, targetId: number, actor: AuditActor | null) {
     if (sourceId === targetId)
       throw new DomainError('E_MERGE_SELF', 'members.errors.merge_self', 422)
-    return db.transaction(async (trx) => {
+    const done = await db.transaction(async (trx) => {
       const [source, target] = await Promise.all([
         trx.from('members').where({ id: sourceId, company_id: companyId }).forUpdate().first(),
         trx.from('members').where({ id: targetId, company_id: companyId }).forUpdate().first(),
@@ -85,8 +86,9 @@ export class MergeMembers {
           .update({ phone_encrypted: source.phone_encrypted, phone_hash: source.phone_hash })
       }
       await MemberStats.recompute([sourceId, targetId], trx)
+      const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
 
-      const moved: MergeMoved = { orderIds, identityIds, tagIds, phoneMoved }
+      const moved: MergeMoved = { orderIds, identityIds, tagIds, phoneMoved, pointsAccountMoved }
       const merge = new MemberMerge()
       merge.useTransaction(trx)
       merge.fill({
@@ -115,6 +117,9 @@ export class MergeMembers {
       })
       return merge
     })
+    // Both members had points: move the source's lots now that the merge is committed.
+    await new MovePointsOnMerge().transferAfterMerge(companyId, sourceId, targetId, done.id)
+    return done
   }
 }
 
@@ -191,6 +196,7 @@ export class UndoMerge {
       }
       await trx.query().from('members').where('id', source).update(sourceUpdate)
       await MemberStats.recompute([source, target], trx)
+      if (merge.moved.pointsAccountMoved) await new MovePointsOnMerge().undo(trx, source, target)
 
       merge.undoneAt = now
       merge.undoneById = actor?.id ?? null

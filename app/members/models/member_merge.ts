@@ -8,6 +8,8 @@ export interface MergeMoved {
   tagIds: number[]
   /** The phone moved to the target because it had none. */
   phoneMoved: boolean
+  /** The source's points account became the target's (the target had none). */
+  pointsAccountMoved?: boolean
 }
 
 /** An admin merged `source` into `target`; `moved` lets it be undone. */

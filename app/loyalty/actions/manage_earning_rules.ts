@@ -1,0 +1,170 @@
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
+import { DomainError } from '#app/shared/errors/domain_error'
+import { fromDb, toDb } from '#app/loyalty/services/db_time'
+
+export interface RuleVersionInput {
+  pointsPerYuan: number
+  includeShipping: boolean
+  perOrderCap: number | null
+  /** Defaults to now; never in the past (orders already paid keep their rule). */
+  effectiveFrom?: DateTime | null
+  note?: string | null
+}
+
+export interface PromotionInput {
+  name: string
+  multiplierPercent: number
+  startsAt: DateTime
+  endsAt: DateTime
+}
+
+function insertedId(rows: any[]): number {
+  const row = rows[0]
+  return Number(typeof row === 'object' ? row.id : row)
+}
+
+/**
+ * Earning rules are versioned: publishing writes a new version row, the old
+ * ones stay so an order is always evaluated by the version in force when it
+ * was paid. Promotions are time-boxed and may not overlap.
+ */
+export class ManageEarningRules {
+  constructor(private now: () => DateTime = () => DateTime.utc()) {}
+
+  async publishVersion(companyId: number, input: RuleVersionInput, actor: AuditActor | null) {
+    const now = this.now()
+    const effectiveFrom = input.effectiveFrom ?? now
+    if (effectiveFrom < now.minus({ minutes: 1 })) {
+      throw new DomainError('E_RULE_IN_PAST', 'loyalty.errors.rule_in_past', 422)
+    }
+    if (!Number.isSafeInteger(input.pointsPerYuan) || input.pointsPerYuan < 0) {
+      throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
+    }
+    if (
+      input.perOrderCap !== null &&
+      (!Number.isSafeInteger(input.perOrderCap) || input.perOrderCap <= 0)
+    ) {
+      throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
+    }
+    return db.transaction(async (trx) => {
+      const [{ v }] = await trx
+        .from('loyalty_earning_rules')
+        .where('company_id', companyId)
+        .max('version as v')
+      const version = Number(v ?? 0) + 1
+      const rows = await trx
+        .table('loyalty_earning_rules')
+        .returning('id')
+        .insert({
+          company_id: companyId,
+          version,
+          points_per_yuan: input.pointsPerYuan,
+          include_shipping: input.includeShipping,
+          per_order_cap: input.perOrderCap,
+          effective_from: toDb(effectiveFrom),
+          note: input.note?.trim() || null,
+          created_by_id: actor?.id ?? null,
+          created_at: toDb(now),
+        })
+      const id = insertedId(rows)
+      await AuditLog.record({
+        entityType: 'loyalty_earning_rule',
+        entityId: id,
+        action: 'loyalty.rule.publish',
+        after: {
+          version,
+          pointsPerYuan: input.pointsPerYuan,
+          includeShipping: input.includeShipping,
+          perOrderCap: input.perOrderCap,
+          effectiveFrom: effectiveFrom.toISO(),
+        },
+        actor,
+        client: trx,
+      })
+      return { id, version }
+    })
+  }
+
+  async createPromotion(companyId: number, input: PromotionInput, actor: AuditActor | null) {
+    const name = input.name.trim()
+    if (!name || !Number.isSafeInteger(input.multiplierPercent) || input.multiplierPercent <= 100) {
+      throw new DomainError('E_PROMOTION_INVALID', 'loyalty.errors.promotion_invalid', 422)
+    }
+    if (input.endsAt <= input.startsAt) {
+      throw new DomainError('E_PROMOTION_WINDOW', 'loyalty.errors.promotion_window', 422)
+    }
+    return db.transaction(async (trx) => {
+      // Serialise writers on PostgreSQL so two overlapping saves cannot both pass the check.
+      if (trx.dialect.name === 'postgres') {
+        await trx.rawQuery('SELECT pg_advisory_xact_lock(?)', [530_000 + companyId])
+      }
+      const clash = await trx
+        .from('loyalty_promotions')
+        .where('company_id', companyId)
+        .whereNull('cancelled_at')
+        .where('starts_at', '<', toDb(input.endsAt))
+        .where('ends_at', '>', toDb(input.startsAt))
+        .first()
+      if (clash) {
+        throw new DomainError('E_PROMOTION_OVERLAP', 'loyalty.errors.promotion_overlap', 422, {
+          name: clash.name,
+        })
+      }
+      const rows = await trx
+        .table('loyalty_promotions')
+        .returning('id')
+        .insert({
+          company_id: companyId,
+          name,
+          multiplier_percent: input.multiplierPercent,
+          starts_at: toDb(input.startsAt),
+          ends_at: toDb(input.endsAt),
+          created_by_id: actor?.id ?? null,
+          created_at: toDb(this.now()),
+        })
+      const id = insertedId(rows)
+      await AuditLog.record({
+        entityType: 'loyalty_promotion',
+        entityId: id,
+        action: 'loyalty.promotion.create',
+        after: {
+          name,
+          multiplierPercent: input.multiplierPercent,
+          startsAt: input.startsAt.toISO(),
+          endsAt: input.endsAt.toISO(),
+        },
+        actor,
+        client: trx,
+      })
+      return id
+    })
+  }
+
+  /** Only a promotion that has not started can be cancelled: paid orders keep what they were promised. */
+  async cancelPromotion(companyId: number, id: number, actor: AuditActor | null) {
+    return db.transaction(async (trx) => {
+      const row = await trx
+        .from('loyalty_promotions')
+        .where({ id, company_id: companyId })
+        .whereNull('cancelled_at')
+        .first()
+      if (!row) throw new DomainError('E_NOT_FOUND', 'loyalty.errors.not_found', 404)
+      if (this.now() >= fromDb(row.starts_at)!) {
+        throw new DomainError('E_PROMOTION_STARTED', 'loyalty.errors.promotion_started', 422)
+      }
+      await trx
+        .from('loyalty_promotions')
+        .where('id', id)
+        .update({ cancelled_at: toDb(this.now()) })
+      await AuditLog.record({
+        entityType: 'loyalty_promotion',
+        entityId: id,
+        action: 'loyalty.promotion.cancel',
+        actor,
+        client: trx,
+      })
+    })
+  }
+}

@@ -1,0 +1,228 @@
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
+import { DomainError } from '#app/shared/errors/domain_error'
+import { PointsLedger } from '#app/loyalty/services/points_ledger'
+import { fromDb, toDb } from '#app/loyalty/services/db_time'
+
+export const REWARD_KINDS = ['coupon', 'gift', 'benefit', 'cash'] as const
+export type RewardKind = (typeof REWARD_KINDS)[number]
+
+export interface Reward {
+  id: number
+  name: string
+  kind: RewardKind
+  pointsCost: number
+  stock: number | null
+  perMemberLimit: number | null
+  active: boolean
+}
+
+function mapReward(row: any): Reward {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    kind: row.kind,
+    pointsCost: Number(row.points_cost),
+    stock: row.stock === null ? null : Number(row.stock),
+    perMemberLimit: row.per_member_limit === null ? null : Number(row.per_member_limit),
+    active: Boolean(row.active),
+  }
+}
+
+function insertedId(rows: any[]): number {
+  const row = rows[0]
+  return Number(typeof row === 'object' ? row.id : row)
+}
+
+/**
+ * 积分商城: the rewards catalogue and redemptions. Redeeming is one ledger
+ * transaction: the member's points, the reward's stock (a conditional
+ * decrement) and the per-member limit are checked and written together, so
+ * a refusal writes nothing and concurrent redemptions never oversell.
+ * Cancelling returns the points to their original lots and the unit to stock.
+ */
+export class Rewards {
+  constructor(private now: () => DateTime = () => DateTime.utc()) {}
+
+  async list(companyId: number, options: { activeOnly?: boolean } = {}) {
+    const rows = await db
+      .from('loyalty_rewards')
+      .where('company_id', companyId)
+      .if(options.activeOnly, (q) => q.where('active', true))
+      .orderBy('points_cost')
+    return rows.map(mapReward)
+  }
+
+  async create(
+    companyId: number,
+    input: {
+      name: string
+      kind: RewardKind
+      pointsCost: number
+      stock: number | null
+      perMemberLimit: number | null
+    },
+    actor: AuditActor | null
+  ) {
+    const name = input.name.trim()
+    const whole = (n: number | null, min: number) =>
+      n === null || (Number.isSafeInteger(n) && n >= min)
+    if (
+      !name ||
+      !REWARD_KINDS.includes(input.kind) ||
+      !whole(input.pointsCost, 1) ||
+      !whole(input.stock, 0) ||
+      !whole(input.perMemberLimit, 1)
+    ) {
+      throw new DomainError('E_REWARD_INVALID', 'loyalty.errors.reward_invalid', 422)
+    }
+    const stamp = toDb(this.now())
+    const id = insertedId(
+      await db.table('loyalty_rewards').returning('id').insert({
+        company_id: companyId,
+        name,
+        kind: input.kind,
+        points_cost: input.pointsCost,
+        stock: input.stock,
+        per_member_limit: input.perMemberLimit,
+        active: true,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+    )
+    await AuditLog.record({
+      entityType: 'loyalty_reward',
+      entityId: id,
+      action: 'loyalty.reward.create',
+      after: { ...input, name },
+      actor,
+    })
+    return id
+  }
+
+  /** Redeems one unit; the same idempotency key again returns the first redemption. */
+  async redeem(
+    ref: { companyId: number; memberId: number },
+    input: { rewardId: number; idempotencyKey: string },
+    actor: AuditActor | null
+  ) {
+    const rewardRow = await db
+      .from('loyalty_rewards')
+      .where({ id: input.rewardId, company_id: ref.companyId })
+      .first()
+    if (!rewardRow) throw new DomainError('E_REWARD_UNKNOWN', 'loyalty.errors.reward_unknown', 422)
+    const reward = mapReward(rewardRow)
+    if (!reward.active) {
+      throw new DomainError('E_REWARD_INACTIVE', 'loyalty.errors.reward_inactive', 422)
+    }
+    const posting = await new PointsLedger(this.now).redeem(ref, {
+      points: reward.pointsCost,
+      sourceType: 'redemption',
+      sourceId: `reward:${reward.id}`,
+      idempotencyKey: `reward:${input.idempotencyKey}`,
+      actorId: actor?.id ?? null,
+      reason: reward.name,
+      within: async (trx, redeemed) => {
+        if (reward.perMemberLimit !== null) {
+          const [{ n }] = await trx
+            .from('loyalty_redemptions')
+            .where({ member_id: ref.memberId, reward_id: reward.id, status: 'active' })
+            .count('* as n')
+          if (Number(n) >= reward.perMemberLimit) {
+            throw new DomainError('E_REWARD_LIMIT', 'loyalty.errors.reward_limit', 422, {
+              limit: reward.perMemberLimit,
+            })
+          }
+        }
+        if (reward.stock !== null) {
+          const updated = await trx
+            .from('loyalty_rewards')
+            .where('id', reward.id)
+            .where('stock', '>', 0)
+            .update({ stock: db.raw('stock - 1'), updated_at: toDb(this.now()) })
+          if (Number(Array.isArray(updated) ? updated[0] : updated) === 0) {
+            throw new DomainError(
+              'E_REWARD_OUT_OF_STOCK',
+              'loyalty.errors.reward_out_of_stock',
+              422
+            )
+          }
+        }
+        await trx.table('loyalty_redemptions').insert({
+          company_id: ref.companyId,
+          member_id: ref.memberId,
+          reward_id: reward.id,
+          points: reward.pointsCost,
+          posting_id: redeemed.id,
+          status: 'active',
+          created_by_id: actor?.id ?? null,
+          created_at: toDb(this.now()),
+        })
+      },
+    })
+    const redemption = await db
+      .from('loyalty_redemptions')
+      .where('posting_id', posting.id)
+      .firstOrFail()
+    return { id: Number(redemption.id), created: posting.created, reward }
+  }
+
+  /** Cancels a redemption: points back to their original lots and expiry dates, the unit back to stock. */
+  async cancel(companyId: number, redemptionId: number, actor: AuditActor | null) {
+    const row = await db
+      .from('loyalty_redemptions')
+      .where({ id: redemptionId, company_id: companyId })
+      .first()
+    if (!row) throw new DomainError('E_NOT_FOUND', 'loyalty.errors.not_found', 404)
+    const ref = { companyId, memberId: Number(row.member_id) }
+    await new PointsLedger(this.now).cancelRedemption(ref, {
+      redemptionPostingId: Number(row.posting_id),
+      actorId: actor?.id ?? null,
+      reason: 'cancel',
+      within: async (trx, cancelled) => {
+        const updated = await trx
+          .from('loyalty_redemptions')
+          .where('id', redemptionId)
+          .where('status', 'active')
+          .update({
+            status: 'cancelled',
+            cancel_posting_id: cancelled.id,
+            cancelled_by_id: actor?.id ?? null,
+            cancelled_at: toDb(this.now()),
+          })
+        if (Number(Array.isArray(updated) ? updated[0] : updated) === 0) return
+        await trx
+          .from('loyalty_rewards')
+          .where('id', row.reward_id)
+          .whereNotNull('stock')
+          .update({ stock: db.raw('stock + 1'), updated_at: toDb(this.now()) })
+      },
+    })
+    await AuditLog.record({
+      entityType: 'loyalty_redemption',
+      entityId: redemptionId,
+      action: 'loyalty.redemption.cancel',
+      context: { memberId: ref.memberId, points: Number(row.points) },
+      actor,
+    })
+  }
+
+  async redemptionsOf(memberId: number) {
+    const rows = await db
+      .from('loyalty_redemptions')
+      .join('loyalty_rewards', 'loyalty_rewards.id', 'loyalty_redemptions.reward_id')
+      .where('loyalty_redemptions.member_id', memberId)
+      .orderBy('loyalty_redemptions.id', 'desc')
+      .limit(20)
+      .select('loyalty_redemptions.*', 'loyalty_rewards.name as reward_name')
+    return rows.map((r: any) => ({
+      id: Number(r.id),
+      rewardName: String(r.reward_name),
+      points: Number(r.points),
+      status: r.status as 'active' | 'cancelled',
+      createdAt: fromDb(r.created_at)!,
+      cancelledAt: fromDb(r.cancelled_at),
+    }))
+  }
+}

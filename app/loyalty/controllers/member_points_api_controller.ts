@@ -1,0 +1,127 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { currentCompany } from '#app/organization/current_company'
+import { PointsLedger, type Posting } from '#app/loyalty/services/points_ledger'
+import {
+  MemberPoints,
+  loyaltySummaryFor,
+  pointsExpiringWithin,
+} from '#app/loyalty/services/loyalty_queries'
+import {
+  apiExpiringValidator,
+  apiAdjustValidator,
+  apiLedgerValidator,
+  apiRedeemValidator,
+} from '#app/loyalty/validators/loyalty'
+import { findMember } from '#app/loyalty/controllers/member_points_controller'
+import { Rewards } from '#app/loyalty/actions/rewards'
+import { DomainError } from '#app/shared/errors/domain_error'
+
+function serializePosting(posting: Posting) {
+  return {
+    id: posting.id,
+    kind: posting.kind,
+    amount: posting.amount,
+    pending_amount: posting.pendingAmount,
+    source_type: posting.sourceType,
+    source_id: posting.sourceId,
+    reason: posting.reason,
+    replayed: !posting.created,
+  }
+}
+
+/** /api/v1/members/:id/points: the ledger (keyset-paged), redeem and adjust with an idempotency key. */
+export default class MemberPointsApiController {
+  async index({ params, request }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const query = await apiLedgerValidator.validate(request.qs())
+    const [summary, page] = await Promise.all([
+      loyaltySummaryFor(member.id),
+      new MemberPoints().ledger(member.id, { cursor: query.cursor, limit: query.limit ?? 50 }),
+    ])
+    return {
+      data: page.entries.map((entry) => ({
+        id: entry.id,
+        kind: entry.kind,
+        amount: entry.amount,
+        pending_amount: entry.pendingAmount,
+        shortfall: entry.shortfall,
+        source_type: entry.sourceType,
+        source_id: entry.sourceId,
+        reason: entry.reason,
+        actor_id: entry.actorId,
+        created_at: entry.createdAt.toISO(),
+      })),
+      meta: { next: page.next, available: summary.available, pending: summary.pending },
+    }
+  }
+
+  /** Members with available points expiring within `days` (marketing reminders), most points first. */
+  async expiring({ request }: HttpContext) {
+    const company = await currentCompany()
+    const query = await apiExpiringValidator.validate(request.qs())
+    const rows = await pointsExpiringWithin(company.id, query.days, { limit: query.limit ?? 1000 })
+    return {
+      data: rows.map((row) => ({
+        member_id: row.memberId,
+        points: row.points,
+        first_expiry: row.firstExpiry.toISO(),
+      })),
+    }
+  }
+
+  async redeem({ params, request, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const input = await request.validateUsing(apiRedeemValidator)
+    if ((input.points === undefined) === (input.reward_id === undefined)) {
+      throw new DomainError('E_REDEEM_TARGET', 'loyalty.errors.redeem_target', 422)
+    }
+    const ref = { companyId: company.id, memberId: member.id }
+    if (input.reward_id !== undefined) {
+      const result = await new Rewards().redeem(
+        ref,
+        { rewardId: input.reward_id, idempotencyKey: `api:${input.idempotency_key}` },
+        auth.user!
+      )
+      response.status(result.created ? 201 : 200)
+      return {
+        data: {
+          redemption: {
+            id: result.id,
+            reward_id: result.reward.id,
+            reward_name: result.reward.name,
+            points: result.reward.pointsCost,
+            replayed: !result.created,
+          },
+          ...(await loyaltySummaryFor(member.id)),
+        },
+      }
+    }
+    const posting = await new PointsLedger().redeem(ref, {
+      points: input.points!,
+      idempotencyKey: `api:${input.idempotency_key}`,
+      actorId: auth.user!.id,
+      reason: input.reason ?? null,
+    })
+    response.status(posting.created ? 201 : 200)
+    return { data: { posting: serializePosting(posting), ...(await loyaltySummaryFor(member.id)) } }
+  }
+
+  async adjust({ params, request, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const input = await request.validateUsing(apiAdjustValidator)
+    const posting = await new PointsLedger().adjust(
+      { companyId: company.id, memberId: member.id },
+      {
+        points: input.points,
+        reason: input.reason,
+        idempotencyKey: `api:${input.idempotency_key}`,
+        actor: auth.user!,
+      }
+    )
+    response.status(posting.created ? 201 : 200)
+    return { data: { posting: serializePosting(posting), ...(await loyaltySummaryFor(member.id)) } }
+  }
+}

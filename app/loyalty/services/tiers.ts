@@ -1,0 +1,441 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { DateTime } from 'luxon'
+import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
+import { DomainError } from '#app/shared/errors/domain_error'
+import { loyaltySettings } from '#app/loyalty/services/loyalty_settings'
+import { fromDb, toDb } from '#app/loyalty/services/db_time'
+
+/** 会员等级 */
+export interface Tier {
+  id: number
+  name: string
+  color: string
+  minSpendFen: number
+}
+
+export interface MemberTierState {
+  tierId: number | null
+  manual: boolean
+  manualReason: string | null
+  manualUntil: DateTime | null
+  belowSince: DateTime | null
+}
+
+export type TierChange = 'upgrade' | 'downgrade' | 'manual' | 'manual_end'
+
+function mapTier(row: any): Tier {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    color: row.color,
+    minSpendFen: Number(row.min_spend_fen),
+  }
+}
+
+function insertedId(rows: any[]): number {
+  const row = rows[0]
+  return Number(typeof row === 'object' ? row.id : row)
+}
+
+/** The highest tier whose threshold the spend reaches (tiers sorted by threshold). */
+export function earnedTier(tiers: Tier[], spendFen: number): Tier | null {
+  let best: Tier | null = null
+  for (const tier of tiers) if (spendFen >= tier.minSpendFen) best = tier
+  return best
+}
+
+/**
+ * Tiers: qualification by rolling 12-month paid spend (net of completed
+ * refunds). An upgrade happens at once (on the order that qualifies); a
+ * member who falls below keeps the tier for the grace period and is moved
+ * to the earned tier by the periodic re-evaluation. A manual tier (with a
+ * reason and an optional end date) is left alone until it ends.
+ */
+export class Tiers {
+  constructor(private now: () => DateTime = () => DateTime.utc()) {}
+
+  async list(companyId: number): Promise<Tier[]> {
+    const rows = await db
+      .from('loyalty_tiers')
+      .where('company_id', companyId)
+      .orderBy('min_spend_fen')
+    return rows.map(mapTier)
+  }
+
+  async create(
+    companyId: number,
+    input: { name: string; color: string; minSpendFen: number },
+    actor: AuditActor | null
+  ) {
+    const name = input.name.trim()
+    if (
+      !name ||
+      !/^#[0-9a-fA-F]{6}$/.test(input.color) ||
+      !Number.isSafeInteger(input.minSpendFen) ||
+      input.minSpendFen < 0
+    ) {
+      throw new DomainError('E_TIER_INVALID', 'loyalty.errors.tier_invalid', 422)
+    }
+    const clash = await db
+      .from('loyalty_tiers')
+      .where('company_id', companyId)
+      .where((q) => q.where('name', name).orWhere('min_spend_fen', input.minSpendFen))
+      .first()
+    if (clash) throw new DomainError('E_TIER_DUPLICATE', 'loyalty.errors.tier_duplicate', 422)
+    const stamp = toDb(this.now())
+    const id = insertedId(
+      await db.table('loyalty_tiers').returning('id').insert({
+        company_id: companyId,
+        name,
+        color: input.color.toLowerCase(),
+        min_spend_fen: input.minSpendFen,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+    )
+    await AuditLog.record({
+      entityType: 'loyalty_tier',
+      entityId: id,
+      action: 'loyalty.tier.create',
+      after: { name, color: input.color, minSpendFen: input.minSpendFen },
+      actor,
+    })
+    return id
+  }
+
+  /** Paid spend of the 12 months before `at`, net of completed refunds of those orders. */
+  async rollingSpend(memberId: number, at: DateTime = this.now()): Promise<number> {
+    const since = toDb(at.minus({ months: 12 }))
+    const until = toDb(at)
+    const [paid] = await db
+      .from('orders')
+      .where('member_id', memberId)
+      .whereNotNull('paid_at')
+      .where('paid_at', '>', since)
+      .where('paid_at', '<=', until)
+      .sum('paid_fen as n')
+    const [refunded] = await db
+      .from('refunds')
+      .join('orders', 'orders.id', 'refunds.order_id')
+      .where('orders.member_id', memberId)
+      .where('refunds.status', 'completed')
+      .whereNotNull('orders.paid_at')
+      .where('orders.paid_at', '>', since)
+      .where('orders.paid_at', '<=', until)
+      .sum('refunds.amount_fen as n')
+    return Math.max(Number(paid.n ?? 0) - Number(refunded.n ?? 0), 0)
+  }
+
+  async state(memberId: number): Promise<MemberTierState | null> {
+    const row = await db.from('member_tiers').where('member_id', memberId).first()
+    if (!row) return null
+    return {
+      tierId: row.tier_id === null ? null : Number(row.tier_id),
+      manual: Boolean(row.manual),
+      manualReason: row.manual_reason,
+      manualUntil: fromDb(row.manual_until),
+      belowSince: fromDb(row.below_since),
+    }
+  }
+
+  /**
+   * Re-evaluates one member. `event`: after an order or refund — upgrades at
+   * once, never downgrades (starts the grace period instead). `periodic`:
+   * also downgrades to the earned tier once the grace period has passed.
+   */
+  async evaluate(
+    companyId: number,
+    memberId: number,
+    mode: 'event' | 'periodic',
+    cache?: { tiers?: Tier[]; graceDays?: number }
+  ): Promise<TierChange | null> {
+    const tiers = cache?.tiers ?? (await this.list(companyId))
+    const graceDays = cache?.graceDays ?? (await this.graceDays(companyId))
+    const now = this.now()
+    const spend = await this.rollingSpend(memberId, now)
+    const earned = earnedTier(tiers, spend)
+    return db.transaction(async (trx) => {
+      let state = await this.lockState(trx, companyId, memberId)
+      let change: TierChange | null = null
+      if (state.manual) {
+        if (!state.manualUntil || state.manualUntil > now) return null
+        await this.write(trx, companyId, memberId, {
+          manual: false,
+          manual_reason: null,
+          manual_until: null,
+        })
+        await this.history(
+          trx,
+          companyId,
+          memberId,
+          state.tierId,
+          state.tierId,
+          'manual_end',
+          spend,
+          null,
+          null
+        )
+        state = { ...state, manual: false }
+        change = 'manual_end'
+      }
+      const rankOf = (id: number | null) => (id === null ? -1 : tiers.findIndex((t) => t.id === id))
+      const current = rankOf(state.tierId)
+      const target = earned ? rankOf(earned.id) : -1
+      if (target > current) {
+        await this.write(trx, companyId, memberId, { tier_id: earned!.id, below_since: null })
+        await this.history(
+          trx,
+          companyId,
+          memberId,
+          state.tierId,
+          earned!.id,
+          'upgrade',
+          spend,
+          null,
+          null
+        )
+        return 'upgrade'
+      }
+      if (target === current) {
+        if (state.belowSince) await this.write(trx, companyId, memberId, { below_since: null })
+        return change
+      }
+      const belowSince = state.belowSince ?? now
+      if (!state.belowSince) await this.write(trx, companyId, memberId, { below_since: toDb(now) })
+      if (mode === 'periodic' && now.diff(belowSince, 'days').days >= graceDays) {
+        const to = earned?.id ?? null
+        await this.write(trx, companyId, memberId, { tier_id: to, below_since: null })
+        await this.history(
+          trx,
+          companyId,
+          memberId,
+          state.tierId,
+          to,
+          'downgrade',
+          spend,
+          null,
+          null
+        )
+        return 'downgrade'
+      }
+      return change
+    })
+  }
+
+  /** Periodic re-evaluation of every member with a tier or an order in the last 12 months. */
+  async reevaluateAll(companyId: number, options: { batchSize?: number } = {}) {
+    const batchSize = options.batchSize ?? 500
+    const tiers = await this.list(companyId)
+    const graceDays = await this.graceDays(companyId)
+    const counts = { members: 0, upgrades: 0, downgrades: 0 }
+    if (tiers.length === 0) return counts
+    const since = toDb(this.now().minus({ months: 12 }))
+    let afterId = 0
+    while (true) {
+      const rows = await db
+        .from('members')
+        .where('company_id', companyId)
+        .where('id', '>', afterId)
+        .whereNull('merged_into_id')
+        .where((q) =>
+          q
+            .whereIn('id', db.from('member_tiers').select('member_id'))
+            .orWhereIn('id', db.from('orders').where('paid_at', '>', since).select('member_id'))
+        )
+        .orderBy('id')
+        .limit(batchSize)
+        .select('id')
+      if (rows.length === 0) return counts
+      for (const row of rows) {
+        const change = await this.evaluate(companyId, Number(row.id), 'periodic', {
+          tiers,
+          graceDays,
+        })
+        if (change === 'upgrade') counts.upgrades++
+        if (change === 'downgrade') counts.downgrades++
+        counts.members++
+        afterId = Number(row.id)
+      }
+    }
+  }
+
+  /** Staff set a tier by hand (reason required, optional end date). */
+  async setManual(
+    companyId: number,
+    memberId: number,
+    input: { tierId: number | null; reason: string; until: DateTime | null },
+    actor: AuditActor | null
+  ) {
+    const reason = input.reason.trim()
+    if (!reason) throw new DomainError('E_TIER_REASON', 'loyalty.errors.tier_reason_required', 422)
+    if (input.until && input.until <= this.now()) {
+      throw new DomainError('E_TIER_UNTIL', 'loyalty.errors.tier_until_past', 422)
+    }
+    if (input.tierId !== null) {
+      const tier = await db
+        .from('loyalty_tiers')
+        .where({ id: input.tierId, company_id: companyId })
+        .first()
+      if (!tier) throw new DomainError('E_NOT_FOUND', 'loyalty.errors.not_found', 404)
+    }
+    await db.transaction(async (trx) => {
+      const state = await this.lockState(trx, companyId, memberId)
+      await this.write(trx, companyId, memberId, {
+        tier_id: input.tierId,
+        manual: true,
+        manual_reason: reason,
+        manual_until: input.until ? toDb(input.until) : null,
+        below_since: null,
+      })
+      await this.history(
+        trx,
+        companyId,
+        memberId,
+        state.tierId,
+        input.tierId,
+        'manual',
+        null,
+        reason,
+        actor?.id ?? null
+      )
+      await AuditLog.record({
+        entityType: 'member',
+        entityId: memberId,
+        action: 'loyalty.tier.manual',
+        before: { tierId: state.tierId },
+        after: { tierId: input.tierId, until: input.until?.toISO() ?? null },
+        context: { reason },
+        actor,
+        client: trx,
+      })
+    })
+  }
+
+  async history(
+    trx: TransactionClientContract,
+    companyId: number,
+    memberId: number,
+    from: number | null,
+    to: number | null,
+    reason: TierChange,
+    spend: number | null,
+    note: string | null,
+    actorId: number | null
+  ) {
+    await trx.table('member_tier_history').insert({
+      company_id: companyId,
+      member_id: memberId,
+      from_tier_id: from,
+      to_tier_id: to,
+      reason,
+      note,
+      spend_fen: spend,
+      actor_id: actorId,
+      created_at: toDb(this.now()),
+    })
+  }
+
+  async historyOf(memberId: number) {
+    const rows = await db
+      .from('member_tier_history')
+      .leftJoin('loyalty_tiers as f', 'f.id', 'member_tier_history.from_tier_id')
+      .leftJoin('loyalty_tiers as t', 't.id', 'member_tier_history.to_tier_id')
+      .where('member_tier_history.member_id', memberId)
+      .orderBy('member_tier_history.id', 'desc')
+      .limit(20)
+      .select('member_tier_history.*', 'f.name as from_name', 't.name as to_name')
+    return rows.map((row: any) => ({
+      reason: row.reason as TierChange,
+      fromName: row.from_name as string | null,
+      toName: row.to_name as string | null,
+      note: row.note as string | null,
+      createdAt: fromDb(row.created_at)!,
+    }))
+  }
+
+  /** Members per tier (members without a tier under null). */
+  async counts(companyId: number): Promise<Map<number | null, number>> {
+    const rows = await db
+      .from('member_tiers')
+      .where('company_id', companyId)
+      .groupBy('tier_id')
+      .select('tier_id')
+      .count('* as n')
+    return new Map(
+      rows.map((r: any) => [r.tier_id === null ? null : Number(r.tier_id), Number(r.n)])
+    )
+  }
+
+  /** Current tier, spend and what is missing for the next one ("还差 ¥820 升级金卡"). */
+  async progress(companyId: number, memberId: number) {
+    const [tiers, state, spend] = await Promise.all([
+      this.list(companyId),
+      this.state(memberId),
+      this.rollingSpend(memberId),
+    ])
+    const current = tiers.find((t) => t.id === state?.tierId) ?? null
+    const rank = current ? tiers.indexOf(current) : -1
+    const next = tiers[rank + 1] ?? null
+    return {
+      current,
+      state,
+      spendFen: spend,
+      next,
+      missingFen: next ? Math.max(next.minSpendFen - spend, 0) : null,
+    }
+  }
+
+  private async graceDays(companyId: number) {
+    const settings = await loyaltySettings(companyId)
+    return settings.tierGraceDays
+  }
+
+  private async lockState(trx: TransactionClientContract, companyId: number, memberId: number) {
+    await trx
+      .table('member_tiers')
+      .knexQuery.insert({
+        company_id: companyId,
+        member_id: memberId,
+        updated_at: toDb(this.now()),
+      })
+      .onConflict('member_id')
+      .ignore()
+    // A write first: the row lock on PostgreSQL, the write lock on SQLite.
+    await trx
+      .from('member_tiers')
+      .where('member_id', memberId)
+      .update({ updated_at: toDb(this.now()) })
+    const row = await trx.from('member_tiers').where('member_id', memberId).firstOrFail()
+    return {
+      tierId: row.tier_id === null ? null : Number(row.tier_id),
+      manual: Boolean(row.manual),
+      manualReason: row.manual_reason,
+      manualUntil: fromDb(row.manual_until),
+      belowSince: fromDb(row.below_since),
+    } as MemberTierState
+  }
+
+  private async write(
+    trx: TransactionClientContract,
+    _companyId: number,
+    memberId: number,
+    values: Record<string, unknown>
+  ) {
+    await trx
+      .from('member_tiers')
+      .where('member_id', memberId)
+      .update({ ...values, updated_at: toDb(this.now()) })
+  }
+}
+
+/** The member's tier for summaries: `{ id, name, color }` or null. */
+export async function tierOf(memberId: number) {
+  const row = await db
+    .from('member_tiers')
+    .join('loyalty_tiers', 'loyalty_tiers.id', 'member_tiers.tier_id')
+    .where('member_tiers.member_id', memberId)
+    .select('loyalty_tiers.id', 'loyalty_tiers.name', 'loyalty_tiers.color')
+    .first()
+  return row ? { id: Number(row.id), name: String(row.name), color: String(row.color) } : null
+}

@@ -1,0 +1,107 @@
+import vine from '@vinejs/vine'
+import { EXPIRY_POLICIES, SHORTFALL_POLICIES } from '#app/loyalty/services/loyalty_settings'
+import { REWARD_KINDS } from '#app/loyalty/actions/rewards'
+
+/** `<input type="datetime-local">`, read in the staff member's zone. */
+const localDateTime = vine
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/)
+const yuan = vine
+  .string()
+  .trim()
+  .regex(/^\d{1,9}(\.\d{1,2})?$/)
+
+export const ruleVersionValidator = vine.create({
+  pointsPerYuan: vine.number().withoutDecimals().min(0).max(1000),
+  includeShipping: vine.boolean().optional(),
+  perOrderCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
+  effectiveFrom: localDateTime.clone().optional(),
+  note: vine.string().trim().maxLength(200).optional(),
+})
+
+export const promotionValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(100),
+  multiplierPercent: vine.number().withoutDecimals().min(101).max(10000),
+  startsAt: localDateTime.clone(),
+  endsAt: localDateTime.clone(),
+})
+
+export const settingsValidator = vine.create({
+  returnWindowDays: vine.number().withoutDecimals().min(0).max(365),
+  expiryPolicy: vine.enum(EXPIRY_POLICIES),
+  expiryMonths: vine.number().withoutDecimals().min(1).max(120).optional(),
+  shortfallPolicy: vine.enum(SHORTFALL_POLICIES),
+  unitCostFen: vine.number().withoutDecimals().min(0).max(10000),
+  tierGraceDays: vine.number().withoutDecimals().min(0).max(365),
+})
+
+export const previewValidator = vine.create({
+  paid: yuan.clone(),
+  shipping: yuan.clone().optional(),
+  paidAt: localDateTime.clone().optional(),
+})
+
+/** Staff adjustment from the member page: whole points, either sign, reason required. */
+export const adjustValidator = vine.create({
+  points: vine.number().withoutDecimals().min(-100_000_000).max(100_000_000),
+  reason: vine.string().trim().minLength(1).maxLength(500),
+  idempotencyKey: vine.string().trim().minLength(8).maxLength(100),
+})
+
+export const apiAdjustValidator = vine.create({
+  points: vine.number().withoutDecimals().min(-100_000_000).max(100_000_000),
+  reason: vine.string().trim().minLength(1).maxLength(500),
+  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+})
+
+/** Either `points` (plain points) or `reward_id` (one unit of a catalogue reward). */
+export const apiRedeemValidator = vine.create({
+  points: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
+  reward_id: vine.number().withoutDecimals().positive().optional(),
+  reason: vine.string().trim().maxLength(500).optional(),
+  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+})
+
+export const apiLedgerValidator = vine.create({
+  cursor: vine.string().trim().maxLength(500).optional(),
+  limit: vine.number().withoutDecimals().min(1).max(200).optional(),
+})
+
+export const tierValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(40),
+  color: vine
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/),
+  minSpend: yuan.clone(),
+})
+
+/** A tier set by staff: tier (empty = none), reason required, optional end date. */
+export const manualTierValidator = vine.create({
+  tierId: vine.number().withoutDecimals().positive().optional(),
+  reason: vine.string().trim().minLength(1).maxLength(200),
+  until: vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+})
+
+export const rewardValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(100),
+  kind: vine.enum(REWARD_KINDS),
+  pointsCost: vine.number().withoutDecimals().min(1).max(100_000_000),
+  stock: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  perMemberLimit: vine.number().withoutDecimals().min(1).max(10_000).optional(),
+})
+
+export const redeemRewardValidator = vine.create({
+  rewardId: vine.number().withoutDecimals().positive(),
+  idempotencyKey: vine.string().trim().minLength(8).maxLength(100),
+})
+
+export const apiExpiringValidator = vine.create({
+  days: vine.number().withoutDecimals().min(1).max(366),
+  limit: vine.number().withoutDecimals().min(1).max(5000).optional(),
+})

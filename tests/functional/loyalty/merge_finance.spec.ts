@@ -1,0 +1,154 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { MergeMembers, UndoMerge } from '#app/members/actions/merge_members'
+import { PointsLedger } from '#app/loyalty/services/points_ledger'
+import {
+  loyaltySummaryFor,
+  monthlyFlow,
+  pointsLiability,
+} from '#app/loyalty/services/loyalty_queries'
+import { fromDb } from '#app/loyalty/services/db_time'
+import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
+import { createMembers } from '#tests/functional/loyalty/fixtures'
+
+async function differenceCount() {
+  const result = await reconcilePoints()
+  return result.differences.length
+}
+
+async function available(memberId: number) {
+  const summary = await loyaltySummaryFor(memberId)
+  return summary.available
+}
+
+test.group('Loyalty / member merge and finance figures', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a merge moves the account when the target has none, and undo moves it back', async ({
+    assert,
+  }) => {
+    const {
+      company,
+      refs: [source, target],
+    } = await createMembers(2)
+    const ledger = new PointsLedger()
+    await ledger.earn(source, {
+      points: 80,
+      sourceType: 'order',
+      sourceId: 1,
+      idempotencyKey: 'o1',
+    })
+    const merge = await new MergeMembers().handle(
+      company.id,
+      source.memberId,
+      target.memberId,
+      null
+    )
+    assert.equal(await available(target.memberId), 80)
+    assert.equal(await available(source.memberId), 0)
+    assert.isTrue(merge.moved.pointsAccountMoved)
+
+    await new UndoMerge().handle(company.id, merge.id, null)
+    assert.equal(await available(source.memberId), 80)
+    assert.equal(await available(target.memberId), 0)
+    assert.equal(await differenceCount(), 0)
+  })
+
+  test('when both have points, the lots move with their expiry and return window', async ({
+    assert,
+  }) => {
+    const {
+      company,
+      refs: [source, target],
+    } = await createMembers(2)
+    const ledger = new PointsLedger()
+    const expiresAt = DateTime.utc().plus({ months: 3 }).startOf('second')
+    await ledger.earn(source, {
+      points: 50,
+      sourceType: 'order',
+      sourceId: 1,
+      idempotencyKey: 'o1',
+      expiresAt,
+    })
+    await ledger.earn(source, {
+      points: 30,
+      sourceType: 'order',
+      sourceId: 2,
+      idempotencyKey: 'o2',
+      availableAt: DateTime.utc().plus({ days: 7 }),
+    })
+    await ledger.earn(target, {
+      points: 10,
+      sourceType: 'order',
+      sourceId: 3,
+      idempotencyKey: 'o3',
+    })
+
+    const merge = await new MergeMembers().handle(
+      company.id,
+      source.memberId,
+      target.memberId,
+      null
+    )
+    assert.deepEqual(await loyaltySummaryFor(target.memberId), {
+      available: 60,
+      pending: 30,
+      tier: null,
+    })
+    assert.deepEqual(await loyaltySummaryFor(source.memberId), {
+      available: 0,
+      pending: 0,
+      tier: null,
+    })
+    const targetAccount = await ledger.account(target)
+    const moved = await db
+      .from('points_lots')
+      .where('account_id', targetAccount.id)
+      .where('source_id', '1')
+      .firstOrFail()
+    assert.equal(moved.source_type, 'order')
+    assert.equal(fromDb(moved.expires_at)!.toISO(), expiresAt.toISO())
+    const pendingLot = await db
+      .from('points_lots')
+      .where('account_id', targetAccount.id)
+      .where('source_id', '2')
+      .firstOrFail()
+    assert.equal(pendingLot.status, 'pending')
+    // Replaying the transfer changes nothing.
+    const postingsBefore = await db.from('points_postings').count('* as n')
+    await ledger.transferAll(source, target, `merge:${merge.id}`)
+    assert.deepEqual(await db.from('points_postings').count('* as n'), postingsBefore)
+    assert.equal(await differenceCount(), 0)
+  })
+
+  test('liability is (available + pending) × unit cost; the monthly flow sums each kind', async ({
+    assert,
+  }) => {
+    const {
+      company,
+      refs: [a, b],
+    } = await createMembers(2)
+    const ledger = new PointsLedger()
+    await ledger.earn(a, { points: 100, sourceType: 'order', sourceId: 1, idempotencyKey: 'o1' })
+    await ledger.earn(b, {
+      points: 40,
+      sourceType: 'order',
+      sourceId: 2,
+      idempotencyKey: 'o2',
+      availableAt: DateTime.utc().plus({ days: 7 }),
+    })
+    await ledger.redeem(a, { points: 30, idempotencyKey: 'r1' })
+    await ledger.adjust(a, { points: -5, reason: '更正', idempotencyKey: 'adj', actor: null })
+
+    const liability = await pointsLiability(company.id, 2)
+    assert.deepEqual(liability, { available: 65, pending: 40, unitCostFen: 2, liabilityFen: 210 })
+
+    const [month] = await monthlyFlow(company.id, 'Asia/Shanghai', 12)
+    assert.equal(month.month, DateTime.utc().setZone('Asia/Shanghai').toFormat('yyyy-MM'))
+    assert.equal(month.issued, 140)
+    assert.equal(month.redeemed, 30)
+    assert.equal(month.adjusted, -5)
+  })
+})

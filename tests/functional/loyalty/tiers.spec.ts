@@ -1,0 +1,215 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
+import { UpsertRefund } from '#app/commerce/actions/upsert_refund'
+import { ResolveMember } from '#app/members/actions/resolve_member'
+import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
+import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
+import { Tiers } from '#app/loyalty/services/tiers'
+import { loyaltySummaryFor } from '#app/loyalty/services/loyalty_queries'
+import { saveLoyaltySettings, defaultSettings } from '#app/loyalty/services/loyalty_settings'
+import { createStaff } from '#tests/support/staff'
+import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+import { clock } from '#tests/functional/loyalty/fixtures'
+
+const PAID = DateTime.fromISO('2026-03-01T02:00:00Z', { zone: 'utc' })
+
+async function setup() {
+  const shops = await createCompanyWithShops()
+  const member = await new ResolveMember().handle({
+    companyId: shops.company.id,
+    identities: [{ type: 'phone', value: '13700137000' }],
+    profile: { name: '赵敏' },
+  })
+  const time = clock(PAID.plus({ hours: 1 }))
+  await new ManageEarningRules(clock(PAID.minus({ days: 30 })).now).publishVersion(
+    shops.company.id,
+    { pointsPerYuan: 1, includeShipping: false, perOrderCap: null },
+    null
+  )
+  const tiers = new Tiers(time.now)
+  const silver = await tiers.create(
+    shops.company.id,
+    { name: '银卡', color: '#9ca3af', minSpendFen: 100_000 },
+    null
+  )
+  const gold = await tiers.create(
+    shops.company.id,
+    { name: '金卡', color: '#d4a017', minSpendFen: 300_000 },
+    null
+  )
+  await saveLoyaltySettings({ ...defaultSettings(shops.company.id), tierGraceDays: 30 }, null)
+  return { ...shops, memberId: member.memberId, time, silver, gold }
+}
+
+function order(
+  ctx: { company: { id: number }; tmall: { id: number }; memberId: number },
+  no: string,
+  paidFen: number,
+  paidAt = PAID
+): OrderInput {
+  return {
+    companyId: ctx.company.id,
+    shopId: ctx.tmall.id,
+    platformOrderNo: no,
+    memberId: ctx.memberId,
+    status: 'paid',
+    orderedAt: paidAt,
+    paidAt,
+    goodsFen: paidFen,
+    paidFen,
+    items: [{ skuCode: 'QZ-2', title: '大衣', quantity: 1, priceFen: paidFen }],
+  }
+}
+
+async function tierName(memberId: number) {
+  const summary = await loyaltySummaryFor(memberId)
+  return summary.tier?.name ?? null
+}
+
+test.group('Loyalty / tiers', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('the qualifying order upgrades at once; a refund starts the grace; re-evaluation downgrades after it', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    await new UpsertOrder().handle(order(ctx, 'A', 218_000))
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '银卡')
+    const progress = await new Tiers(ctx.time.now).progress(ctx.company.id, ctx.memberId)
+    assert.equal(progress.missingFen, 82_000) // 还差 ¥820 升级金卡
+
+    await new UpsertOrder().handle(order(ctx, 'B', 90_000))
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '金卡')
+
+    await new UpsertRefund().handle({
+      companyId: ctx.company.id,
+      shopId: ctx.tmall.id,
+      platformRefundNo: 'RB',
+      platformOrderNo: 'B',
+      status: 'completed',
+      amountFen: 90_000,
+      requestedAt: PAID.plus({ days: 1 }),
+      completedAt: PAID.plus({ days: 1 }),
+    })
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '金卡') // grace period
+
+    ctx.time.advance({ days: 10 })
+    await new Tiers(ctx.time.now).reevaluateAll(ctx.company.id)
+    assert.equal(await tierName(ctx.memberId), '金卡')
+    ctx.time.advance({ days: 25 })
+    const counts = await new Tiers(ctx.time.now).reevaluateAll(ctx.company.id)
+    assert.equal(counts.downgrades, 1)
+    assert.equal(await tierName(ctx.memberId), '银卡')
+
+    // A year later the spend has rolled out of the window: down to no tier after the grace.
+    ctx.time.set(PAID.plus({ months: 13 }))
+    await new Tiers(ctx.time.now).reevaluateAll(ctx.company.id)
+    ctx.time.advance({ days: 31 })
+    await new Tiers(ctx.time.now).reevaluateAll(ctx.company.id)
+    assert.isNull(await tierName(ctx.memberId))
+
+    const history = await db
+      .from('member_tier_history')
+      .where('member_id', ctx.memberId)
+      .orderBy('id')
+      .select('reason')
+    assert.deepEqual(
+      history.map((h) => h.reason),
+      ['upgrade', 'upgrade', 'downgrade', 'downgrade']
+    )
+    const tierCounts = await new Tiers().counts(ctx.company.id)
+    assert.equal(tierCounts.get(null), 1)
+  })
+
+  test('a manual tier holds until its end date, then the earned tier applies', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    const tiers = new Tiers(ctx.time.now)
+    await assert.rejects(() =>
+      tiers.setManual(
+        ctx.company.id,
+        ctx.memberId,
+        { tierId: ctx.gold, reason: ' ', until: null },
+        null
+      )
+    )
+    await tiers.setManual(
+      ctx.company.id,
+      ctx.memberId,
+      { tierId: ctx.gold, reason: '大客户补偿', until: ctx.time.now().plus({ days: 10 }) },
+      null
+    )
+    assert.equal(await tierName(ctx.memberId), '金卡')
+    await tiers.reevaluateAll(ctx.company.id)
+    assert.equal(await tierName(ctx.memberId), '金卡')
+
+    ctx.time.advance({ days: 11 })
+    await new Tiers(ctx.time.now).evaluate(ctx.company.id, ctx.memberId, 'periodic')
+    // The manual tier ended; no spend: grace starts, and after it the member drops.
+    ctx.time.advance({ days: 31 })
+    await new Tiers(ctx.time.now).evaluate(ctx.company.id, ctx.memberId, 'periodic')
+    assert.isNull(await tierName(ctx.memberId))
+    const reasons = await db
+      .from('member_tier_history')
+      .where('member_id', ctx.memberId)
+      .orderBy('id')
+      .select('reason')
+    assert.deepEqual(
+      reasons.map((r) => r.reason),
+      ['manual', 'manual_end', 'downgrade']
+    )
+  })
+
+  test('pages: tiers with counts on the Loyalty page, progress and manual tier on the member page', async ({
+    client,
+    assert,
+  }) => {
+    const ctx = await setup()
+    await new UpsertOrder().handle(order(ctx, 'A', 218_000, DateTime.utc().minus({ days: 1 })))
+    await new AccrueFromCommerce().run()
+    const crm = await createStaff('crm')
+
+    const page = await client.get('/loyalty').loginAs(crm)
+    page.assertStatus(200)
+    assert.include(page.text(), '金卡')
+    const created = await client
+      .post('/loyalty/tiers')
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ name: '钻石', color: '#3b82f6', minSpend: '10000' })
+      .redirects(0)
+    created.assertStatus(302)
+    assert.lengthOf(await new Tiers().list(ctx.company.id), 3)
+
+    const fragment = await client
+      .get(`/members/${ctx.memberId}/points`)
+      .header('HX-Request', 'true')
+      .loginAs(crm)
+    assert.include(fragment.text(), '银卡')
+    assert.match(fragment.text(), /还差\s*¥820\.00\s*升级金卡/)
+
+    const manual = await client
+      .post(`/members/${ctx.memberId}/tier`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ tierId: String(ctx.gold), reason: '门店 VIP' })
+      .redirects(0)
+    manual.assertStatus(302)
+    assert.equal(await tierName(ctx.memberId), '金卡')
+
+    const service = await createStaff('service')
+    const refused = await client
+      .post(`/members/${ctx.memberId}/tier`)
+      .loginAs(service)
+      .withCsrfToken()
+      .form({ tierId: String(ctx.silver), reason: 'x' })
+    refused.assertStatus(403)
+  })
+})

@@ -1,0 +1,98 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import {
+  evaluateEarning,
+  type EarningRule,
+  type Promotion,
+} from '#app/loyalty/services/earning_rules'
+import { defaultSettings, expiryFor } from '#app/loyalty/services/loyalty_settings'
+
+const rule = (overrides: Partial<EarningRule> = {}): EarningRule => ({
+  id: 1,
+  version: 1,
+  pointsPerYuan: 1,
+  includeShipping: false,
+  perOrderCap: null,
+  effectiveFrom: DateTime.utc(2026, 1, 1),
+  note: null,
+  ...overrides,
+})
+
+const double: Promotion = {
+  id: 9,
+  name: '会员日',
+  multiplierPercent: 200,
+  startsAt: DateTime.utc(2026, 3, 1),
+  endsAt: DateTime.utc(2026, 3, 2),
+  cancelledAt: null,
+}
+
+test.group('Loyalty / earning evaluation', () => {
+  test('shipping is excluded by default and fractions of a point are floored', ({ assert }) => {
+    const earning = evaluateEarning(rule(), null, { paidFen: 12_999, shippingFen: 1_000 })
+    assert.equal(earning.eligibleFen, 11_999)
+    assert.equal(earning.points, 119)
+    assert.equal(
+      evaluateEarning(rule({ includeShipping: true }), null, {
+        paidFen: 12_999,
+        shippingFen: 1_000,
+      }).points,
+      129
+    )
+  })
+
+  test('steps run in order: base, promotion multiplier (floored), then the cap', ({ assert }) => {
+    const earning = evaluateEarning(rule({ pointsPerYuan: 3, perOrderCap: 500 }), double, {
+      paidFen: 10_050,
+      shippingFen: 0,
+    })
+    assert.deepEqual(
+      earning.steps.map((s) => [s.step, s.value, s.applied]),
+      [
+        ['eligible', 10_050, true],
+        ['base', 301, true],
+        ['promotion', 602, true],
+        ['cap', 500, true],
+      ]
+    )
+    assert.equal(earning.points, 500)
+    const odd = evaluateEarning(
+      rule(),
+      { ...double, multiplierPercent: 150 },
+      { paidFen: 333, shippingFen: 0 }
+    )
+    assert.equal(odd.points, 4) // floor(3 × 1.5)
+  })
+
+  test('no rule in force earns nothing; shipping above paid never goes negative', ({ assert }) => {
+    assert.equal(evaluateEarning(null, double, { paidFen: 10_000, shippingFen: 0 }).points, 0)
+    assert.equal(evaluateEarning(rule(), null, { paidFen: 500, shippingFen: 800 }).points, 0)
+  })
+
+  test('expiry policies: never, N months, end of the year after next (company zone)', ({
+    assert,
+  }) => {
+    const earned = DateTime.fromISO('2026-06-15T04:00:00Z', { zone: 'utc' })
+    const settings = defaultSettings(1)
+    assert.isNull(expiryFor({ ...settings, expiryPolicy: 'never' }, earned, 'Asia/Shanghai'))
+    assert.equal(
+      expiryFor(
+        { ...settings, expiryPolicy: 'months', expiryMonths: 6 },
+        earned,
+        'Asia/Shanghai'
+      )!.toISO(),
+      '2026-12-15T04:00:00.000Z'
+    )
+    // 2027-12-31 24:00 in Shanghai is 2027-12-31 16:00 UTC.
+    assert.equal(expiryFor(settings, earned, 'Asia/Shanghai')!.toISO(), '2027-12-31T16:00:00.000Z')
+    // Earned on 31 Dec 20:00 UTC = 1 Jan 04:00 in Shanghai: already next year there.
+    assert.equal(
+      expiryFor(
+        settings,
+        DateTime.fromISO('2026-12-31T20:00:00Z', { zone: 'utc' }),
+        'Asia/Shanghai'
+      )!.toISO(),
+      '2028-12-31T16:00:00.000Z'
+    )
+  })
+})
