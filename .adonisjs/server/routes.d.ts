@@ -55,6 +55,14 @@ export type ScannedRoutes = {
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.index': { paramsTuple?: []; params?: {} }
+    'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.disable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.configure': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test_message': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -84,6 +92,9 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.index': { paramsTuple?: []; params?: {} }
+    'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -113,6 +124,9 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.index': { paramsTuple?: []; params?: {} }
+    'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -145,14 +159,28 @@ export type ScannedRoutes = {
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.disable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.configure': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test_message': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }
     'account.preferences': { paramsTuple?: []; params?: {} }
     'users.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
   }
   DELETE: {
     'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
+  }
+  OPTIONS: {
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
+  }
+  PATCH: {
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
   }
 }
 declare module '@adonisjs/core/types/http' {
