@@ -76,9 +76,9 @@ export class FakeAliyunSms {
     this.#outage = count
   }
 
-  async start(): Promise<string> {
+  async start(listenPort = 0): Promise<string> {
     this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => this.#server!.listen(listenPort, '127.0.0.1', resolve))
     const { port } = this.#server.address() as AddressInfo
     this.url = `http://127.0.0.1:${port}`
     return this.url
@@ -130,6 +130,8 @@ export class FakeAliyunSms {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const body = Buffer.concat(chunks).toString('utf8')
+    const control = new URL(req.url ?? '/', 'http://fake')
+    if (control.pathname.startsWith('/_fake/')) return this.#control(control, res)
     const action = String(req.headers['x-acs-action'] ?? '')
     const answer = (status: number, payload: Record<string, unknown>) => {
       this.requests.push({ action, code: String(payload.Code) })
@@ -214,6 +216,48 @@ export class FakeAliyunSms {
           'InvalidAction.NotFound',
           `Specified api is not found, please check your url and method.`
         )
+    }
+  }
+
+  /**
+   * Manual controls for a person trying the connector by hand (docs/plugins.md):
+   * GET /_fake/sent, POST /_fake/push-reports?url=…, POST /_fake/push-reply?url=…&phone=…&content=…,
+   * POST /_fake/throttle?count=…
+   */
+  async #control(url: URL, res: ServerResponse) {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' })
+      res.end(JSON.stringify(body))
+    }
+    const target = url.searchParams.get('url') ?? ''
+    try {
+      switch (url.pathname) {
+        case '/_fake/sent':
+          return reply(200, this.sent)
+        case '/_fake/push-reports':
+          return reply(
+            200,
+            await this.pushReports(target, {
+              delivered: url.searchParams.get('delivered') !== 'false',
+            })
+          )
+        case '/_fake/push-reply':
+          return reply(
+            200,
+            await this.pushReply(
+              target,
+              url.searchParams.get('phone') ?? '',
+              url.searchParams.get('content') ?? 'R'
+            )
+          )
+        case '/_fake/throttle':
+          this.throttleNext(Number(url.searchParams.get('count') ?? 1))
+          return reply(200, { ok: true })
+        default:
+          return reply(404, { error: 'unknown control' })
+      }
+    } catch (error) {
+      return reply(502, { error: (error as Error).message })
     }
   }
 
