@@ -14,7 +14,15 @@ export default class PluginsList extends BaseCommand {
 
   async run() {
     const { pluginHost, formatPluginLines } = await import('#app/plugins/plugin_host')
-    await pluginHost.ensureLoaded()
+    // The list is the output (reasons included): keep log lines out of it.
+    const { default: logger } = await import('@adonisjs/core/services/logger')
+    const level = logger.level
+    logger.level = 'silent'
+    try {
+      await pluginHost.ensureLoaded()
+    } finally {
+      logger.level = level
+    }
     for (const line of formatPluginLines(pluginHost.list())) this.logger.log(line)
   }
 }

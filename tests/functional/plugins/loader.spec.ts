@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import app from '@adonisjs/core/services/app'
 import ace from '@adonisjs/core/services/ace'
+import encryption from '@adonisjs/core/services/encryption'
 import { DateTime } from 'luxon'
 import { pluginHost, formatPluginLines } from '#app/plugins/plugin_host'
 import PluginSetting from '#app/plugins/models/plugin_setting'
@@ -178,5 +179,47 @@ test.group('Plugins / loader', (group) => {
     } finally {
       ace.ui.switchMode('normal')
     }
+  })
+})
+
+test.group('Plugins / make:plugin', (group) => {
+  const root = app.makePath('tmp', `make-plugin-${process.pid}`)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.teardown(async () => {
+    rmSync(root, { recursive: true, force: true })
+    await pluginHost.load()
+  })
+
+  for (const kind of ['channel', 'erp', 'notifier'] as const) {
+    test(`scaffolds a ${kind} plugin that loads once configured`, async ({ assert }) => {
+      const id = `scaffold-${kind}`
+      const command = await ace.exec('make:plugin', [id, '--kind', kind, '--root', root])
+      assert.equal(command.exitCode, 0)
+      for (const file of [
+        `plugins/${id}/plugin.json`,
+        `plugins/${id}/index.ts`,
+        `tests/functional/plugins/${id.replaceAll('-', '_')}.spec.ts`,
+      ]) {
+        assert.isTrue(existsSync(join(root, file)), file)
+      }
+
+      await pluginHost.load([join(root, 'plugins')])
+      assert.equal(pluginHost.get(id)?.status, 'unconfigured')
+      await PluginSetting.create({
+        pluginId: id,
+        enabled: true,
+        config: { url: 'http://127.0.0.1:9', apiKey: { encrypted: encryption.encrypt('k') } },
+      })
+      await pluginHost.load([join(root, 'plugins')])
+      assert.equal(pluginHost.get(id)?.status, 'active', pluginHost.get(id)?.reason ?? '')
+    })
+  }
+
+  test('refuses a bad id or kind', async ({ assert }) => {
+    const badId = await ace.exec('make:plugin', ['Bad_Id', '--root', root])
+    assert.equal(badId.exitCode, 1)
+    const badKind = await ace.exec('make:plugin', ['fine-id', '--kind', 'fax', '--root', root])
+    assert.equal(badKind.exitCode, 1)
+    assert.isFalse(existsSync(join(root, 'plugins/fine-id')))
   })
 })
