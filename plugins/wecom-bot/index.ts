@@ -80,9 +80,8 @@ async function post(
   try {
     response = await ctx.http.request(url, { method: 'POST', body: message, retries: 1 })
   } catch (error) {
-    throw new PluginError('transient', (error as HttpTransportError).message, null, {
-      cause: error,
-    })
+    const reason = error instanceof HttpTransportError ? error.message : String(error)
+    throw new PluginError('transient', reason, null, { cause: error })
   }
   const errcode = Number(response.json?.errcode ?? (response.status >= 500 ? -1 : Number.NaN))
   if (response.status === 200 && errcode === 0) return
