@@ -59,6 +59,7 @@ export const manifestValidator = vine.compile(
           options: vine.array(vine.string()).optional(),
           min: vine.number().optional(),
           max: vine.number().optional(),
+          multiline: vine.boolean().optional(),
         })
       )
       .optional(),

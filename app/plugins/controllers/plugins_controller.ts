@@ -108,6 +108,9 @@ export default class PluginsController {
   async testMessage({ params, request, response, auth, session, i18n }: HttpContext) {
     const state = this.#find(params.id)
     const input = await request.validateUsing(testMessageValidator)
+    if (!input.templateCode && !input.text) {
+      throw new DomainError('E_NO_CONTENT', 'plugins.errors.no_content', 422)
+    }
     const company = await currentCompany()
     let phone: Phone | null = null
     let memberId: number | null = null
@@ -131,7 +134,10 @@ export default class PluginsController {
       phone,
       memberId,
       category: 'notification',
-      template: { code: input.templateCode, params: parseParams(input.templateParams ?? '') },
+      template: input.templateCode
+        ? { code: input.templateCode, params: parseParams(input.templateParams ?? '') }
+        : null,
+      text: input.text ?? null,
       idempotencyKey: `test-message:${state.id}:${key}`,
       requestedBy: auth.user!,
     })

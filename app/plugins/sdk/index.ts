@@ -347,6 +347,8 @@ export interface ConfigField {
   options?: string[]
   min?: number
   max?: number
+  /** A string field shown as a multi-line text area. */
+  multiline?: boolean
 }
 
 export interface PluginManifest {

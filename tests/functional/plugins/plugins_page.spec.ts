@@ -94,6 +94,30 @@ test.group('Plugins / page', (group) => {
     )
   })
 
+  test('the configuration form follows the declared fields: text areas, selects, secrets', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await createStaff('admin')
+    const page = await client.get('/settings/plugins/http-sms').loginAs(admin)
+    page.assertStatus(200)
+    assert.match(page.text(), /<textarea[^>]*name="params"/)
+    assert.match(page.text(), /<select[^>]*name="method"/)
+    assert.match(page.text(), /<input[^>]*type="password"[^>]*name="secret"/)
+    assert.include(page.text(), '{to} 手机号')
+  })
+
+  test('a test message needs a template or a text', async ({ client }) => {
+    const admin = await createStaff('admin')
+    const response = await client
+      .post('/settings/plugins/aliyun-sms/test-message')
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({ phone: '13800138000' })
+      .redirects(0)
+    response.assertFlashMessage('error', '请填写模板 CODE 或短信内容。')
+  })
+
   test('who may see and who may change plugins', async ({ client }) => {
     const viewer = await createStaff('viewer')
     const manager = await createStaff('manager')
