@@ -14,9 +14,11 @@ import { importJob } from '#app/members/jobs/import_job'
 import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
 import { exportMembersJob } from '#app/members/jobs/export_members_job'
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
+import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
 queue.register(importJob)
 queue.register(exportMembersJob)
 queue.register(sendMessageJob)
+queue.schedule(erpSyncJob, { cron: '*/15 * * * *' }, {})
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
 
 export default queue

@@ -28,6 +28,7 @@ router
         router
           .post('/:id/test-message', [controllers.plugins.Plugins, 'testMessage'])
           .as('plugins.test_message')
+        router.post('/:id/sync', [controllers.plugins.Plugins, 'syncNow']).as('plugins.sync')
       })
       .prefix('/settings/plugins')
       .where('id', pluginId)

@@ -176,11 +176,11 @@ export function ${camel(id)}Connector(ctx: PluginContext<Config>): ErpConnector 
         rows: (data.rows ?? []).map((row: any) => ({
           platformOrderNo: String(row.no),
           shopCode: String(row.shop),
-          status: String(row.status),
+          status: row.status, // TODO: map the ERP's statuses to Quanzi's
           orderedAt: new Date(row.ordered_at),
           paidFen: Number(row.paid_fen),
           goodsFen: Number(row.goods_fen ?? row.paid_fen),
-          buyer: { phone: row.phone ?? null, nick: row.nick ?? null, name: row.name ?? null },
+          buyer: { phone: row.phone ?? null, erpCustomerId: row.customer_id ?? null, name: row.name ?? null },
           items: (row.items ?? []).map((item: any) => ({
             skuCode: String(item.sku),
             title: String(item.title ?? ''),
@@ -199,8 +199,8 @@ export function ${camel(id)}Connector(ctx: PluginContext<Config>): ErpConnector 
           platformOrderNo: String(row.order_no),
           shopCode: String(row.shop),
           amountFen: Number(row.amount_fen),
-          status: String(row.status),
-          refundedAt: new Date(row.refunded_at),
+          status: row.status, // TODO: map the ERP's statuses to Quanzi's
+          requestedAt: new Date(row.requested_at),
         })),
         nextCursor: data.has_next ? String(Number(cursor ?? '1') + 1) : null,
       }

@@ -8,7 +8,11 @@ import PluginSetting from '#app/plugins/models/plugin_setting'
 import Message from '#app/plugins/models/message'
 import { pluginHost } from '#app/plugins/plugin_host'
 import { publicConfig } from '#app/plugins/plugin_config'
-import { channelRegistry, webhookTable } from '#app/plugins/registries'
+import db from '@adonisjs/lucid/services/db'
+import queue from '#app/shared/queue/queue'
+import { channelRegistry, erpRegistry, webhookTable } from '#app/plugins/registries'
+import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
+import { toDateTime } from '#app/plugins/erp/sync_engine'
 import { ManagePlugins } from '#app/plugins/actions/manage_plugins'
 import { SendMessage } from '#app/plugins/actions/send_message'
 import { testMessageValidator } from '#app/plugins/validators/plugin'
@@ -40,7 +44,13 @@ export default class PluginsController {
     const messages = channel
       ? await Message.query().where('provider', state.id).orderBy('id', 'desc').limit(20)
       : []
+    const erp = erpRegistry.ownedBy(state.id)[0] ?? null
+    const syncRuns = erp
+      ? await db.from('erp_sync_runs').where('connector', erp.id).orderBy('id', 'desc').limit(20)
+      : []
     return view.render('pages/plugins/show', {
+      erp: erp ? { capabilities: erp.capabilities } : null,
+      syncRuns: syncRuns.map((run) => ({ ...run, startedAt: toDateTime(run.started_at) })),
       plugin: state,
       enabled: setting ? setting.enabled : true,
       fields: fields.map((field) => ({
@@ -147,6 +157,16 @@ export default class PluginsController {
         `plugins.flash.test_message_${message.status === 'suppressed' ? 'suppressed' : 'queued'}`
       )
     )
+    return response.redirect().toRoute('plugins.show', { id: state.id })
+  }
+
+  /** 立即同步: one ERP sync run for this connector, as a background job. */
+  async syncNow({ params, response, auth, session, i18n }: HttpContext) {
+    const state = this.#find(params.id)
+    const connector = erpRegistry.ownedBy(state.id)[0]
+    if (!connector) throw new DomainError('E_NOT_ERP', 'plugins.errors.not_erp', 422)
+    await queue.dispatch(erpSyncJob, { connector: connector.id }, { requestedBy: auth.user! })
+    session.flash('success', i18n.t('plugins.flash.sync_queued'))
     return response.redirect().toRoute('plugins.show', { id: state.id })
   }
 

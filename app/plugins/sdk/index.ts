@@ -218,12 +218,16 @@ export interface ErpCapabilities {
 
 export interface ErpOrder {
   platformOrderNo: string
+  /** Matched to a Quanzi shop by its name, or by platform when the company has one shop there. */
   shopCode: string
-  status: string
+  status: 'pending' | 'paid' | 'shipped' | 'completed' | 'closed'
   orderedAt: Date
+  paidAt?: Date | null
+  /** Integers in fen. */
   paidFen: number
   goodsFen: number
-  buyer: { phone: string | null; nick: string | null; name: string | null }
+  /** Identities for OneID: the member is found or created from these. */
+  buyer: { phone: string | null; erpCustomerId?: string | null; name: string | null }
   items: Array<{ skuCode: string; title: string; quantity: number; priceFen: number }>
 }
 
@@ -232,8 +236,10 @@ export interface ErpRefund {
   platformOrderNo: string
   shopCode: string
   amountFen: number
-  status: string
-  refundedAt: Date
+  status: 'requested' | 'approved' | 'rejected' | 'completed' | 'cancelled'
+  requestedAt: Date
+  completedAt?: Date | null
+  reason?: string | null
 }
 
 export interface ErpPage<T> {
