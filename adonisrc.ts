@@ -29,6 +29,7 @@ export default defineConfig({
     () => import('@adonisjs/i18n/i18n_provider'),
     () => import('@adonisjs/drive/drive_provider'),
     () => import('#providers/queue_provider'),
+    () => import('#providers/plugins_provider'),
   ],
   preloads: [
     () => import('#start/time'),
@@ -51,6 +52,7 @@ export default defineConfig({
     { pattern: 'resources/views/**/*.edge', reloadServer: false },
     { pattern: 'resources/lang/**/*.{json,yaml,yml}', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
+    { pattern: 'plugins/**/plugin.json', reloadServer: true },
   ],
   hooks: {
     init: [

@@ -26,8 +26,9 @@ const shieldConfig = defineConfig({
   },
   csrf: {
     enabled: true,
-    /** /api/v1 uses bearer tokens, not cookies, so CSRF does not apply. */
-    exceptRoutes: (ctx) => ctx.request.url().startsWith('/api/'),
+    /** /api/v1 uses bearer tokens, not cookies; /hooks/ are provider callbacks checked by each plugin. */
+    exceptRoutes: (ctx) =>
+      ctx.request.url().startsWith('/api/') || ctx.request.url().startsWith('/hooks/'),
     enableXsrfCookie: false,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

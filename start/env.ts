@@ -74,6 +74,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   SMTP_PORT: Env.schema.number.optional(),
   MAIL_FROM: Env.schema.string.optional(),
 
+  /** A folder of extra plugins (compiled JavaScript), besides the bundled plugins/. */
+  QUANZI_PLUGINS_DIR: Env.schema.string.optional(),
+
   /** Where login-throttling counters live (database by default). */
   LIMITER_STORE: Env.schema.enum.optional(['database', 'memory'] as const),
 })

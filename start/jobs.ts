@@ -20,8 +20,12 @@ import {
   expirePointsJob,
   reevaluateTiersJob,
 } from '#app/loyalty/jobs/loyalty_jobs'
+import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
+import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
 queue.register(importJob)
 queue.register(exportMembersJob)
+queue.register(sendMessageJob)
+queue.schedule(erpSyncJob, { cron: '*/15 * * * *' }, {})
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(accruePointsJob, { cron: '*/10 * * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(expirePointsJob, { cron: '15 0 * * *', tz: 'Asia/Shanghai' }, {})

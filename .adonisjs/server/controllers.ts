@@ -48,6 +48,10 @@ export const controllers = {
   operations: {
     Health: () => import('#app/operations/controllers/health_controller'),
   },
+  plugins: {
+    PluginHooks: () => import('#app/plugins/controllers/plugin_hooks_controller'),
+    Plugins: () => import('#app/plugins/controllers/plugins_controller'),
+  },
   shared: {
     audit: {
       AuditEvents: () => import('#app/shared/audit/controllers/audit_events_controller'),

@@ -28,6 +28,15 @@ export type ScannedRoutes = {
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'plugins.index': { paramsTuple?: []; params?: {} }
+    'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.disable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.configure': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test_message': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.sync': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -116,6 +125,9 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'plugins.index': { paramsTuple?: []; params?: {} }
+    'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -160,6 +172,9 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'plugins.index': { paramsTuple?: []; params?: {} }
+    'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -202,6 +217,13 @@ export type ScannedRoutes = {
     'users.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'users.password': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.disable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.configure': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.test_message': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.sync': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
@@ -246,15 +268,21 @@ export type ScannedRoutes = {
     'account.password': { paramsTuple?: []; params?: {} }
     'account.preferences': { paramsTuple?: []; params?: {} }
     'users.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
     'api.orders.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
     'api.refunds.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
   }
   DELETE: {
     'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
   }
+  OPTIONS: {
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
+  }
   PATCH: {
+    'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
 }

@@ -9,6 +9,7 @@ import type { HealthCheckResult } from '@adonisjs/core/types/health'
 import { DbCheck } from '@adonisjs/lucid/database'
 import db from '@adonisjs/lucid/services/db'
 import queue from '#app/shared/queue/queue'
+import { PluginsCheck } from '#app/plugins/health_check'
 
 /** Redis behind the job queue, when one is configured. */
 class QueueRedisCheck extends BaseCheck {
@@ -40,4 +41,5 @@ export const healthChecks = new HealthChecks().register([
   new MemoryHeapCheck().warnWhenExceedsPercentage(80).failWhenExceedsPercentage(95),
   new DbCheck(db.connection()),
   new QueueRedisCheck(),
+  new PluginsCheck(),
 ])

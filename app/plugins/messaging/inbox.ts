@@ -1,0 +1,110 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type { DeliveryReceipt, InboundReply, MessageInbox } from '#app/plugins/sdk/index'
+import { Phone } from '#app/shared/kernel/phone'
+import Message from '#app/plugins/models/message'
+import Member from '#app/members/models/member'
+import { DoNotContactList } from '#app/members/actions/do_not_contact'
+import { ManageConsent, type ConsentChannel } from '#app/members/actions/manage_consent'
+import { findCurrentCompany } from '#app/organization/current_company'
+import { channelRegistry } from '#app/plugins/registries'
+import { isUnsubscribeReply } from '#app/plugins/messaging/unsubscribe'
+
+/**
+ * Where channel plugins hand what providers push back: delivery receipts
+ * update the outgoing message; replies are stored, and unsubscribe replies
+ * (R, T, TD, 退订 …) put the number on the do-not-contact list and withdraw
+ * the member's consent for that channel.
+ */
+export function createInbox(pluginId: string): MessageInbox {
+  return {
+    receipts: (receipts) => recordReceipts(pluginId, receipts),
+    replies: (replies) => recordReplies(pluginId, replies),
+  }
+}
+
+const RECEIPT_UPDATABLE = ['pending', 'sending', 'sent', 'failed']
+
+export async function recordReceipts(pluginId: string, receipts: DeliveryReceipt[]) {
+  let matched = 0
+  for (const receipt of receipts) {
+    const query = Message.query().where('provider', pluginId).where('direction', 'out')
+    const outId = receipt.outId && /^\d+$/.test(receipt.outId) ? Number(receipt.outId) : null
+    if (outId) query.where('id', outId)
+    else if (receipt.providerMessageId)
+      query.where('provider_message_id', receipt.providerMessageId)
+    else continue
+    const message = await query.first()
+    if (!message) {
+      logger.warn({ plugin: pluginId, outId: receipt.outId }, 'receipt for an unknown message')
+      continue
+    }
+    matched++
+    if (!RECEIPT_UPDATABLE.includes(message.status) && message.status !== 'delivered') continue
+    message.merge({
+      status: receipt.delivered ? 'delivered' : 'failed',
+      providerCode: receipt.providerCode,
+      errorCode: receipt.delivered ? null : 'undelivered',
+      errorMessage: receipt.delivered ? null : (receipt.description ?? null),
+      receiptAt: DateTime.fromJSDate(receipt.reportedAt).toUTC(),
+      providerMessageId: message.providerMessageId ?? receipt.providerMessageId,
+    })
+    await message.save()
+  }
+  return { matched }
+}
+
+export async function recordReplies(pluginId: string, replies: InboundReply[]) {
+  const company = await findCurrentCompany()
+  if (!company) return { optedOut: 0 }
+  const channel = (channelRegistry.ownedBy(pluginId)[0]?.capabilities.channel ??
+    'sms') as ConsentChannel
+  let optedOut = 0
+  for (const reply of replies) {
+    const phone = Phone.tryParse(reply.from)
+    const member = phone
+      ? await Member.query()
+          .where('company_id', company.id)
+          .where('phone_hash', phone.blindIndex)
+          .whereNull('erased_at')
+          .first()
+      : null
+    await db.transaction(async (trx) => {
+      const message = new Message()
+      message.useTransaction(trx)
+      message.fill({
+        companyId: company.id,
+        direction: 'in',
+        channel,
+        provider: pluginId,
+        category: null,
+        memberId: member?.id ?? null,
+        phoneHash: phone?.blindIndex ?? null,
+        phoneEncrypted: phone?.encrypt() ?? null,
+        body: reply.text.slice(0, 2000),
+        status: 'received',
+        providerMessageId: reply.providerMessageId ?? null,
+        attempts: 0,
+        receiptAt: DateTime.fromJSDate(reply.receivedAt).toUTC(),
+      })
+      await message.save()
+      if (!phone || !isUnsubscribeReply(reply.text)) return
+      await new DoNotContactList().add(
+        company.id,
+        phone,
+        { channel, source: 'reply', reason: reply.text.slice(0, 200), actor: null },
+        trx
+      )
+      if (member) {
+        await new ManageConsent().record(
+          member,
+          { channel, granted: false, source: 'reply', note: reply.text.slice(0, 200), actor: null },
+          trx
+        )
+      }
+      optedOut++
+    })
+  }
+  return { optedOut }
+}

@@ -1,0 +1,135 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { pluginHost } from '#app/plugins/plugin_host'
+import PluginSetting from '#app/plugins/models/plugin_setting'
+import AuditEvent from '#app/shared/audit/models/audit_event'
+import { channelRegistry } from '#app/plugins/registries'
+import { createStaff } from '#tests/support/staff'
+
+test.group('Plugins / page', (group) => {
+  group.each.setup(async () => {
+    const rollback = await testUtils.db().withGlobalTransaction()
+    return async () => {
+      await rollback()
+      await pluginHost.load()
+    }
+  })
+
+  test('lists the bundled plugins with their status, in Chinese and English', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await createStaff('admin')
+    const zh = await client.get('/settings/plugins').loginAs(admin)
+    zh.assertStatus(200)
+    assert.include(zh.text(), '阿里云短信 Aliyun SMS')
+    assert.include(zh.text(), '待配置')
+    assert.include(
+      zh.text(),
+      'needs configuration: accessKeyId, accessKeySecret, signName, callbackToken'
+    )
+
+    const english = await createStaff('admin', { locale: 'en' })
+    const en = await client.get('/settings/plugins/aliyun-sms').loginAs(english)
+    en.assertStatus(200)
+    assert.include(en.text(), 'Needs configuration')
+    assert.include(en.text(), 'AccessKey secret')
+  })
+
+  test('config failing validation is shown per field and nothing is saved', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await createStaff('admin')
+    const response = await client
+      .post('/settings/plugins/aliyun-sms/config')
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({ accessKeyId: 'x', endpoint: 'not a url', ratePerSecond: '0' })
+      .redirects(0)
+    response.assertStatus(302)
+    const errors = response.flashMessages().inputErrorsBag
+    assert.properties(errors, [
+      'accessKeySecret',
+      'signName',
+      'callbackToken',
+      'endpoint',
+      'ratePerSecond',
+    ])
+    assert.isNull(await PluginSetting.findBy('pluginId', 'aliyun-sms'))
+  })
+
+  test('disabling and enabling a plugin is audit-logged and takes effect at once', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await createStaff('admin')
+    await PluginSetting.create({
+      pluginId: 'aliyun-sms',
+      enabled: true,
+      config: null,
+    })
+    const off = await client
+      .post('/settings/plugins/aliyun-sms/disable')
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    off.assertFlashMessage('success', '连接器已停用。')
+    assert.equal(pluginHost.get('aliyun-sms')?.status, 'disabled')
+    assert.isNull(channelRegistry.get('aliyun-sms'))
+
+    await client
+      .post('/settings/plugins/aliyun-sms/enable')
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(pluginHost.get('aliyun-sms')?.status, 'unconfigured')
+
+    const events = await AuditEvent.query()
+      .where({ entity_type: 'plugin', entity_id: 'aliyun-sms' })
+      .orderBy('id')
+    assert.deepEqual(
+      events.map((e) => e.action),
+      ['disable', 'enable']
+    )
+  })
+
+  test('the configuration form follows the declared fields: text areas, selects, secrets', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await createStaff('admin')
+    const page = await client.get('/settings/plugins/http-sms').loginAs(admin)
+    page.assertStatus(200)
+    assert.match(page.text(), /<textarea[^>]*name="params"/)
+    assert.match(page.text(), /<select[^>]*name="method"/)
+    assert.match(page.text(), /<input[^>]*type="password"[^>]*name="secret"/)
+    assert.include(page.text(), '{to} 手机号')
+  })
+
+  test('a test message needs a template or a text', async ({ client }) => {
+    const admin = await createStaff('admin')
+    const response = await client
+      .post('/settings/plugins/aliyun-sms/test-message')
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({ phone: '13800138000' })
+      .redirects(0)
+    response.assertFlashMessage('error', '请填写模板 CODE 或短信内容。')
+  })
+
+  test('who may see and who may change plugins', async ({ client }) => {
+    const viewer = await createStaff('viewer')
+    const manager = await createStaff('manager')
+    const forViewer = await client.get('/settings/plugins').loginAs(viewer)
+    forViewer.assertStatus(403)
+    const forManager = await client.get('/settings/plugins').loginAs(manager)
+    forManager.assertStatus(200)
+    const attempt = await client
+      .post('/settings/plugins/aliyun-sms/disable')
+      .loginAs(manager)
+      .withCsrfToken()
+      .redirects(0)
+    attempt.assertStatus(403)
+  })
+})
