@@ -11,6 +11,16 @@ export const controllers = {
     OpenApi: () => import('#app/api/controllers/open_api_controller'),
     Users: () => import('#app/api/controllers/users_controller'),
   },
+  collaboration: {
+    Activity: () => import('#app/collaboration/controllers/activity_controller'),
+    Boards: () => import('#app/collaboration/controllers/boards_controller'),
+    MyDay: () => import('#app/collaboration/controllers/my_day_controller'),
+    Notifications: () => import('#app/collaboration/controllers/notifications_controller'),
+    Projects: () => import('#app/collaboration/controllers/projects_controller'),
+    TaskComments: () => import('#app/collaboration/controllers/task_comments_controller'),
+    TaskList: () => import('#app/collaboration/controllers/task_list_controller'),
+    Tasks: () => import('#app/collaboration/controllers/tasks_controller'),
+  },
   dashboard: {
     Dashboard: () => import('#app/dashboard/controllers/dashboard_controller'),
   },

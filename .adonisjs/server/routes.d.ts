@@ -55,6 +55,29 @@ export type ScannedRoutes = {
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
+    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -84,6 +107,15 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -113,6 +145,15 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
     'api.users.index': { paramsTuple?: []; params?: {} }
@@ -145,6 +186,20 @@ export type ScannedRoutes = {
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
+    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }

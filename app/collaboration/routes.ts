@@ -1,0 +1,94 @@
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import { controllers } from '#generated/controllers'
+
+const num = router.matchers.number()
+const c = controllers.collaboration
+
+/**
+ * 协同: projects, tasks, board, my day, list, activity, notifications.
+ * Reading needs `tasks.view`; changing needs `tasks.edit`. Who may touch a
+ * given (private) project is decided by ProjectAccess in the actions.
+ */
+router
+  .group(() => {
+    router
+      .group(() => {
+        router.get('/my-day', [c.MyDay, 'show']).as('collaboration.my_day')
+        router.get('/projects', [c.Projects, 'index']).as('collaboration.projects.index')
+        router
+          .get('/projects/:id', [c.Projects, 'show'])
+          .as('collaboration.projects.show')
+          .where('id', num)
+        router
+          .get('/projects/:id/board', [c.Boards, 'show'])
+          .as('collaboration.board')
+          .where('id', num)
+        router.get('/tasks', [c.TaskList, 'index']).as('collaboration.tasks.index')
+        router.get('/tasks/:id', [c.Tasks, 'show']).as('collaboration.tasks.show').where('id', num)
+        router.get('/activity', [c.Activity, 'index']).as('collaboration.activity')
+        router.post('/task-filters', [c.TaskList, 'saveFilter']).as('collaboration.filters.store')
+        router
+          .post('/task-filters/:id/delete', [c.TaskList, 'destroyFilter'])
+          .as('collaboration.filters.destroy')
+          .where('id', num)
+        router
+          .post('/tasks/:id/watch', [c.Tasks, 'watch'])
+          .as('collaboration.tasks.watch')
+          .where('id', num)
+        router
+          .post('/tasks/:id/unwatch', [c.Tasks, 'unwatch'])
+          .as('collaboration.tasks.unwatch')
+          .where('id', num)
+      })
+      .use(middleware.can('tasks.view'))
+
+    router
+      .group(() => {
+        router.post('/projects', [c.Projects, 'store']).as('collaboration.projects.store')
+        router
+          .post('/projects/:id', [c.Projects, 'update'])
+          .as('collaboration.projects.update')
+          .where('id', num)
+        router
+          .post('/projects/:id/tasks', [c.Tasks, 'store'])
+          .as('collaboration.tasks.store')
+          .where('id', num)
+        router
+          .post('/tasks/:id', [c.Tasks, 'update'])
+          .as('collaboration.tasks.update')
+          .where('id', num)
+        router
+          .post('/tasks/:id/move', [c.Tasks, 'move'])
+          .as('collaboration.tasks.move')
+          .where('id', num)
+        router
+          .post('/tasks/:id/complete', [c.Tasks, 'complete'])
+          .as('collaboration.tasks.complete')
+          .where('id', num)
+        router
+          .post('/tasks/:id/checklist', [c.Tasks, 'addChecklistItem'])
+          .as('collaboration.checklist.store')
+          .where('id', num)
+        router
+          .post('/tasks/:id/checklist/:itemId', [c.Tasks, 'toggleChecklistItem'])
+          .as('collaboration.checklist.toggle')
+          .where('id', num)
+          .where('itemId', num)
+        router
+          .post('/tasks/:id/comments', [c.TaskComments, 'store'])
+          .as('collaboration.comments.store')
+          .where('id', num)
+      })
+      .use(middleware.can('tasks.edit'))
+
+    router.get('/notifications', [c.Notifications, 'index']).as('collaboration.notifications.index')
+    router
+      .get('/notifications/:id', [c.Notifications, 'open'])
+      .as('collaboration.notifications.open')
+      .where('id', num)
+    router
+      .post('/notifications/read', [c.Notifications, 'readAll'])
+      .as('collaboration.notifications.read_all')
+  })
+  .use(middleware.auth())
