@@ -20,6 +20,8 @@ export const controllers = {
     TaskComments: () => import('#app/collaboration/controllers/task_comments_controller'),
     TaskList: () => import('#app/collaboration/controllers/task_list_controller'),
     Tasks: () => import('#app/collaboration/controllers/tasks_controller'),
+    Team: () => import('#app/collaboration/controllers/team_controller'),
+    Templates: () => import('#app/collaboration/controllers/templates_controller'),
   },
   dashboard: {
     Dashboard: () => import('#app/dashboard/controllers/dashboard_controller'),

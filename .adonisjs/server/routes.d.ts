@@ -62,12 +62,17 @@ export type ScannedRoutes = {
     'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
     'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.filters.store': { paramsTuple?: []; params?: {} }
     'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.projects.store': { paramsTuple?: []; params?: {} }
     'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -114,6 +119,9 @@ export type ScannedRoutes = {
     'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
     'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
@@ -152,6 +160,9 @@ export type ScannedRoutes = {
     'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
     'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
@@ -192,6 +203,8 @@ export type ScannedRoutes = {
     'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.projects.store': { paramsTuple?: []; params?: {} }
     'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -27,6 +27,12 @@ router
         router.get('/tasks', [c.TaskList, 'index']).as('collaboration.tasks.index')
         router.get('/tasks/:id', [c.Tasks, 'show']).as('collaboration.tasks.show').where('id', num)
         router.get('/activity', [c.Activity, 'index']).as('collaboration.activity')
+        router.get('/team', [c.Team, 'show']).as('collaboration.team')
+        router.get('/templates', [c.Templates, 'index']).as('collaboration.templates.index')
+        router
+          .get('/templates/:id', [c.Templates, 'show'])
+          .as('collaboration.templates.show')
+          .where('id', num)
         router.post('/task-filters', [c.TaskList, 'saveFilter']).as('collaboration.filters.store')
         router
           .post('/task-filters/:id/delete', [c.TaskList, 'destroyFilter'])
@@ -49,6 +55,14 @@ router
         router
           .post('/projects/:id', [c.Projects, 'update'])
           .as('collaboration.projects.update')
+          .where('id', num)
+        router
+          .post('/templates/:id/instantiate', [c.Templates, 'instantiate'])
+          .as('collaboration.templates.instantiate')
+          .where('id', num)
+        router
+          .post('/projects/:id/save-as-template', [c.Templates, 'saveFromProject'])
+          .as('collaboration.templates.save')
           .where('id', num)
         router
           .post('/projects/:id/tasks', [c.Tasks, 'store'])

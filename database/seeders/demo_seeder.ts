@@ -64,5 +64,7 @@ export default class DemoSeeder extends BaseSeeder {
     }
     const { default: MembersSeeder } = await import('#database/seeders/members_seeder')
     await MembersSeeder.seed()
+    const { default: CollaborationSeeder } = await import('#database/seeders/collaboration_seeder')
+    await CollaborationSeeder.seed()
   }
 }

@@ -42,7 +42,8 @@ export interface TaskInput {
 export class ManageTasks {
   constructor(private zone: string) {}
 
-  async create(project: Project, input: TaskInput, actor: User) {
+  /** `quiet` skips the assignment notification (a template sends one summary instead). */
+  async create(project: Project, input: TaskInput, actor: User, options: { quiet?: boolean } = {}) {
     ProjectAccess.assertEditTasks(project, actor)
     const statuses = await TaskStatuses.forCompany(project.companyId)
     const status = input.statusId
@@ -91,7 +92,7 @@ export class ManageTasks {
       verb: 'task.created',
       data: { title: task.title },
     })
-    if (task.assigneeId) await this.assigned(task, actor)
+    if (task.assigneeId) await this.assigned(task, actor, !options.quiet)
     await AuditLog.record({
       entityType: 'task',
       entityId: task.id,
@@ -253,7 +254,7 @@ export class ManageTasks {
     await db.from('task_watchers').where({ task_id: task.id, user_id: userId }).delete()
   }
 
-  private async assigned(task: Task, actor: User) {
+  private async assigned(task: Task, actor: User, notify = true) {
     const assignee = await User.find(task.assigneeId!)
     await this.watch(task, task.assigneeId!)
     await ActivityFeed.record({
@@ -264,6 +265,7 @@ export class ManageTasks {
       verb: 'task.assigned',
       data: { title: task.title, assignee: assignee?.fullName ?? null },
     })
+    if (!notify) return
     await new NotifyStaff().task({
       companyId: task.companyId,
       kind: 'task.assigned',

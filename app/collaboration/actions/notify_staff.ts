@@ -18,6 +18,8 @@ export interface TaskNotice {
   titleKey: string
   actorName: string
   body?: string | null
+  /** For `assigned_many`: how many tasks. */
+  count?: number
 }
 
 /**
@@ -44,6 +46,7 @@ export class NotifyStaff {
       const title = i18nManager.locale(locale).t(`collaboration.notifications.${notice.titleKey}`, {
         task: notice.task.title,
         actor: notice.actorName,
+        count: notice.count ?? 1,
       })
       for (const user of recipients) {
         rows.push(

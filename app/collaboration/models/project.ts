@@ -38,6 +38,17 @@ export default class Project extends BaseModel {
   @column({ consume: (value) => Boolean(value) })
   declare isPrivate: boolean
 
+  /** The template (and its version) this project was created from. */
+  @column()
+  declare templateId: number | null
+
+  @column()
+  declare templateVersion: number | null
+
+  /** The event day T of a project made from a template. */
+  @column.date()
+  declare anchorDate: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -87,3 +87,24 @@ export const taskFiltersValidator = vine.create({
 export const savedFilterValidator = vine.create({
   name: vine.string().trim().minLength(1).maxLength(60),
 })
+
+export const instantiateTemplateValidator = vine.create({
+  anchorDate: vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/),
+  name: optionalText(120),
+  shopId: id().optional(),
+  isPrivate: checkbox(),
+  /** role placeholder → user id */
+  roles: vine.record(vine.number().withoutDecimals().positive().optional()).optional(),
+})
+
+export const saveTemplateValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(120),
+  category: optionalText(40),
+  anchorDate: vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/),
+})
