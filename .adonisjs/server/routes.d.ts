@@ -79,6 +79,8 @@ export type ScannedRoutes = {
     'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -211,6 +213,8 @@ export type ScannedRoutes = {
     'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
   }

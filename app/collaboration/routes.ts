@@ -90,6 +90,15 @@ router
           .where('id', num)
           .where('itemId', num)
         router
+          .post('/tasks/:id/blockers', [c.Tasks, 'addBlocker'])
+          .as('collaboration.blockers.store')
+          .where('id', num)
+        router
+          .post('/tasks/:id/blockers/:blockerId/remove', [c.Tasks, 'removeBlocker'])
+          .as('collaboration.blockers.destroy')
+          .where('id', num)
+          .where('blockerId', num)
+        router
           .post('/tasks/:id/comments', [c.TaskComments, 'store'])
           .as('collaboration.comments.store')
           .where('id', num)

@@ -5,6 +5,7 @@ import type User from '#app/identity/models/user'
 import Task from '#app/collaboration/models/task'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
+import { TaskDependencies } from '#app/collaboration/actions/task_dependencies'
 
 /** A Luxon time as the connected dialect stores it, for comparisons in SQL. */
 const sql = (value: DateTime) => sqlTime(db.connection(), value)!
@@ -93,9 +94,15 @@ export class TaskQueries {
       .withCount('checklist', (q) => q.where('is_done', true).as('itemsDone'))
       .orderBy('tasks.position')
       .orderBy('tasks.id')
+    const late = await TaskDependencies.lateBlockers(
+      this.companyId,
+      tasks.map((t) => t.id)
+    )
     return statuses.map((status) => ({
       status,
       tasks: tasks.filter((task) => task.statusId === status.id),
+      /** task id → titles of its late blockers */
+      late,
     }))
   }
 

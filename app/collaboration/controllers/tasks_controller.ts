@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import User from '#app/identity/models/user'
-import type Task from '#app/collaboration/models/task'
+import Task from '#app/collaboration/models/task'
 import { currentCompany } from '#app/organization/current_company'
 import { ManageTasks } from '#app/collaboration/actions/manage_tasks'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
@@ -11,7 +11,9 @@ import { TaskQueries } from '#app/collaboration/actions/task_queries'
 import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
 import { findVisibleTask } from '#app/collaboration/actions/find_task'
 import { renderMarkdown } from '#app/collaboration/actions/markdown'
+import { TaskDependencies } from '#app/collaboration/actions/task_dependencies'
 import {
+  blockerValidator,
   checklistItemValidator,
   checklistToggleValidator,
   createTaskValidator,
@@ -43,7 +45,7 @@ export default class TasksController {
         .load('checklist')
         .load('comments', (q) => q.preload('author'))
     )
-    const [statuses, users, watching, activities] = await Promise.all([
+    const [statuses, users, watching, activities, blockers, late, siblings] = await Promise.all([
       TaskStatuses.forCompany(company.id),
       User.query().whereNull('disabledAt').orderBy('fullName'),
       db.from('task_watchers').where({ task_id: task.id, user_id: user.id }).first(),
@@ -51,6 +53,13 @@ export default class TasksController {
         'taskId',
         task.id
       ),
+      TaskDependencies.blockersOf(task.id),
+      TaskDependencies.lateBlockers(company.id, [task.id]),
+      Task.query()
+        .where('projectId', task.projectId)
+        .whereNot('id', task.id)
+        .orderBy('dueAt')
+        .select('id', 'title'),
     ])
     const zone = company.timezone
     return view.render('pages/collaboration/tasks/show', {
@@ -60,6 +69,9 @@ export default class TasksController {
       users: users.filter((u) => u.can('tasks.view')),
       watching: !!watching,
       activities,
+      blockers,
+      lateBlockers: late.get(task.id) ?? [],
+      siblings: siblings.filter((s) => !blockers.some((b) => b.id === s.id)),
       descriptionHtml: renderMarkdown(task.description),
       comments: task.comments.map((c) => ({ comment: c, html: renderMarkdown(c.body) })),
       canEdit: ProjectAccess.canEditTasks(task.project, user),
@@ -149,9 +161,24 @@ export default class TasksController {
     return response.redirect().toRoute('collaboration.tasks.show', { id: task.id })
   }
 
+  async addBlocker({ request, params, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const task = await findVisibleTask(company.id, Number(params.id), auth.user!)
+    const { blockedById } = await request.validateUsing(blockerValidator)
+    await new TaskDependencies().add(task, blockedById, auth.user!)
+    return response.redirect().toRoute('collaboration.tasks.show', { id: task.id })
+  }
+
+  async removeBlocker({ params, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const task = await findVisibleTask(company.id, Number(params.id), auth.user!)
+    await new TaskDependencies().remove(task, Number(params.blockerId), auth.user!)
+    return response.redirect().toRoute('collaboration.tasks.show', { id: task.id })
+  }
+
   async watch({ params, auth, response }: HttpContext) {
     const company = await currentCompany()
-    const task: Task = await findVisibleTask(company.id, Number(params.id), auth.user!)
+    const task = await findVisibleTask(company.id, Number(params.id), auth.user!)
     await new ManageTasks(company.timezone).watch(task, auth.user!.id)
     return response.redirect().toRoute('collaboration.tasks.show', { id: task.id })
   }

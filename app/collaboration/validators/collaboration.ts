@@ -108,3 +108,5 @@ export const saveTemplateValidator = vine.create({
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/),
 })
+
+export const blockerValidator = vine.create({ blockedById: id() })
