@@ -16,6 +16,7 @@ export const controllers = {
     Boards: () => import('#app/collaboration/controllers/boards_controller'),
     MyDay: () => import('#app/collaboration/controllers/my_day_controller'),
     Notifications: () => import('#app/collaboration/controllers/notifications_controller'),
+    ProjectCharts: () => import('#app/collaboration/controllers/project_charts_controller'),
     Projects: () => import('#app/collaboration/controllers/projects_controller'),
     TaskComments: () => import('#app/collaboration/controllers/task_comments_controller'),
     TaskList: () => import('#app/collaboration/controllers/task_list_controller'),

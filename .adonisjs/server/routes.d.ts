@@ -63,6 +63,9 @@ export type ScannedRoutes = {
     'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.activity': { paramsTuple?: []; params?: {} }
     'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.filters.store': { paramsTuple?: []; params?: {} }
@@ -122,6 +125,9 @@ export type ScannedRoutes = {
     'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.activity': { paramsTuple?: []; params?: {} }
     'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
@@ -163,6 +169,9 @@ export type ScannedRoutes = {
     'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.activity': { paramsTuple?: []; params?: {} }
     'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }

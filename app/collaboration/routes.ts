@@ -28,6 +28,15 @@ router
         router.get('/tasks/:id', [c.Tasks, 'show']).as('collaboration.tasks.show').where('id', num)
         router.get('/activity', [c.Activity, 'index']).as('collaboration.activity')
         router.get('/team', [c.Team, 'show']).as('collaboration.team')
+        router.get('/workload', [c.ProjectCharts, 'workload']).as('collaboration.workload')
+        router
+          .get('/projects/:id/burndown', [c.ProjectCharts, 'burndown'])
+          .as('collaboration.burndown')
+          .where('id', num)
+        router
+          .get('/projects/:id/timeline', [c.ProjectCharts, 'timeline'])
+          .as('collaboration.timeline')
+          .where('id', num)
         router.get('/templates', [c.Templates, 'index']).as('collaboration.templates.index')
         router
           .get('/templates/:id', [c.Templates, 'show'])
