@@ -18,6 +18,7 @@ export const controllers = {
     Notifications: () => import('#app/collaboration/controllers/notifications_controller'),
     ProjectCharts: () => import('#app/collaboration/controllers/project_charts_controller'),
     Projects: () => import('#app/collaboration/controllers/projects_controller'),
+    TaskAttachments: () => import('#app/collaboration/controllers/task_attachments_controller'),
     TaskComments: () => import('#app/collaboration/controllers/task_comments_controller'),
     TaskList: () => import('#app/collaboration/controllers/task_list_controller'),
     Tasks: () => import('#app/collaboration/controllers/tasks_controller'),

@@ -70,6 +70,7 @@ export type ScannedRoutes = {
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.filters.store': { paramsTuple?: []; params?: {} }
     'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.projects.store': { paramsTuple?: []; params?: {} }
@@ -82,6 +83,8 @@ export type ScannedRoutes = {
     'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -130,6 +133,7 @@ export type ScannedRoutes = {
     'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
@@ -174,6 +178,7 @@ export type ScannedRoutes = {
     'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
@@ -222,6 +227,8 @@ export type ScannedRoutes = {
     'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -48,6 +48,11 @@ router
           .as('collaboration.filters.destroy')
           .where('id', num)
         router
+          .get('/tasks/:id/attachments/:attachmentId', [c.TaskAttachments, 'show'])
+          .as('collaboration.attachments.show')
+          .where('id', num)
+          .where('attachmentId', num)
+        router
           .post('/tasks/:id/watch', [c.Tasks, 'watch'])
           .as('collaboration.tasks.watch')
           .where('id', num)
@@ -98,6 +103,15 @@ router
           .as('collaboration.checklist.toggle')
           .where('id', num)
           .where('itemId', num)
+        router
+          .post('/tasks/:id/attachments', [c.TaskAttachments, 'store'])
+          .as('collaboration.attachments.store')
+          .where('id', num)
+        router
+          .post('/tasks/:id/attachments/:attachmentId/remove', [c.TaskAttachments, 'destroy'])
+          .as('collaboration.attachments.destroy')
+          .where('id', num)
+          .where('attachmentId', num)
         router
           .post('/tasks/:id/blockers', [c.Tasks, 'addBlocker'])
           .as('collaboration.blockers.store')

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import User from '#app/identity/models/user'
 import Task from '#app/collaboration/models/task'
+import TaskAttachment from '#app/collaboration/models/task_attachment'
 import { currentCompany } from '#app/organization/current_company'
 import { ManageTasks } from '#app/collaboration/actions/manage_tasks'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
@@ -45,22 +46,24 @@ export default class TasksController {
         .load('checklist')
         .load('comments', (q) => q.preload('author'))
     )
-    const [statuses, users, watching, activities, blockers, late, siblings] = await Promise.all([
-      TaskStatuses.forCompany(company.id),
-      User.query().whereNull('disabledAt').orderBy('fullName'),
-      db.from('task_watchers').where({ task_id: task.id, user_id: user.id }).first(),
-      ActivityFeed.list(company.id, user, { projectId: task.projectId, limit: 100 }).where(
-        'taskId',
-        task.id
-      ),
-      TaskDependencies.blockersOf(task.id),
-      TaskDependencies.lateBlockers(company.id, [task.id]),
-      Task.query()
-        .where('projectId', task.projectId)
-        .whereNot('id', task.id)
-        .orderBy('dueAt')
-        .select('id', 'title'),
-    ])
+    const [statuses, users, watching, activities, blockers, late, siblings, attachments] =
+      await Promise.all([
+        TaskStatuses.forCompany(company.id),
+        User.query().whereNull('disabledAt').orderBy('fullName'),
+        db.from('task_watchers').where({ task_id: task.id, user_id: user.id }).first(),
+        ActivityFeed.list(company.id, user, { projectId: task.projectId, limit: 100 }).where(
+          'taskId',
+          task.id
+        ),
+        TaskDependencies.blockersOf(task.id),
+        TaskDependencies.lateBlockers(company.id, [task.id]),
+        Task.query()
+          .where('projectId', task.projectId)
+          .whereNot('id', task.id)
+          .orderBy('dueAt')
+          .select('id', 'title'),
+        TaskAttachment.query().where('taskId', task.id).preload('uploader').orderBy('id'),
+      ])
     const zone = company.timezone
     return view.render('pages/collaboration/tasks/show', {
       task,
@@ -70,6 +73,7 @@ export default class TasksController {
       watching: !!watching,
       activities,
       blockers,
+      attachments,
       lateBlockers: late.get(task.id) ?? [],
       siblings: siblings.filter((s) => !blockers.some((b) => b.id === s.id)),
       descriptionHtml: renderMarkdown(task.description),

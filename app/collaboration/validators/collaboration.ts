@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { PROJECT_STATUSES } from '#app/collaboration/models/project'
+import { ATTACHMENT_EXTNAMES } from '#app/collaboration/actions/task_attachments'
 
 const optionalText = (max: number) => vine.string().trim().maxLength(max).optional()
 const date = () =>
@@ -110,3 +111,7 @@ export const saveTemplateValidator = vine.create({
 })
 
 export const blockerValidator = vine.create({ blockedById: id() })
+
+export const attachmentValidator = vine.create({
+  file: vine.file({ size: '20mb', extnames: ATTACHMENT_EXTNAMES }),
+})
