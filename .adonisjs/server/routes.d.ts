@@ -89,6 +89,7 @@ export type ScannedRoutes = {
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'api.openapi': { paramsTuple?: []; params?: {} }
@@ -135,6 +136,7 @@ export type ScannedRoutes = {
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
@@ -180,6 +182,7 @@ export type ScannedRoutes = {
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }

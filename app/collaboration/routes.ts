@@ -130,6 +130,9 @@ router
 
     router.get('/notifications', [c.Notifications, 'index']).as('collaboration.notifications.index')
     router
+      .get('/notifications/unread', [c.Notifications, 'unread'])
+      .as('collaboration.notifications.unread')
+    router
       .get('/notifications/:id', [c.Notifications, 'open'])
       .as('collaboration.notifications.open')
       .where('id', num)

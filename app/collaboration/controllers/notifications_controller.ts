@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import StaffNotification from '#app/collaboration/models/staff_notification'
+import { NotifyStaff } from '#app/collaboration/actions/notify_staff'
 
 /** 通知: my in-app notifications. */
 export default class NotificationsController {
@@ -12,6 +13,14 @@ export default class NotificationsController {
       .orderBy('id', 'desc')
       .limit(100)
     return view.render('pages/collaboration/notifications', { notifications })
+  }
+
+  /** The top-bar bell, polled by htmx. */
+  async unread({ view, auth, response }: HttpContext) {
+    response.header('Vary', 'HX-Request')
+    response.header('Cache-Control', 'no-store')
+    const count = await NotifyStaff.unreadCount(auth.user!.id)
+    return view.render('components/collaboration/unread_badge', { count })
   }
 
   /** Opens the task and marks the notification read. */

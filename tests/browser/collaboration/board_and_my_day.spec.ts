@@ -66,6 +66,9 @@ test.group('Browser: collaboration', (group) => {
     await page.goto('/my-day')
     await waitForClientScripts(page)
     await page.assertTextContains('h1', 'My day')
+    // The bell loads its unread count through htmx after the page: one assignment.
+    await page.locator('[data-testid="unread-count"]').waitFor()
+    await page.assertTextContains('[data-testid="unread-count"]', '1')
     await page.assertTextContains('[data-testid="my-day-today"]', '客服话术')
     await page.locator(`[data-testid="complete-${task.id}"]`).click()
     await page.locator(`[data-testid="my-day-done-${task.id}"]`).waitFor()

@@ -250,12 +250,20 @@ test.group('Collaboration / tasks', (group) => {
     const page = await client.get(`/tasks/${task.id}`).loginAs(service)
     page.assertTextIncludes('请准备客服话术')
 
+    const bell = await client
+      .get('/notifications/unread')
+      .header('HX-Request', 'true')
+      .loginAs(service)
+    bell.assertStatus(200)
+    assert.match(bell.text(), /data-testid="unread-count">1</)
     const notifications = await client.get('/notifications').loginAs(service)
     notifications.assertTextIncludes('张伟 在“主图设计”中提到了你')
     const open = await client.get(`/notifications/${mentioned[0].id}`).loginAs(service).redirects(0)
     open.assertHeader('location', `/tasks/${task.id}`)
     await mentioned[0].refresh()
     assert.isNotNull(mentioned[0].readAt)
+    const quiet = await client.get('/notifications/unread').loginAs(service)
+    assert.notInclude(quiet.text(), 'unread-count')
   })
 
   test('watch and unwatch decide who hears about comments', async ({ client, assert }) => {
