@@ -18,6 +18,7 @@ import {
 import { RecentJobRuns } from '#app/dashboard/actions/recent_job_runs'
 import { currentCompany } from '#app/organization/current_company'
 import { sparklinePath } from '#app/dashboard/sparkline'
+import { TaskQueries } from '#app/collaboration/actions/task_queries'
 
 dashboardCards.register({
   id: 'business_overview',
@@ -54,4 +55,15 @@ dashboardCards.register({
   order: 90,
   component: 'components/dashboard/my_jobs',
   load: ({ auth }) => new RecentJobRuns().forUser(auth.user!.id),
+})
+
+dashboardCards.register({
+  id: 'my_tasks',
+  permission: 'tasks.view',
+  order: 20,
+  component: 'components/collaboration/my_tasks_card',
+  async load({ auth }) {
+    const company = await currentCompany()
+    return new TaskQueries(company.id, auth.user!, company.timezone).myDay()
+  },
 })

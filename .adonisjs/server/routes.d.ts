@@ -28,6 +28,43 @@ export type ScannedRoutes = {
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
+    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
+    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'plugins.index': { paramsTuple?: []; params?: {} }
     'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -125,6 +162,23 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.index': { paramsTuple?: []; params?: {} }
     'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
@@ -172,6 +226,23 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.index': { paramsTuple?: []; params?: {} }
     'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
@@ -217,6 +288,26 @@ export type ScannedRoutes = {
     'users.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'users.password': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
+    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
+    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.disable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.configure': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

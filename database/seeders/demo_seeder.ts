@@ -70,5 +70,8 @@ export default class DemoSeeder extends BaseSeeder {
     const owner = await User.findByOrFail('email', DEMO_STAFF[0].email)
     const { seedDemoCoupons } = await import('#database/seeders/coupons_seeder')
     await seedDemoCoupons(company.id, store.id, owner.id)
+
+    const { default: CollaborationSeeder } = await import('#database/seeders/collaboration_seeder')
+    await CollaborationSeeder.seed()
   }
 }

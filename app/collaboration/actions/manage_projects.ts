@@ -1,0 +1,134 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type User from '#app/identity/models/user'
+import Project, { type ProjectStatus } from '#app/collaboration/models/project'
+import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
+import { ProjectAccess } from '#app/collaboration/actions/project_access'
+import { AuditLog } from '#app/shared/audit/audit_log'
+import { DomainError, ForbiddenError } from '#app/shared/errors/domain_error'
+
+export interface ProjectInput {
+  name: string
+  description?: string | null
+  shopId?: number | null
+  startsOn?: string | null
+  endsOn?: string | null
+  status?: ProjectStatus
+  isPrivate?: boolean
+  memberIds?: number[]
+}
+
+function toDate(value: string | null | undefined) {
+  if (!value) return null
+  const date = DateTime.fromISO(value, { zone: 'utc' })
+  if (!date.isValid) throw new DomainError('E_BAD_DATE', 'collaboration.errors.bad_date', 422)
+  return date
+}
+
+/** 项目: create a campaign plan, change it, choose its members. */
+export class ManageProjects {
+  async create(companyId: number, input: ProjectInput, actor: User) {
+    if (!actor.can('tasks.manage') && !actor.can('tasks.edit')) throw new ForbiddenError()
+    const startsOn = toDate(input.startsOn)
+    const endsOn = toDate(input.endsOn)
+    this.assertDates(startsOn, endsOn)
+    await this.assertShop(companyId, input.shopId)
+    const project = await Project.create({
+      companyId,
+      name: input.name,
+      description: input.description ?? null,
+      ownerId: actor.id,
+      shopId: input.shopId ?? null,
+      startsOn,
+      endsOn,
+      status: input.status ?? 'active',
+      isPrivate: input.isPrivate ?? false,
+    })
+    await this.setMembers(project, [actor.id, ...(input.memberIds ?? [])])
+    await ActivityFeed.record({
+      companyId,
+      projectId: project.id,
+      actorId: actor.id,
+      verb: 'project.created',
+      data: { name: project.name },
+    })
+    await AuditLog.record({
+      entityType: 'project',
+      entityId: project.id,
+      action: 'collaboration.project_created',
+      after: this.snapshot(project),
+      actor,
+    })
+    return project
+  }
+
+  async update(project: Project, input: ProjectInput, actor: User) {
+    ProjectAccess.assertManage(project, actor)
+    const before = this.snapshot(project)
+    const startsOn = toDate(input.startsOn)
+    const endsOn = toDate(input.endsOn)
+    this.assertDates(startsOn, endsOn)
+    await this.assertShop(project.companyId, input.shopId)
+    project.merge({
+      name: input.name,
+      description: input.description ?? null,
+      shopId: input.shopId ?? null,
+      startsOn,
+      endsOn,
+      status: input.status ?? project.status,
+      isPrivate: input.isPrivate ?? false,
+    })
+    await project.save()
+    if (input.memberIds) await this.setMembers(project, [project.ownerId, ...input.memberIds])
+    await ActivityFeed.record({
+      companyId: project.companyId,
+      projectId: project.id,
+      actorId: actor.id,
+      verb: 'project.updated',
+      data: { name: project.name },
+    })
+    await AuditLog.record({
+      entityType: 'project',
+      entityId: project.id,
+      action: 'collaboration.project_updated',
+      before,
+      after: this.snapshot(project),
+      actor,
+    })
+    return project
+  }
+
+  private async setMembers(project: Project, userIds: number[]) {
+    const ids = [...new Set(userIds)]
+    const existing = await db.from('users').whereIn('id', ids).select('id')
+    await db.from('project_members').where('project_id', project.id).delete()
+    if (existing.length) {
+      await db
+        .table('project_members')
+        .multiInsert(existing.map((u: any) => ({ project_id: project.id, user_id: u.id })))
+    }
+  }
+
+  private assertDates(startsOn: DateTime | null, endsOn: DateTime | null) {
+    if (startsOn && endsOn && startsOn > endsOn) {
+      throw new DomainError('E_START_AFTER_END', 'collaboration.errors.start_after_end', 422)
+    }
+  }
+
+  private async assertShop(companyId: number, shopId: number | null | undefined) {
+    if (!shopId) return
+    const shop = await db.from('shops').where({ id: shopId, company_id: companyId }).first()
+    if (!shop) throw new DomainError('E_BAD_SHOP', 'collaboration.errors.bad_shop', 422)
+  }
+
+  private snapshot(project: Project) {
+    return {
+      name: project.name,
+      shopId: project.shopId,
+      startsOn: project.startsOn?.toISODate() ?? null,
+      endsOn: project.endsOn?.toISODate() ?? null,
+      status: project.status,
+      isPrivate: project.isPrivate,
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { DateTime } from 'luxon'
+import i18nManager from '@adonisjs/i18n/services/main'
+import { urlFor } from '@adonisjs/core/services/url_builder'
+import env from '#start/env'
+import User from '#app/identity/models/user'
+import StaffNotification from '#app/collaboration/models/staff_notification'
+import { staffNotifiers } from '#app/shared/notifications/staff_notifiers'
+
+export interface TaskNotice {
+  companyId: number
+  /** task.assigned, task.mentioned, task.comment */
+  kind: string
+  userIds: number[]
+  /** Not notified about their own action. */
+  actorId: number | null
+  task: { id: number; title: string }
+  /** Translation key under `collaboration.notifications.*`, with `{ task, actor }`. */
+  titleKey: string
+  actorName: string
+  body?: string | null
+  /** For `assigned_many`: how many tasks. */
+  count?: number
+}
+
+/**
+ * Writes each recipient's in-app notification, then hands the notification
+ * to the other notifiers (plugins) through `staffNotifiers`, once per
+ * language so each recipient reads it in theirs.
+ */
+export class NotifyStaff {
+  async task(notice: TaskNotice) {
+    const ids = [...new Set(notice.userIds)].filter((id) => id !== notice.actorId)
+    if (ids.length === 0) return []
+    const users = await User.query().whereIn('id', ids).whereNull('disabledAt')
+    const url = new URL(
+      urlFor('collaboration.tasks.show', { id: notice.task.id }),
+      env.get('APP_URL')
+    ).toString()
+    const byLocale = new Map<string, User[]>()
+    const rows: StaffNotification[] = []
+    for (const user of users) {
+      const locale = i18nManager.getSupportedLocaleFor([user.locale]) ?? i18nManager.defaultLocale
+      byLocale.set(locale, [...(byLocale.get(locale) ?? []), user])
+    }
+    for (const [locale, recipients] of byLocale) {
+      const title = i18nManager.locale(locale).t(`collaboration.notifications.${notice.titleKey}`, {
+        task: notice.task.title,
+        actor: notice.actorName,
+        count: notice.count ?? 1,
+      })
+      for (const user of recipients) {
+        rows.push(
+          await StaffNotification.create({
+            companyId: notice.companyId,
+            userId: user.id,
+            kind: notice.kind,
+            title,
+            body: notice.body ?? null,
+            taskId: notice.task.id,
+          })
+        )
+      }
+      await staffNotifiers.deliver({
+        kind: notice.kind,
+        recipients: recipients.map((u) => ({ userId: u.id, fullName: u.fullName, email: u.email })),
+        title,
+        body: notice.body ?? '',
+        url,
+        createdAt: DateTime.utc(),
+      })
+    }
+    return rows
+  }
+
+  static unreadCount(userId: number) {
+    return StaffNotification.query()
+      .where('userId', userId)
+      .whereNull('readAt')
+      .count('* as total')
+      .first()
+      .then((row) => Number(row?.$extras.total ?? 0))
+  }
+}
