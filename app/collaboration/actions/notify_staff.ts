@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import i18nManager from '@adonisjs/i18n/services/main'
 import { urlFor } from '@adonisjs/core/services/url_builder'
+import router from '@adonisjs/core/services/router'
 import env from '#start/env'
 import User from '#app/identity/models/user'
 import StaffNotification from '#app/collaboration/models/staff_notification'
@@ -32,6 +33,10 @@ export class NotifyStaff {
     const ids = [...new Set(notice.userIds)].filter((id) => id !== notice.actorId)
     if (ids.length === 0) return []
     const users = await User.query().whereIn('id', ids).whereNull('disabledAt')
+    // Outside the web process (the demo seeder, `node ace queue:work`) nobody has
+    // committed the routes yet, and the URL builder only sees committed ones. By now
+    // every provider is ready, and commit() does nothing once it has run.
+    router.commit()
     const url = new URL(
       urlFor('collaboration.tasks.show', { id: notice.task.id }),
       env.get('APP_URL')
