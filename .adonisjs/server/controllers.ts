@@ -52,6 +52,7 @@ export const controllers = {
     ApiMembers: () => import('#app/members/controllers/api_members_controller'),
     Imports: () => import('#app/members/controllers/imports_controller'),
     MemberExports: () => import('#app/members/controllers/member_exports_controller'),
+    MemberPhones: () => import('#app/members/controllers/member_phones_controller'),
     MemberPrivacy: () => import('#app/members/controllers/member_privacy_controller'),
     MemberSegments: () => import('#app/members/controllers/member_segments_controller'),
     MemberTags: () => import('#app/members/controllers/member_tags_controller'),

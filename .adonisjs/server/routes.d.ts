@@ -120,6 +120,7 @@ export type ScannedRoutes = {
     'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
+    'members.phone.reveal': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
@@ -337,6 +338,7 @@ export type ScannedRoutes = {
     'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.store': { paramsTuple?: []; params?: {} }
     'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.phone.reveal': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -186,3 +186,9 @@ apiV1(() => {
     .prefix('/members')
     .use(middleware.can('members.edit'))
 })
+
+router
+  .post('/members/:id/phone/reveal', [controllers.members.MemberPhones, 'reveal'])
+  .as('members.phone.reveal')
+  .where('id', id.id)
+  .use([middleware.auth(), middleware.can('members.phone.unmask')])
