@@ -32,6 +32,7 @@ export const controllers = {
     ApiCoupons: () => import('#app/coupons/controllers/api_coupons_controller'),
     CouponBatches: () => import('#app/coupons/controllers/coupon_batches_controller'),
     CouponTemplates: () => import('#app/coupons/controllers/coupon_templates_controller'),
+    MemberCoupons: () => import('#app/coupons/controllers/member_coupons_controller'),
   },
   dashboard: {
     Dashboard: () => import('#app/dashboard/controllers/dashboard_controller'),

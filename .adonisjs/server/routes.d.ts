@@ -146,6 +146,7 @@ export type ScannedRoutes = {
     'coupons.archive': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.batches.create': { paramsTuple?: []; params?: {} }
     'coupons.batches.store': { paramsTuple?: []; params?: {} }
+    'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.coupons.validate': { paramsTuple?: []; params?: {} }
     'api.coupons.use': { paramsTuple?: []; params?: {} }
     'api.orders.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
@@ -214,6 +215,7 @@ export type ScannedRoutes = {
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
     'coupons.batches.create': { paramsTuple?: []; params?: {} }
+    'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -278,6 +280,7 @@ export type ScannedRoutes = {
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.create': { paramsTuple?: []; params?: {} }
     'coupons.batches.create': { paramsTuple?: []; params?: {} }
+    'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }

@@ -37,6 +37,12 @@ router
   .prefix('/coupons')
   .use(middleware.auth())
 
+router
+  .get('/members/:id/coupons', [controllers.coupons.MemberCoupons, 'index'])
+  .as('coupons.member')
+  .where('id', id.id)
+  .use([middleware.auth(), middleware.can('members.view'), middleware.can('loyalty.view')])
+
 apiV1(() => {
   router
     .post('/coupons/validate', [controllers.coupons.ApiCoupons, 'check'])

@@ -428,6 +428,21 @@ test.group('Coupons / use', (group) => {
     assert.equal(coupon.status, 'used')
   })
 
+  test("the member page loads the member's coupons", async ({ client }) => {
+    const { crm, coupon } = await issued()
+    const page = await client.get(`/members/${coupon.memberId}`).loginAs(crm)
+    page.assertTextIncludes('data-testid="member-coupons-slot"')
+    const fragment = await client
+      .get(`/members/${coupon.memberId}/coupons`)
+      .header('HX-Request', 'true')
+      .loginAs(crm)
+    fragment.assertStatus(200)
+    fragment.assertTextIncludes(coupon.code.slice(0, 4) + '-')
+    fragment.assertTextIncludes('满200减30')
+    const plain = await client.get(`/members/${coupon.memberId}/coupons`).loginAs(crm)
+    plain.assertTextIncludes('<html')
+  })
+
   test('coupons past their time expire and are refused', async ({ assert }) => {
     const { company, tmall, coupon } = await issued()
     await expireCoupons(company.id, DateTime.utc().plus({ days: 31 }))
