@@ -11,6 +11,11 @@ export const controllers = {
     OpenApi: () => import('#app/api/controllers/open_api_controller'),
     Users: () => import('#app/api/controllers/users_controller'),
   },
+  benefits: {
+    ApiMemberBenefits: () => import('#app/benefits/controllers/api_member_benefits_controller'),
+    Benefits: () => import('#app/benefits/controllers/benefits_controller'),
+    MemberBenefits: () => import('#app/benefits/controllers/member_benefits_controller'),
+  },
   collaboration: {
     Activity: () => import('#app/collaboration/controllers/activity_controller'),
     Boards: () => import('#app/collaboration/controllers/boards_controller'),

@@ -149,6 +149,15 @@ export type ScannedRoutes = {
     'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.coupons.validate': { paramsTuple?: []; params?: {} }
     'api.coupons.use': { paramsTuple?: []; params?: {} }
+    'benefits.index': { paramsTuple?: []; params?: {} }
+    'benefits.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.store': { paramsTuple?: []; params?: {} }
+    'benefits.grant_tier': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.revoke_grant': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.member_grant': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.member_claim': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.benefits.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.benefits.claim': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.orders.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
     'api.refunds.upsert': { paramsTuple: [ParamValue,ParamValue]; params: {'shopId': ParamValue,'number': ParamValue} }
   }
@@ -216,6 +225,9 @@ export type ScannedRoutes = {
     'coupons.create': { paramsTuple?: []; params?: {} }
     'coupons.batches.create': { paramsTuple?: []; params?: {} }
     'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.index': { paramsTuple?: []; params?: {} }
+    'benefits.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.benefits.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -281,6 +293,9 @@ export type ScannedRoutes = {
     'coupons.create': { paramsTuple?: []; params?: {} }
     'coupons.batches.create': { paramsTuple?: []; params?: {} }
     'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.index': { paramsTuple?: []; params?: {} }
+    'benefits.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.benefits.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }
@@ -359,6 +374,12 @@ export type ScannedRoutes = {
     'coupons.batches.store': { paramsTuple?: []; params?: {} }
     'api.coupons.validate': { paramsTuple?: []; params?: {} }
     'api.coupons.use': { paramsTuple?: []; params?: {} }
+    'benefits.store': { paramsTuple?: []; params?: {} }
+    'benefits.grant_tier': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.revoke_grant': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.member_grant': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'benefits.member_claim': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.benefits.claim': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }

@@ -68,6 +68,8 @@ export default class DemoSeeder extends BaseSeeder {
     await LoyaltySeeder.seed()
 
     const owner = await User.findByOrFail('email', DEMO_STAFF[0].email)
+    const { seedDemoBenefits } = await import('#database/seeders/benefits_seeder')
+    await seedDemoBenefits(company.id, owner)
     const { seedDemoCoupons } = await import('#database/seeders/coupons_seeder')
     await seedDemoCoupons(company.id, store.id, owner.id)
 
