@@ -121,11 +121,11 @@ export class AccrueFromCommerce {
 
     const existing = await db.from('loyalty_order_accruals').where('order_id', orderId).first()
     if (!existing) {
-      const { earning } = await this.rules.evaluate(companyId, {
-        paidFen: Number(order.paid_fen),
-        shippingFen: Number(order.shipping_fen),
-        paidAt,
-      })
+      const { earning } = await this.rules.evaluate(
+        companyId,
+        { paidFen: Number(order.paid_fen), shippingFen: Number(order.shipping_fen), paidAt },
+        await this.earnedOnPaidDay(companyId, ref.memberId, orderId, paidAt)
+      )
       let postingId: number | null = null
       if (earning.points > 0) {
         const posting = await this.ledger.earn(ref, {
@@ -209,6 +209,25 @@ export class AccrueFromCommerce {
       graceDays: settings.tierGraceDays,
     })
     if (change === 'upgrade' && counts) counts.upgrades++
+  }
+
+  /** Points the member earned from other orders paid the same day (company zone), for the daily cap. */
+  private async earnedOnPaidDay(
+    companyId: number,
+    memberId: number,
+    orderId: number,
+    paidAt: DateTime
+  ) {
+    const day = paidAt.setZone(await this.zoneFor(companyId)).startOf('day')
+    const [row] = await db
+      .from('loyalty_order_accruals')
+      .join('orders', 'orders.id', 'loyalty_order_accruals.order_id')
+      .where('loyalty_order_accruals.member_id', memberId)
+      .whereNot('loyalty_order_accruals.order_id', orderId)
+      .where('orders.paid_at', '>=', toDb(day.toUTC()))
+      .where('orders.paid_at', '<', toDb(day.plus({ days: 1 }).toUTC()))
+      .sum('loyalty_order_accruals.points as n')
+    return Number(row.n ?? 0)
   }
 
   private async settingsFor(companyId: number) {

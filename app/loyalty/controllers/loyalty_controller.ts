@@ -125,6 +125,7 @@ export default class LoyaltyController {
         pointsPerYuan: input.pointsPerYuan,
         includeShipping: !!input.includeShipping,
         perOrderCap: input.perOrderCap ?? null,
+        perMemberDailyCap: input.perMemberDailyCap ?? null,
         effectiveFrom: input.effectiveFrom ? localTime(input.effectiveFrom, zone) : null,
         note: input.note ?? null,
       },

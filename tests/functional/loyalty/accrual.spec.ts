@@ -126,6 +126,36 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(await pendingOf(ctx.memberId), 500)
   })
 
+  test("the daily cap counts the member's other orders paid the same day (company zone)", async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    const when = clock(DateTime.fromISO('2026-02-01T00:00:00Z', { zone: 'utc' }))
+    await new ManageEarningRules(when.now).publishVersion(
+      ctx.company.id,
+      { pointsPerYuan: 1, includeShipping: false, perOrderCap: null, perMemberDailyCap: 250 },
+      null
+    )
+    // 02:05 and 15:30 UTC on 1 March are 10:05 and 23:30 in Shanghai: the same day there.
+    await new UpsertOrder().handle(order(ctx))
+    const late = DateTime.fromISO('2026-03-01T15:30:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'TM2', orderedAt: late, paidAt: late })
+    )
+    // 16:30 UTC is already 2 March in Shanghai: a new day.
+    const nextDay = DateTime.fromISO('2026-03-01T16:30:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'TM3', orderedAt: nextDay, paidAt: nextDay })
+    )
+    await new AccrueFromCommerce(when.now).run()
+    const accruals = await db.from('loyalty_order_accruals').orderBy('order_id').select('points')
+    assert.deepEqual(
+      accruals.map((a) => Number(a.points)),
+      [200, 50, 200]
+    )
+    assert.equal(await pendingOf(ctx.memberId), 450)
+  })
+
   test('pending points become available after the return window that starts at completion', async ({
     assert,
   }) => {
