@@ -213,6 +213,32 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(await differenceCount(), 0)
   })
 
+  test('an order closed after it was paid gives back its pending points, once', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    const time = clock(DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' }))
+    await new UpsertOrder().handle(order(ctx))
+    await new AccrueFromCommerce(time.now).run()
+    assert.equal(await pendingOf(ctx.memberId), 200)
+    const closedAt = DateTime.fromISO('2026-03-02T01:00:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(order(ctx, { status: 'closed', closedAt }))
+    await new AccrueFromCommerce(time.now).run()
+    await db.from('loyalty_cursors').update({ position: 0 })
+    await new AccrueFromCommerce(time.now).run()
+    assert.equal(await pendingOf(ctx.memberId), 0)
+    assert.lengthOf(await postings(ctx.memberId, 'reverse'), 1)
+    assert.equal(await differenceCount(), 0)
+
+    // Paid and closed before the job ran: it never earns.
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'TM9' }))
+    await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'TM9', status: 'closed', closedAt })
+    )
+    await new AccrueFromCommerce(time.now).run()
+    assert.lengthOf(await postings(ctx.memberId, 'earn'), 1)
+  })
+
   test('a refund after the points were spent follows the shortfall policy', async ({ assert }) => {
     const ctx = await setup()
     const time = clock(DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' }))
