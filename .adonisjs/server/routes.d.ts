@@ -67,6 +67,7 @@ export type ScannedRoutes = {
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
+    'loyalty.tiers.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -179,6 +180,7 @@ export type ScannedRoutes = {
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
+    'loyalty.tiers.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -30,6 +30,10 @@ router
         router
           .post('/rewards', [controllers.loyalty.Loyalty, 'createReward'])
           .as('loyalty.rewards.store')
+        router
+          .post('/tiers/:id', [controllers.loyalty.Loyalty, 'updateTier'])
+          .as('loyalty.tiers.update')
+          .where('id', id)
         router.post('/tiers', [controllers.loyalty.Loyalty, 'createTier']).as('loyalty.tiers.store')
         router
           .post('/settings', [controllers.loyalty.Loyalty, 'saveSettings'])

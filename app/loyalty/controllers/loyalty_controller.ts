@@ -190,6 +190,19 @@ export default class LoyaltyController {
     return response.redirect().toRoute('loyalty.index')
   }
 
+  async updateTier({ params, request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(tierValidator)
+    await new Tiers().update(
+      company.id,
+      Number(params.id),
+      { name: input.name, color: input.color, minSpendFen: Money.parseYuan(input.minSpend)!.fen },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.tiers.updated'))
+    return response.redirect().toRoute('loyalty.index')
+  }
+
   async saveSettings({ request, response, session, i18n, auth }: HttpContext) {
     const company = await currentCompany()
     const input = await request.validateUsing(settingsValidator)
