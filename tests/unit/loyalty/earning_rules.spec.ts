@@ -99,8 +99,8 @@ test.group('Loyalty / earning evaluation', () => {
       )!.toISO(),
       '2026-12-15T04:00:00.000Z'
     )
-    // 2027-12-31 24:00 in Shanghai is 2027-12-31 16:00 UTC.
-    assert.equal(expiryFor(settings, earned, 'Asia/Shanghai')!.toISO(), '2027-12-31T16:00:00.000Z')
+    // 2027-12-31 23:59:59 in Shanghai is 2027-12-31 15:59:59 UTC.
+    assert.equal(expiryFor(settings, earned, 'Asia/Shanghai')!.toISO(), '2027-12-31T15:59:59.000Z')
     // Earned on 31 Dec 20:00 UTC = 1 Jan 04:00 in Shanghai: already next year there.
     assert.equal(
       expiryFor(
@@ -108,7 +108,7 @@ test.group('Loyalty / earning evaluation', () => {
         DateTime.fromISO('2026-12-31T20:00:00Z', { zone: 'utc' }),
         'Asia/Shanghai'
       )!.toISO(),
-      '2028-12-31T16:00:00.000Z'
+      '2028-12-31T15:59:59.000Z'
     )
   })
 })
