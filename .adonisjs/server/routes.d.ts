@@ -78,6 +78,7 @@ export type ScannedRoutes = {
     'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   GET: {
@@ -188,6 +189,7 @@ export type ScannedRoutes = {
     'loyalty.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   PUT: {

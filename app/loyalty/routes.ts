@@ -90,6 +90,15 @@ apiV1(() => {
     .where('id', id)
     .use(middleware.can('loyalty.manage'))
   router
+    .post('/members/:id/redemptions/:redemptionId/cancel', [
+      controllers.loyalty.MemberPointsApi,
+      'cancelRedemption',
+    ])
+    .as('api.members.redemptions.cancel')
+    .where('id', id)
+    .where('redemptionId', id)
+    .use(middleware.can('loyalty.manage'))
+  router
     .post('/members/:id/points/adjust', [controllers.loyalty.MemberPointsApi, 'adjust'])
     .as('api.members.points.adjust')
     .where('id', id)
