@@ -19,6 +19,8 @@ import { RecentJobRuns } from '#app/dashboard/actions/recent_job_runs'
 import { currentCompany } from '#app/organization/current_company'
 import { sparklinePath } from '#app/dashboard/sparkline'
 import { TaskQueries } from '#app/collaboration/actions/task_queries'
+import { loyaltySettings } from '#app/loyalty/services/loyalty_settings'
+import { pointsExpiringWithin, pointsLiability } from '#app/loyalty/services/loyalty_queries'
 
 dashboardCards.register({
   id: 'business_overview',
@@ -65,5 +67,21 @@ dashboardCards.register({
   async load({ auth }) {
     const company = await currentCompany()
     return new TaskQueries(company.id, auth.user!, company.timezone).myDay()
+  },
+})
+
+dashboardCards.register({
+  id: 'points_liability',
+  permission: 'loyalty.view',
+  order: 40,
+  component: 'components/loyalty/liability_card',
+  async load() {
+    const company = await currentCompany()
+    const settings = await loyaltySettings(company.id)
+    const [liability, expiring] = await Promise.all([
+      pointsLiability(company.id, settings.unitCostFen),
+      pointsExpiringWithin(company.id, 30, { limit: 100_000 }),
+    ])
+    return { ...liability, expiring30: expiring.reduce((sum, row) => sum + row.points, 0) }
   },
 })

@@ -128,6 +128,7 @@ export type ScannedRoutes = {
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
+    'loyalty.tiers.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -138,6 +139,7 @@ export type ScannedRoutes = {
     'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.index': { paramsTuple?: []; params?: {} }
     'coupons.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -361,6 +363,7 @@ export type ScannedRoutes = {
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.rewards.store': { paramsTuple?: []; params?: {} }
+    'loyalty.tiers.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.tiers.store': { paramsTuple?: []; params?: {} }
     'loyalty.settings.update': { paramsTuple?: []; params?: {} }
     'loyalty.member_points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -368,6 +371,7 @@ export type ScannedRoutes = {
     'loyalty.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'loyalty.member_tier.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.points.redeem': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.members.redemptions.cancel': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'redemptionId': ParamValue} }
     'api.members.points.adjust': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'coupons.store': { paramsTuple?: []; params?: {} }
     'coupons.archive': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

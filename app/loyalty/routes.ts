@@ -30,6 +30,10 @@ router
         router
           .post('/rewards', [controllers.loyalty.Loyalty, 'createReward'])
           .as('loyalty.rewards.store')
+        router
+          .post('/tiers/:id', [controllers.loyalty.Loyalty, 'updateTier'])
+          .as('loyalty.tiers.update')
+          .where('id', id)
         router.post('/tiers', [controllers.loyalty.Loyalty, 'createTier']).as('loyalty.tiers.store')
         router
           .post('/settings', [controllers.loyalty.Loyalty, 'saveSettings'])
@@ -84,6 +88,15 @@ apiV1(() => {
     .post('/members/:id/points/redeem', [controllers.loyalty.MemberPointsApi, 'redeem'])
     .as('api.members.points.redeem')
     .where('id', id)
+    .use(middleware.can('loyalty.manage'))
+  router
+    .post('/members/:id/redemptions/:redemptionId/cancel', [
+      controllers.loyalty.MemberPointsApi,
+      'cancelRedemption',
+    ])
+    .as('api.members.redemptions.cancel')
+    .where('id', id)
+    .where('redemptionId', id)
     .use(middleware.can('loyalty.manage'))
   router
     .post('/members/:id/points/adjust', [controllers.loyalty.MemberPointsApi, 'adjust'])

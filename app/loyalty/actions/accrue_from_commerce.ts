@@ -96,6 +96,8 @@ export class AccrueFromCommerce {
   private async handle(change: any, counts: AccrualCounts) {
     if (change.subject_type === 'order' && EARNING_STATUSES.has(change.to_status)) {
       await this.accrueOrder(Number(change.subject_id), counts)
+    } else if (change.subject_type === 'order' && change.to_status === 'closed') {
+      await this.reverseClosedOrder(Number(change.subject_id), counts)
     } else if (change.subject_type === 'refund' && change.to_status === 'completed') {
       await this.reverseRefund(Number(change.subject_id), counts)
     } else {
@@ -107,7 +109,14 @@ export class AccrueFromCommerce {
   async accrueOrder(orderId: number, counts?: AccrualCounts) {
     const order = await db.from('orders').where('id', orderId).first()
     const paidAt = order ? (fromDb(order.paid_at) ?? fromDb(order.completed_at)) : null
-    if (!order || !order.member_id || !paidAt || Number(order.paid_fen) <= 0) {
+    // An order already closed by the time the job sees it never earns (nothing to take back later).
+    if (
+      !order ||
+      order.status === 'closed' ||
+      !order.member_id ||
+      !paidAt ||
+      Number(order.paid_fen) <= 0
+    ) {
       if (counts) counts.skipped++
       return
     }
@@ -121,11 +130,11 @@ export class AccrueFromCommerce {
 
     const existing = await db.from('loyalty_order_accruals').where('order_id', orderId).first()
     if (!existing) {
-      const { earning } = await this.rules.evaluate(companyId, {
-        paidFen: Number(order.paid_fen),
-        shippingFen: Number(order.shipping_fen),
-        paidAt,
-      })
+      const { earning } = await this.rules.evaluate(
+        companyId,
+        { paidFen: Number(order.paid_fen), shippingFen: Number(order.shipping_fen), paidAt },
+        await this.earnedOnPaidDay(companyId, ref.memberId, orderId, paidAt)
+      )
       let postingId: number | null = null
       if (earning.points > 0) {
         const posting = await this.ledger.earn(ref, {
@@ -196,6 +205,35 @@ export class AccrueFromCommerce {
     await this.evaluateTier(Number(order.company_id), Number(order.member_id), counts)
   }
 
+  /**
+   * An order closed after it earned (cancelled by the shop or the buyer):
+   * everything it earned is taken back, pending points first — one posting,
+   * keyed by the order, under the shortfall policy like a refund.
+   */
+  private async reverseClosedOrder(orderId: number, counts: AccrualCounts) {
+    const accrual = await db.from('loyalty_order_accruals').where('order_id', orderId).first()
+    if (!accrual || Number(accrual.points) <= 0) {
+      counts.skipped++
+      return
+    }
+    const companyId = Number(accrual.company_id)
+    const memberId = Number(accrual.member_id)
+    const settings = await this.settingsFor(companyId)
+    const posting = await this.ledger.reverseForRefund(
+      { companyId, memberId },
+      {
+        orderId,
+        refundId: `order-closed-${orderId}`,
+        // The whole share: the order's paid amount may already read 0 once closed.
+        refundedFen: 1,
+        orderPaidFen: 1,
+        policy: settings.shortfallPolicy,
+      }
+    )
+    if (posting?.created) counts.reversed++
+    await this.evaluateTier(companyId, memberId, counts)
+  }
+
   /** Upgrades at once on the qualifying order; a refund only starts the grace period. */
   private async evaluateTier(companyId: number, memberId: number, counts?: AccrualCounts) {
     if (!this.tierLists.has(companyId)) {
@@ -209,6 +247,25 @@ export class AccrueFromCommerce {
       graceDays: settings.tierGraceDays,
     })
     if (change === 'upgrade' && counts) counts.upgrades++
+  }
+
+  /** Points the member earned from other orders paid the same day (company zone), for the daily cap. */
+  private async earnedOnPaidDay(
+    companyId: number,
+    memberId: number,
+    orderId: number,
+    paidAt: DateTime
+  ) {
+    const day = paidAt.setZone(await this.zoneFor(companyId)).startOf('day')
+    const [row] = await db
+      .from('loyalty_order_accruals')
+      .join('orders', 'orders.id', 'loyalty_order_accruals.order_id')
+      .where('loyalty_order_accruals.member_id', memberId)
+      .whereNot('loyalty_order_accruals.order_id', orderId)
+      .where('orders.paid_at', '>=', toDb(day.toUTC()))
+      .where('orders.paid_at', '<', toDb(day.plus({ days: 1 }).toUTC()))
+      .sum('loyalty_order_accruals.points as n')
+    return Number(row.n ?? 0)
   }
 
   private async settingsFor(companyId: number) {

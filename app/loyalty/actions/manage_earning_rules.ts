@@ -8,6 +8,7 @@ export interface RuleVersionInput {
   pointsPerYuan: number
   includeShipping: boolean
   perOrderCap: number | null
+  perMemberDailyCap?: number | null
   /** Defaults to now; never in the past (orders already paid keep their rule). */
   effectiveFrom?: DateTime | null
   note?: string | null
@@ -48,6 +49,10 @@ export class ManageEarningRules {
     ) {
       throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
     }
+    const daily = input.perMemberDailyCap ?? null
+    if (daily !== null && (!Number.isSafeInteger(daily) || daily <= 0)) {
+      throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
+    }
     return db.transaction(async (trx) => {
       const [{ v }] = await trx
         .from('loyalty_earning_rules')
@@ -63,6 +68,7 @@ export class ManageEarningRules {
           points_per_yuan: input.pointsPerYuan,
           include_shipping: input.includeShipping,
           per_order_cap: input.perOrderCap,
+          per_member_daily_cap: input.perMemberDailyCap ?? null,
           effective_from: toDb(effectiveFrom),
           note: input.note?.trim() || null,
           created_by_id: actor?.id ?? null,
@@ -78,6 +84,7 @@ export class ManageEarningRules {
           pointsPerYuan: input.pointsPerYuan,
           includeShipping: input.includeShipping,
           perOrderCap: input.perOrderCap,
+          perMemberDailyCap: input.perMemberDailyCap ?? null,
           effectiveFrom: effectiveFrom.toISO(),
         },
         actor,

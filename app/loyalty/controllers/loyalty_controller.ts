@@ -125,6 +125,7 @@ export default class LoyaltyController {
         pointsPerYuan: input.pointsPerYuan,
         includeShipping: !!input.includeShipping,
         perOrderCap: input.perOrderCap ?? null,
+        perMemberDailyCap: input.perMemberDailyCap ?? null,
         effectiveFrom: input.effectiveFrom ? localTime(input.effectiveFrom, zone) : null,
         note: input.note ?? null,
       },
@@ -186,6 +187,19 @@ export default class LoyaltyController {
       auth.user!
     )
     session.flash('success', i18n.t('loyalty.rewards.created'))
+    return response.redirect().toRoute('loyalty.index')
+  }
+
+  async updateTier({ params, request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(tierValidator)
+    await new Tiers().update(
+      company.id,
+      Number(params.id),
+      { name: input.name, color: input.color, minSpendFen: Money.parseYuan(input.minSpend)!.fen },
+      auth.user!
+    )
+    session.flash('success', i18n.t('loyalty.tiers.updated'))
     return response.redirect().toRoute('loyalty.index')
   }
 

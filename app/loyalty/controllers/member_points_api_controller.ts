@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
 import { currentCompany } from '#app/organization/current_company'
 import { PointsLedger, type Posting } from '#app/loyalty/services/points_ledger'
 import {
@@ -106,6 +107,24 @@ export default class MemberPointsApiController {
     })
     response.status(posting.created ? 201 : 200)
     return { data: { posting: serializePosting(posting), ...(await loyaltySummaryFor(member.id)) } }
+  }
+
+  /** Cancels a reward redemption: points back to their original lots, the unit back to stock. Idempotent. */
+  async cancelRedemption({ params, auth }: HttpContext) {
+    const company = await currentCompany()
+    const member = await findMember(company.id, Number(params.id))
+    const redemption = await db
+      .from('loyalty_redemptions')
+      .where({ id: Number(params.redemptionId), member_id: member.id, company_id: company.id })
+      .first()
+    if (!redemption) throw new DomainError('E_NOT_FOUND', 'loyalty.errors.not_found', 404)
+    await new Rewards().cancel(company.id, Number(redemption.id), auth.user!)
+    return {
+      data: {
+        redemption: { id: Number(redemption.id), status: 'cancelled' },
+        ...(await loyaltySummaryFor(member.id)),
+      },
+    }
   }
 
   async adjust({ params, request, auth, response }: HttpContext) {

@@ -9,6 +9,8 @@ export interface EarningRule {
   pointsPerYuan: number
   includeShipping: boolean
   perOrderCap: number | null
+  /** Points one member may earn from orders paid on one day (company zone); null: no cap. */
+  perMemberDailyCap: number | null
   effectiveFrom: DateTime
   note: string | null
 }
@@ -28,7 +30,7 @@ export interface OrderForEarning {
   shippingFen: number
 }
 
-export type EarningStepName = 'eligible' | 'base' | 'promotion' | 'cap'
+export type EarningStepName = 'eligible' | 'base' | 'promotion' | 'cap' | 'daily_cap'
 
 export interface EarningStep {
   step: EarningStepName
@@ -51,13 +53,17 @@ export interface Earning {
  * 1. eligible amount = paid − shipping (unless the rule includes shipping), never below 0;
  * 2. base points = floor(eligible fen × points per ¥ / 100);
  * 3. promotion: floor(base × multiplier % / 100), when a promotion covers the paid time;
- * 4. per-order cap: min(points, cap).
+ * 4. per-order cap: min(points, cap);
+ * 5. per-member daily cap: what is left of it after the member's other orders paid that day
+ *    (only with a member: the preview shows it as not applied).
  * Integer arithmetic only; every rounding is a floor.
  */
 export function evaluateEarning(
   rule: EarningRule | null,
   promotion: Promotion | null,
-  order: OrderForEarning
+  order: OrderForEarning,
+  /** Points the member already earned from other orders paid the same day; undefined: no member. */
+  earnedToday?: number
 ): Earning {
   if (!rule) {
     return {
@@ -76,8 +82,12 @@ export function evaluateEarning(
   const base = Math.floor((eligibleFen * rule.pointsPerYuan) / 100)
   const promoted = promotion ? Math.floor((base * promotion.multiplierPercent) / 100) : base
   const capped = rule.perOrderCap !== null ? Math.min(promoted, rule.perOrderCap) : promoted
+  const dailyApplies = rule.perMemberDailyCap !== null && earnedToday !== undefined
+  const daily = dailyApplies
+    ? Math.min(capped, Math.max(rule.perMemberDailyCap! - earnedToday!, 0))
+    : capped
   return {
-    points: capped,
+    points: daily,
     eligibleFen,
     ruleId: rule.id,
     ruleVersion: rule.version,
@@ -87,6 +97,7 @@ export function evaluateEarning(
       { step: 'base', value: base, applied: true },
       { step: 'promotion', value: promoted, applied: !!promotion },
       { step: 'cap', value: capped, applied: rule.perOrderCap !== null && capped < promoted },
+      { step: 'daily_cap', value: daily, applied: dailyApplies && daily < capped },
     ],
   }
 }
@@ -98,6 +109,10 @@ function mapRule(row: any): EarningRule {
     pointsPerYuan: Number(row.points_per_yuan),
     includeShipping: Boolean(row.include_shipping),
     perOrderCap: row.per_order_cap === null ? null : Number(row.per_order_cap),
+    perMemberDailyCap:
+      row.per_member_daily_cap === null || row.per_member_daily_cap === undefined
+        ? null
+        : Number(row.per_member_daily_cap),
     effectiveFrom: fromDb(row.effective_from)!,
     note: row.note,
   }
@@ -141,12 +156,16 @@ export class EarningRules {
   }
 
   /** What an order paid at `paidAt` earns (used by the accrual job and the preview). */
-  async evaluate(companyId: number, order: OrderForEarning & { paidAt: DateTime }) {
+  async evaluate(
+    companyId: number,
+    order: OrderForEarning & { paidAt: DateTime },
+    earnedToday?: number
+  ) {
     const [rule, promotion] = await Promise.all([
       this.ruleAt(companyId, order.paidAt),
       this.promotionAt(companyId, order.paidAt),
     ])
-    return { rule, promotion, earning: evaluateEarning(rule, promotion, order) }
+    return { rule, promotion, earning: evaluateEarning(rule, promotion, order, earnedToday) }
   }
 
   async versions(companyId: number): Promise<EarningRule[]> {

@@ -76,7 +76,7 @@ export async function saveLoyaltySettings(settings: LoyaltySettings, actor: Audi
 /**
  * When points earned at `earnedAt` expire under the policy: never (null);
  * N months later; or at the end of the year after next in the company's
- * zone (earned in 2026 → expire at 2027-12-31 24:00 Shanghai time).
+ * zone (earned in 2026 → expire at 2027-12-31 23:59:59 Shanghai time).
  */
 export function expiryFor(settings: LoyaltySettings, earnedAt: DateTime, zone: string) {
   switch (settings.expiryPolicy) {
@@ -85,11 +85,6 @@ export function expiryFor(settings: LoyaltySettings, earnedAt: DateTime, zone: s
     case 'months':
       return earnedAt.plus({ months: settings.expiryMonths ?? 12 }).toUTC()
     case 'year_after_next':
-      return earnedAt
-        .setZone(zone)
-        .plus({ years: 1 })
-        .endOf('year')
-        .plus({ milliseconds: 1 })
-        .toUTC()
+      return earnedAt.setZone(zone).plus({ years: 1 }).endOf('year').startOf('second').toUTC()
   }
 }

@@ -104,6 +104,50 @@ export class Tiers {
     return id
   }
 
+  /** Changes a tier's name, colour or threshold; members move at the next re-evaluation. */
+  async update(
+    companyId: number,
+    id: number,
+    input: { name: string; color: string; minSpendFen: number },
+    actor: AuditActor | null
+  ) {
+    const name = input.name.trim()
+    if (
+      !name ||
+      !/^#[0-9a-fA-F]{6}$/.test(input.color) ||
+      !Number.isSafeInteger(input.minSpendFen) ||
+      input.minSpendFen < 0
+    ) {
+      throw new DomainError('E_TIER_INVALID', 'loyalty.errors.tier_invalid', 422)
+    }
+    const before = await db.from('loyalty_tiers').where({ id, company_id: companyId }).first()
+    if (!before) throw new DomainError('E_NOT_FOUND', 'loyalty.errors.not_found', 404)
+    const clash = await db
+      .from('loyalty_tiers')
+      .where('company_id', companyId)
+      .whereNot('id', id)
+      .where((q) => q.where('name', name).orWhere('min_spend_fen', input.minSpendFen))
+      .first()
+    if (clash) throw new DomainError('E_TIER_DUPLICATE', 'loyalty.errors.tier_duplicate', 422)
+    await db
+      .from('loyalty_tiers')
+      .where('id', id)
+      .update({
+        name,
+        color: input.color.toLowerCase(),
+        min_spend_fen: input.minSpendFen,
+        updated_at: toDb(this.now()),
+      })
+    await AuditLog.record({
+      entityType: 'loyalty_tier',
+      entityId: id,
+      action: 'loyalty.tier.update',
+      before: { name: before.name, color: before.color, minSpendFen: Number(before.min_spend_fen) },
+      after: { name, color: input.color.toLowerCase(), minSpendFen: input.minSpendFen },
+      actor,
+    })
+  }
+
   /** Paid spend of the 12 months before `at`, net of completed refunds of those orders. */
   async rollingSpend(memberId: number, at: DateTime = this.now()): Promise<number> {
     const since = toDb(at.minus({ months: 12 }))

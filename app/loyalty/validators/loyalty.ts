@@ -16,6 +16,7 @@ export const ruleVersionValidator = vine.create({
   pointsPerYuan: vine.number().withoutDecimals().min(0).max(1000),
   includeShipping: vine.boolean().optional(),
   perOrderCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
+  perMemberDailyCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
   effectiveFrom: localDateTime.clone().optional(),
   note: vine.string().trim().maxLength(200).optional(),
 })

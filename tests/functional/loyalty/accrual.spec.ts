@@ -126,6 +126,36 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(await pendingOf(ctx.memberId), 500)
   })
 
+  test("the daily cap counts the member's other orders paid the same day (company zone)", async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    const when = clock(DateTime.fromISO('2026-02-01T00:00:00Z', { zone: 'utc' }))
+    await new ManageEarningRules(when.now).publishVersion(
+      ctx.company.id,
+      { pointsPerYuan: 1, includeShipping: false, perOrderCap: null, perMemberDailyCap: 250 },
+      null
+    )
+    // 02:05 and 15:30 UTC on 1 March are 10:05 and 23:30 in Shanghai: the same day there.
+    await new UpsertOrder().handle(order(ctx))
+    const late = DateTime.fromISO('2026-03-01T15:30:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'TM2', orderedAt: late, paidAt: late })
+    )
+    // 16:30 UTC is already 2 March in Shanghai: a new day.
+    const nextDay = DateTime.fromISO('2026-03-01T16:30:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'TM3', orderedAt: nextDay, paidAt: nextDay })
+    )
+    await new AccrueFromCommerce(when.now).run()
+    const accruals = await db.from('loyalty_order_accruals').orderBy('order_id').select('points')
+    assert.deepEqual(
+      accruals.map((a) => Number(a.points)),
+      [200, 50, 200]
+    )
+    assert.equal(await pendingOf(ctx.memberId), 450)
+  })
+
   test('pending points become available after the return window that starts at completion', async ({
     assert,
   }) => {
@@ -181,6 +211,32 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(Number(reversals[0].pending_amount), -50)
     assert.equal(await pendingOf(ctx.memberId), 150)
     assert.equal(await differenceCount(), 0)
+  })
+
+  test('an order closed after it was paid gives back its pending points, once', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    const time = clock(DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' }))
+    await new UpsertOrder().handle(order(ctx))
+    await new AccrueFromCommerce(time.now).run()
+    assert.equal(await pendingOf(ctx.memberId), 200)
+    const closedAt = DateTime.fromISO('2026-03-02T01:00:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(order(ctx, { status: 'closed', closedAt }))
+    await new AccrueFromCommerce(time.now).run()
+    await db.from('loyalty_cursors').update({ position: 0 })
+    await new AccrueFromCommerce(time.now).run()
+    assert.equal(await pendingOf(ctx.memberId), 0)
+    assert.lengthOf(await postings(ctx.memberId, 'reverse'), 1)
+    assert.equal(await differenceCount(), 0)
+
+    // Paid and closed before the job ran: it never earns.
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'TM9' }))
+    await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'TM9', status: 'closed', closedAt })
+    )
+    await new AccrueFromCommerce(time.now).run()
+    assert.lengthOf(await postings(ctx.memberId, 'earn'), 1)
   })
 
   test('a refund after the points were spent follows the shortfall policy', async ({ assert }) => {

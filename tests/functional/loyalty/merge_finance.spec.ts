@@ -12,6 +12,7 @@ import {
 import { fromDb } from '#app/loyalty/services/db_time'
 import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import { createMembers } from '#tests/functional/loyalty/fixtures'
+import { createStaff } from '#tests/support/staff'
 
 async function differenceCount() {
   const result = await reconcilePoints()
@@ -150,5 +151,28 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     assert.equal(month.issued, 140)
     assert.equal(month.redeemed, 30)
     assert.equal(month.adjusted, -5)
+  })
+})
+
+test.group('Loyalty / dashboard card', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('the liability card shows on the dashboard for roles with loyalty.view', async ({
+    client,
+    assert,
+  }) => {
+    const {
+      refs: [a],
+    } = await createMembers()
+    await new PointsLedger().earn(a, {
+      points: 250,
+      sourceType: 'order',
+      sourceId: 1,
+      idempotencyKey: 'o1',
+    })
+    const crm = await createStaff('crm')
+    const page = await client.get('/').loginAs(crm)
+    page.assertStatus(200)
+    assert.match(page.text(), /data-testid="liability-card">¥2\.50</)
   })
 })

@@ -239,5 +239,19 @@ test.group('Loyalty / rewards API', (group) => {
       assert.equal(refused.body().error.code, 'E_REDEEM_TARGET')
     }
     assert.equal(await postingCount(), before)
+
+    const redemptionId = first.body().data.redemption.id
+    for (let i = 0; i < 2; i++) {
+      const cancelled = await client
+        .post(`/api/v1/members/${m.memberId}/redemptions/${redemptionId}/cancel`)
+        .bearerToken(token)
+      cancelled.assertStatus(200)
+      assert.equal(cancelled.body().data.available, 300)
+    }
+    assert.equal(await stockOf(rewardId), 2)
+    const unknown = await client
+      .post(`/api/v1/members/${m.memberId}/redemptions/999999/cancel`)
+      .bearerToken(token)
+    unknown.assertStatus(404)
   })
 })

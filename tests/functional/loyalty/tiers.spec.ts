@@ -187,6 +187,22 @@ test.group('Loyalty / tiers', (group) => {
       .redirects(0)
     created.assertStatus(302)
     assert.lengthOf(await new Tiers().list(ctx.company.id), 3)
+    const renamed = await client
+      .post(`/loyalty/tiers/${ctx.gold}`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ name: '金卡会员', color: '#b8860b', minSpend: '2800.00' })
+      .redirects(0)
+    renamed.assertStatus(302)
+    const afterRename = await new Tiers().list(ctx.company.id)
+    const gold = afterRename.find((t) => t.id === ctx.gold)!
+    assert.deepEqual([gold.name, gold.color, gold.minSpendFen], ['金卡会员', '#b8860b', 280_000])
+    await client
+      .post(`/loyalty/tiers/${ctx.gold}`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ name: '金卡', color: '#d4a017', minSpend: '3000' })
+      .redirects(0)
 
     const fragment = await client
       .get(`/members/${ctx.memberId}/points`)

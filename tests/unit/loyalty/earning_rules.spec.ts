@@ -13,6 +13,7 @@ const rule = (overrides: Partial<EarningRule> = {}): EarningRule => ({
   pointsPerYuan: 1,
   includeShipping: false,
   perOrderCap: null,
+  perMemberDailyCap: null,
   effectiveFrom: DateTime.utc(2026, 1, 1),
   note: null,
   ...overrides,
@@ -53,6 +54,7 @@ test.group('Loyalty / earning evaluation', () => {
         ['base', 301, true],
         ['promotion', 602, true],
         ['cap', 500, true],
+        ['daily_cap', 500, false],
       ]
     )
     assert.equal(earning.points, 500)
@@ -62,6 +64,20 @@ test.group('Loyalty / earning evaluation', () => {
       { paidFen: 333, shippingFen: 0 }
     )
     assert.equal(odd.points, 4) // floor(3 × 1.5)
+  })
+
+  test("the per-member daily cap takes what is left of it after the day's other orders", ({
+    assert,
+  }) => {
+    const capped = rule({ perMemberDailyCap: 250 })
+    const order = { paidFen: 20_000, shippingFen: 0 }
+    assert.equal(evaluateEarning(capped, null, order, 0).points, 200)
+    assert.equal(evaluateEarning(capped, null, order, 200).points, 50)
+    assert.equal(evaluateEarning(capped, null, order, 300).points, 0)
+    // No member (the preview): the daily cap is not applied.
+    const preview = evaluateEarning(capped, null, order)
+    assert.equal(preview.points, 200)
+    assert.isFalse(preview.steps.find((s) => s.step === 'daily_cap')!.applied)
   })
 
   test('no rule in force earns nothing; shipping above paid never goes negative', ({ assert }) => {
@@ -83,8 +99,8 @@ test.group('Loyalty / earning evaluation', () => {
       )!.toISO(),
       '2026-12-15T04:00:00.000Z'
     )
-    // 2027-12-31 24:00 in Shanghai is 2027-12-31 16:00 UTC.
-    assert.equal(expiryFor(settings, earned, 'Asia/Shanghai')!.toISO(), '2027-12-31T16:00:00.000Z')
+    // 2027-12-31 23:59:59 in Shanghai is 2027-12-31 15:59:59 UTC.
+    assert.equal(expiryFor(settings, earned, 'Asia/Shanghai')!.toISO(), '2027-12-31T15:59:59.000Z')
     // Earned on 31 Dec 20:00 UTC = 1 Jan 04:00 in Shanghai: already next year there.
     assert.equal(
       expiryFor(
@@ -92,7 +108,7 @@ test.group('Loyalty / earning evaluation', () => {
         DateTime.fromISO('2026-12-31T20:00:00Z', { zone: 'utc' }),
         'Asia/Shanghai'
       )!.toISO(),
-      '2028-12-31T16:00:00.000Z'
+      '2028-12-31T15:59:59.000Z'
     )
   })
 })
