@@ -12,7 +12,7 @@ export interface CouponBasket {
 
 /** Why a coupon cannot be used now; the keys are translated under coupons.errors. */
 export type CouponRefusal =
-  'used' | 'expired' | 'not_started' | 'wrong_shop' | 'below_threshold' | 'archived'
+  'used' | 'expired' | 'not_started' | 'wrong_shop' | 'below_threshold' | 'archived' | 'void'
 
 /**
  * What a coupon takes off a basket, in fen, never more than the goods (or
@@ -40,6 +40,7 @@ export function couponRefusal(
   basket: CouponBasket
 ): CouponRefusal | null {
   if (coupon.status === 'used') return 'used'
+  if (coupon.status === 'void') return 'void'
   if (coupon.status === 'expired' || basket.at > coupon.validUntil) return 'expired'
   if (basket.at < coupon.validFrom) return 'not_started'
   if (template.shopId !== null && basket.shopId !== template.shopId) return 'wrong_shop'

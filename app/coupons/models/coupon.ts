@@ -3,7 +3,8 @@ import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 
-export const COUPON_STATUSES = ['issued', 'used', 'expired'] as const
+/** void: taken back (a points redemption was cancelled). */
+export const COUPON_STATUSES = ['issued', 'used', 'expired', 'void'] as const
 export type CouponStatus = (typeof COUPON_STATUSES)[number]
 
 /** One coupon held by a member, with its unique code (券码). */

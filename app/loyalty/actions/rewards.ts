@@ -4,6 +4,7 @@ import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
+import { issueCouponTo, voidCoupon } from '#app/coupons/actions/issue_coupon'
 
 export const REWARD_KINDS = ['coupon', 'gift', 'benefit', 'cash'] as const
 export type RewardKind = (typeof REWARD_KINDS)[number]
@@ -16,6 +17,8 @@ export interface Reward {
   stock: number | null
   perMemberLimit: number | null
   active: boolean
+  /** Coupon rewards: the template whose coupon a redemption issues. */
+  couponTemplateId: number | null
 }
 
 function mapReward(row: any): Reward {
@@ -27,6 +30,7 @@ function mapReward(row: any): Reward {
     stock: row.stock === null ? null : Number(row.stock),
     perMemberLimit: row.per_member_limit === null ? null : Number(row.per_member_limit),
     active: Boolean(row.active),
+    couponTemplateId: row.coupon_template_id == null ? null : Number(row.coupon_template_id),
   }
 }
 
@@ -62,6 +66,7 @@ export class Rewards {
       pointsCost: number
       stock: number | null
       perMemberLimit: number | null
+      couponTemplateId?: number | null
     },
     actor: AuditActor | null
   ) {
@@ -77,6 +82,15 @@ export class Rewards {
     ) {
       throw new DomainError('E_REWARD_INVALID', 'loyalty.errors.reward_invalid', 422)
     }
+    const couponTemplateId = input.kind === 'coupon' ? (input.couponTemplateId ?? null) : null
+    if (couponTemplateId !== null) {
+      const template = await db
+        .from('coupon_templates')
+        .where({ id: couponTemplateId, company_id: companyId })
+        .whereNull('archived_at')
+        .first()
+      if (!template) throw new DomainError('E_REWARD_INVALID', 'loyalty.errors.reward_invalid', 422)
+    }
     const stamp = toDb(this.now())
     const id = insertedId(
       await db.table('loyalty_rewards').returning('id').insert({
@@ -86,6 +100,7 @@ export class Rewards {
         points_cost: input.pointsCost,
         stock: input.stock,
         per_member_limit: input.perMemberLimit,
+        coupon_template_id: couponTemplateId,
         active: true,
         created_at: stamp,
         updated_at: stamp,
@@ -149,12 +164,18 @@ export class Rewards {
             )
           }
         }
+        // A coupon reward gives a real coupon, in the same transaction as the points.
+        const couponId =
+          reward.couponTemplateId === null
+            ? null
+            : await issueCouponTo(trx, reward.couponTemplateId, ref.memberId, this.now())
         await trx.table('loyalty_redemptions').insert({
           company_id: ref.companyId,
           member_id: ref.memberId,
           reward_id: reward.id,
           points: reward.pointsCost,
           posting_id: redeemed.id,
+          coupon_id: couponId,
           status: 'active',
           created_by_id: actor?.id ?? null,
           created_at: toDb(this.now()),
@@ -192,6 +213,8 @@ export class Rewards {
             cancelled_at: toDb(this.now()),
           })
         if (Number(Array.isArray(updated) ? updated[0] : updated) === 0) return
+        // The coupon it gave is taken back; if it was used, the whole cancel is refused.
+        if (row.coupon_id) await voidCoupon(trx, Number(row.coupon_id))
         await trx
           .from('loyalty_rewards')
           .where('id', row.reward_id)

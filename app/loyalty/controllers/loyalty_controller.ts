@@ -1,3 +1,4 @@
+import db from '@adonisjs/lucid/services/db'
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import { currentCompany } from '#app/organization/current_company'
@@ -39,17 +40,32 @@ export default class LoyaltyController {
     const rules = new EarningRules()
     const settings = await loyaltySettings(company.id)
     const tiers = new Tiers()
-    const [versions, promotions, current, liability, flow, tierList, tierCounts, rewards] =
-      await Promise.all([
-        rules.versions(company.id),
-        rules.promotions(company.id),
-        rules.ruleAt(company.id, DateTime.utc()),
-        pointsLiability(company.id, settings.unitCostFen),
-        monthlyFlow(company.id, zone, 12),
-        tiers.list(company.id),
-        tiers.counts(company.id),
-        new Rewards().list(company.id),
-      ])
+    const [
+      versions,
+      promotions,
+      current,
+      liability,
+      flow,
+      tierList,
+      tierCounts,
+      rewards,
+      couponTemplates,
+    ] = await Promise.all([
+      rules.versions(company.id),
+      rules.promotions(company.id),
+      rules.ruleAt(company.id, DateTime.utc()),
+      pointsLiability(company.id, settings.unitCostFen),
+      monthlyFlow(company.id, zone, 12),
+      tiers.list(company.id),
+      tiers.counts(company.id),
+      new Rewards().list(company.id),
+      db
+        .from('coupon_templates')
+        .where('company_id', company.id)
+        .whereNull('archived_at')
+        .orderBy('id', 'desc')
+        .select('id', 'name'),
+    ])
     return view.render('pages/loyalty/index', {
       settings,
       versions,
@@ -61,6 +77,7 @@ export default class LoyaltyController {
       tierCounts,
       rewards,
       rewardKinds: REWARD_KINDS,
+      couponTemplates,
       zone,
       now: DateTime.utc(),
       expiryPolicies: EXPIRY_POLICIES,
@@ -183,6 +200,7 @@ export default class LoyaltyController {
         pointsCost: input.pointsCost,
         stock: input.stock ?? null,
         perMemberLimit: input.perMemberLimit ?? null,
+        couponTemplateId: input.couponTemplateId ?? null,
       },
       auth.user!
     )

@@ -95,6 +95,8 @@ export const rewardValidator = vine.create({
   pointsCost: vine.number().withoutDecimals().min(1).max(100_000_000),
   stock: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
   perMemberLimit: vine.number().withoutDecimals().min(1).max(10_000).optional(),
+  /** Coupon rewards: the coupon template a redemption issues. */
+  couponTemplateId: vine.number().withoutDecimals().positive().optional(),
 })
 
 export const redeemRewardValidator = vine.create({

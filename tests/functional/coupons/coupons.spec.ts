@@ -459,3 +459,80 @@ test.group('Coupons / use', (group) => {
     )
   })
 })
+
+test.group('Coupons / bought with points', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a coupon reward issues a real coupon with the points; cancelling takes it back, unless it was used', async ({
+    assert,
+  }) => {
+    const { createMembers } = await import('#tests/functional/loyalty/fixtures')
+    const { PointsLedger } = await import('#app/loyalty/services/points_ledger')
+    const { Rewards } = await import('#app/loyalty/actions/rewards')
+    const { company, refs } = await createMembers(1)
+    const crm = await createStaff('crm')
+    const ref = refs[0]
+    await new PointsLedger().adjust(ref, {
+      points: 1000,
+      reason: '测试',
+      idempotencyKey: 'seed-1000',
+      actor: crm,
+    })
+    const template = await threshold(company.id)
+    const rewards = new Rewards()
+    const rewardId = await rewards.create(
+      company.id,
+      {
+        name: '500 积分换满200减30',
+        kind: 'coupon',
+        pointsCost: 500,
+        stock: null,
+        perMemberLimit: null,
+        couponTemplateId: template.id,
+      },
+      crm
+    )
+
+    const first = await rewards.redeem(ref, { rewardId, idempotencyKey: 'redeem-1' }, crm)
+    const coupon = await Coupon.query().where('memberId', ref.memberId).firstOrFail()
+    assert.equal(coupon.status, 'issued')
+    assert.equal(coupon.templateId, template.id)
+    // The same redemption again gives no second coupon.
+    await rewards.redeem(ref, { rewardId, idempotencyKey: 'redeem-1' }, crm)
+    assert.equal(await countRows('coupons'), 1)
+
+    await rewards.cancel(company.id, first.id, crm)
+    await coupon.refresh()
+    assert.equal(coupon.status, 'void')
+    const afterCancel = await new PointsLedger().account(ref)
+    assert.equal(afterCancel.balance, 1000)
+
+    // Redeemed again and used at a till: the redemption can no longer be cancelled.
+    const second = await rewards.redeem(ref, { rewardId, idempotencyKey: 'redeem-2' }, crm)
+    const given = await Coupon.query()
+      .where('memberId', ref.memberId)
+      .where('status', 'issued')
+      .firstOrFail()
+    const { default: Shop } = await import('#app/organization/models/shop')
+    const store = await Shop.create({
+      companyId: company.id,
+      name: '门店',
+      platform: 'offline',
+      timezone: 'Asia/Shanghai',
+    })
+    const shopId = store.id
+    await new UseCoupon().use({
+      companyId: company.id,
+      code: given.code,
+      shopId,
+      orderNo: 'POS-9',
+      basket: { goodsFen: 30000, shippingFen: 0, shopId, at: DateTime.utc() },
+    })
+    await assert.rejects(
+      () => rewards.cancel(company.id, second.id, crm),
+      'coupons.errors.cannot_void_used'
+    )
+    const afterRefusal = await new PointsLedger().account(ref)
+    assert.equal(afterRefusal.balance, 500)
+  })
+})
