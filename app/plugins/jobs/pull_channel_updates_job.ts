@@ -24,7 +24,8 @@ export const pullChannelUpdatesJob = defineJob<Record<string, never>>({
       try {
         if (pullsReceipts) {
           const receipts = await channel.pullReceipts!()
-          totals.receipts += (await recordReceipts(pluginId, receipts)).matched
+          const recorded = await recordReceipts(pluginId, receipts)
+          totals.receipts += recorded.matched
         }
         if (pullsReplies) {
           const replies = await channel.pullReplies!()
