@@ -78,7 +78,8 @@ export async function callTencent(
     service: 'sms',
     timestamp,
     method: 'POST',
-    headers: { 'content-type': contentType, 'host': url.host, 'x-tc-action': action },
+    // The host as the API sees it: no port (the official SDK signs urlObj.hostname too).
+    headers: { 'content-type': contentType, 'host': url.hostname, 'x-tc-action': action },
     body,
   })
   let response

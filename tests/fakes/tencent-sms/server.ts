@@ -27,6 +27,11 @@ export class FakeTencentSms {
   /** Template id → number of positional parameters. */
   templates: Record<string, number> = { '1000001': 1 }
   blacklist = new Set<string>()
+  /**
+   * The credential scope names the service (`sms`). The official SDK takes it from the endpoint's
+   * first label, which is `127` for a local fake; tests of the SDK switch this check off.
+   */
+  acceptAnyService = false
   sent: FakeTencentSent[] = []
   requests: Array<{ action: string; code: string }> = []
   #throttle = 0
@@ -171,7 +176,7 @@ export class FakeTencentSms {
   #verify(req: IncomingMessage, body: string) {
     const header = String(req.headers.authorization ?? '')
     const match =
-      /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
         header
       )
     if (!match)
@@ -179,6 +184,12 @@ export class FakeTencentSms {
     const [, secretId, date, service, signedHeaders, signature] = match
     if (secretId !== this.secretId) {
       return { code: 'AuthFailure.SecretIdNotFound', message: 'The SecretId is not found.' }
+    }
+    if (service !== 'sms' && !this.acceptAnyService) {
+      return {
+        code: 'AuthFailure.SignatureFailure',
+        message: `Credential scope names service ${service}, not sms.`,
+      }
     }
     const names = signedHeaders.split(';')
     if (!names.includes('content-type') || !names.includes('host')) {
@@ -196,14 +207,7 @@ export class FakeTencentSms {
       req.method,
       '/',
       new URL(req.url ?? '/', 'http://fake').search.replace(/^\?/, ''),
-      names
-        .map(
-          (n) =>
-            `${n}:${String(req.headers[n] ?? '')
-              .trim()
-              .toLowerCase()}\n`
-        )
-        .join(''),
+      names.map((n) => `${n}:${headerValue(req, n)}\n`).join(''),
       signedHeaders,
       hash(body),
     ].join('\n')
@@ -220,6 +224,14 @@ export class FakeTencentSms {
     }
     return null
   }
+}
+
+/** Signed header values as the API sees them: the Host without a port (it listens on 443). */
+function headerValue(req: IncomingMessage, name: string) {
+  const value = String(req.headers[name] ?? '')
+    .trim()
+    .toLowerCase()
+  return name === 'host' ? value.replace(/:\d+$/, '') : value
 }
 
 function beijing(date: Date) {
