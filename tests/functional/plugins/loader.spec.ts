@@ -158,6 +158,36 @@ test.group('Plugins / loader', (group) => {
     }
   })
 
+  test('a plugin that asks for "abort" stops the start when it fails', async ({ assert }) => {
+    const root = join(scratch, 'abort-root')
+    mkdirSync(join(root, 'must-work'), { recursive: true })
+    writeFileSync(
+      join(root, 'must-work', 'plugin.json'),
+      JSON.stringify({
+        id: 'must-work',
+        name: 'Must work',
+        version: '1.0.0',
+        host: '*',
+        apiVersion: 1,
+        provides: ['channel'],
+        entry: 'index.js',
+        onBootFailure: 'abort',
+      })
+    )
+    writeFileSync(
+      join(root, 'must-work', 'index.js'),
+      "export default { register() {}, async ready() { throw new Error('no licence') } }"
+    )
+    try {
+      await assert.rejects(
+        () => pluginHost.load([root]),
+        'plugin must-work failed and asks to abort: boot failed: no licence'
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
   test('an admin-disabled plugin is not imported and says why', async ({ assert }) => {
     await PluginSetting.create({ pluginId: 'hello-notifier', enabled: false, config: null })
     await pluginHost.load(dirs)
