@@ -22,10 +22,12 @@ import {
 } from '#app/loyalty/jobs/loyalty_jobs'
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
 import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
+import { pullChannelUpdatesJob } from '#app/plugins/jobs/pull_channel_updates_job'
 queue.register(importJob)
 queue.register(exportMembersJob)
 queue.register(sendMessageJob)
 queue.schedule(erpSyncJob, { cron: '*/15 * * * *' }, {})
+queue.schedule(pullChannelUpdatesJob, { cron: '*/5 * * * *' }, {})
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(accruePointsJob, { cron: '*/10 * * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(expirePointsJob, { cron: '15 0 * * *', tz: 'Asia/Shanghai' }, {})

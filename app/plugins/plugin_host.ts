@@ -72,6 +72,7 @@ export class PluginHost {
   }
 
   list(): PluginState[] {
+    // Stable: for a duplicate id, the one loaded first comes first.
     return [...this.#states.values()].sort((a, b) => a.id.localeCompare(b.id))
   }
 
@@ -213,12 +214,11 @@ export class PluginHost {
     state.manifest = manifest
     const existing = this.#states.get(manifest.id)
     if (existing && existing.dir !== dir) {
-      // Keep the first one found (bundled wins over the extra folder).
-      return {
-        ...state,
-        status: 'failed',
-        reason: `duplicate id: already loaded from ${existing.dir}`,
-      }
+      // Keep the first one found (bundled wins over the extra folder); list the other as failed.
+      state.status = 'failed'
+      state.reason = `duplicate id: already loaded from ${existing.dir}`
+      this.#states.set(`${manifest.id}@${dir}`, state)
+      return state
     }
 
     const incompatible = incompatibility(manifest, this.hostVersion)

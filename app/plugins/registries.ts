@@ -25,6 +25,11 @@ class Registry<T extends { id: string }> {
     return [...this.#items.values()].map((entry) => entry.item)
   }
 
+  /** Each item with the plugin that registered it. */
+  entries(): Array<{ item: T; pluginId: string }> {
+    return [...this.#items.values()]
+  }
+
   ownedBy(pluginId: string): T[] {
     return [...this.#items.values()].filter((e) => e.pluginId === pluginId).map((e) => e.item)
   }

@@ -20,7 +20,8 @@ import env from '#start/env'
 
 /** 连接器: the Plugins page — status, switch on/off, configure, test. */
 export default class PluginsController {
-  async index({ view }: HttpContext) {
+  async index({ view, request }: HttpContext) {
+    const memberId = Number(request.input('memberId')) || null
     const plugins = pluginHost.list().map((state) => ({
       id: state.id,
       name: state.name,
@@ -29,11 +30,12 @@ export default class PluginsController {
       reason: state.reason,
       source: state.source,
       provides: state.manifest?.provides ?? [],
+      sendsSms: channelRegistry.ownedBy(state.id).some((c) => c.capabilities.channel === 'sms'),
     }))
-    return view.render('pages/plugins/index', { plugins })
+    return view.render('pages/plugins/index', { plugins, memberId })
   }
 
-  async show({ params, view, i18n }: HttpContext) {
+  async show({ params, view, i18n, request }: HttpContext) {
     const state = this.#find(params.id)
     const setting = await PluginSetting.findBy('pluginId', state.id)
     const fields = state.manifest?.config ?? []
@@ -65,6 +67,7 @@ export default class PluginsController {
         .map((hook) => ({ ...hook, url: `${appUrl}/hooks/${state.id}/${hook.path}` })),
       channel: channel ? { capabilities: channel.capabilities } : null,
       testKey: randomUUID(),
+      memberId: Number(request.input('memberId')) || null,
       testTemplateCode: String(values.testTemplateCode ?? ''),
       messages: messages.map((m) => ({
         id: m.id,

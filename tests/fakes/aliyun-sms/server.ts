@@ -159,7 +159,11 @@ export class FakeAliyunSms {
     if (req.headers['x-acs-version'] !== '2017-05-25') {
       return error(400, 'InvalidVersion', 'Specified parameter Version is not valid.')
     }
-    const params = Object.fromEntries(new URLSearchParams(body))
+    // RPC parameters arrive in the query string (the official SDK) or a form body (our connector).
+    const params = {
+      ...Object.fromEntries(new URL(req.url ?? '/', 'http://fake').searchParams),
+      ...Object.fromEntries(new URLSearchParams(body)),
+    }
     switch (action) {
       case 'SendSms':
         return this.#send(

@@ -125,6 +125,69 @@ test.group('Plugins / loader', (group) => {
     assert.equal(channelRegistry.get('js-channel')?.capabilities.ratePerSecond, 5)
   })
 
+  test('a second plugin with an id already loaded is listed as failed; the first one stays', async ({
+    assert,
+  }) => {
+    const copy = join(scratch, 'hello-copy')
+    mkdirSync(copy, { recursive: true })
+    writeFileSync(
+      join(copy, 'plugin.json'),
+      JSON.stringify({
+        id: 'hello-notifier',
+        name: 'Copy',
+        version: '9.9.9',
+        host: '*',
+        apiVersion: 1,
+        provides: ['notifier'],
+        entry: 'index.js',
+      })
+    )
+    try {
+      await pluginHost.load(dirs)
+      const both = pluginHost.list().filter((p) => p.id === 'hello-notifier')
+      assert.deepEqual(
+        both.map((p) => [p.version, p.status]),
+        [
+          ['1.2.0', 'active'],
+          ['9.9.9', 'failed'],
+        ]
+      )
+      assert.match(both[1].reason!, /^duplicate id: already loaded from /)
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
+  })
+
+  test('a plugin that asks for "abort" stops the start when it fails', async ({ assert }) => {
+    const root = join(scratch, 'abort-root')
+    mkdirSync(join(root, 'must-work'), { recursive: true })
+    writeFileSync(
+      join(root, 'must-work', 'plugin.json'),
+      JSON.stringify({
+        id: 'must-work',
+        name: 'Must work',
+        version: '1.0.0',
+        host: '*',
+        apiVersion: 1,
+        provides: ['channel'],
+        entry: 'index.js',
+        onBootFailure: 'abort',
+      })
+    )
+    writeFileSync(
+      join(root, 'must-work', 'index.js'),
+      "export default { register() {}, async ready() { throw new Error('no licence') } }"
+    )
+    try {
+      await assert.rejects(
+        () => pluginHost.load([root]),
+        'plugin must-work failed and asks to abort: boot failed: no licence'
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
   test('an admin-disabled plugin is not imported and says why', async ({ assert }) => {
     await PluginSetting.create({ pluginId: 'hello-notifier', enabled: false, config: null })
     await pluginHost.load(dirs)

@@ -5,6 +5,9 @@ import PluginSetting from '#app/plugins/models/plugin_setting'
 import AuditEvent from '#app/shared/audit/models/audit_event'
 import { channelRegistry } from '#app/plugins/registries'
 import { createStaff } from '#tests/support/staff'
+import { ResolveMember } from '#app/members/actions/resolve_member'
+import { ManagePlugins } from '#app/plugins/actions/manage_plugins'
+import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 test.group('Plugins / page', (group) => {
   group.each.setup(async () => {
@@ -116,6 +119,31 @@ test.group('Plugins / page', (group) => {
       .form({ phone: '13800138000' })
       .redirects(0)
     response.assertFlashMessage('error', '请填写模板 CODE 或短信内容。')
+  })
+
+  test('from the member page to a prefilled test SMS', async ({ client, assert }) => {
+    const { company } = await createCompanyWithShops()
+    const resolved = await new ResolveMember().handle({
+      companyId: company.id,
+      identities: [{ type: 'phone', value: '13800138000' }],
+    })
+    const admin = await createStaff('admin')
+    const memberPage = await client.get(`/members/${resolved.memberId}`).loginAs(admin)
+    memberPage.assertStatus(200)
+    assert.include(memberPage.text(), `/settings/plugins?memberId=${resolved.memberId}`)
+
+    const crm = await createStaff('crm')
+    const forCrm = await client.get(`/members/${resolved.memberId}`).loginAs(crm)
+    assert.notInclude(forCrm.text(), 'data-testid="member-send-sms"')
+
+    await new ManagePlugins().configure('http-sms', { url: 'http://127.0.0.1:9/send' }, admin)
+    const list = await client.get(`/settings/plugins?memberId=${resolved.memberId}`).loginAs(admin)
+    assert.include(list.text(), `给会员 #${resolved.memberId} 发送短信`)
+    assert.include(list.text(), `/settings/plugins/http-sms?memberId=${resolved.memberId}`)
+    const form = await client
+      .get(`/settings/plugins/http-sms?memberId=${resolved.memberId}`)
+      .loginAs(admin)
+    assert.match(form.text(), new RegExp(`name="memberId"[^>]*value="${resolved.memberId}"`))
   })
 
   test('who may see and who may change plugins', async ({ client }) => {
