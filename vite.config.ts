@@ -14,5 +14,13 @@ export default defineConfig({
     watch: {
       ignored: ['**/data/**', '**/tmp/**', '**/storage/**'],
     },
+    // In development the app answers through Vite's middleware, which would otherwise serve
+    // any file under the project by its path: the SQLite database in data/, uploads, source.
+    // Only the front-end sources and their packages may be served.
+    fs: {
+      strict: true,
+      allow: ['resources', 'node_modules'],
+      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', '**/data/**', '**/tmp/**', '**/*.sqlite*'],
+    },
   },
 })
