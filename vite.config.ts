@@ -20,7 +20,15 @@ export default defineConfig({
     fs: {
       strict: true,
       allow: ['resources', 'node_modules'],
-      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', '**/data/**', '**/tmp/**', '**/*.sqlite*'],
+      deny: [
+        '.env',
+        '.env.*',
+        '*.{crt,pem,key}',
+        '**/.git/**',
+        '**/data/**',
+        '**/tmp/**',
+        '**/*.sqlite*',
+      ],
     },
   },
 })
