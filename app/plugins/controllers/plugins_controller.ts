@@ -17,17 +17,18 @@ import { ManagePlugins } from '#app/plugins/actions/manage_plugins'
 import { SendMessage } from '#app/plugins/actions/send_message'
 import { testMessageValidator } from '#app/plugins/validators/plugin'
 import env from '#start/env'
+import { pluginReasonText } from '#app/plugins/plugin_reason'
 
 /** 连接器: the Plugins page — status, switch on/off, configure, test. */
 export default class PluginsController {
-  async index({ view, request }: HttpContext) {
+  async index({ view, request, i18n }: HttpContext) {
     const memberId = Number(request.input('memberId')) || null
     const plugins = pluginHost.list().map((state) => ({
       id: state.id,
       name: state.name,
       version: state.version,
       status: state.status,
-      reason: state.reason,
+      reason: pluginReasonText(state.reason, i18n),
       source: state.source,
       provides: state.manifest?.provides ?? [],
       sendsSms: channelRegistry.ownedBy(state.id).some((c) => c.capabilities.channel === 'sms'),
@@ -54,6 +55,7 @@ export default class PluginsController {
       erp: erp ? { capabilities: erp.capabilities } : null,
       syncRuns: syncRuns.map((run) => ({ ...run, startedAt: toDateTime(run.started_at) })),
       plugin: state,
+      reasonText: pluginReasonText(state.reason, i18n),
       enabled: setting ? setting.enabled : true,
       fields: fields.map((field) => ({
         ...field,
