@@ -207,7 +207,7 @@ test.group('Plugins / loader', (group) => {
 
     const page = await client.get('/settings/plugins').loginAs(admin)
     page.assertStatus(200)
-    assert.include(page.text(), 'boot failed: gateway unreachable')
+    assert.include(page.text(), '启动失败：gateway unreachable')
     assert.include(page.text(), 'incompatible: needs Quanzi ^9.0.0, this is 0.1.0')
 
     const health = await client.get('/health')
