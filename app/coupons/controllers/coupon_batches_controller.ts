@@ -4,35 +4,16 @@ import { currentCompany } from '#app/organization/current_company'
 import { userZone } from '#app/shared/kernel/time'
 import { ListMembers } from '#app/members/actions/list_members'
 import { memberFiltersValidator } from '#app/members/validators/member'
+import { memberFilterParams } from '#app/members/member_filter_params'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import { IssueCouponBatch } from '#app/coupons/actions/issue_coupon_batch'
 import { couponBatchValidator } from '#app/coupons/validators/coupon'
-
-/** The member list's filters that a batch carries over (everything but the page). */
-const FILTER_KEYS = [
-  'name',
-  'phone',
-  'province',
-  'city',
-  'tag',
-  'shop',
-  'category',
-  'segment',
-  'savedSegment',
-  'lifecycle',
-  'minSpent',
-  'maxSpent',
-  'minOrders',
-  'maxOrders',
-  'lastOrderFrom',
-  'lastOrderTo',
-]
 
 /** 批量发券: from a filtered member list, choose a template and issue. */
 export default class CouponBatchesController {
   async create({ view, request, auth }: HttpContext) {
     const company = await currentCompany()
-    const filters = this.#filters(request.qs())
+    const filters = memberFilterParams(request.qs())
     const valid = await memberFiltersValidator.validate(filters)
     const countRow = await new ListMembers()
       .query(company.id, valid, userZone(auth.user))
@@ -61,18 +42,10 @@ export default class CouponBatchesController {
     await new IssueCouponBatch().start({
       companyId: company.id,
       template,
-      filters: this.#filters(request.all()),
+      filters: memberFilterParams(request.all()),
       requestKey,
       actor: auth.user!,
     })
     return response.redirect().toRoute('coupons.show', { id: template.id })
-  }
-
-  #filters(input: Record<string, unknown>) {
-    return Object.fromEntries(
-      FILTER_KEYS.map((key) => [key, input[key]]).filter(
-        ([, value]) => value !== '' && value !== null && value !== undefined
-      )
-    )
   }
 }

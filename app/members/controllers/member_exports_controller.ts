@@ -6,35 +6,14 @@ import queue from '#app/shared/queue/queue'
 import { ForbiddenError } from '#app/shared/errors/domain_error'
 import { roleAllows } from '#app/identity/roles'
 import { memberFiltersValidator } from '#app/members/validators/member'
+import { memberFilterParams } from '#app/members/member_filter_params'
 import { exportMembersJob, memberExportKey } from '#app/members/jobs/export_members_job'
-
-const FILTER_KEYS = [
-  'name',
-  'phone',
-  'province',
-  'city',
-  'tag',
-  'shop',
-  'category',
-  'segment',
-  'savedSegment',
-  'lifecycle',
-  'minSpent',
-  'maxSpent',
-  'minOrders',
-  'maxOrders',
-  'lastOrderFrom',
-  'lastOrderTo',
-  'sort',
-]
 
 /** 导出会员: start an export of the filtered list, watch it, download the file. */
 export default class MemberExportsController {
   async store({ request, response, auth }: HttpContext) {
     const company = await currentCompany()
-    const filters = Object.fromEntries(
-      Object.entries(request.only(FILTER_KEYS)).filter(([, value]) => value !== '' && value != null)
-    )
+    const filters = memberFilterParams(request.all(), { withSort: true })
     await memberFiltersValidator.validate(filters)
     const user = auth.user!
     const run = await queue.dispatch(
