@@ -38,6 +38,8 @@ export type ScannedRoutes = {
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
+    'members.rfm.settings': { paramsTuple?: []; params?: {} }
+    'members.rfm.settings.save': { paramsTuple?: []; params?: {} }
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
@@ -98,6 +100,7 @@ export type ScannedRoutes = {
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -132,6 +135,7 @@ export type ScannedRoutes = {
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -156,6 +160,7 @@ export type ScannedRoutes = {
     'users.password': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
+    'members.rfm.settings.save': { paramsTuple?: []; params?: {} }
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }

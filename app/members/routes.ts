@@ -27,6 +27,12 @@ router
         router
           .post('/rfm/recompute', [controllers.members.Rfm, 'recompute'])
           .as('members.rfm.recompute')
+        router
+          .get('/rfm/settings', [controllers.members.Rfm, 'settings'])
+          .as('members.rfm.settings')
+        router
+          .post('/rfm/settings', [controllers.members.Rfm, 'saveSettings'])
+          .as('members.rfm.settings.save')
         router.post('/tags', [controllers.members.MemberTags, 'store']).as('members.tags.store')
         router
           .post('/tag-groups', [controllers.members.MemberTags, 'storeGroup'])

@@ -17,12 +17,25 @@ export type RfmSegment = (typeof RFM_SEGMENTS)[number]
 
 export const LIFECYCLE_STAGES = ['new', 'active', 'silent', 'lost', 'recalled'] as const
 
+export const RFM_SCORINGS = ['quintiles', 'thresholds'] as const
+export type RfmScoring = (typeof RFM_SCORINGS)[number]
+
+/** Four ascending cut points giving scores 1–5. */
+export type Thresholds = [number, number, number, number]
+
 export interface RfmSettings {
   windowDays: number
   highScore: number
   newDays: number
   activeDays: number
   lostDays: number
+  scoring: RfmScoring
+  /** Days since the last purchase: within [0] → 5 … beyond [3] → 1. */
+  rThresholds: Thresholds
+  /** Purchases in the window: ≥ [3] → 5 … below [0] → 1. */
+  fThresholds: Thresholds
+  /** Fen paid in the window: ≥ [3] → 5 … below [0] → 1. */
+  mThresholds: Thresholds
 }
 
 export const DEFAULT_RFM_SETTINGS: RfmSettings = {
@@ -31,6 +44,23 @@ export const DEFAULT_RFM_SETTINGS: RfmSettings = {
   newDays: 30,
   activeDays: 90,
   lostDays: 180,
+  scoring: 'quintiles',
+  rThresholds: [30, 90, 180, 270],
+  fThresholds: [2, 3, 5, 8],
+  mThresholds: [10000, 30000, 80000, 200000],
+}
+
+function thresholds(raw: unknown, fallback: Thresholds): Thresholds {
+  try {
+    const parsed = typeof raw === 'string' ? JSON.parse(raw) : null
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 4 &&
+      parsed.every((n) => Number.isSafeInteger(n) && n >= 0)
+    )
+      return parsed as Thresholds
+  } catch {}
+  return fallback
 }
 
 /**
@@ -50,12 +80,31 @@ export class RecomputeRfm {
   async settings(companyId: number): Promise<RfmSettings> {
     const row = await db.from('member_rfm_settings').where('company_id', companyId).first()
     if (!row) return DEFAULT_RFM_SETTINGS
+    const d = DEFAULT_RFM_SETTINGS
     return {
       windowDays: row.window_days,
       highScore: row.high_score,
       newDays: row.new_days,
       activeDays: row.active_days,
       lostDays: row.lost_days,
+      scoring: row.scoring === 'thresholds' ? 'thresholds' : 'quintiles',
+      rThresholds: thresholds(row.r_thresholds, d.rThresholds),
+      fThresholds: thresholds(row.f_thresholds, d.fThresholds),
+      mThresholds: thresholds(row.m_thresholds, d.mThresholds),
+    }
+  }
+
+  static settingsRow(settings: RfmSettings) {
+    return {
+      window_days: settings.windowDays,
+      high_score: settings.highScore,
+      new_days: settings.newDays,
+      active_days: settings.activeDays,
+      lost_days: settings.lostDays,
+      scoring: settings.scoring,
+      r_thresholds: JSON.stringify(settings.rThresholds),
+      f_thresholds: JSON.stringify(settings.fThresholds),
+      m_thresholds: JSON.stringify(settings.mThresholds),
     }
   }
 
@@ -81,13 +130,27 @@ export class RecomputeRfm {
         when s.f >= ${high} then 'general_keep'
         else 'general_retain' end`
       const placeholders = statuses.map(() => '?').join(', ')
+      // Quintiles rank members against each other; fixed thresholds score each on its own.
+      const scoreBindings: (string | number)[] = []
+      let scores: string
+      if (settings.scoring === 'thresholds') {
+        const [r1, r2, r3, r4] = settings.rThresholds.map((days) => at(days))
+        const up = (column: string, cuts: Thresholds) =>
+          `(1 + ${cuts.map(() => `case when ${column} >= ? then 1 else 0 end`).join(' + ')})`
+        scores = `case when last_at >= ? then 5 when last_at >= ? then 4
+                       when last_at >= ? then 3 when last_at >= ? then 2 else 1 end as r,
+                  ${up('purchases', settings.fThresholds)} as f,
+                  ${up('paid', settings.mThresholds)} as m`
+        scoreBindings.push(r1, r2, r3, r4, ...settings.fThresholds, ...settings.mThresholds)
+      } else {
+        scores = `ntile(5) over (order by last_at, member_id) as r,
+                  ntile(5) over (order by purchases, member_id) as f,
+                  ntile(5) over (order by paid, member_id) as m`
+      }
       await trx.rawQuery(
         `update members set rfm_r = s.r, rfm_f = s.f, rfm_m = s.m, rfm_segment = ${segment}
          from (
-           select member_id,
-             ntile(5) over (order by last_at, member_id) as r,
-             ntile(5) over (order by purchases, member_id) as f,
-             ntile(5) over (order by paid, member_id) as m
+           select member_id, ${scores}
            from (
              select member_id, max(ordered_at) as last_at, count(*) as purchases, sum(paid_fen) as paid
              from orders
@@ -96,7 +159,7 @@ export class RecomputeRfm {
            ) as t
          ) as s
          where members.id = s.member_id`,
-        [companyId, ...statuses, at(settings.windowDays)]
+        [...scoreBindings, companyId, ...statuses, at(settings.windowDays)]
       )
 
       const lastMinusLost =
@@ -135,17 +198,16 @@ export class RecomputeRfm {
           .where('id', exists.id)
           .update({ computed_at: stamp, updated_at: stamp })
       else
-        await trx.insertQuery().table('member_rfm_settings').insert({
-          company_id: companyId,
-          window_days: settings.windowDays,
-          high_score: settings.highScore,
-          new_days: settings.newDays,
-          active_days: settings.activeDays,
-          lost_days: settings.lostDays,
-          computed_at: stamp,
-          created_at: stamp,
-          updated_at: stamp,
-        })
+        await trx
+          .insertQuery()
+          .table('member_rfm_settings')
+          .insert({
+            company_id: companyId,
+            ...RecomputeRfm.settingsRow(settings),
+            computed_at: stamp,
+            created_at: stamp,
+            updated_at: stamp,
+          })
     })
   }
 

@@ -52,3 +52,19 @@ export const importUploadValidator = vine.create({
 export const segmentValidator = vine.create({
   segmentName: vine.string().trim().minLength(1).maxLength(80),
 })
+
+const days = (max: number) => vine.number().withoutDecimals().min(1).max(max)
+const cut = () => vine.number().min(0).max(100_000_000)
+
+/** RFM settings form; M thresholds in yuan as typed (stored in fen). */
+export const rfmSettingsValidator = vine.create({
+  windowDays: days(3650),
+  highScore: vine.number().withoutDecimals().min(2).max(5),
+  newDays: days(3650),
+  activeDays: days(3650),
+  lostDays: days(3650),
+  scoring: vine.enum(['quintiles', 'thresholds'] as const),
+  r: vine.array(days(3650)).fixedLength(4),
+  f: vine.array(vine.number().withoutDecimals().min(1).max(1_000_000)).fixedLength(4),
+  m: vine.array(cut()).fixedLength(4),
+})
