@@ -43,6 +43,7 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.segments.store': { paramsTuple?: []; params?: {} }
     'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -58,6 +59,9 @@ export type ScannedRoutes = {
     'members.exports.store': { paramsTuple?: []; params?: {} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.attributes.index': { paramsTuple?: []; params?: {} }
+    'members.attributes.store': { paramsTuple?: []; params?: {} }
+    'members.attributes.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'members.merges.store': { paramsTuple?: []; params?: {} }
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -105,6 +109,7 @@ export type ScannedRoutes = {
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.attributes.index': { paramsTuple?: []; params?: {} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -140,6 +145,7 @@ export type ScannedRoutes = {
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.attributes.index': { paramsTuple?: []; params?: {} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -164,6 +170,7 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.segments.store': { paramsTuple?: []; params?: {} }
     'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -175,6 +182,8 @@ export type ScannedRoutes = {
     'members.consents.withdraw_all': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.erase': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.store': { paramsTuple?: []; params?: {} }
+    'members.attributes.store': { paramsTuple?: []; params?: {} }
+    'members.attributes.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.store': { paramsTuple?: []; params?: {} }
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }

@@ -39,6 +39,10 @@ router
           .as('members.tag_groups.store')
         router.post('/tags/bulk', [controllers.members.MemberTags, 'bulk']).as('members.tags.bulk')
         router
+          .post('/:id/attributes', [controllers.members.MemberAttributes, 'update'])
+          .as('members.attributes.update')
+          .where('id', id.id)
+        router
           .post('/segments', [controllers.members.MemberSegments, 'store'])
           .as('members.segments.store')
         router
@@ -117,6 +121,22 @@ router
       })
       .prefix('/members/exports')
       .use(middleware.can('members.export'))
+
+    router
+      .group(() => {
+        router
+          .get('/', [controllers.members.MemberAttributes, 'index'])
+          .as('members.attributes.index')
+        router
+          .post('/', [controllers.members.MemberAttributes, 'store'])
+          .as('members.attributes.store')
+        router
+          .post('/:id/delete', [controllers.members.MemberAttributes, 'destroy'])
+          .as('members.attributes.destroy')
+          .where('id', id.id)
+      })
+      .prefix('/members/attributes')
+      .use(middleware.can('members.attributes'))
 
     router
       .group(() => {

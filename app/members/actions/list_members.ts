@@ -11,6 +11,11 @@ export interface MemberFilters {
   province?: string
   city?: string
   tag?: number
+  /** A custom attribute (自定义属性): equal to attributeValue, or between attributeMin/Max (numbers or YYYY-MM-DD dates). */
+  attribute?: number
+  attributeValue?: string
+  attributeMin?: string
+  attributeMax?: string
   /** Members of a static segment (静态分群). */
   savedSegment?: number
   shop?: number
@@ -61,6 +66,21 @@ export class ListMembers {
         'id',
         db.from('member_tag_assignments').where('tag_id', filters.tag).select('member_id')
       )
+    }
+    if (
+      filters.attribute &&
+      (filters.attributeValue || filters.attributeMin || filters.attributeMax)
+    ) {
+      const values = db.from('member_attribute_values').where('attribute_id', filters.attribute)
+      if (filters.attributeValue) values.where('value_text', filters.attributeValue)
+      const bound = (value: string, op: '>=' | '<=') => {
+        if (/^\d{4}-\d{2}-\d{2}$/.test(value)) values.where('value_date', op, value)
+        else if (Number.isFinite(Number(value))) values.where('value_number', op, Number(value))
+        else values.whereRaw('1 = 0')
+      }
+      if (filters.attributeMin) bound(filters.attributeMin, '>=')
+      if (filters.attributeMax) bound(filters.attributeMax, '<=')
+      query.whereIn('id', values.select('member_id'))
     }
     if (filters.savedSegment) {
       query.whereIn(

@@ -11,6 +11,10 @@ export const memberFiltersValidator = vine.create({
   city: optionalText(40),
   tag: vine.number().withoutDecimals().positive().optional(),
   savedSegment: vine.number().withoutDecimals().positive().optional(),
+  attribute: vine.number().withoutDecimals().positive().optional(),
+  attributeValue: optionalText(200),
+  attributeMin: optionalText(40),
+  attributeMax: optionalText(40),
   shop: vine.number().withoutDecimals().positive().optional(),
   category: optionalText(80),
   segment: vine.enum(RFM_SEGMENTS).optional(),
@@ -67,4 +71,11 @@ export const rfmSettingsValidator = vine.create({
   r: vine.array(days(3650)).fixedLength(4),
   f: vine.array(vine.number().withoutDecimals().min(1).max(1_000_000)).fixedLength(4),
   m: vine.array(cut()).fixedLength(4),
+})
+
+export const attributeDefinitionValidator = vine.create({
+  label: vine.string().trim().minLength(1).maxLength(60),
+  type: vine.enum(['text', 'number', 'date', 'enum', 'boolean'] as const),
+  /** Enum values, separated by commas (，or ,) or new lines. */
+  options: vine.string().trim().maxLength(2000).optional(),
 })
