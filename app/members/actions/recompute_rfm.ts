@@ -113,11 +113,27 @@ export class RecomputeRfm {
     const statuses = PURCHASE_STATUSES
     await db.transaction(async (trx) => {
       const at = (days: number) => sqlTime(trx, now.minus({ days }))!
-      await trx
-        .query()
-        .from('members')
-        .where('company_id', companyId)
-        .update({ rfm_r: null, rfm_f: null, rfm_m: null, rfm_segment: null, lifecycle_stage: null })
+      // Only rows whose values change are written: on a routine recompute most
+      // members keep their scores, and rewriting every row (and every index on
+      // members) is what made a recompute cost many times the GROUP BY.
+      const differs = trx.dialect.name === 'postgres' ? 'is distinct from' : 'is not'
+      const placeholders = PURCHASE_STATUSES.map(() => '?').join(', ')
+      await trx.rawQuery(
+        `update members set rfm_r = null, rfm_f = null, rfm_m = null, rfm_segment = null
+         where company_id = ? and (rfm_segment is not null or rfm_r is not null) and not exists (
+           select 1 from orders o
+           where o.member_id = members.id and o.status in (${placeholders})
+             and o.ordered_at >= ?)`,
+        // No company condition on orders: it would steer SQLite to the (company_id,
+        // ordered_at) index, a range scan per member, instead of (member_id, ordered_at).
+        [companyId, ...statuses, at(settings.windowDays)]
+      )
+      await trx.rawQuery(
+        `update members set lifecycle_stage = null
+         where company_id = ? and lifecycle_stage is not null
+           and (last_order_at is null or merged_into_id is not null)`,
+        [companyId]
+      )
 
       const high = settings.highScore
       const segment = `case
@@ -129,7 +145,6 @@ export class RecomputeRfm {
         when s.r >= ${high} then 'general_develop'
         when s.f >= ${high} then 'general_keep'
         else 'general_retain' end`
-      const placeholders = statuses.map(() => '?').join(', ')
       // Quintiles rank members against each other; fixed thresholds score each on its own.
       const scoreBindings: (string | number)[] = []
       let scores: string
@@ -158,7 +173,9 @@ export class RecomputeRfm {
              group by member_id
            ) as t
          ) as s
-         where members.id = s.member_id`,
+         where members.id = s.member_id
+           and (members.rfm_r ${differs} s.r or members.rfm_f ${differs} s.f
+             or members.rfm_m ${differs} s.m or members.rfm_segment ${differs} ${segment})`,
         [...scoreBindings, companyId, ...statuses, at(settings.windowDays)]
       )
 
@@ -166,28 +183,42 @@ export class RecomputeRfm {
         trx.dialect.name === 'postgres'
           ? `members.last_order_at - interval '${settings.lostDays} days'`
           : `datetime(members.last_order_at, '-${settings.lostDays} days')`
-      await trx.rawQuery(
-        `update members set lifecycle_stage = case
-            when first_order_at >= ? then 'new'
-            when last_order_at >= ? and order_count > 1 and not exists (
-              select 1 from orders o
-              where o.member_id = members.id and o.status in (${placeholders})
-                and o.ordered_at < members.last_order_at
-                and o.ordered_at >= ${lastMinusLost}
-            ) then 'recalled'
-            when last_order_at >= ? then 'active'
-            when last_order_at >= ? then 'silent'
-            else 'lost' end
-         where company_id = ? and last_order_at is not null and merged_into_id is null`,
-        [
-          at(settings.newDays),
-          at(settings.activeDays),
-          ...statuses,
-          at(settings.activeDays),
-          at(settings.lostDays),
-          companyId,
-        ]
-      )
+      const stage = `case
+          when first_order_at >= ? then 'new'
+          when last_order_at >= ? and order_count > 1 and not exists (
+            select 1 from orders o
+            where o.member_id = members.id and o.status in (${placeholders})
+              and o.ordered_at < members.last_order_at
+              and o.ordered_at >= ${lastMinusLost}
+          ) then 'recalled'
+          when last_order_at >= ? then 'active'
+          when last_order_at >= ? then 'silent'
+          else 'lost' end`
+      const stageBindings = [
+        at(settings.newDays),
+        at(settings.activeDays),
+        ...statuses,
+        at(settings.activeDays),
+        at(settings.lostDays),
+      ]
+      const eligible = 'company_id = ? and last_order_at is not null and merged_into_id is null'
+      if (trx.dialect.name === 'postgres') {
+        // PostgreSQL computes each stage once in the derived table and joins on id.
+        await trx.rawQuery(
+          `update members set lifecycle_stage = l.stage
+           from (select members.id, ${stage} as stage from members where ${eligible}) as l
+           where members.id = l.id and members.lifecycle_stage is distinct from l.stage`,
+          [...stageBindings, companyId]
+        )
+      } else {
+        // SQLite would flatten that derived table into a nested loop without an
+        // index (quadratic); the stage expression is repeated in the WHERE instead.
+        await trx.rawQuery(
+          `update members set lifecycle_stage = ${stage}
+           where ${eligible} and lifecycle_stage is not ${stage}`,
+          [...stageBindings, companyId, ...stageBindings]
+        )
+      }
 
       const exists = await trx.from('member_rfm_settings').where('company_id', companyId).first()
       const stamp = sqlTime(trx, now)

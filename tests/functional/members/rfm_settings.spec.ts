@@ -95,6 +95,37 @@ test.group('Members / RFM settings', (group) => {
     assert.deepEqual(await scores(9), [4, 5, 5, 'important_value'])
   })
 
+  test('a recompute clears what no longer applies and leaves the rest as it was', async ({
+    assert,
+  }) => {
+    const { company, ids } = await tenMembers()
+    const rfm = new RecomputeRfm()
+    await rfm.handle(company.id)
+    const before = await Member.query().whereIn('id', ids).orderBy('id')
+    assert.equal(before[0].rfmSegment, 'general_retain')
+    assert.isNotNull(before[0].lifecycleStage)
+
+    // Member 0's only purchase leaves the window; member 1 is merged away (orders moved off it).
+    await db
+      .from('orders')
+      .where('member_id', ids[0])
+      .update({ ordered_at: DateTime.utc().minus({ days: 400 }).toSQL({ includeOffset: false }) })
+    await db.from('orders').where('member_id', ids[1]).update({ member_id: ids[2] })
+    await db
+      .from('members')
+      .where('id', ids[1])
+      .update({ merged_into_id: ids[2], last_order_at: null, order_count: 0 })
+    await rfm.handle(company.id)
+
+    const after = await Member.query().whereIn('id', ids).orderBy('id')
+    assert.isNull(after[0].rfmSegment)
+    assert.isNull(after[0].rfmR)
+    assert.isNull(after[1].rfmSegment)
+    assert.isNull(after[1].lifecycleStage)
+    assert.equal(after[9].rfmSegment, before[9].rfmSegment)
+    assert.equal(after[9].lifecycleStage, before[9].lifecycleStage)
+  })
+
   test('the RFM page has charts that link to the filtered list', async ({ client }) => {
     const { company } = await tenMembers()
     await new RecomputeRfm().handle(company.id)
