@@ -57,6 +57,7 @@ export const controllers = {
   members: {
     ApiMembers: () => import('#app/members/controllers/api_members_controller'),
     Imports: () => import('#app/members/controllers/imports_controller'),
+    MemberAttributes: () => import('#app/members/controllers/member_attributes_controller'),
     MemberExports: () => import('#app/members/controllers/member_exports_controller'),
     MemberPhones: () => import('#app/members/controllers/member_phones_controller'),
     MemberPrivacy: () => import('#app/members/controllers/member_privacy_controller'),

@@ -84,9 +84,12 @@ export type ScannedRoutes = {
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
+    'members.rfm.settings': { paramsTuple?: []; params?: {} }
+    'members.rfm.settings.save': { paramsTuple?: []; params?: {} }
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.segments.store': { paramsTuple?: []; params?: {} }
     'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -102,6 +105,9 @@ export type ScannedRoutes = {
     'members.exports.store': { paramsTuple?: []; params?: {} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.attributes.index': { paramsTuple?: []; params?: {} }
+    'members.attributes.store': { paramsTuple?: []; params?: {} }
+    'members.attributes.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'members.merges.store': { paramsTuple?: []; params?: {} }
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -204,10 +210,12 @@ export type ScannedRoutes = {
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.attributes.index': { paramsTuple?: []; params?: {} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -272,10 +280,12 @@ export type ScannedRoutes = {
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.download': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.attributes.index': { paramsTuple?: []; params?: {} }
     'members.merges.index': { paramsTuple?: []; params?: {} }
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -337,9 +347,11 @@ export type ScannedRoutes = {
     'plugins.sync': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
+    'members.rfm.settings.save': { paramsTuple?: []; params?: {} }
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.segments.store': { paramsTuple?: []; params?: {} }
     'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.profile.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -351,6 +363,8 @@ export type ScannedRoutes = {
     'members.consents.withdraw_all': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.erase': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.store': { paramsTuple?: []; params?: {} }
+    'members.attributes.store': { paramsTuple?: []; params?: {} }
+    'members.attributes.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.merges.store': { paramsTuple?: []; params?: {} }
     'members.merges.undo': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.preview': { paramsTuple?: []; params?: {} }

@@ -29,6 +29,8 @@ export const PERMISSIONS = [
   'members.merge',
   /** Personal-data rights: data-subject export and erasure (PIPL); removing do-not-contact entries. */
   'members.privacy',
+  /** Define custom member attributes (自定义属性); admins only. */
+  'members.attributes',
   'loyalty.view',
   'loyalty.manage',
   'benefits.view',

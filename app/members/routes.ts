@@ -27,11 +27,21 @@ router
         router
           .post('/rfm/recompute', [controllers.members.Rfm, 'recompute'])
           .as('members.rfm.recompute')
+        router
+          .get('/rfm/settings', [controllers.members.Rfm, 'settings'])
+          .as('members.rfm.settings')
+        router
+          .post('/rfm/settings', [controllers.members.Rfm, 'saveSettings'])
+          .as('members.rfm.settings.save')
         router.post('/tags', [controllers.members.MemberTags, 'store']).as('members.tags.store')
         router
           .post('/tag-groups', [controllers.members.MemberTags, 'storeGroup'])
           .as('members.tag_groups.store')
         router.post('/tags/bulk', [controllers.members.MemberTags, 'bulk']).as('members.tags.bulk')
+        router
+          .post('/:id/attributes', [controllers.members.MemberAttributes, 'update'])
+          .as('members.attributes.update')
+          .where('id', id.id)
         router
           .post('/segments', [controllers.members.MemberSegments, 'store'])
           .as('members.segments.store')
@@ -111,6 +121,22 @@ router
       })
       .prefix('/members/exports')
       .use(middleware.can('members.export'))
+
+    router
+      .group(() => {
+        router
+          .get('/', [controllers.members.MemberAttributes, 'index'])
+          .as('members.attributes.index')
+        router
+          .post('/', [controllers.members.MemberAttributes, 'store'])
+          .as('members.attributes.store')
+        router
+          .post('/:id/delete', [controllers.members.MemberAttributes, 'destroy'])
+          .as('members.attributes.destroy')
+          .where('id', id.id)
+      })
+      .prefix('/members/attributes')
+      .use(middleware.can('members.attributes'))
 
     router
       .group(() => {

@@ -17,3 +17,6 @@ document.addEventListener('htmx:config:request', (event) => {
 })
 
 Alpine.start()
+
+/** Charts only where a page has one: Vite splits ECharts into its own chunk. */
+if (document.querySelector('[data-echarts]')) import('./members_charts.js')

@@ -17,12 +17,25 @@ export type RfmSegment = (typeof RFM_SEGMENTS)[number]
 
 export const LIFECYCLE_STAGES = ['new', 'active', 'silent', 'lost', 'recalled'] as const
 
+export const RFM_SCORINGS = ['quintiles', 'thresholds'] as const
+export type RfmScoring = (typeof RFM_SCORINGS)[number]
+
+/** Four ascending cut points giving scores 1–5. */
+export type Thresholds = [number, number, number, number]
+
 export interface RfmSettings {
   windowDays: number
   highScore: number
   newDays: number
   activeDays: number
   lostDays: number
+  scoring: RfmScoring
+  /** Days since the last purchase: within [0] → 5 … beyond [3] → 1. */
+  rThresholds: Thresholds
+  /** Purchases in the window: ≥ [3] → 5 … below [0] → 1. */
+  fThresholds: Thresholds
+  /** Fen paid in the window: ≥ [3] → 5 … below [0] → 1. */
+  mThresholds: Thresholds
 }
 
 export const DEFAULT_RFM_SETTINGS: RfmSettings = {
@@ -31,6 +44,23 @@ export const DEFAULT_RFM_SETTINGS: RfmSettings = {
   newDays: 30,
   activeDays: 90,
   lostDays: 180,
+  scoring: 'quintiles',
+  rThresholds: [30, 90, 180, 270],
+  fThresholds: [2, 3, 5, 8],
+  mThresholds: [10000, 30000, 80000, 200000],
+}
+
+function thresholds(raw: unknown, fallback: Thresholds): Thresholds {
+  try {
+    const parsed = typeof raw === 'string' ? JSON.parse(raw) : null
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 4 &&
+      parsed.every((n) => Number.isSafeInteger(n) && n >= 0)
+    )
+      return parsed as Thresholds
+  } catch {}
+  return fallback
 }
 
 /**
@@ -50,12 +80,31 @@ export class RecomputeRfm {
   async settings(companyId: number): Promise<RfmSettings> {
     const row = await db.from('member_rfm_settings').where('company_id', companyId).first()
     if (!row) return DEFAULT_RFM_SETTINGS
+    const d = DEFAULT_RFM_SETTINGS
     return {
       windowDays: row.window_days,
       highScore: row.high_score,
       newDays: row.new_days,
       activeDays: row.active_days,
       lostDays: row.lost_days,
+      scoring: row.scoring === 'thresholds' ? 'thresholds' : 'quintiles',
+      rThresholds: thresholds(row.r_thresholds, d.rThresholds),
+      fThresholds: thresholds(row.f_thresholds, d.fThresholds),
+      mThresholds: thresholds(row.m_thresholds, d.mThresholds),
+    }
+  }
+
+  static settingsRow(settings: RfmSettings) {
+    return {
+      window_days: settings.windowDays,
+      high_score: settings.highScore,
+      new_days: settings.newDays,
+      active_days: settings.activeDays,
+      lost_days: settings.lostDays,
+      scoring: settings.scoring,
+      r_thresholds: JSON.stringify(settings.rThresholds),
+      f_thresholds: JSON.stringify(settings.fThresholds),
+      m_thresholds: JSON.stringify(settings.mThresholds),
     }
   }
 
@@ -64,11 +113,27 @@ export class RecomputeRfm {
     const statuses = PURCHASE_STATUSES
     await db.transaction(async (trx) => {
       const at = (days: number) => sqlTime(trx, now.minus({ days }))!
-      await trx
-        .query()
-        .from('members')
-        .where('company_id', companyId)
-        .update({ rfm_r: null, rfm_f: null, rfm_m: null, rfm_segment: null, lifecycle_stage: null })
+      // Only rows whose values change are written: on a routine recompute most
+      // members keep their scores, and rewriting every row (and every index on
+      // members) is what made a recompute cost many times the GROUP BY.
+      const differs = trx.dialect.name === 'postgres' ? 'is distinct from' : 'is not'
+      const placeholders = PURCHASE_STATUSES.map(() => '?').join(', ')
+      await trx.rawQuery(
+        `update members set rfm_r = null, rfm_f = null, rfm_m = null, rfm_segment = null
+         where company_id = ? and (rfm_segment is not null or rfm_r is not null) and not exists (
+           select 1 from orders o
+           where o.member_id = members.id and o.status in (${placeholders})
+             and o.ordered_at >= ?)`,
+        // No company condition on orders: it would steer SQLite to the (company_id,
+        // ordered_at) index, a range scan per member, instead of (member_id, ordered_at).
+        [companyId, ...statuses, at(settings.windowDays)]
+      )
+      await trx.rawQuery(
+        `update members set lifecycle_stage = null
+         where company_id = ? and lifecycle_stage is not null
+           and (last_order_at is null or merged_into_id is not null)`,
+        [companyId]
+      )
 
       const high = settings.highScore
       const segment = `case
@@ -80,14 +145,27 @@ export class RecomputeRfm {
         when s.r >= ${high} then 'general_develop'
         when s.f >= ${high} then 'general_keep'
         else 'general_retain' end`
-      const placeholders = statuses.map(() => '?').join(', ')
+      // Quintiles rank members against each other; fixed thresholds score each on its own.
+      const scoreBindings: (string | number)[] = []
+      let scores: string
+      if (settings.scoring === 'thresholds') {
+        const [r1, r2, r3, r4] = settings.rThresholds.map((days) => at(days))
+        const up = (column: string, cuts: Thresholds) =>
+          `(1 + ${cuts.map(() => `case when ${column} >= ? then 1 else 0 end`).join(' + ')})`
+        scores = `case when last_at >= ? then 5 when last_at >= ? then 4
+                       when last_at >= ? then 3 when last_at >= ? then 2 else 1 end as r,
+                  ${up('purchases', settings.fThresholds)} as f,
+                  ${up('paid', settings.mThresholds)} as m`
+        scoreBindings.push(r1, r2, r3, r4, ...settings.fThresholds, ...settings.mThresholds)
+      } else {
+        scores = `ntile(5) over (order by last_at, member_id) as r,
+                  ntile(5) over (order by purchases, member_id) as f,
+                  ntile(5) over (order by paid, member_id) as m`
+      }
       await trx.rawQuery(
         `update members set rfm_r = s.r, rfm_f = s.f, rfm_m = s.m, rfm_segment = ${segment}
          from (
-           select member_id,
-             ntile(5) over (order by last_at, member_id) as r,
-             ntile(5) over (order by purchases, member_id) as f,
-             ntile(5) over (order by paid, member_id) as m
+           select member_id, ${scores}
            from (
              select member_id, max(ordered_at) as last_at, count(*) as purchases, sum(paid_fen) as paid
              from orders
@@ -95,36 +173,52 @@ export class RecomputeRfm {
              group by member_id
            ) as t
          ) as s
-         where members.id = s.member_id`,
-        [companyId, ...statuses, at(settings.windowDays)]
+         where members.id = s.member_id
+           and (members.rfm_r ${differs} s.r or members.rfm_f ${differs} s.f
+             or members.rfm_m ${differs} s.m or members.rfm_segment ${differs} ${segment})`,
+        [...scoreBindings, companyId, ...statuses, at(settings.windowDays)]
       )
 
       const lastMinusLost =
         trx.dialect.name === 'postgres'
           ? `members.last_order_at - interval '${settings.lostDays} days'`
           : `datetime(members.last_order_at, '-${settings.lostDays} days')`
-      await trx.rawQuery(
-        `update members set lifecycle_stage = case
-            when first_order_at >= ? then 'new'
-            when last_order_at >= ? and order_count > 1 and not exists (
-              select 1 from orders o
-              where o.member_id = members.id and o.status in (${placeholders})
-                and o.ordered_at < members.last_order_at
-                and o.ordered_at >= ${lastMinusLost}
-            ) then 'recalled'
-            when last_order_at >= ? then 'active'
-            when last_order_at >= ? then 'silent'
-            else 'lost' end
-         where company_id = ? and last_order_at is not null and merged_into_id is null`,
-        [
-          at(settings.newDays),
-          at(settings.activeDays),
-          ...statuses,
-          at(settings.activeDays),
-          at(settings.lostDays),
-          companyId,
-        ]
-      )
+      const stage = `case
+          when first_order_at >= ? then 'new'
+          when last_order_at >= ? and order_count > 1 and not exists (
+            select 1 from orders o
+            where o.member_id = members.id and o.status in (${placeholders})
+              and o.ordered_at < members.last_order_at
+              and o.ordered_at >= ${lastMinusLost}
+          ) then 'recalled'
+          when last_order_at >= ? then 'active'
+          when last_order_at >= ? then 'silent'
+          else 'lost' end`
+      const stageBindings = [
+        at(settings.newDays),
+        at(settings.activeDays),
+        ...statuses,
+        at(settings.activeDays),
+        at(settings.lostDays),
+      ]
+      const eligible = 'company_id = ? and last_order_at is not null and merged_into_id is null'
+      if (trx.dialect.name === 'postgres') {
+        // PostgreSQL computes each stage once in the derived table and joins on id.
+        await trx.rawQuery(
+          `update members set lifecycle_stage = l.stage
+           from (select members.id, ${stage} as stage from members where ${eligible}) as l
+           where members.id = l.id and members.lifecycle_stage is distinct from l.stage`,
+          [...stageBindings, companyId]
+        )
+      } else {
+        // SQLite would flatten that derived table into a nested loop without an
+        // index (quadratic); the stage expression is repeated in the WHERE instead.
+        await trx.rawQuery(
+          `update members set lifecycle_stage = ${stage}
+           where ${eligible} and lifecycle_stage is not ${stage}`,
+          [...stageBindings, companyId, ...stageBindings]
+        )
+      }
 
       const exists = await trx.from('member_rfm_settings').where('company_id', companyId).first()
       const stamp = sqlTime(trx, now)
@@ -135,17 +229,16 @@ export class RecomputeRfm {
           .where('id', exists.id)
           .update({ computed_at: stamp, updated_at: stamp })
       else
-        await trx.insertQuery().table('member_rfm_settings').insert({
-          company_id: companyId,
-          window_days: settings.windowDays,
-          high_score: settings.highScore,
-          new_days: settings.newDays,
-          active_days: settings.activeDays,
-          lost_days: settings.lostDays,
-          computed_at: stamp,
-          created_at: stamp,
-          updated_at: stamp,
-        })
+        await trx
+          .insertQuery()
+          .table('member_rfm_settings')
+          .insert({
+            company_id: companyId,
+            ...RecomputeRfm.settingsRow(settings),
+            computed_at: stamp,
+            created_at: stamp,
+            updated_at: stamp,
+          })
     })
   }
 

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Member from '#app/members/models/member'
 import { memberSummaries } from '#app/members/api/member_summaries'
 import { ManageConsent } from '#app/members/actions/manage_consent'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
 
 /**
  * A member as /api/v1 returns it: explicit fields, phone masked unless the
@@ -10,7 +11,8 @@ import { ManageConsent } from '#app/members/actions/manage_consent'
  * through `memberSummaries` (see member_summaries.ts).
  */
 export async function serializeMember(member: Member, unmaskPhones: boolean) {
-  const [identities, tags, consents, extra] = await Promise.all([
+  const attributes = new MemberAttributes()
+  const [identities, tags, consents, definitions, values, extra] = await Promise.all([
     db
       .from('member_identities')
       .where('member_id', member.id)
@@ -25,6 +27,8 @@ export async function serializeMember(member: Member, unmaskPhones: boolean) {
       .orderBy('member_tags.name')
       .select('member_tags.id', 'member_tags.name'),
     new ManageConsent().current(member.id),
+    attributes.definitions(member.companyId),
+    attributes.valuesFor(member.id),
     memberSummaries.for(member),
   ])
   const phone = member.phone
@@ -48,6 +52,10 @@ export async function serializeMember(member: Member, unmaskPhones: boolean) {
         channel,
         state ? { granted: state.granted, source: state.source } : null,
       ])
+    ),
+    /** Custom attributes (自定义属性) by name, as text (`2024-03-05`, `12.5`, `true`). */
+    attributes: Object.fromEntries(
+      definitions.filter((d) => values.has(d.id)).map((d) => [d.label, values.get(d.id)])
     ),
     orderCount: member.orderCount,
     spentFen: member.spentFen,

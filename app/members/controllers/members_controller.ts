@@ -11,6 +11,7 @@ import MemberTagGroup from '#app/members/models/member_tag_group'
 import { memberFiltersValidator } from '#app/members/validators/member'
 import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_consent'
 import { UpdateMemberProfile } from '#app/members/actions/update_member_profile'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { memberProfileFormValidator } from '#app/members/validators/api'
 import { DateTime } from 'luxon'
 
@@ -23,31 +24,33 @@ export default class MembersController {
     const filters = valid ?? {}
     const zone = userZone(auth.user)
     const { members, next } = await new ListMembers().page(company.id, filters, zone)
-    const [tags, groups, shops, provinces, categories, savedSegments] = await Promise.all([
-      MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
-      MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
-      db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
-      db
-        .from('members')
-        .where('company_id', company.id)
-        .whereNotNull('province')
-        .distinct('province')
-        .orderBy('province')
-        .limit(100),
-      db
-        .from('products')
-        .where('company_id', company.id)
-        .whereNotNull('category')
-        .distinct('category')
-        .orderBy('category')
-        .limit(200),
-      db
-        .from('member_segments')
-        .where('company_id', company.id)
-        .orderBy('name')
-        .select('id', 'name')
-        .limit(200),
-    ])
+    const [tags, groups, shops, provinces, categories, savedSegments, attributes] =
+      await Promise.all([
+        MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
+        MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
+        db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
+        db
+          .from('members')
+          .where('company_id', company.id)
+          .whereNotNull('province')
+          .distinct('province')
+          .orderBy('province')
+          .limit(100),
+        db
+          .from('products')
+          .where('company_id', company.id)
+          .whereNotNull('category')
+          .distinct('category')
+          .orderBy('category')
+          .limit(200),
+        db
+          .from('member_segments')
+          .where('company_id', company.id)
+          .orderBy('name')
+          .select('id', 'name')
+          .limit(200),
+        new MemberAttributes().definitions(company.id),
+      ])
     const { after, ...kept } = invalid ? {} : request.qs()
     return view.render('pages/members/index', {
       members,
@@ -62,6 +65,7 @@ export default class MembersController {
       provinces: provinces.map((p: any) => p.province),
       categories: categories.map((c: any) => c.category),
       savedSegments,
+      attributes,
       segments: RFM_SEGMENTS,
       stages: LIFECYCLE_STAGES,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
@@ -78,7 +82,7 @@ export default class MembersController {
       return response.redirect().toRoute('members.show', { id: profile.member.mergedIntoId })
     }
     const member = profile.member
-    const [consents, doNotContact] = await Promise.all([
+    const [consents, doNotContact, attributes, attributeValues] = await Promise.all([
       new ManageConsent().current(member.id),
       member.phoneHash
         ? db
@@ -86,12 +90,16 @@ export default class MembersController {
             .where({ company_id: company.id, phone_hash: member.phoneHash })
             .select('channel')
         : [],
+      new MemberAttributes().definitions(member.companyId),
+      new MemberAttributes().valuesFor(member.id),
     ])
     return view.render('pages/members/show', {
       ...profile,
       consents,
       consentChannels: CONSENT_CHANNELS,
       doNotContact: doNotContact.map((row: any) => row.channel),
+      attributes,
+      attributeValues,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
     })
   }

@@ -11,6 +11,10 @@ export const memberFiltersValidator = vine.create({
   city: optionalText(40),
   tag: vine.number().withoutDecimals().positive().optional(),
   savedSegment: vine.number().withoutDecimals().positive().optional(),
+  attribute: vine.number().withoutDecimals().positive().optional(),
+  attributeValue: optionalText(200),
+  attributeMin: optionalText(40),
+  attributeMax: optionalText(40),
   shop: vine.number().withoutDecimals().positive().optional(),
   category: optionalText(80),
   segment: vine.enum(RFM_SEGMENTS).optional(),
@@ -51,4 +55,27 @@ export const importUploadValidator = vine.create({
 
 export const segmentValidator = vine.create({
   segmentName: vine.string().trim().minLength(1).maxLength(80),
+})
+
+const days = (max: number) => vine.number().withoutDecimals().min(1).max(max)
+const cut = () => vine.number().min(0).max(100_000_000)
+
+/** RFM settings form; M thresholds in yuan as typed (stored in fen). */
+export const rfmSettingsValidator = vine.create({
+  windowDays: days(3650),
+  highScore: vine.number().withoutDecimals().min(2).max(5),
+  newDays: days(3650),
+  activeDays: days(3650),
+  lostDays: days(3650),
+  scoring: vine.enum(['quintiles', 'thresholds'] as const),
+  r: vine.array(days(3650)).fixedLength(4),
+  f: vine.array(vine.number().withoutDecimals().min(1).max(1_000_000)).fixedLength(4),
+  m: vine.array(cut()).fixedLength(4),
+})
+
+export const attributeDefinitionValidator = vine.create({
+  label: vine.string().trim().minLength(1).maxLength(60),
+  type: vine.enum(['text', 'number', 'date', 'enum', 'boolean'] as const),
+  /** Enum values, separated by commas (，or ,) or new lines. */
+  options: vine.string().trim().maxLength(2000).optional(),
 })
