@@ -68,6 +68,7 @@ export type ScannedRoutes = {
     'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.filters.store': { paramsTuple?: []; params?: {} }
     'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
@@ -75,6 +76,7 @@ export type ScannedRoutes = {
     'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.projects.store': { paramsTuple?: []; params?: {} }
     'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.import': { paramsTuple?: []; params?: {} }
     'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -134,6 +136,7 @@ export type ScannedRoutes = {
     'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
@@ -180,6 +183,7 @@ export type ScannedRoutes = {
     'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.index': { paramsTuple?: []; params?: {} }
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
@@ -222,6 +226,7 @@ export type ScannedRoutes = {
     'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.projects.store': { paramsTuple?: []; params?: {} }
     'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.import': { paramsTuple?: []; params?: {} }
     'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -42,6 +42,10 @@ router
           .get('/templates/:id', [c.Templates, 'show'])
           .as('collaboration.templates.show')
           .where('id', num)
+        router
+          .get('/templates/:id/export', [c.Templates, 'export'])
+          .as('collaboration.templates.export')
+          .where('id', num)
         router.post('/task-filters', [c.TaskList, 'saveFilter']).as('collaboration.filters.store')
         router
           .post('/task-filters/:id/delete', [c.TaskList, 'destroyFilter'])
@@ -70,6 +74,9 @@ router
           .post('/projects/:id', [c.Projects, 'update'])
           .as('collaboration.projects.update')
           .where('id', num)
+        router
+          .post('/templates/import', [c.Templates, 'import'])
+          .as('collaboration.templates.import')
         router
           .post('/templates/:id/instantiate', [c.Templates, 'instantiate'])
           .as('collaboration.templates.instantiate')

@@ -115,3 +115,7 @@ export const blockerValidator = vine.create({ blockedById: id() })
 export const attachmentValidator = vine.create({
   file: vine.file({ size: '20mb', extnames: ATTACHMENT_EXTNAMES }),
 })
+
+export const importTemplateValidator = vine.create({
+  file: vine.file({ size: '1mb', extnames: ['json'] }),
+})
