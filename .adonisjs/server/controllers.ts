@@ -13,6 +13,7 @@ export const controllers = {
   },
   collaboration: {
     Activity: () => import('#app/collaboration/controllers/activity_controller'),
+    ApiCollaboration: () => import('#app/collaboration/controllers/api_collaboration_controller'),
     Boards: () => import('#app/collaboration/controllers/boards_controller'),
     MyDay: () => import('#app/collaboration/controllers/my_day_controller'),
     Notifications: () => import('#app/collaboration/controllers/notifications_controller'),

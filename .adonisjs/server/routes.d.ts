@@ -55,6 +55,11 @@ export type ScannedRoutes = {
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.my_day': { paramsTuple?: []; params?: {} }
     'collaboration.projects.index': { paramsTuple?: []; params?: {} }
     'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -94,11 +99,14 @@ export type ScannedRoutes = {
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.index': { paramsTuple?: []; params?: {} }
+    'api.tasks.index': { paramsTuple?: []; params?: {} }
+    'api.templates.index': { paramsTuple?: []; params?: {} }
+    'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.templates.import': { paramsTuple?: []; params?: {} }
+    'api.projects.from_template': { paramsTuple?: []; params?: {} }
   }
   GET: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -123,6 +131,11 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.my_day': { paramsTuple?: []; params?: {} }
     'collaboration.projects.index': { paramsTuple?: []; params?: {} }
     'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -141,11 +154,10 @@ export type ScannedRoutes = {
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.index': { paramsTuple?: []; params?: {} }
+    'api.tasks.index': { paramsTuple?: []; params?: {} }
+    'api.templates.index': { paramsTuple?: []; params?: {} }
+    'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   HEAD: {
     'session.create': { paramsTuple?: []; params?: {} }
@@ -170,6 +182,11 @@ export type ScannedRoutes = {
     'imports.index': { paramsTuple?: []; params?: {} }
     'imports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.openapi': { paramsTuple?: []; params?: {} }
+    'api.me': { paramsTuple?: []; params?: {} }
+    'api.users.index': { paramsTuple?: []; params?: {} }
+    'api.audit_events.index': { paramsTuple?: []; params?: {} }
+    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.my_day': { paramsTuple?: []; params?: {} }
     'collaboration.projects.index': { paramsTuple?: []; params?: {} }
     'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -188,11 +205,10 @@ export type ScannedRoutes = {
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'api.openapi': { paramsTuple?: []; params?: {} }
-    'api.me': { paramsTuple?: []; params?: {} }
-    'api.users.index': { paramsTuple?: []; params?: {} }
-    'api.audit_events.index': { paramsTuple?: []; params?: {} }
-    'api.jobs.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.index': { paramsTuple?: []; params?: {} }
+    'api.tasks.index': { paramsTuple?: []; params?: {} }
+    'api.templates.index': { paramsTuple?: []; params?: {} }
+    'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   POST: {
     'session.store': { paramsTuple?: []; params?: {} }
@@ -241,6 +257,10 @@ export type ScannedRoutes = {
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
+    'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.templates.import': { paramsTuple?: []; params?: {} }
+    'api.projects.from_template': { paramsTuple?: []; params?: {} }
   }
   PUT: {
     'account.password': { paramsTuple?: []; params?: {} }

@@ -1,6 +1,7 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
+import { apiV1 } from '#app/api/routes'
 
 const num = router.matchers.number()
 const c = controllers.collaboration
@@ -148,3 +149,30 @@ router
       .as('collaboration.notifications.read_all')
   })
   .use(middleware.auth())
+
+/** /api/v1 (token guard, rate limit, JSON errors); documented in docs/openapi.json. */
+apiV1(() => {
+  const api = c.ApiCollaboration
+  router
+    .group(() => {
+      router.get('/projects', [api, 'projects']).as('api.projects.index')
+      router.get('/tasks', [api, 'tasks']).as('api.tasks.index')
+      router.get('/templates', [api, 'templates']).as('api.templates.index')
+      router
+        .get('/templates/:id/export', [api, 'exportTemplate'])
+        .as('api.templates.export')
+        .where('id', num)
+    })
+    .use(middleware.can('tasks.view'))
+  router
+    .group(() => {
+      router.post('/projects/:id/tasks', [api, 'createTask']).as('api.tasks.store').where('id', num)
+      router
+        .post('/tasks/:id/complete', [api, 'completeTask'])
+        .as('api.tasks.complete')
+        .where('id', num)
+      router.post('/templates/import', [api, 'importTemplate']).as('api.templates.import')
+      router.post('/projects/from-template', [api, 'fromTemplate']).as('api.projects.from_template')
+    })
+    .use(middleware.can('tasks.edit'))
+})
