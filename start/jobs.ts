@@ -13,8 +13,10 @@ import queue from '#app/shared/queue/queue'
 import { importJob } from '#app/members/jobs/import_job'
 import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
 import { exportMembersJob } from '#app/members/jobs/export_members_job'
+import { dailyRemindersJob } from '#app/collaboration/jobs/daily_reminders_job'
 queue.register(importJob)
 queue.register(exportMembersJob)
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(dailyRemindersJob, { cron: '0 8 * * *', tz: 'Asia/Shanghai' }, {})
 
 export default queue

@@ -20,6 +20,8 @@ export interface TaskNotice {
   body?: string | null
   /** For `assigned_many`: how many tasks. */
   count?: number
+  /** A notification with the same key is never sent to a person twice. */
+  dedupeKey?: string
 }
 
 /**
@@ -29,7 +31,15 @@ export interface TaskNotice {
  */
 export class NotifyStaff {
   async task(notice: TaskNotice) {
-    const ids = [...new Set(notice.userIds)].filter((id) => id !== notice.actorId)
+    let ids = [...new Set(notice.userIds)].filter((id) => id !== notice.actorId)
+    if (notice.dedupeKey && ids.length) {
+      const sent = await StaffNotification.query()
+        .whereIn('userId', ids)
+        .where('dedupeKey', notice.dedupeKey)
+        .select('userId')
+      const already = new Set(sent.map((n) => n.userId))
+      ids = ids.filter((id) => !already.has(id))
+    }
     if (ids.length === 0) return []
     const users = await User.query().whereIn('id', ids).whereNull('disabledAt')
     const url = new URL(
@@ -57,6 +67,7 @@ export class NotifyStaff {
             title,
             body: notice.body ?? null,
             taskId: notice.task.id,
+            dedupeKey: notice.dedupeKey ?? null,
           })
         )
       }
@@ -70,6 +81,36 @@ export class NotifyStaff {
       })
     }
     return rows
+  }
+
+  /** The daily digest: one line per person, in-app and to the notifiers. */
+  async digest(
+    companyId: number,
+    user: User,
+    figures: { dueToday: number; overdue: number; date: string }
+  ) {
+    const dedupeKey = `digest:${figures.date}`
+    if (await StaffNotification.query().where({ userId: user.id, dedupeKey }).first()) return null
+    const locale = i18nManager.getSupportedLocaleFor([user.locale]) ?? i18nManager.defaultLocale
+    const title = i18nManager.locale(locale).t('collaboration.notifications.digest', figures)
+    const row = await StaffNotification.create({
+      companyId,
+      userId: user.id,
+      kind: 'digest.daily',
+      title,
+      body: null,
+      taskId: null,
+      dedupeKey,
+    })
+    await staffNotifiers.deliver({
+      kind: 'digest.daily',
+      recipients: [{ userId: user.id, fullName: user.fullName, email: user.email }],
+      title,
+      body: '',
+      url: new URL(urlFor('collaboration.my_day'), env.get('APP_URL')).toString(),
+      createdAt: DateTime.utc(),
+    })
+    return row
   }
 
   static unreadCount(userId: number) {
