@@ -22,6 +22,7 @@ export const controllers = {
     TaskAttachments: () => import('#app/collaboration/controllers/task_attachments_controller'),
     TaskComments: () => import('#app/collaboration/controllers/task_comments_controller'),
     TaskList: () => import('#app/collaboration/controllers/task_list_controller'),
+    TaskStatuses: () => import('#app/collaboration/controllers/task_statuses_controller'),
     Tasks: () => import('#app/collaboration/controllers/tasks_controller'),
     Team: () => import('#app/collaboration/controllers/team_controller'),
     Templates: () => import('#app/collaboration/controllers/templates_controller'),

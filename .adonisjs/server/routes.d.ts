@@ -95,6 +95,9 @@ export type ScannedRoutes = {
     'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
+    'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -151,6 +154,7 @@ export type ScannedRoutes = {
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -202,6 +206,7 @@ export type ScannedRoutes = {
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -256,6 +261,8 @@ export type ScannedRoutes = {
     'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
+    'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

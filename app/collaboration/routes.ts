@@ -136,6 +136,18 @@ router
       })
       .use(middleware.can('tasks.edit'))
 
+    router
+      .group(() => {
+        router.get('/', [c.TaskStatuses, 'index']).as('collaboration.statuses.index')
+        router.post('/', [c.TaskStatuses, 'store']).as('collaboration.statuses.store')
+        router
+          .post('/:id', [c.TaskStatuses, 'update'])
+          .as('collaboration.statuses.update')
+          .where('id', num)
+      })
+      .prefix('/settings/task-statuses')
+      .use(middleware.can('tasks.manage'))
+
     router.get('/notifications', [c.Notifications, 'index']).as('collaboration.notifications.index')
     router
       .get('/notifications/unread', [c.Notifications, 'unread'])

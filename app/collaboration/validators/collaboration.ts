@@ -119,3 +119,17 @@ export const attachmentValidator = vine.create({
 export const importTemplateValidator = vine.create({
   file: vine.file({ size: '1mb', extnames: ['json'] }),
 })
+
+export const newStatusValidator = vine.create({
+  key: vine
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{1,29}$/),
+  name: vine.string().trim().minLength(1).maxLength(40),
+  isDone: checkbox(),
+})
+
+export const statusValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(40),
+  isDone: checkbox(),
+})
