@@ -84,6 +84,8 @@ export type ScannedRoutes = {
     'collaboration.templates.import': { paramsTuple?: []; params?: {} }
     'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.stop': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'ruleId': ParamValue} }
     'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -250,6 +252,8 @@ export type ScannedRoutes = {
     'collaboration.templates.import': { paramsTuple?: []; params?: {} }
     'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.stop': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'ruleId': ParamValue} }
     'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -87,6 +87,15 @@ router
           .as('collaboration.templates.save')
           .where('id', num)
         router
+          .post('/projects/:id/recurring', [c.Projects, 'addRecurring'])
+          .as('collaboration.recurring.store')
+          .where('id', num)
+        router
+          .post('/projects/:id/recurring/:ruleId/stop', [c.Projects, 'stopRecurring'])
+          .as('collaboration.recurring.stop')
+          .where('id', num)
+          .where('ruleId', num)
+        router
           .post('/projects/:id/tasks', [c.Tasks, 'store'])
           .as('collaboration.tasks.store')
           .where('id', num)

@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { PROJECT_STATUSES } from '#app/collaboration/models/project'
+import { FREQUENCIES } from '#app/collaboration/models/recurring_task'
 import { ATTACHMENT_EXTNAMES } from '#app/collaboration/actions/task_attachments'
 
 const optionalText = (max: number) => vine.string().trim().maxLength(max).optional()
@@ -132,4 +133,13 @@ export const newStatusValidator = vine.create({
 export const statusValidator = vine.create({
   name: vine.string().trim().minLength(1).maxLength(40),
   isDone: checkbox(),
+})
+
+export const recurringValidator = vine.create({
+  title: vine.string().trim().minLength(1).maxLength(200),
+  assigneeId: id().optional(),
+  frequency: vine.enum(FREQUENCIES),
+  weekday: vine.number().withoutDecimals().min(1).max(7).optional(),
+  monthDay: vine.number().withoutDecimals().min(1).max(28).optional(),
+  dueTime: time(),
 })
