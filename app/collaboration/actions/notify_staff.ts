@@ -1,10 +1,21 @@
 import { DateTime } from 'luxon'
 import i18nManager from '@adonisjs/i18n/services/main'
+import router from '@adonisjs/core/services/router'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import env from '#start/env'
 import User from '#app/identity/models/user'
 import StaffNotification from '#app/collaboration/models/staff_notification'
 import { staffNotifiers } from '#app/shared/notifications/staff_notifiers'
+
+/**
+ * A link into Quanzi for a notification. Jobs run in `node ace queue:work`
+ * and commands, where no HTTP server has committed the routes yet; the
+ * commit is idempotent, so it is done here when needed.
+ */
+function absoluteUrl(path: () => string) {
+  if (!router.commited) router.commit()
+  return new URL(path(), env.get('APP_URL')).toString()
+}
 
 export interface TaskNotice {
   companyId: number
@@ -42,10 +53,7 @@ export class NotifyStaff {
     }
     if (ids.length === 0) return []
     const users = await User.query().whereIn('id', ids).whereNull('disabledAt')
-    const url = new URL(
-      urlFor('collaboration.tasks.show', { id: notice.task.id }),
-      env.get('APP_URL')
-    ).toString()
+    const url = absoluteUrl(() => urlFor('collaboration.tasks.show', { id: notice.task.id }))
     const byLocale = new Map<string, User[]>()
     const rows: StaffNotification[] = []
     for (const user of users) {
@@ -107,7 +115,7 @@ export class NotifyStaff {
       recipients: [{ userId: user.id, fullName: user.fullName, email: user.email }],
       title,
       body: '',
-      url: new URL(urlFor('collaboration.my_day'), env.get('APP_URL')).toString(),
+      url: absoluteUrl(() => urlFor('collaboration.my_day')),
       createdAt: DateTime.utc(),
     })
     return row
