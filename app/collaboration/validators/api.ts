@@ -38,5 +38,6 @@ export const apiFromTemplateValidator = vine.create({
   name: vine.string().trim().maxLength(120).optional(),
   shopId: id().optional(),
   isPrivate: vine.boolean().optional(),
+  skipWeekends: vine.boolean().optional(),
   roles: vine.record(id()).optional(),
 })

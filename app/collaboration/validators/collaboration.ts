@@ -98,6 +98,7 @@ export const instantiateTemplateValidator = vine.create({
   name: optionalText(120),
   shopId: id().optional(),
   isPrivate: checkbox(),
+  skipWeekends: checkbox(),
   /** role placeholder → user id */
   roles: vine.record(vine.number().withoutDecimals().positive().optional()).optional(),
 })
