@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import PlaybookTemplate from '#app/collaboration/models/playbook_template'
+import { BUILTIN_TEMPLATES } from '#app/collaboration/playbooks/builtin'
 import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 import { ManageTemplates } from '#app/collaboration/actions/manage_templates'
 import UserModel from '#app/identity/models/user'
@@ -131,7 +132,7 @@ test.group('Collaboration / API', (group) => {
       ['version', 'template.name', 'template.tasks']
     )
     const count = await PlaybookTemplate.query().where('companyId', company.id).count('* as n')
-    assert.equal(Number(count[0].$extras.n), 3)
+    assert.equal(Number(count[0].$extras.n), BUILTIN_TEMPLATES.length + 1)
   })
 
   test('a private project stays hidden from the API too', async ({ client, assert }) => {

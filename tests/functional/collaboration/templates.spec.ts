@@ -18,7 +18,7 @@ import { ZONE, addTask, projectOf } from '#tests/functional/collaboration/fixtur
 test.group('Collaboration / templates and team', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('the library seeds the built-ins once: 聚划算 and 双11 with 15–40 tasks each', async ({
+  test('the library seeds the built-ins once (聚划算, 双11, 会员日, 大促复盘), 15–40 tasks each', async ({
     client,
     assert,
   }) => {
@@ -28,6 +28,8 @@ test.group('Collaboration / templates and team', (group) => {
     page.assertStatus(200)
     page.assertTextIncludes('聚划算单品团')
     page.assertTextIncludes('双11 大促')
+    page.assertTextIncludes('会员日')
+    page.assertTextIncludes('大促复盘')
     await client.get('/templates').loginAs(viewer)
     const templates = await PlaybookTemplate.query().where('companyId', company.id).preload('tasks')
     assert.lengthOf(templates, BUILTIN_TEMPLATES.length)
