@@ -23,6 +23,8 @@ import {
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
 import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
 import { pullChannelUpdatesJob } from '#app/plugins/jobs/pull_channel_updates_job'
+import { dailyRemindersJob } from '#app/collaboration/jobs/daily_reminders_job'
+import { recurringTasksJob } from '#app/collaboration/jobs/recurring_tasks_job'
 queue.register(importJob)
 queue.register(exportMembersJob)
 queue.register(sendMessageJob)
@@ -34,5 +36,7 @@ queue.schedule(expirePointsJob, { cron: '15 0 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(reevaluateTiersJob, { cron: '45 0 * * *', tz: 'Asia/Shanghai' }, {})
 queue.register(issueCouponBatchJob)
 queue.schedule(couponUpkeepJob, { cron: '*/15 * * * *' }, {})
+queue.schedule(recurringTasksJob, { cron: '0 6 * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(dailyRemindersJob, { cron: '0 8 * * *', tz: 'Asia/Shanghai' }, {})
 
 export default queue

@@ -18,6 +18,7 @@ export const controllers = {
   },
   collaboration: {
     Activity: () => import('#app/collaboration/controllers/activity_controller'),
+    ApiCollaboration: () => import('#app/collaboration/controllers/api_collaboration_controller'),
     Boards: () => import('#app/collaboration/controllers/boards_controller'),
     MyDay: () => import('#app/collaboration/controllers/my_day_controller'),
     Notifications: () => import('#app/collaboration/controllers/notifications_controller'),
@@ -26,6 +27,7 @@ export const controllers = {
     TaskAttachments: () => import('#app/collaboration/controllers/task_attachments_controller'),
     TaskComments: () => import('#app/collaboration/controllers/task_comments_controller'),
     TaskList: () => import('#app/collaboration/controllers/task_list_controller'),
+    TaskStatuses: () => import('#app/collaboration/controllers/task_statuses_controller'),
     Tasks: () => import('#app/collaboration/controllers/tasks_controller'),
     Team: () => import('#app/collaboration/controllers/team_controller'),
     Templates: () => import('#app/collaboration/controllers/templates_controller'),

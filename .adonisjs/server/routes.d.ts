@@ -28,43 +28,6 @@ export type ScannedRoutes = {
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
-    'collaboration.my_day': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
-    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.activity': { paramsTuple?: []; params?: {} }
-    'collaboration.team': { paramsTuple?: []; params?: {} }
-    'collaboration.workload': { paramsTuple?: []; params?: {} }
-    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
-    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
-    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
-    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
-    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
-    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
-    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
-    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
-    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'plugins.index': { paramsTuple?: []; params?: {} }
     'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -127,6 +90,58 @@ export type ScannedRoutes = {
     'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'api.members.consents.update': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'channel': ParamValue} }
     'members.phone.reveal': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
+    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.import': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.stop': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'ruleId': ParamValue} }
+    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
+    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
+    'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
+    'api.projects.index': { paramsTuple?: []; params?: {} }
+    'api.tasks.index': { paramsTuple?: []; params?: {} }
+    'api.templates.index': { paramsTuple?: []; params?: {} }
+    'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.templates.import': { paramsTuple?: []; params?: {} }
+    'api.projects.from_template': { paramsTuple?: []; params?: {} }
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
@@ -181,23 +196,6 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
-    'collaboration.my_day': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
-    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.activity': { paramsTuple?: []; params?: {} }
-    'collaboration.team': { paramsTuple?: []; params?: {} }
-    'collaboration.workload': { paramsTuple?: []; params?: {} }
-    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
-    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
-    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
-    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
-    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.index': { paramsTuple?: []; params?: {} }
     'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
@@ -224,6 +222,29 @@ export type ScannedRoutes = {
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.index': { paramsTuple?: []; params?: {} }
     'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.index': { paramsTuple?: []; params?: {} }
+    'api.tasks.index': { paramsTuple?: []; params?: {} }
+    'api.templates.index': { paramsTuple?: []; params?: {} }
+    'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
@@ -251,23 +272,6 @@ export type ScannedRoutes = {
     'jobs.index': { paramsTuple?: []; params?: {} }
     'jobs.progress': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'health.show': { paramsTuple?: []; params?: {} }
-    'collaboration.my_day': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
-    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.activity': { paramsTuple?: []; params?: {} }
-    'collaboration.team': { paramsTuple?: []; params?: {} }
-    'collaboration.workload': { paramsTuple?: []; params?: {} }
-    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
-    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
-    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
-    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
-    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.index': { paramsTuple?: []; params?: {} }
     'plugins.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
@@ -294,6 +298,29 @@ export type ScannedRoutes = {
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.index': { paramsTuple?: []; params?: {} }
     'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.my_day': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.index': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.board': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.index': { paramsTuple?: []; params?: {} }
+    'collaboration.tasks.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.activity': { paramsTuple?: []; params?: {} }
+    'collaboration.team': { paramsTuple?: []; params?: {} }
+    'collaboration.workload': { paramsTuple?: []; params?: {} }
+    'collaboration.burndown': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.timeline': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
+    'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.index': { paramsTuple?: []; params?: {} }
+    'api.tasks.index': { paramsTuple?: []; params?: {} }
+    'api.templates.index': { paramsTuple?: []; params?: {} }
+    'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
@@ -319,26 +346,6 @@ export type ScannedRoutes = {
     'users.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'users.password': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'jobs.retry': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
-    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
-    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
-    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
-    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
-    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'plugins.enable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.disable': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.configure': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -373,6 +380,35 @@ export type ScannedRoutes = {
     'api.members.store': { paramsTuple?: []; params?: {} }
     'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.phone.reveal': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.filters.store': { paramsTuple?: []; params?: {} }
+    'collaboration.filters.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.watch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.unwatch': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.store': { paramsTuple?: []; params?: {} }
+    'collaboration.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.import': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.instantiate': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.recurring.stop': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'ruleId': ParamValue} }
+    'collaboration.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.move': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.checklist.toggle': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'itemId': ParamValue} }
+    'collaboration.attachments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.attachments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
+    'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
+    'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
+    'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.templates.import': { paramsTuple?: []; params?: {} }
+    'api.projects.from_template': { paramsTuple?: []; params?: {} }
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

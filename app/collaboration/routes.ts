@@ -1,6 +1,7 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
+import { apiV1 } from '#app/api/routes'
 
 const num = router.matchers.number()
 const c = controllers.collaboration
@@ -42,6 +43,10 @@ router
           .get('/templates/:id', [c.Templates, 'show'])
           .as('collaboration.templates.show')
           .where('id', num)
+        router
+          .get('/templates/:id/export', [c.Templates, 'export'])
+          .as('collaboration.templates.export')
+          .where('id', num)
         router.post('/task-filters', [c.TaskList, 'saveFilter']).as('collaboration.filters.store')
         router
           .post('/task-filters/:id/delete', [c.TaskList, 'destroyFilter'])
@@ -71,6 +76,9 @@ router
           .as('collaboration.projects.update')
           .where('id', num)
         router
+          .post('/templates/import', [c.Templates, 'import'])
+          .as('collaboration.templates.import')
+        router
           .post('/templates/:id/instantiate', [c.Templates, 'instantiate'])
           .as('collaboration.templates.instantiate')
           .where('id', num)
@@ -78,6 +86,15 @@ router
           .post('/projects/:id/save-as-template', [c.Templates, 'saveFromProject'])
           .as('collaboration.templates.save')
           .where('id', num)
+        router
+          .post('/projects/:id/recurring', [c.Projects, 'addRecurring'])
+          .as('collaboration.recurring.store')
+          .where('id', num)
+        router
+          .post('/projects/:id/recurring/:ruleId/stop', [c.Projects, 'stopRecurring'])
+          .as('collaboration.recurring.stop')
+          .where('id', num)
+          .where('ruleId', num)
         router
           .post('/projects/:id/tasks', [c.Tasks, 'store'])
           .as('collaboration.tasks.store')
@@ -128,6 +145,18 @@ router
       })
       .use(middleware.can('tasks.edit'))
 
+    router
+      .group(() => {
+        router.get('/', [c.TaskStatuses, 'index']).as('collaboration.statuses.index')
+        router.post('/', [c.TaskStatuses, 'store']).as('collaboration.statuses.store')
+        router
+          .post('/:id', [c.TaskStatuses, 'update'])
+          .as('collaboration.statuses.update')
+          .where('id', num)
+      })
+      .prefix('/settings/task-statuses')
+      .use(middleware.can('tasks.manage'))
+
     router.get('/notifications', [c.Notifications, 'index']).as('collaboration.notifications.index')
     router
       .get('/notifications/unread', [c.Notifications, 'unread'])
@@ -141,3 +170,30 @@ router
       .as('collaboration.notifications.read_all')
   })
   .use(middleware.auth())
+
+/** /api/v1 (token guard, rate limit, JSON errors); documented in docs/openapi.json. */
+apiV1(() => {
+  const api = c.ApiCollaboration
+  router
+    .group(() => {
+      router.get('/projects', [api, 'projects']).as('api.projects.index')
+      router.get('/tasks', [api, 'tasks']).as('api.tasks.index')
+      router.get('/templates', [api, 'templates']).as('api.templates.index')
+      router
+        .get('/templates/:id/export', [api, 'exportTemplate'])
+        .as('api.templates.export')
+        .where('id', num)
+    })
+    .use(middleware.can('tasks.view'))
+  router
+    .group(() => {
+      router.post('/projects/:id/tasks', [api, 'createTask']).as('api.tasks.store').where('id', num)
+      router
+        .post('/tasks/:id/complete', [api, 'completeTask'])
+        .as('api.tasks.complete')
+        .where('id', num)
+      router.post('/templates/import', [api, 'importTemplate']).as('api.templates.import')
+      router.post('/projects/from-template', [api, 'fromTemplate']).as('api.projects.from_template')
+    })
+    .use(middleware.can('tasks.edit'))
+})

@@ -31,6 +31,8 @@ export interface TaskInput {
   labels?: string | null
   /** New checklist items, one per line (create only). */
   checklist?: string | null
+  /** Set by the recurring-task job: the rule and the occurrence day (YYYY-MM-DD). */
+  recurrence?: { ruleId: number; date: string }
 }
 
 /**
@@ -73,6 +75,10 @@ export class ManageTasks {
       position: Number(last?.$extras.top ?? 0) + 1,
       version: 1,
       createdById: actor.id,
+      recurringTaskId: input.recurrence?.ruleId ?? null,
+      occurrenceDate: input.recurrence
+        ? DateTime.fromISO(input.recurrence.date, { zone: 'utc' })
+        : null,
     })
     await this.syncLabels(task, input.labels)
     await this.syncCollaborators(task, input.collaboratorIds ?? [])

@@ -22,6 +22,20 @@ export interface InstantiateInput {
   isPrivate?: boolean
   /** Role placeholder → user id; unmapped roles leave tasks unassigned. */
   roles?: Record<string, number | null | undefined>
+  /**
+   * Moves due days that fall on a weekend: before T to the Friday before,
+   * after T to the Monday after; tasks on T itself stay on the event day.
+   */
+  skipWeekends?: boolean
+}
+
+/** The due day of a task `offset` days from T, optionally kept off weekends. */
+export function dueDay(anchor: DateTime, offset: number, skipWeekends = false) {
+  let day = anchor.plus({ days: offset })
+  if (skipWeekends && offset !== 0) {
+    while (day.weekday > 5) day = day.plus({ days: offset < 0 ? -1 : 1 })
+  }
+  return day.toISODate()!
 }
 
 /**
@@ -94,7 +108,7 @@ export class ManageTemplates {
       throw new DomainError('E_BAD_ASSIGNEE', 'collaboration.errors.bad_assignee', 422)
     }
     const offsets = template.tasks.map((t) => t.offsetDays)
-    const day = (offset: number) => anchor.plus({ days: offset }).toISODate()!
+    const day = (offset: number) => dueDay(anchor, offset, input.skipWeekends)
     const project = await new ManageProjects().create(
       companyId,
       {

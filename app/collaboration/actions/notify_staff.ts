@@ -1,11 +1,21 @@
 import { DateTime } from 'luxon'
 import i18nManager from '@adonisjs/i18n/services/main'
-import { urlFor } from '@adonisjs/core/services/url_builder'
 import router from '@adonisjs/core/services/router'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import env from '#start/env'
 import User from '#app/identity/models/user'
 import StaffNotification from '#app/collaboration/models/staff_notification'
 import { staffNotifiers } from '#app/shared/notifications/staff_notifiers'
+
+/**
+ * A link into Quanzi for a notification. Jobs run in `node ace queue:work`
+ * and commands, where no HTTP server has committed the routes yet; the
+ * commit is idempotent, so it is done here when needed.
+ */
+function absoluteUrl(path: () => string) {
+  if (!router.commited) router.commit()
+  return new URL(path(), env.get('APP_URL')).toString()
+}
 
 export interface TaskNotice {
   companyId: number
@@ -21,6 +31,8 @@ export interface TaskNotice {
   body?: string | null
   /** For `assigned_many`: how many tasks. */
   count?: number
+  /** A notification with the same key is never sent to a person twice. */
+  dedupeKey?: string
 }
 
 /**
@@ -30,17 +42,18 @@ export interface TaskNotice {
  */
 export class NotifyStaff {
   async task(notice: TaskNotice) {
-    const ids = [...new Set(notice.userIds)].filter((id) => id !== notice.actorId)
+    let ids = [...new Set(notice.userIds)].filter((id) => id !== notice.actorId)
+    if (notice.dedupeKey && ids.length) {
+      const sent = await StaffNotification.query()
+        .whereIn('userId', ids)
+        .where('dedupeKey', notice.dedupeKey)
+        .select('userId')
+      const already = new Set(sent.map((n) => n.userId))
+      ids = ids.filter((id) => !already.has(id))
+    }
     if (ids.length === 0) return []
     const users = await User.query().whereIn('id', ids).whereNull('disabledAt')
-    // Outside the web process (the demo seeder, `node ace queue:work`) nobody has
-    // committed the routes yet, and the URL builder only sees committed ones. By now
-    // every provider is ready, and commit() does nothing once it has run.
-    router.commit()
-    const url = new URL(
-      urlFor('collaboration.tasks.show', { id: notice.task.id }),
-      env.get('APP_URL')
-    ).toString()
+    const url = absoluteUrl(() => urlFor('collaboration.tasks.show', { id: notice.task.id }))
     const byLocale = new Map<string, User[]>()
     const rows: StaffNotification[] = []
     for (const user of users) {
@@ -62,6 +75,7 @@ export class NotifyStaff {
             title,
             body: notice.body ?? null,
             taskId: notice.task.id,
+            dedupeKey: notice.dedupeKey ?? null,
           })
         )
       }
@@ -75,6 +89,36 @@ export class NotifyStaff {
       })
     }
     return rows
+  }
+
+  /** The daily digest: one line per person, in-app and to the notifiers. */
+  async digest(
+    companyId: number,
+    user: User,
+    figures: { dueToday: number; overdue: number; date: string }
+  ) {
+    const dedupeKey = `digest:${figures.date}`
+    if (await StaffNotification.query().where({ userId: user.id, dedupeKey }).first()) return null
+    const locale = i18nManager.getSupportedLocaleFor([user.locale]) ?? i18nManager.defaultLocale
+    const title = i18nManager.locale(locale).t('collaboration.notifications.digest', figures)
+    const row = await StaffNotification.create({
+      companyId,
+      userId: user.id,
+      kind: 'digest.daily',
+      title,
+      body: null,
+      taskId: null,
+      dedupeKey,
+    })
+    await staffNotifiers.deliver({
+      kind: 'digest.daily',
+      recipients: [{ userId: user.id, fullName: user.fullName, email: user.email }],
+      title,
+      body: '',
+      url: absoluteUrl(() => urlFor('collaboration.my_day')),
+      createdAt: DateTime.utc(),
+    })
+    return row
   }
 
   static unreadCount(userId: number) {

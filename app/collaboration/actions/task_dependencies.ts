@@ -100,7 +100,7 @@ export class TaskDependencies {
   }
 
   /** For each given task, its blockers that are not done and past due. */
-  static async lateBlockers(companyId: number, taskIds: number[], now = DateTime.utc()) {
+  static async lateBlockers(companyId: number, taskIds: number[], now: DateTime = DateTime.utc()) {
     const result = new Map<number, string[]>()
     if (taskIds.length === 0) return result
     const doneIds = [...(await TaskStatuses.doneIds(companyId))]

@@ -90,10 +90,28 @@ export class TaskQueries {
       .where('tasks.project_id', projectId)
       .preload('assignee')
       .preload('labels')
-      .withCount('checklist', (q) => q.as('items'))
-      .withCount('checklist', (q) => q.where('is_done', true).as('itemsDone'))
       .orderBy('tasks.position')
       .orderBy('tasks.id')
+    // One grouped query for the checklist counts rather than two subqueries per card.
+    const ids = tasks.map((t) => t.id)
+    const counts = new Map<number, { items: number; done: number }>()
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db
+        .from('task_checklist_items')
+        .whereIn('task_id', ids.slice(i, i + 500))
+        .groupBy('task_id')
+        .select('task_id')
+        .count('* as items')
+        .select(db.raw('sum(case when is_done then 1 else 0 end) as done'))
+      for (const row of rows) {
+        counts.set(Number(row.task_id), { items: Number(row.items), done: Number(row.done ?? 0) })
+      }
+    }
+    for (const task of tasks) {
+      const count = counts.get(task.id)
+      task.$extras.items = count?.items ?? 0
+      task.$extras.itemsDone = count?.done ?? 0
+    }
     const late = await TaskDependencies.lateBlockers(
       this.companyId,
       tasks.map((t) => t.id)

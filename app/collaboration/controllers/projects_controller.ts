@@ -9,7 +9,9 @@ import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { TaskQueries, percent } from '#app/collaboration/actions/task_queries'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
-import { projectValidator } from '#app/collaboration/validators/collaboration'
+import { projectValidator, recurringValidator } from '#app/collaboration/validators/collaboration'
+import { RecurringTasks } from '#app/collaboration/actions/recurring_tasks'
+import RecurringTask from '#app/collaboration/models/recurring_task'
 
 /** 项目: the list of campaign plans and one plan's page. */
 export default class ProjectsController {
@@ -49,7 +51,7 @@ export default class ProjectsController {
     const project = await ProjectAccess.find(company.id, Number(params.id), user)
     await project.load('owner')
     const queries = new TaskQueries(company.id, user, company.timezone)
-    const [progress, tasks, activities, statuses] = await Promise.all([
+    const [progress, tasks, activities, statuses, recurring] = await Promise.all([
       queries.progress([project.id]),
       Task.query()
         .where('projectId', project.id)
@@ -61,8 +63,13 @@ export default class ProjectsController {
         .limit(500),
       ActivityFeed.list(company.id, user, { projectId: project.id, limit: 30 }),
       TaskStatuses.forCompany(company.id),
+      RecurringTask.query()
+        .where({ projectId: project.id, active: true })
+        .preload('assignee')
+        .orderBy('id'),
     ])
     return view.render('pages/collaboration/projects/show', {
+      recurring,
       project,
       progress: progress.get(project.id)!,
       percent,
@@ -87,6 +94,22 @@ export default class ProjectsController {
       auth.user!
     )
     session.flash('success', i18n.t('collaboration.projects.updated'))
+    return response.redirect().toRoute('collaboration.projects.show', { id: project.id })
+  }
+
+  async addRecurring({ request, params, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const project = await ProjectAccess.find(company.id, Number(params.id), auth.user!)
+    const input = await request.validateUsing(recurringValidator)
+    await new RecurringTasks(company.timezone).create(project, input, auth.user!)
+    session.flash('success', i18n.t('collaboration.recurring.created'))
+    return response.redirect().toRoute('collaboration.projects.show', { id: project.id })
+  }
+
+  async stopRecurring({ params, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const project = await ProjectAccess.find(company.id, Number(params.id), auth.user!)
+    await new RecurringTasks(company.timezone).stop(project, Number(params.ruleId), auth.user!)
     return response.redirect().toRoute('collaboration.projects.show', { id: project.id })
   }
 

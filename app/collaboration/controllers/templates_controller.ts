@@ -4,7 +4,9 @@ import User from '#app/identity/models/user'
 import { currentCompany } from '#app/organization/current_company'
 import { ManageTemplates } from '#app/collaboration/actions/manage_templates'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
+import { TemplateFiles } from '#app/collaboration/actions/template_files'
 import {
+  importTemplateValidator,
   instantiateTemplateValidator,
   saveTemplateValidator,
 } from '#app/collaboration/validators/collaboration'
@@ -61,5 +63,38 @@ export default class TemplatesController {
     )
     session.flash('success', i18n.t('collaboration.templates.saved', { name: template.name }))
     return response.redirect().toRoute('collaboration.templates.show', { id: template.id })
+  }
+
+  /** The template as a JSON file (format in docs/collaboration.md). */
+  async export({ params, response }: HttpContext) {
+    const company = await currentCompany()
+    const template = await new ManageTemplates(company.timezone).find(company.id, Number(params.id))
+    const file = await new TemplateFiles().export(template)
+    response.header('Content-Type', 'application/json; charset=utf-8')
+    const name = `${template.name}.quanzi-template.json`
+    response.header(
+      'Content-Disposition',
+      `attachment; filename="template-${template.id}.json"; filename*=UTF-8''${encodeURIComponent(name)}`
+    )
+    return response.send(JSON.stringify(file, null, 2))
+  }
+
+  /** Imports a template file; a bad file lists every problem and imports nothing. */
+  async import({ request, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const { file } = await request.validateUsing(importTemplateValidator)
+    const { readFile } = await import('node:fs/promises')
+    const text = await readFile(file.tmpPath!, 'utf8')
+    const result = await new TemplateFiles().import(company.id, text, auth.user!)
+    if (!result.ok) {
+      session.flash('error', i18n.t('collaboration.templates.import_failed'))
+      session.flash('importProblems', result.problems)
+      return response.redirect().toRoute('collaboration.templates.index')
+    }
+    session.flash(
+      'success',
+      i18n.t('collaboration.templates.imported', { name: result.template.name })
+    )
+    return response.redirect().toRoute('collaboration.templates.show', { id: result.template.id })
   }
 }

@@ -24,6 +24,10 @@ export default class StaffNotification extends BaseModel {
   @column()
   declare taskId: number | null
 
+  /** Set on scheduled notifications so a repeated run notifies once. */
+  @column()
+  declare dedupeKey: string | null
+
   @column.dateTime()
   declare readAt: DateTime | null
 

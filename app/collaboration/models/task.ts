@@ -60,6 +60,13 @@ export default class Task extends BaseModel {
   @column()
   declare createdById: number | null
 
+  /** The recurring rule and the day this task is the occurrence of. */
+  @column()
+  declare recurringTaskId: number | null
+
+  @column.date()
+  declare occurrenceDate: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

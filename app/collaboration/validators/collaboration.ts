@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { PROJECT_STATUSES } from '#app/collaboration/models/project'
+import { FREQUENCIES } from '#app/collaboration/models/recurring_task'
 import { ATTACHMENT_EXTNAMES } from '#app/collaboration/actions/task_attachments'
 
 const optionalText = (max: number) => vine.string().trim().maxLength(max).optional()
@@ -97,6 +98,7 @@ export const instantiateTemplateValidator = vine.create({
   name: optionalText(120),
   shopId: id().optional(),
   isPrivate: checkbox(),
+  skipWeekends: checkbox(),
   /** role placeholder → user id */
   roles: vine.record(vine.number().withoutDecimals().positive().optional()).optional(),
 })
@@ -114,4 +116,31 @@ export const blockerValidator = vine.create({ blockedById: id() })
 
 export const attachmentValidator = vine.create({
   file: vine.file({ size: '20mb', extnames: ATTACHMENT_EXTNAMES }),
+})
+
+export const importTemplateValidator = vine.create({
+  file: vine.file({ size: '1mb', extnames: ['json'] }),
+})
+
+export const newStatusValidator = vine.create({
+  key: vine
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{1,29}$/),
+  name: vine.string().trim().minLength(1).maxLength(40),
+  isDone: checkbox(),
+})
+
+export const statusValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(40),
+  isDone: checkbox(),
+})
+
+export const recurringValidator = vine.create({
+  title: vine.string().trim().minLength(1).maxLength(200),
+  assigneeId: id().optional(),
+  frequency: vine.enum(FREQUENCIES),
+  weekday: vine.number().withoutDecimals().min(1).max(7).optional(),
+  monthDay: vine.number().withoutDecimals().min(1).max(28).optional(),
+  dueTime: time(),
 })

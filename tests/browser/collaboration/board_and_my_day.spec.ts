@@ -79,4 +79,39 @@ test.group('Browser: collaboration', (group) => {
     const reloaded = await Task.findOrFail(task.id)
     assert.isNotNull(reloaded.completedAt)
   })
+
+  test('on a phone (390x844) My Day fits the screen and a task completes with a tap', async ({
+    browserContext,
+    assert,
+  }) => {
+    const manager = await createStaff('manager')
+    const me = await createStaff('operator')
+    const { project } = await projectOf(manager)
+    const today = DateTime.now().setZone(ZONE).toISODate()!
+    const task = await addTask(project, manager, {
+      title: '直播间布置与灯光检查（长标题在手机上要能换行）',
+      assigneeId: me.id,
+      dueDate: today,
+    })
+    const phone = await browserContext.browser()!.newContext({
+      baseURL: `http://${process.env.HOST}:${process.env.PORT}`,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    })
+    const page = await phone.newPage()
+    await signIn(page, me.email)
+    await page.waitForURL((url) => url.pathname === '/')
+    await page.goto('/my-day')
+    await waitForClientScripts(page)
+    const width = await page.evaluate(
+      () => (globalThis as any).document.documentElement.scrollWidth
+    )
+    assert.isAtMost(width, 390)
+    await page.locator(`[data-testid="complete-${task.id}"]`).tap()
+    await page.locator(`[data-testid="my-day-done-${task.id}"]`).waitFor()
+    await task.refresh()
+    assert.isNotNull(task.completedAt)
+    await phone.close()
+  })
 })

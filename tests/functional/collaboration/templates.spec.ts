@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
+import app from '@adonisjs/core/services/app'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { DateTime } from 'luxon'
 import Project from '#app/collaboration/models/project'
 import Task from '#app/collaboration/models/task'
@@ -16,7 +18,7 @@ import { ZONE, addTask, projectOf } from '#tests/functional/collaboration/fixtur
 test.group('Collaboration / templates and team', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('the library seeds the built-ins once: 聚划算 and 双11 with 15–40 tasks each', async ({
+  test('the library seeds the built-ins once (聚划算, 双11, 会员日, 大促复盘), 15–40 tasks each', async ({
     client,
     assert,
   }) => {
@@ -26,6 +28,8 @@ test.group('Collaboration / templates and team', (group) => {
     page.assertStatus(200)
     page.assertTextIncludes('聚划算单品团')
     page.assertTextIncludes('双11 大促')
+    page.assertTextIncludes('会员日')
+    page.assertTextIncludes('大促复盘')
     await client.get('/templates').loginAs(viewer)
     const templates = await PlaybookTemplate.query().where('companyId', company.id).preload('tasks')
     assert.lengthOf(templates, BUILTIN_TEMPLATES.length)
@@ -223,5 +227,120 @@ test.group('Collaboration / demo data', (group) => {
     assert.exists(mention)
     assert.isNull(await CollaborationSeeder.seed())
     assert.lengthOf(await Project.query().where('name', project.name), 1)
+  })
+})
+
+test.group('Collaboration / template files', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  async function upload(name: string, content: string) {
+    const dir = app.tmpPath('collaboration-tests')
+    await mkdir(dir, { recursive: true })
+    const path = `${dir}/${name}`
+    await writeFile(path, content)
+    return path
+  }
+
+  test('a template exported as JSON and imported again is the same template', async ({
+    client,
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const manager = await createStaff('manager')
+    await new ManageTemplates(ZONE).ensureBuiltins(company.id)
+    const original = await PlaybookTemplate.query()
+      .where('builtinKey', 'double11')
+      .preload('tasks')
+      .firstOrFail()
+    const exported = await client.get(`/templates/${original.id}/export`).loginAs(manager)
+    exported.assertStatus(200)
+    assert.include(exported.header('content-disposition'), 'attachment')
+    const file = JSON.parse(exported.text())
+    assert.equal(file.format, 'quanzi.playbook')
+    assert.equal(file.version, 1)
+    assert.lengthOf(file.template.tasks, 25)
+
+    const path = await upload('double11.json', exported.text())
+    const imported = await client
+      .post('/templates/import')
+      .file('file', path)
+      .withCsrfToken()
+      .loginAs(manager)
+      .redirects(0)
+    imported.assertStatus(302)
+    const copy = await PlaybookTemplate.query()
+      .whereNull('builtinKey')
+      .preload('tasks')
+      .firstOrFail()
+    const shape = (t: PlaybookTemplate) => ({
+      name: t.name,
+      category: t.category,
+      shopSize: t.shopSize,
+      description: t.description,
+      tasks: t.tasks.map((task) => ({
+        position: task.position,
+        title: task.title,
+        offsetDays: task.offsetDays,
+        dueTime: task.dueTime,
+        role: task.role,
+        priority: task.priority,
+        labels: task.labels,
+        checklist: task.checklist,
+        description: task.description,
+      })),
+    })
+    assert.deepEqual(shape(copy), shape(original))
+  })
+
+  test('a file of the wrong version or with missing fields lists every problem and imports nothing', async ({
+    client,
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    const manager = await createStaff('manager')
+    const bad = {
+      format: 'quanzi.playbook',
+      version: 2,
+      template: {
+        category: '服装',
+        tasks: [
+          { title: '报名', offsetDays: -10 },
+          { offsetDays: 'soon' },
+          { title: 'x', offsetDays: 0, dueTime: '25:00' },
+        ],
+      },
+    }
+    const path = await upload('bad.json', JSON.stringify(bad))
+    const response = await client
+      .post('/templates/import')
+      .file('file', path)
+      .withCsrfToken()
+      .loginAs(manager)
+      .redirects(0)
+    response.assertStatus(302)
+    const problems = response.flashMessages().importProblems as unknown as Array<{ field: string }>
+    assert.sameMembers(
+      problems.map((p) => p.field),
+      [
+        'version',
+        'template.name',
+        'template.tasks.1.title',
+        'template.tasks.1.offsetDays',
+        'template.tasks.2.dueTime',
+      ]
+    )
+    assert.lengthOf(await PlaybookTemplate.all(), 0)
+    assert.lengthOf(await db.from('playbook_template_tasks'), 0)
+
+    const notJson = await upload('broken.json', '{"format": ')
+    const broken = await client
+      .post('/templates/import')
+      .file('file', notJson)
+      .withCsrfToken()
+      .loginAs(manager)
+      .redirects(0)
+    assert.lengthOf(broken.flashMessages().importProblems as unknown as unknown[], 1)
+    const page = await client.get('/templates').loginAs(manager)
+    page.assertStatus(200)
   })
 })

@@ -1,0 +1,133 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Project from '#app/collaboration/models/project'
+import { currentCompany } from '#app/organization/current_company'
+import { ProjectAccess } from '#app/collaboration/actions/project_access'
+import { TaskQueries } from '#app/collaboration/actions/task_queries'
+import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
+import { ManageTasks } from '#app/collaboration/actions/manage_tasks'
+import { ManageTemplates } from '#app/collaboration/actions/manage_templates'
+import { TemplateFiles } from '#app/collaboration/actions/template_files'
+import { findVisibleTask } from '#app/collaboration/actions/find_task'
+import { serializeProject, serializeTask, serializeTemplate } from '#app/collaboration/serializers'
+import {
+  apiCreateTaskValidator,
+  apiFromTemplateValidator,
+  apiTaskFiltersValidator,
+} from '#app/collaboration/validators/api'
+import { apiError } from '#app/shared/http/api_error'
+import { DomainError } from '#app/shared/errors/domain_error'
+
+/** /api/v1 for collaboration: projects, tasks, templates, from-template. */
+export default class ApiCollaborationController {
+  async projects({ auth }: HttpContext) {
+    const company = await currentCompany()
+    const user = auth.user!
+    const projects = await ProjectAccess.scopeVisible(
+      Project.query().where('projects.company_id', company.id),
+      user
+    )
+      .orderBy('id', 'desc')
+      .limit(200)
+    const progress = await new TaskQueries(company.id, user, company.timezone).progress(
+      projects.map((p) => p.id)
+    )
+    return { data: projects.map((p) => serializeProject(p, progress.get(p.id))) }
+  }
+
+  async tasks({ request, auth }: HttpContext) {
+    const company = await currentCompany()
+    const filters = await request.validateUsing(apiTaskFiltersValidator)
+    const statuses = await TaskStatuses.forCompany(company.id)
+    const status = filters.status ? this.statusId(statuses, filters.status) : undefined
+    const tasks = await new TaskQueries(company.id, auth.user!, company.timezone).list({
+      ...filters,
+      status,
+    })
+    return { data: tasks.map((t) => serializeTask(t, statuses, company.timezone)) }
+  }
+
+  async createTask({ request, params, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const project = await ProjectAccess.find(company.id, Number(params.id), auth.user!)
+    const input = await request.validateUsing(apiCreateTaskValidator)
+    const statuses = await TaskStatuses.forCompany(company.id)
+    const task = await new ManageTasks(company.timezone).create(
+      project,
+      {
+        ...input,
+        statusId: input.status ? this.statusId(statuses, input.status) : undefined,
+        labels: input.labels?.join(',') ?? '',
+        checklist: input.checklist?.join('\n'),
+      },
+      auth.user!
+    )
+    await task.load('labels')
+    return response.status(201).send({ data: serializeTask(task, statuses, company.timezone) })
+  }
+
+  async completeTask({ params, auth }: HttpContext) {
+    const company = await currentCompany()
+    const task = await findVisibleTask(company.id, Number(params.id), auth.user!)
+    const moved = await new ManageTasks(company.timezone).complete(task, auth.user!)
+    await task.refresh()
+    const statuses = await TaskStatuses.forCompany(company.id)
+    return { data: serializeTask(task, statuses, company.timezone), meta: { changed: moved } }
+  }
+
+  async templates() {
+    const company = await currentCompany()
+    const templates = await new ManageTemplates(company.timezone).list(company.id)
+    return { data: templates.map(serializeTemplate) }
+  }
+
+  async exportTemplate({ params }: HttpContext) {
+    const company = await currentCompany()
+    const template = await new ManageTemplates(company.timezone).find(company.id, Number(params.id))
+    return new TemplateFiles().export(template)
+  }
+
+  /** The body is the template file itself. */
+  async importTemplate({ request, auth, response, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const result = await new TemplateFiles().import(
+      company.id,
+      JSON.stringify(request.body()),
+      auth.user!
+    )
+    if (!result.ok) {
+      return response.status(422).send(
+        apiError(
+          'E_TEMPLATE_INVALID',
+          i18n.t('collaboration.templates.import_failed'),
+          result.problems.map((p) => ({ field: p.field, rule: 'template', message: p.message }))
+        )
+      )
+    }
+    await result.template.loadCount('tasks')
+    return response.status(201).send({ data: serializeTemplate(result.template) })
+  }
+
+  /** Creates a project from a template; returns it with its tasks and their due dates. */
+  async fromTemplate({ request, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(apiFromTemplateValidator)
+    const { project, tasks } = await new ManageTemplates(company.timezone).instantiate(
+      company.id,
+      input,
+      auth.user!
+    )
+    const statuses = await TaskStatuses.forCompany(company.id)
+    return response.status(201).send({
+      data: {
+        project: serializeProject(project),
+        tasks: tasks.map((t) => serializeTask(t, statuses, company.timezone)),
+      },
+    })
+  }
+
+  private statusId(statuses: Awaited<ReturnType<typeof TaskStatuses.forCompany>>, key: string) {
+    const status = statuses.find((s) => s.key === key)
+    if (!status) throw new DomainError('E_BAD_STATUS', 'collaboration.errors.bad_status', 422)
+    return status.id
+  }
+}

@@ -1,0 +1,43 @@
+import vine from '@vinejs/vine'
+
+const date = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+const id = () => vine.number().withoutDecimals().positive()
+
+export const apiTaskFiltersValidator = vine.create({
+  project: id().optional(),
+  assignee: id().optional(),
+  /** A status key: todo, doing, review, done … */
+  status: vine.string().trim().maxLength(30).optional(),
+  dueFrom: date().optional(),
+  dueTo: date().optional(),
+})
+
+export const apiCreateTaskValidator = vine.create({
+  title: vine.string().trim().minLength(1).maxLength(200),
+  description: vine.string().maxLength(20000).optional(),
+  priority: vine.number().withoutDecimals().min(0).max(3).optional(),
+  assigneeId: id().optional(),
+  status: vine.string().trim().maxLength(30).optional(),
+  dueDate: date().optional(),
+  dueTime: vine
+    .string()
+    .trim()
+    .regex(/^\d{2}:\d{2}$/)
+    .optional(),
+  labels: vine.array(vine.string().trim().minLength(1).maxLength(40)).maxLength(20).optional(),
+  checklist: vine.array(vine.string().trim().minLength(1).maxLength(200)).maxLength(100).optional(),
+})
+
+export const apiFromTemplateValidator = vine.create({
+  templateId: id(),
+  anchorDate: date(),
+  name: vine.string().trim().maxLength(120).optional(),
+  shopId: id().optional(),
+  isPrivate: vine.boolean().optional(),
+  skipWeekends: vine.boolean().optional(),
+  roles: vine.record(id()).optional(),
+})
