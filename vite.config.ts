@@ -16,19 +16,13 @@ export default defineConfig({
     },
     // In development the app answers through Vite's middleware, which would otherwise serve
     // any file under the project by its path: the SQLite database in data/, uploads, source.
-    // Only the front-end sources and their packages may be served.
+    // Only the front-end sources and their packages may be served (data/ and tmp/ are outside
+    // `allow`; deny patterns match absolute paths, so they must not name folders a checkout may
+    // itself live under, such as /tmp).
     fs: {
       strict: true,
       allow: ['resources', 'node_modules'],
-      deny: [
-        '.env',
-        '.env.*',
-        '*.{crt,pem,key}',
-        '**/.git/**',
-        '**/data/**',
-        '**/tmp/**',
-        '**/*.sqlite*',
-      ],
+      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', '**/*.sqlite*'],
     },
   },
 })
