@@ -33,6 +33,10 @@ export async function* readXlsx(
   } = {}
 ): AsyncGenerator<TableRecord | BrokenRecord> {
   const { size: total } = await stat(path)
+  if (total <= WHOLE_READ_LIMIT) {
+    yield* readWholeXlsx(path, total, options)
+    return
+  }
   const input = createReadStream(path)
   if (options.onBytes) input.on('data', () => options.onBytes!(input.bytesRead, total))
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -66,6 +70,53 @@ export async function* readXlsx(
     }
   } finally {
     input.destroy()
+  }
+}
+
+/**
+ * exceljs's streaming reader has a race on current Node versions (it may
+ * emit a worksheet before it has read the workbook, and then yields no rows
+ * or throws), seen here as an import of a good file reported empty now and
+ * then. Workbooks up to this size — platform exports of a few hundred
+ * thousand rows — are read whole, which is deterministic; larger ones stream.
+ */
+const WHOLE_READ_LIMIT = 32 * 1024 * 1024
+
+async function* readWholeXlsx(
+  path: string,
+  total: number,
+  options: {
+    onBytes?: (bytesRead: number, totalBytes: number) => void
+    shape?: { columns: number }
+  }
+): AsyncGenerator<TableRecord | BrokenRecord> {
+  const book = new ExcelJS.Workbook()
+  try {
+    await book.xlsx.readFile(path)
+  } catch (error) {
+    yield {
+      line: 1,
+      reason: 'unreadable_xlsx',
+      raw: error instanceof Error ? error.message : String(error),
+    }
+    return
+  }
+  options.onBytes?.(total, total)
+  // Only the first worksheet is imported; later sheets are notes, pivots, summaries.
+  const sheet = book.worksheets[0]
+  if (!sheet) return
+  const records: TableRecord[] = []
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    const values = Array.isArray(row.values) ? row.values.slice(1) : []
+    const cells = Array.from(values, cellText)
+    while (cells.length && cells[cells.length - 1] === '') cells.pop()
+    if (cells.length) records.push({ line: row.number, cells })
+  })
+  for (const record of records) {
+    // The header sets the shape once the caller has read it: pad as the rows go out.
+    const columns = options.shape?.columns ?? 0
+    while (columns && record.cells.length < columns) record.cells.push('')
+    yield record
   }
 }
 
