@@ -169,6 +169,8 @@ export interface OutgoingMessage {
   template: { code: string; params: Record<string, string> } | null
   /** Free text, for channels that take it (http-sms). */
   text: string | null
+  /** The member's WeChat openid, for `wechat` channels (from the member's identities). */
+  openid?: string | null
 }
 
 export type SendResult =
