@@ -286,7 +286,10 @@ export default definePlugin<WechatOaConfig>({
       const openid = fields.FromUserName
       switch (fields.Event) {
         case 'subscribe':
-          if (openid) await userInfo(ctx, openid)
+          if (openid) {
+            const info = await userInfo(ctx, openid)
+            await ctx.inbox.followers([info])
+          }
           return SUCCESS
         case 'unsubscribe':
           if (openid) {

@@ -224,27 +224,39 @@ test.group('Plugins / wechat-official-account against the fake API', (group) => 
       const wrongToken = await fake.verifyUrl(hook, 'wrong-token')
       assert.equal(wrongToken.status, 401)
 
-      // A new follower: user info is fetched and the unionid kept.
-      fake.follow('o_new', 'o6_union_new')
-      const subscribed = await fake.pushEvent(hook, {
-        FromUserName: 'o_new',
-        MsgType: 'event',
-        Event: 'subscribe',
-      })
-      assert.deepEqual(subscribed, { status: 200, body: 'success' })
-      const kv = new PluginKv('wechat-official-account')
-      const follower = await kv.get<FollowerInfo>(userKey('o_new'))
-      assert.equal(follower?.unionid, 'o6_union_new')
-
-      // A member with that openid gets a template message through the dispatcher.
+      // A member already known by unionid (e.g. from the mini program) follows the account:
+      // user info is fetched, the unionid kept, and OneID adds the openid to that member.
       const member = await Member.create({ companyId: company.id, name: '王芳', gender: 'female' })
       await MemberIdentity.create({
         companyId: company.id,
         memberId: member.id,
-        type: 'wechat_openid',
-        value: 'o_new',
-        source: 'wechat',
+        type: 'wechat_unionid',
+        value: 'o6_union_new',
+        source: 'api',
       })
+      fake.follow('o_new', 'o6_union_new')
+      fake.follow('o_stranger', 'o6_union_unknown')
+      for (const openid of ['o_new', 'o_stranger']) {
+        const subscribed = await fake.pushEvent(hook, {
+          FromUserName: openid,
+          MsgType: 'event',
+          Event: 'subscribe',
+        })
+        assert.deepEqual(subscribed, { status: 200, body: 'success' })
+      }
+      const kv = new PluginKv('wechat-official-account')
+      const follower = await kv.get<FollowerInfo>(userKey('o_new'))
+      assert.equal(follower?.unionid, 'o6_union_new')
+      const openids = await MemberIdentity.query()
+        .where({ companyId: company.id, type: 'wechat_openid' })
+        .orderBy('id')
+      assert.deepEqual(
+        openids.map((row) => [row.memberId, row.value]),
+        [[member.id, 'o_new']],
+        'only the follower whose unionid is known is linked; nobody is created'
+      )
+
+      // The member gets a template message through the dispatcher, addressed by that openid.
       const message = await new SendMessage().handle({
         companyId: company.id,
         provider: 'wechat-official-account',
