@@ -127,7 +127,8 @@ export async function accessToken(
 
 /**
  * Calls an API that takes `?access_token=`. On 40001/40014/42001 the token
- * is refreshed (force_refresh) and the call retried once.
+ * is fetched again (force_refresh only if WeChat answers the same token) and
+ * the call retried once.
  */
 export async function withToken(
   ctx: PluginContext<WechatOaConfig>,
@@ -147,8 +148,11 @@ export async function withToken(
     const errcode = Number(data.errcode ?? 0)
     if (errcode === 0) return data
     if (TOKEN_ERRORS.has(errcode) && attempt === 0) {
+      // Another system may already have a newer token: ask normally first; force_refresh
+      // (rationed by WeChat, and it invalidates everyone's token) only when that gives the same one.
       await ctx.kv.delete(TOKEN_KEY)
-      token = await accessToken(ctx, true)
+      const fresh = await accessToken(ctx)
+      token = fresh === token ? await accessToken(ctx, true) : fresh
       continue
     }
     throw mapError(errcode, String(data.errmsg ?? ''))

@@ -35,10 +35,13 @@ export class FakeWechatOa {
   templates = new Set<string>(['ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY'])
   sent: Array<{ msgid: number; touser: string; templateId: string; data: any }> = []
   tokenRequests: Array<{ forceRefresh: boolean }> = []
+  /** Every access token is refused with 40001, however fresh. */
+  refuseAllTokens = false
 
   #tokens = new Map<string, { expiresAt: number; revoked: boolean }>()
   #current: string | null = null
   #clientMsgIds = new Map<string, number>()
+  #poisoned = new Set<string>()
   #nextMsgId = 200163836
   #throttle = 0
   #server: Server | null = null
@@ -66,6 +69,18 @@ export class FakeWechatOa {
   revokeToken() {
     const token = this.#current && this.#tokens.get(this.#current)
     if (token) token.revoked = true
+  }
+
+  /** Another system forced a refresh: the token we hold stops working, a newer one is current. */
+  rotateElsewhere() {
+    if (this.#current) this.#tokens.get(this.#current)!.revoked = true
+    this.#current = randomBytes(48).toString('base64url')
+    this.#tokens.set(this.#current, { expiresAt: Date.now() + 7200_000, revoked: false })
+  }
+
+  /** API calls refuse the current token (40001) although stable_token still answers it. */
+  poisonToken() {
+    if (this.#current) this.#poisoned.add(this.#current)
   }
 
   throttleNext(count = 1) {
@@ -130,7 +145,7 @@ export class FakeWechatOa {
     const accessToken = url.searchParams.get('access_token')
     if (!accessToken) return error(41001, 'access_token missing')
     const token = this.#tokens.get(accessToken)
-    if (!token || token.revoked) {
+    if (!token || token.revoked || this.refuseAllTokens || this.#poisoned.has(accessToken)) {
       return error(40001, 'invalid credential, access_token is invalid or not latest')
     }
     if (token.expiresAt <= Date.now()) return error(42001, 'access_token expired')

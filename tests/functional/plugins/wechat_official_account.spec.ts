@@ -137,24 +137,43 @@ test.group('Plugins / wechat-official-account against the fake API', (group) => 
     assert.lengthOf(fake.sent, 2)
   })
 
-  test('an expired (42001) or invalidated (40001) token is refreshed once and the send retried', async ({
+  test('an expired (42001) or invalidated (40001) token is fetched again and the send retried once', async ({
     assert,
   }) => {
     const kv = new MemoryKv()
     const channel = wechatChannel(context(fake, kv))
     const sent1 = await channel.send(templateMessage(OPENID, '1'))
     assert.isTrue(sent1.ok)
+
+    // Expired: a normal stable_token call gives a new one.
     fake.expireToken()
     const sent2 = await channel.send(templateMessage(OPENID, '2'))
     assert.isTrue(sent2.ok)
-    fake.revokeToken()
+
+    // Another system forced a refresh: the normal call answers the newer token; no force needed.
+    fake.rotateElsewhere()
     const sent3 = await channel.send(templateMessage(OPENID, '3'))
     assert.isTrue(sent3.ok)
+
+    // Refused although stable_token keeps answering it: only then force_refresh.
+    fake.poisonToken()
+    const sent4 = await channel.send(templateMessage(OPENID, '4'))
+    assert.isTrue(sent4.ok)
+
     assert.deepEqual(
       fake.tokenRequests.map((r) => r.forceRefresh),
-      [false, true, true]
+      [false, false, false, false, true]
     )
-    assert.lengthOf(fake.sent, 3)
+    assert.lengthOf(fake.sent, 4)
+
+    // Still refused after the refresh: one retry only, then an auth error.
+    fake.refuseAllTokens = true
+    const before = fake.tokenRequests.length
+    const failed: any = await channel.send(templateMessage(OPENID, '5'))
+    assert.equal(failed.error.code, 'auth')
+    assert.equal(failed.error.providerCode, '40001')
+    assert.equal(fake.tokenRequests.length - before, 2, 'one normal call, one forced, no loop')
+    assert.lengthOf(fake.sent, 4)
   })
 
   test('provider errors are normalised', async ({ assert }) => {
