@@ -311,6 +311,16 @@ test.group('Plugins / wechat-official-account against the fake API', (group) => 
       assert.equal(message.status, 'delivered')
       assert.equal(message.providerCode, 'success')
 
+      // Safe mode: a wrong msg_signature is refused and changes nothing.
+      const forgedEncrypted = await fake.pushEvent(
+        hook,
+        { FromUserName: 'o_new', MsgType: 'event', Event: 'unsubscribe' },
+        { encrypted: true, token: 'guess' }
+      )
+      assert.equal(forgedEncrypted.status, 401)
+      const stillFollowing = await kv.get<FollowerInfo>(userKey('o_new'))
+      assert.isTrue(stillFollowing?.subscribed)
+
       // Unfollowing: the next message is not even sent to WeChat.
       const encrypted = await fake.pushEvent(
         hook,
