@@ -68,6 +68,10 @@ export const sendMessageJob = defineJob<{ messageId: number }>({
     if (Number(claimed) !== 1) return { skipped: 1 }
     await message.refresh()
 
+    const openid =
+      channel.capabilities.channel === 'wechat' && message.memberId
+        ? await wechatOpenid(message.companyId, message.memberId)
+        : null
     await takeSlot(message.provider, channel.capabilities.ratePerSecond)
     let result: SendResult
     try {
@@ -80,6 +84,7 @@ export const sendMessageJob = defineJob<{ messageId: number }>({
           ? { code: message.templateCode, params: message.templateParams ?? {} }
           : null,
         text: message.body,
+        openid,
       })
     } catch (error) {
       result = { ok: false, error: normalise(error) }
@@ -113,6 +118,16 @@ export const sendMessageJob = defineJob<{ messageId: number }>({
     return { failed: 1 }
   },
 })
+
+/** The member's WeChat openid (the newest one when a member has several). */
+async function wechatOpenid(companyId: number, memberId: number): Promise<string | null> {
+  const row = await db
+    .from('member_identities')
+    .where({ company_id: companyId, member_id: memberId, type: 'wechat_openid' })
+    .orderBy('id', 'desc')
+    .first()
+  return row ? String(row.value) : null
+}
 
 async function fail(message: Message, error: PluginError) {
   message.merge({

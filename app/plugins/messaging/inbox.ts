@@ -1,10 +1,16 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import type { DeliveryReceipt, InboundReply, MessageInbox } from '#app/plugins/sdk/index'
+import type {
+  DeliveryReceipt,
+  InboundReply,
+  MessageInbox,
+  WechatFollower,
+} from '#app/plugins/sdk/index'
 import { Phone } from '#app/shared/kernel/phone'
 import Message from '#app/plugins/models/message'
 import Member from '#app/members/models/member'
+import MemberIdentity from '#app/members/models/member_identity'
 import { DoNotContactList } from '#app/members/actions/do_not_contact'
 import { ManageConsent, type ConsentChannel } from '#app/members/actions/manage_consent'
 import { findCurrentCompany } from '#app/organization/current_company'
@@ -21,6 +27,7 @@ export function createInbox(pluginId: string): MessageInbox {
   return {
     receipts: (receipts) => recordReceipts(pluginId, receipts),
     replies: (replies) => recordReplies(pluginId, replies),
+    followers: (followers) => linkFollowers(followers),
   }
 }
 
@@ -107,4 +114,36 @@ export async function recordReplies(pluginId: string, replies: InboundReply[]) {
     })
   }
   return { optedOut }
+}
+
+/**
+ * OneID for WeChat followers: the unionid is the same across a company's
+ * official account, mini program and app, so a follower whose unionid is
+ * already a member's identity gets its openid added to that member. An
+ * openid that already belongs to someone is left alone.
+ */
+export async function linkFollowers(followers: WechatFollower[]) {
+  const company = await findCurrentCompany()
+  if (!company) return { linked: 0 }
+  let linked = 0
+  for (const follower of followers) {
+    if (!follower.unionid || !follower.openid) continue
+    const byUnion = await MemberIdentity.query()
+      .where({ companyId: company.id, type: 'wechat_unionid', value: follower.unionid })
+      .first()
+    if (!byUnion) continue
+    const existing = await MemberIdentity.query()
+      .where({ companyId: company.id, type: 'wechat_openid', value: follower.openid })
+      .first()
+    if (existing) continue
+    await MemberIdentity.create({
+      companyId: company.id,
+      memberId: byUnion.memberId,
+      type: 'wechat_openid',
+      value: follower.openid,
+      source: 'wechat',
+    })
+    linked++
+  }
+  return { linked }
 }

@@ -169,6 +169,8 @@ export interface OutgoingMessage {
   template: { code: string; params: Record<string, string> } | null
   /** Free text, for channels that take it (http-sms). */
   text: string | null
+  /** The member's WeChat openid, for `wechat` channels (from the member's identities). */
+  openid?: string | null
 }
 
 export type SendResult =
@@ -282,10 +284,23 @@ export interface PluginRegistries {
   notifiers: { register(notifier: Notifier): void }
 }
 
+/** A WeChat follower as the official account reports it (`user/info`). */
+export interface WechatFollower {
+  openid: string
+  /** Present when the account is bound to a WeChat Open Platform account. */
+  unionid: string | null
+  subscribed: boolean
+}
+
 /** Where a channel plugin hands receipts and replies that arrive by push. */
 export interface MessageInbox {
   receipts(receipts: DeliveryReceipt[]): Promise<{ matched: number }>
   replies(replies: InboundReply[]): Promise<{ optedOut: number }>
+  /**
+   * Followers for OneID: an openid whose unionid already belongs to a member
+   * is added to that member's identities. Nobody is created from a follower alone.
+   */
+  followers(followers: WechatFollower[]): Promise<{ linked: number }>
 }
 
 export interface PluginContext<Config = Record<string, unknown>> {
