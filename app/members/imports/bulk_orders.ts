@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
@@ -33,6 +34,8 @@ interface NewMember {
   ref: number
   row: Record<string, unknown>
   id?: number
+  /** Identity keys given to it, repointed at the real id once written. */
+  keys: string[]
 }
 
 interface PlannedOrder {
@@ -66,6 +69,9 @@ const CHUNK = 500
  * after the pending writes, so correctness never depends on the fast path.
  */
 export class BulkOrderImport {
+  /** Units taken by each path, and bulk writes that failed (for tests and diagnostics). */
+  static counters = { fast: 0, fallback: 0, failedWrites: 0 }
+
   private identities = new Map<string, number>()
   private members = new Map<number, MemberState>()
   private orders = new Map<string, { fingerprint: string } | 'pending'>()
@@ -86,6 +92,7 @@ export class BulkOrderImport {
       plan = this.newPlan()
       // After the pending writes the state is current: try the fast path again.
       if (this.plan(unit, plan)) continue
+      BulkOrderImport.counters.fallback++
       await callbacks.fallback(unit)
       await this.load([unit])
     }
@@ -259,14 +266,18 @@ export class BulkOrderImport {
         created_at: now,
         updated_at: now,
       })
-      member = { ref: -(plan.members.length + 1), row }
+      member = { ref: -(plan.members.length + 1), row, keys: [] }
       plan.members.push(member)
     }
     for (const identity of identities) {
       const identityKey = `${identity.type}:${identity.value}`
       if (this.identities.has(identityKey)) continue
       const owner = member as number | NewMember
-      this.identities.set(identityKey, typeof owner === 'number' ? owner : owner.ref)
+      if (typeof owner === 'number') this.identities.set(identityKey, owner)
+      else {
+        this.identities.set(identityKey, owner.ref)
+        owner.keys.push(identityKey)
+      }
       plan.identities.push({
         company_id: this.context.companyId,
         member: owner,
@@ -302,12 +313,18 @@ export class BulkOrderImport {
     let result: Awaited<ReturnType<BulkOrderImport['write']>>
     try {
       result = await this.client.transaction((savepoint) => this.write(plan, savepoint))
+      BulkOrderImport.counters.fast += duplicates.length + plan.orders.length
       for (const unit of duplicates) callbacks.done(unit, 'duplicate', [])
       for (const [index, planned] of plan.orders.entries()) {
         const memberId = result.memberIds[index]
         callbacks.done(planned.unit, 'inserted', memberId ? [memberId] : [])
       }
-    } catch {
+    } catch (error) {
+      BulkOrderImport.counters.failedWrites++
+      logger.warn(
+        { err: error },
+        'order import: bulk write failed, applying the batch unit by unit'
+      )
       // Unexpected (a constraint the fast path did not foresee): the per-unit path decides.
       const units = [...duplicates, ...plan.orders.map((p) => p.unit)]
       units.sort((a, b) => a.rows[0].line - b.rows[0].line)
@@ -322,9 +339,7 @@ export class BulkOrderImport {
       this.orders.set(this.orderKey(planned.input), { fingerprint: result.fingerprints[index] })
     }
     for (const pending of plan.members) {
-      for (const [key, owner] of this.identities) {
-        if (owner === pending.ref) this.identities.set(key, pending.id!)
-      }
+      for (const key of pending.keys) this.identities.set(key, pending.id!)
       const profile: Record<string, unknown> = {}
       for (const column of PROFILE_COLUMNS) profile[column] = pending.row[column]
       this.members.set(pending.id!, {
@@ -338,10 +353,11 @@ export class BulkOrderImport {
 
   /** Multi-row inserts of members, identities, orders, status rows and items; member id per order. */
   private async write(plan: ReturnType<BulkOrderImport['newPlan']>, client: QueryClientContract) {
-    const memberIds = await this.insertReturning(
+    const memberIds = await this.insert(
       client,
       'members',
-      plan.members.map((m) => m.row)
+      plan.members.map((m) => m.row),
+      true
     )
     plan.members.forEach((m, index) => (m.id = memberIds[index]))
     const idOf = (member: number | NewMember | null) =>
@@ -351,7 +367,6 @@ export class BulkOrderImport {
       'member_identities',
       plan.identities.map(({ member, ...row }) => ({ ...row, member_id: idOf(member) }))
     )
-
     const now = sqlTime(client, DateTime.utc())
     const orderRows = plan.orders.map(({ input, member }) => {
       const memberId = idOf(member)
@@ -379,10 +394,11 @@ export class BulkOrderImport {
         updated_at: now,
       }
     })
-    const orderIds = await this.insertReturning(client, 'orders', orderRows)
-
+    const orderIds = await this.insert(client, 'orders', orderRows, true)
     const statusRows = plan.orders.map(({ input }, index) => {
-      const at = ((input as OrderInput)[STATUS_TIME[input.status]] as DateTime | null | undefined) ?? DateTime.utc()
+      const at =
+        ((input as OrderInput)[STATUS_TIME[input.status]] as DateTime | null | undefined) ??
+        DateTime.utc()
       return {
         subject_type: 'order',
         subject_id: orderIds[index],
@@ -427,39 +443,34 @@ export class BulkOrderImport {
     }
   }
 
-  private chunkSize(rows: Record<string, unknown>[]) {
-    const columns = Math.max(1, Object.keys(rows[0] ?? {}).length)
-    return Math.max(1, Math.floor(30_000 / columns))
-  }
-
-  private async insert(client: QueryClientContract, table: string, rows: Record<string, unknown>[]) {
-    const size = this.chunkSize(rows)
-    for (let i = 0; i < rows.length; i += size) {
-      await client
-        .insertQuery()
-        .table(table)
-        .multiInsert(rows.slice(i, i + size))
-    }
-  }
-
-  /** Multi-row insert returning the new ids in row order (ids ascend in insertion order). */
-  private async insertReturning(
+  /**
+   * Multi-row INSERT … VALUES in chunks (bound parameters stay under the
+   * SQLite and PostgreSQL limits), optionally RETURNING the ids. Ids ascend
+   * in insertion order on both, so they are returned sorted, in row order.
+   */
+  private async insert(
     client: QueryClientContract,
     table: string,
-    rows: Record<string, unknown>[]
+    rows: Record<string, unknown>[],
+    returning = false
   ): Promise<number[]> {
     const ids: number[] = []
-    const size = this.chunkSize(rows)
+    if (!rows.length) return ids
+    const columns = Object.keys(rows[0])
+    const size = Math.max(1, Math.floor(30_000 / columns.length))
+    const tuple = `(${columns.map(() => '?').join(',')})`
     for (let i = 0; i < rows.length; i += size) {
       const chunk = rows.slice(i, i + size)
-      const returned = await client
-        .insertQuery()
-        .table(table)
-        .multiInsert(chunk)
-        .returning('id')
-      const list = (returned as any[])
-        .map((r) => Number(typeof r === 'object' ? r.id : r))
-        .sort((a, b) => a - b)
+      const bindings: unknown[] = []
+      for (const row of chunk) for (const column of columns) bindings.push(row[column] ?? null)
+      const sql =
+        `insert into ${table} (${columns.map((c) => `"${c}"`).join(',')}) values ` +
+        chunk.map(() => tuple).join(',') +
+        (returning ? ' returning id' : '')
+      const result: any = await client.rawQuery(sql, bindings as any[])
+      if (!returning) continue
+      const returned: any[] = Array.isArray(result) ? result : result.rows
+      const list = returned.map((r) => Number(r.id)).sort((a, b) => a - b)
       if (list.length !== chunk.length) throw new Error(`${table}: ids not returned`)
       ids.push(...list)
     }
