@@ -72,6 +72,19 @@ export default async function ({ app, report }: BenchContext) {
   )
   report('order_import', (summary.rows / importMs) * 1000, 'rows/s')
   if (summary.rejected) report('order_import_rejected', summary.rejected, 'rows')
+  if (process.env.BENCH_ROW_PATH === '1') {
+    // The per-unit path on the same file, for comparison (slow: a few hundred rows/s).
+    const [rowSummary, rowMs] = await timeIt(() =>
+      new RunImport().handle({
+        companyId: company.id,
+        kind: 'orders',
+        path,
+        dryRun: true,
+        bulk: false,
+      })
+    )
+    report('order_import_row_path', (rowSummary.rows / rowMs) * 1000, 'rows/s')
+  }
   await rm(path, { force: true })
 
   const [, rawMs] = await timeIt(() =>

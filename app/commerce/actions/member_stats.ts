@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 
 /** Order statuses that count as a purchase (pending and closed do not). */
 export const PURCHASE_STATUSES = ['paid', 'shipped', 'completed']
+
+const STATUSES = PURCHASE_STATUSES.map((status) => `'${status}'`).join(', ')
 
 const BOUGHT_CATEGORIES = `select distinct orders.company_id, products.category, orders.member_id
   from orders
@@ -24,41 +24,21 @@ export class MemberStats {
     const unique = [...new Set(memberIds)]
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500)
-      const orders = await client
-        .from('orders')
-        .whereIn('member_id', chunk)
-        .whereIn('status', PURCHASE_STATUSES)
-        .groupBy('member_id')
-        .select('member_id')
-        .count('* as order_count')
-        .sum('paid_fen as paid')
-        .min('ordered_at as first_at')
-        .max('ordered_at as last_at')
-      const refunds = await client
-        .from('refunds')
-        .join('orders', 'orders.id', 'refunds.order_id')
-        .whereIn('orders.member_id', chunk)
-        .where('refunds.status', 'completed')
-        .groupBy('orders.member_id')
-        .select('orders.member_id')
-        .sum('refunds.amount_fen as refunded')
-      const refunded = new Map<number, number>(
-        refunds.map((r: any) => [r.member_id, Number(r.refunded)])
+      // One statement per chunk (correlated sub-selects on orders.member_id), not one per member.
+      const purchases = `from orders where orders.member_id = members.id and orders.status in (${STATUSES})`
+      const paid = `coalesce((select sum(orders.paid_fen) ${purchases}), 0)`
+      const refunded = `coalesce((select sum(refunds.amount_fen) from refunds
+          join orders on orders.id = refunds.order_id
+          where orders.member_id = members.id and refunds.status = 'completed'), 0)`
+      await client.rawQuery(
+        `update members set
+           order_count = (select count(*) ${purchases}),
+           spent_fen = case when ${paid} > ${refunded} then ${paid} - ${refunded} else 0 end,
+           first_order_at = (select min(orders.ordered_at) ${purchases}),
+           last_order_at = (select max(orders.ordered_at) ${purchases})
+         where members.id in (${chunk.map(() => '?').join(',')})`,
+        chunk
       )
-      const figures = new Map<number, any>(orders.map((r: any) => [r.member_id, r]))
-      for (const memberId of chunk) {
-        const row = figures.get(memberId)
-        await client
-          .query()
-          .from('members')
-          .where('id', memberId)
-          .update({
-            order_count: row ? Number(row.order_count) : 0,
-            spent_fen: row ? Math.max(0, Number(row.paid) - (refunded.get(memberId) ?? 0)) : 0,
-            first_order_at: row ? MemberStats.time(client, row.first_at) : null,
-            last_order_at: row ? MemberStats.time(client, row.last_at) : null,
-          })
-      }
       await client.from('member_categories').whereIn('member_id', chunk).delete()
       await client.rawQuery(
         `insert into member_categories (company_id, category, member_id)
@@ -76,11 +56,5 @@ export class MemberStats {
        ${BOUGHT_CATEGORIES} and orders.company_id = ?`,
       [companyId]
     )
-  }
-
-  private static time(client: QueryClientContract, value: unknown) {
-    if (value == null) return null
-    if (value instanceof Date) return sqlTime(client, DateTime.fromJSDate(value))
-    return value as string
   }
 }

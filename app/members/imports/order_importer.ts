@@ -62,7 +62,7 @@ export function shopFor(row: ImportRow, header: HeaderMap, context: ImportContex
   return shop
 }
 
-interface ParsedOrder {
+export interface ParsedOrder {
   order: Omit<OrderInput, 'memberId'>
   buyer: {
     identities: IdentityInput[]

@@ -26,7 +26,8 @@ import {
   type Reject,
 } from '#app/members/imports/importer'
 import { memberImporter } from '#app/members/imports/member_importer'
-import { orderImporter } from '#app/members/imports/order_importer'
+import { orderImporter, type ParsedOrder } from '#app/members/imports/order_importer'
+import { BulkOrderImport, type BulkUnit } from '#app/members/imports/bulk_orders'
 import { refundImporter } from '#app/members/imports/refund_importer'
 import type { ImportKind } from '#app/members/models/import'
 
@@ -56,6 +57,11 @@ export interface RunImportOptions {
   columns?: string[]
   /** Use a mapping saved earlier for the same header (default true). */
   useSavedMapping?: boolean
+  /**
+   * Orders only: the set-based path (BulkOrderImport, default true). False
+   * applies every order on its own, as the per-unit path does.
+   */
+  bulk?: boolean
 }
 
 export interface ImportCounts {
@@ -109,7 +115,8 @@ export class RunImport {
         shops.map((s: any) => [s.name, { id: s.id, platform: s.platform, timezone: s.timezone }])
       ),
     }
-    const batchSize = options.batchSize ?? 500
+    const bulk = options.kind === 'orders' && options.bulk !== false
+    const batchSize = options.batchSize ?? (bulk ? 2000 : 500)
     const i18n = i18nManager.locale(options.locale ?? 'zh-CN')
 
     const counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 }
@@ -150,8 +157,25 @@ export class RunImport {
     let trx: TransactionClientContract | null = null
     let unitsInBatch = 0
     let touchedMembers: number[] = []
+    let pending: BulkUnit[] = []
+
+    const flushBulk = async () => {
+      if (!pending.length) return
+      const units = pending
+      pending = []
+      trx ??= await db.transaction()
+      await new BulkOrderImport(context, trx).run(units, {
+        fallback: (unit) => applyUnit(unit.rows, unit.parsed),
+        done: (unit, outcome, memberIds) => {
+          const key = outcome === 'duplicate' ? 'duplicates' : outcome
+          counts[key] += unit.rows.length
+          touchedMembers.push(...memberIds)
+        },
+      })
+    }
 
     const commitBatch = async () => {
+      await flushBulk()
       if (!trx) return
       if (touchedMembers.length) await MemberStats.recompute(touchedMembers, trx)
       touchedMembers = []
@@ -172,6 +196,12 @@ export class RunImport {
         return rejectUnit(rows, error)
       }
       if (summary.preview.length < KEEP_PREVIEW) summary.preview.push(importer.describe(parsed))
+      if (bulk) pending.push({ rows, parsed: parsed as ParsedOrder })
+      else await applyUnit(rows, parsed)
+      if (++unitsInBatch >= batchSize) await commitBatch()
+    }
+
+    const applyUnit = async (rows: ImportRow[], parsed: unknown) => {
       trx ??= await db.transaction()
       try {
         const result = await trx.transaction((savepoint) =>
@@ -183,7 +213,6 @@ export class RunImport {
       } catch (error) {
         await rejectUnit(rows, error)
       }
-      if (++unitsInBatch >= batchSize) await commitBatch()
     }
 
     const rejectUnit = async (rows: ImportRow[], error: unknown) => {

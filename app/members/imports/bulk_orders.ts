@@ -1,0 +1,479 @@
+import { DateTime } from 'luxon'
+import logger from '@adonisjs/core/services/logger'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { ResolveMember } from '#app/members/actions/resolve_member'
+import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
+import { Catalog } from '#app/commerce/actions/catalog'
+import { sqlTime } from '#app/commerce/actions/sql_time'
+import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
+import type { ParsedOrder } from '#app/members/imports/order_importer'
+import type { OrderStatus } from '#app/commerce/models/order'
+
+export interface BulkUnit {
+  rows: ImportRow[]
+  parsed: ParsedOrder
+}
+
+export interface BulkCallbacks {
+  /** The per-unit path (ResolveMember + UpsertOrder in a savepoint, rejects on error). */
+  fallback: (unit: BulkUnit) => Promise<void>
+  /** Counts a unit the fast path applied. */
+  done: (unit: BulkUnit, outcome: RowOutcome, memberIds: number[]) => void
+}
+
+type Identity = ReturnType<typeof ResolveMember.normalise>[number]
+
+interface MemberState {
+  id: number
+  merged: boolean
+  phoneHash: string | null
+  profile: Record<string, unknown>
+}
+
+interface NewMember {
+  ref: number
+  row: Record<string, unknown>
+  id?: number
+  /** Identity keys given to it, repointed at the real id once written. */
+  keys: string[]
+}
+
+interface PlannedOrder {
+  unit: BulkUnit
+  input: Omit<OrderInput, 'memberId'>
+  member: number | NewMember | null
+}
+
+/** Profile columns an order import can fill (ResolveMember fills only empty ones). */
+const PROFILE_COLUMNS = ['name', 'province', 'city', 'source_shop_id', 'source_channel'] as const
+
+const STATUS_TIME: Record<OrderStatus, keyof OrderInput> = {
+  pending: 'orderedAt',
+  paid: 'paidAt',
+  shipped: 'shippedAt',
+  completed: 'completedAt',
+  closed: 'closedAt',
+}
+
+const CHUNK = 500
+
+/**
+ * The set-based path of the order import. For a batch of parsed orders it
+ * loads the identities, their members and the existing orders with a few
+ * queries, decides in memory which units are simple (new order, or the same
+ * order again, buyer new or matched to exactly one member without anything
+ * to fill in) and writes those with multi-row INSERTs in file order, so ids
+ * come out as the row path would give them. Every other unit (a changed
+ * order, identities of different or merged members, a profile or phone to
+ * fill in, an order seen twice in one batch) goes through the per-unit path
+ * after the pending writes, so correctness never depends on the fast path.
+ */
+export class BulkOrderImport {
+  /** Units taken by each path, and bulk writes that failed (for tests and diagnostics). */
+  static counters = { fast: 0, fallback: 0, failedWrites: 0 }
+
+  private identities = new Map<string, number>()
+  private members = new Map<number, MemberState>()
+  private orders = new Map<string, { fingerprint: string } | 'pending'>()
+  private normalised = new WeakMap<BulkUnit, Identity[] | null>()
+
+  constructor(
+    private context: ImportContext,
+    private client: QueryClientContract
+  ) {}
+
+  async run(units: BulkUnit[], callbacks: BulkCallbacks) {
+    await this.load(units)
+    let plan = this.newPlan()
+    for (let i = 0; i < units.length; i++) {
+      const unit = units[i]
+      if (this.plan(unit, plan)) continue
+      await this.flush(plan, callbacks, units.slice(i))
+      plan = this.newPlan()
+      // After the pending writes the state is current: try the fast path again.
+      if (this.plan(unit, plan)) continue
+      BulkOrderImport.counters.fallback++
+      await callbacks.fallback(unit)
+      await this.load([unit])
+    }
+    await this.flush(plan, callbacks, [])
+  }
+
+  private newPlan() {
+    return { members: [] as NewMember[], identities: [] as any[], orders: [] as PlannedOrder[] }
+  }
+
+  private identitiesOf(unit: BulkUnit): Identity[] | null {
+    if (!this.normalised.has(unit)) {
+      let list: Identity[] | null
+      try {
+        list = ResolveMember.normalise(unit.parsed.buyer.identities)
+        if (unit.parsed.buyer.identities.length && !list.length) list = null
+      } catch {
+        list = null
+      }
+      this.normalised.set(unit, list)
+    }
+    return this.normalised.get(unit)!
+  }
+
+  private orderKey(input: { shopId: number; platformOrderNo: string }) {
+    return `${input.shopId}\u0000${input.platformOrderNo}`
+  }
+
+  /** Loads identities (one query per type), their members and existing orders into the state. */
+  private async load(units: BulkUnit[]) {
+    const byType = new Map<string, Set<string>>()
+    const byShop = new Map<number, Set<string>>()
+    for (const unit of units) {
+      for (const identity of this.identitiesOf(unit) ?? []) {
+        if (!byType.has(identity.type)) byType.set(identity.type, new Set())
+        byType.get(identity.type)!.add(identity.value)
+      }
+      const order = unit.parsed.order
+      if (!byShop.has(order.shopId)) byShop.set(order.shopId, new Set())
+      byShop.get(order.shopId)!.add(order.platformOrderNo)
+    }
+    const memberIds = new Set<number>()
+    for (const [type, values] of byType) {
+      const list = [...values]
+      for (const value of list) this.identities.delete(`${type}:${value}`)
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const rows = await this.client
+          .from('member_identities')
+          .where('company_id', this.context.companyId)
+          .where('type', type)
+          .whereIn('value', list.slice(i, i + CHUNK))
+          .select('value', 'member_id')
+        for (const row of rows) {
+          this.identities.set(`${type}:${row.value}`, row.member_id)
+          memberIds.add(row.member_id)
+        }
+      }
+    }
+    const ids = [...memberIds]
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.client
+        .from('members')
+        .whereIn('id', ids.slice(i, i + CHUNK))
+        .select('id', 'merged_into_id', 'phone_hash', ...PROFILE_COLUMNS)
+      for (const row of rows) {
+        const profile: Record<string, unknown> = {}
+        for (const column of PROFILE_COLUMNS) profile[column] = row[column]
+        this.members.set(row.id, {
+          id: row.id,
+          merged: !!row.merged_into_id,
+          phoneHash: row.phone_hash,
+          profile,
+        })
+      }
+    }
+    for (const [shopId, numbers] of byShop) {
+      const list = [...numbers]
+      for (const no of list) this.orders.delete(`${shopId}\u0000${no}`)
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const rows = await this.client
+          .from('orders')
+          .where('shop_id', shopId)
+          .whereIn('platform_order_no', list.slice(i, i + CHUNK))
+          .select('platform_order_no', 'fingerprint')
+        for (const row of rows) {
+          this.orders.set(`${shopId}\u0000${row.platform_order_no}`, {
+            fingerprint: row.fingerprint,
+          })
+        }
+      }
+    }
+  }
+
+  private incomingProfile(unit: BulkUnit): Record<string, unknown> {
+    const buyer = unit.parsed.buyer
+    const values: Record<string, unknown> = {
+      name: buyer.name,
+      province: buyer.province,
+      city: buyer.city,
+      source_shop_id: unit.parsed.order.shopId,
+      source_channel: buyer.platform,
+    }
+    const out: Record<string, unknown> = {}
+    for (const [column, value] of Object.entries(values)) {
+      if (value !== undefined && value !== null && value !== '') out[column] = value
+    }
+    return out
+  }
+
+  /** Adds a simple unit to the plan and returns true; false (plan untouched) if it is not simple. */
+  private plan(unit: BulkUnit, plan: ReturnType<BulkOrderImport['newPlan']>): boolean {
+    const identities = this.identitiesOf(unit)
+    if (identities === null) return false
+    const order = unit.parsed.order
+    const key = this.orderKey(order)
+    const existing = this.orders.get(key)
+    if (existing === 'pending') return false
+
+    const incoming = this.incomingProfile(unit)
+    const phone = identities.find((i) => i.type === 'phone')
+    let member: number | NewMember | null = null
+    if (identities.length) {
+      const owners = new Set<number>()
+      for (const identity of identities) {
+        const owner = this.identities.get(`${identity.type}:${identity.value}`)
+        if (owner !== undefined) owners.add(owner)
+      }
+      if (owners.size > 1) return false
+      if (owners.size === 1) {
+        const id = [...owners][0]
+        if (id < 0) {
+          const pending = plan.members[-id - 1]
+          if (!pending || pending.ref !== id) return false
+          // A new member of this batch: fill what it lacks, as ResolveMember would.
+          if (phone && !pending.row.phone_hash) return false
+          if (existing) return false
+          for (const [column, value] of Object.entries(incoming)) {
+            if (pending.row[column] === null || pending.row[column] === undefined)
+              pending.row[column] = value
+          }
+          member = pending
+        } else {
+          const state = this.members.get(id)
+          if (!state || state.merged) return false
+          if (phone && !state.phoneHash) return false
+          for (const column of Object.keys(incoming)) {
+            const current = state.profile[column]
+            if (current === null || current === undefined || current === '') return false
+          }
+          member = id
+        }
+      }
+    }
+
+    const memberId = typeof member === 'number' ? member : null
+    if (existing) {
+      // A new member would change the order's fingerprint: the per-unit path updates it.
+      if (identities.length && typeof member !== 'number') return false
+      if (UpsertOrder.fingerprint({ ...order, memberId }) !== existing.fingerprint) return false
+    }
+
+    // Simple: record the writes.
+    const now = sqlTime(this.client, DateTime.utc())
+    if (identities.length && member === null) {
+      const row: Record<string, unknown> = { company_id: this.context.companyId }
+      for (const column of PROFILE_COLUMNS) row[column] = incoming[column] ?? null
+      Object.assign(row, {
+        gender: 'unknown',
+        phone_encrypted: phone?.phone?.encrypt() ?? null,
+        phone_hash: phone?.value ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      member = { ref: -(plan.members.length + 1), row, keys: [] }
+      plan.members.push(member)
+    }
+    for (const identity of identities) {
+      const identityKey = `${identity.type}:${identity.value}`
+      if (this.identities.has(identityKey)) continue
+      const owner = member as number | NewMember
+      if (typeof owner === 'number') this.identities.set(identityKey, owner)
+      else {
+        this.identities.set(identityKey, owner.ref)
+        owner.keys.push(identityKey)
+      }
+      plan.identities.push({
+        company_id: this.context.companyId,
+        member: owner,
+        type: identity.type,
+        value: identity.value,
+        source: 'order',
+        platform_data: null,
+        created_at: now,
+        updated_at: now,
+      })
+    }
+    if (existing) return this.markDuplicate(unit, plan)
+    this.orders.set(key, 'pending')
+    plan.orders.push({ unit, input: order, member })
+    return true
+  }
+
+  private duplicates: BulkUnit[] = []
+
+  private markDuplicate(unit: BulkUnit, _plan: unknown) {
+    this.duplicates.push(unit)
+    return true
+  }
+
+  /** Writes the plan; if that fails, undoes it and sends its units through the per-unit path. */
+  private async flush(
+    plan: ReturnType<BulkOrderImport['newPlan']>,
+    callbacks: BulkCallbacks,
+    rest: BulkUnit[]
+  ) {
+    const duplicates = this.duplicates
+    this.duplicates = []
+    let result: Awaited<ReturnType<BulkOrderImport['write']>>
+    try {
+      result = await this.client.transaction((savepoint) => this.write(plan, savepoint))
+      BulkOrderImport.counters.fast += duplicates.length + plan.orders.length
+      for (const unit of duplicates) callbacks.done(unit, 'duplicate', [])
+      for (const [index, planned] of plan.orders.entries()) {
+        const memberId = result.memberIds[index]
+        callbacks.done(planned.unit, 'inserted', memberId ? [memberId] : [])
+      }
+    } catch (error) {
+      BulkOrderImport.counters.failedWrites++
+      logger.warn(
+        { err: error },
+        'order import: bulk write failed, applying the batch unit by unit'
+      )
+      // Unexpected (a constraint the fast path did not foresee): the per-unit path decides.
+      const units = [...duplicates, ...plan.orders.map((p) => p.unit)]
+      units.sort((a, b) => a.rows[0].line - b.rows[0].line)
+      this.identities.clear()
+      this.orders.clear()
+      this.members.clear()
+      for (const unit of units) await callbacks.fallback(unit)
+      await this.load(rest)
+      return
+    }
+    for (const [index, planned] of plan.orders.entries()) {
+      this.orders.set(this.orderKey(planned.input), { fingerprint: result.fingerprints[index] })
+    }
+    for (const pending of plan.members) {
+      for (const key of pending.keys) this.identities.set(key, pending.id!)
+      const profile: Record<string, unknown> = {}
+      for (const column of PROFILE_COLUMNS) profile[column] = pending.row[column]
+      this.members.set(pending.id!, {
+        id: pending.id!,
+        merged: false,
+        phoneHash: (pending.row.phone_hash as string) ?? null,
+        profile,
+      })
+    }
+  }
+
+  /** Multi-row inserts of members, identities, orders, status rows and items; member id per order. */
+  private async write(plan: ReturnType<BulkOrderImport['newPlan']>, client: QueryClientContract) {
+    const memberIds = await this.insert(
+      client,
+      'members',
+      plan.members.map((m) => m.row),
+      true
+    )
+    plan.members.forEach((m, index) => (m.id = memberIds[index]))
+    const idOf = (member: number | NewMember | null) =>
+      member === null ? null : typeof member === 'number' ? member : member.id!
+    await this.insert(
+      client,
+      'member_identities',
+      plan.identities.map(({ member, ...row }) => ({ ...row, member_id: idOf(member) }))
+    )
+    const now = sqlTime(client, DateTime.utc())
+    const orderRows = plan.orders.map(({ input, member }) => {
+      const memberId = idOf(member)
+      const full = { ...input, memberId }
+      return {
+        company_id: input.companyId,
+        shop_id: input.shopId,
+        platform_order_no: input.platformOrderNo,
+        member_id: memberId,
+        status: input.status,
+        ordered_at: sqlTime(client, input.orderedAt),
+        paid_at: sqlTime(client, input.paidAt),
+        shipped_at: sqlTime(client, input.shippedAt),
+        completed_at: sqlTime(client, input.completedAt),
+        closed_at: sqlTime(client, input.closedAt),
+        goods_fen: input.goodsFen,
+        discount_fen: input.discountFen ?? 0,
+        shipping_fen: input.shippingFen ?? 0,
+        paid_fen: input.paidFen,
+        coupon_codes: input.couponCodes?.length
+          ? JSON.stringify([...input.couponCodes].sort())
+          : null,
+        fingerprint: UpsertOrder.fingerprint(full),
+        created_at: now,
+        updated_at: now,
+      }
+    })
+    const orderIds = await this.insert(client, 'orders', orderRows, true)
+    const statusRows = plan.orders.map(({ input }, index) => {
+      const at =
+        ((input as OrderInput)[STATUS_TIME[input.status]] as DateTime | null | undefined) ??
+        DateTime.utc()
+      return {
+        subject_type: 'order',
+        subject_id: orderIds[index],
+        from_status: null,
+        to_status: input.status,
+        changed_at: sqlTime(client, at),
+        source: 'import',
+        created_at: now,
+      }
+    })
+    await this.insert(client, 'commerce_status_changes', statusRows)
+
+    const catalog = new Catalog(this.context.companyId, client)
+    const itemRows = []
+    for (const [index, { input }] of plan.orders.entries()) {
+      for (const [line, item] of input.items.entries()) {
+        const skuId = item.skuCode
+          ? await catalog.skuId({
+              skuCode: item.skuCode,
+              title: item.title,
+              productCode: item.productCode,
+              category: item.category,
+              priceFen: item.priceFen,
+            })
+          : null
+        itemRows.push({
+          order_id: orderIds[index],
+          line_no: line + 1,
+          sku_id: skuId,
+          sku_code: item.skuCode ?? null,
+          title: item.title,
+          quantity: item.quantity,
+          price_fen: item.priceFen,
+          paid_fen: item.paidFen ?? item.priceFen * item.quantity,
+        })
+      }
+    }
+    await this.insert(client, 'order_items', itemRows)
+    return {
+      memberIds: plan.orders.map(({ member }) => idOf(member)),
+      fingerprints: orderRows.map((row) => row.fingerprint),
+    }
+  }
+
+  /**
+   * Multi-row INSERT … VALUES in chunks (bound parameters stay under the
+   * SQLite and PostgreSQL limits), optionally RETURNING the ids. Ids ascend
+   * in insertion order on both, so they are returned sorted, in row order.
+   */
+  private async insert(
+    client: QueryClientContract,
+    table: string,
+    rows: Record<string, unknown>[],
+    returning = false
+  ): Promise<number[]> {
+    const ids: number[] = []
+    if (!rows.length) return ids
+    const columns = Object.keys(rows[0])
+    const size = Math.max(1, Math.floor(30_000 / columns.length))
+    const tuple = `(${columns.map(() => '?').join(',')})`
+    for (let i = 0; i < rows.length; i += size) {
+      const chunk = rows.slice(i, i + size)
+      const bindings: unknown[] = []
+      for (const row of chunk) for (const column of columns) bindings.push(row[column] ?? null)
+      const sql =
+        `insert into ${table} (${columns.map((c) => `"${c}"`).join(',')}) values ` +
+        chunk.map(() => tuple).join(',') +
+        (returning ? ' returning id' : '')
+      const result: any = await client.rawQuery(sql, bindings as any[])
+      if (!returning) continue
+      const returned: any[] = Array.isArray(result) ? result : result.rows
+      const list = returned.map((r) => Number(r.id)).sort((a, b) => a - b)
+      if (list.length !== chunk.length) throw new Error(`${table}: ids not returned`)
+      ids.push(...list)
+    }
+    return ids
+  }
+}

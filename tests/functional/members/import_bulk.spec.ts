@@ -1,0 +1,213 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { RunImport, type ImportSummary } from '#app/members/imports/run_import'
+import { BulkOrderImport } from '#app/members/imports/bulk_orders'
+import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+
+async function fixture(content: string) {
+  const dir = app.tmpPath('test-imports')
+  await mkdir(dir, { recursive: true })
+  const path = `${dir}/${randomUUID()}.csv`
+  await writeFile(path, content)
+  return path
+}
+
+const MEMBERS = [
+  '买家昵称,姓名,手机号,性别,生日,省份,城市',
+  'tb_小芳,李小芳,13800138000,女,1990-05-01,浙江省,杭州市',
+  'tb_阿强,王强,13900139000,男,1985-12-03,江苏省,南京市',
+  'tb_老周,周一,13600136000,男,1980-01-01,浙江省,宁波市',
+].join('\n')
+
+const HEADER =
+  'shop,order_no,status,ordered_at,paid_at,completed_at,paid_amount,coupon_codes,phone,taobao_nick,jd_pin,buyer_name,province,sku_code,title,category,quantity,price'
+
+/** New, two-line, matched by phone, by nick, new buyer twice, no buyer, rejects, a repeat. */
+const FIRST = [
+  HEADER,
+  '天猫旗舰店,TM1001,交易成功,2024-03-05 10:00,2024-03-05 10:01,2024-03-08 10:00,548.00,SPRING50,13800138000,tb_小芳,,李小芳,,QZ-W-001,羊毛开衫,针织衫,1,399.00',
+  '天猫旗舰店,TM1001,交易成功,2024-03-05 10:00,2024-03-05 10:01,2024-03-08 10:00,548.00,SPRING50,13800138000,tb_小芳,,李小芳,,QZ-T-007,纯棉T恤,T恤,1,199.00',
+  '京东店,JD2001,已付款,2024-04-01 09:00,2024-04-01 09:05,,299,,13800138000,,jd_xiaofang,李小芳,,QZ-P-003,休闲长裤,裤装,1,299',
+  '天猫旗舰店,TM1002,交易成功,2024-03-06 11:00,2024-03-06 11:01,2024-03-09 11:00,199,,,tb_阿强,,,,QZ-T-007,纯棉T恤,T恤,1,199',
+  '天猫旗舰店,TM1003,已付款,2024-03-07 12:00,2024-03-07 12:01,,99,,13700000001,tb_新人,,新人,上海,QZ-S-010,袜子,配饰,2,49.50',
+  '京东店,JD2002,已完成,2024-02-30 09:00,,,299,,13900000009,,jd_bad,某人,,QZ-P-003,休闲长裤,裤装,1,299',
+  '天猫旗舰店,TM1004,交易成功,2024-03-08 12:00,2024-03-08 12:01,2024-03-10 12:00,49.5,,13700000001,,,,,QZ-S-010,袜子,配饰,1,49.50',
+  '不存在的店,X1,已完成,2024-04-01 09:00,,,10,,13900000008,,,某人,,S,商品,,1,10',
+  '天猫旗舰店,TM1005,待付款,2024-03-09 12:00,,,10,,,,,,,QZ-S-010,袜子,配饰,1,10',
+  '天猫旗舰店,TM1006,交易成功,2024-03-09 13:00',
+  '天猫旗舰店,TM1001,交易成功,2024-03-05 10:00,2024-03-05 10:01,2024-03-08 10:00,548.00,SPRING50,13800138000,tb_小芳,,李小芳,,QZ-W-001,羊毛开衫,针织衫,1,399.00',
+  '天猫旗舰店,TM1001,交易成功,2024-03-05 10:00,2024-03-05 10:01,2024-03-08 10:00,548.00,SPRING50,13800138000,tb_小芳,,李小芳,,QZ-T-007,纯棉T恤,T恤,1,199.00',
+  '湖滨门店,S3001,已付款,2024-03-10 15:00,2024-03-10 15:00,,88,,13600136000,,,,,QZ-S-010,袜子,配饰,1,88',
+].join('\n')
+
+/** Unchanged, changed status and amount, new, and a buyer whose phone and nick are two members. */
+const SECOND = [
+  HEADER,
+  '天猫旗舰店,TM1001,交易成功,2024-03-05 10:00,2024-03-05 10:01,2024-03-08 10:00,548.00,SPRING50,13800138000,tb_小芳,,李小芳,,QZ-W-001,羊毛开衫,针织衫,1,399.00',
+  '天猫旗舰店,TM1001,交易成功,2024-03-05 10:00,2024-03-05 10:01,2024-03-08 10:00,548.00,SPRING50,13800138000,tb_小芳,,李小芳,,QZ-T-007,纯棉T恤,T恤,1,199.00',
+  '京东店,JD2001,交易成功,2024-04-01 09:00,2024-04-01 09:05,2024-04-05 09:00,299,,13800138000,,jd_xiaofang,李小芳,,QZ-P-003,休闲长裤,裤装,1,299',
+  '天猫旗舰店,TM1007,交易成功,2024-05-01 10:00,2024-05-01 10:01,2024-05-03 10:00,120,,13900139000,tb_小芳,,,,QZ-T-007,纯棉T恤,T恤,1,120',
+  '天猫旗舰店,TM1008,交易成功,2024-05-02 10:00,2024-05-02 10:01,2024-05-04 10:00,60,,13500000002,tb_又一新人,,又一新人,北京,QZ-N-001,新品,新品类,1,60',
+  '天猫旗舰店,TM1003,已付款,2024-03-07 12:00,2024-03-07 12:01,,99,,13700000001,tb_新人,,新人,上海,QZ-S-010,袜子,配饰,2,49.50',
+].join('\n')
+
+// Fingerprints hash the member id, which differs between the two companies; that they are
+// right shows in the last import finding every order unchanged.
+const DROP = new Set([
+  'id',
+  'created_at',
+  'updated_at',
+  'phone_encrypted',
+  'company_id',
+  'fingerprint',
+])
+
+/**
+ * Everything the imports wrote for one company, ids replaced by their rank
+ * in insertion order, so two companies loaded the same way compare equal.
+ */
+async function snapshot(companyId: number, since: Date) {
+  const ids = async (table: string, where: (q: any) => any) => {
+    const list = await where(db.from(table)).select('id').orderBy('id')
+    return new Map<number, number>(list.map((r: any, i: number) => [r.id, i + 1]))
+  }
+  const byCompany = (q: any) => q.where('company_id', companyId)
+  const shops = await ids('shops', byCompany)
+  const members = await ids('members', byCompany)
+  const orders = await ids('orders', byCompany)
+  const skus = await ids('skus', byCompany)
+  const products = await ids('products', byCompany)
+  const refs: Record<string, Map<number, number>> = {
+    shop_id: shops,
+    source_shop_id: shops,
+    member_id: members,
+    merged_into_id: members,
+    order_id: orders,
+    subject_id: orders,
+    sku_id: skus,
+    product_id: products,
+  }
+  const clean = (row: Record<string, any>) => {
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(row)) {
+      if (DROP.has(key)) continue
+      if (refs[key] && value !== null) out[key] = refs[key].get(value) ?? `?${value}`
+      else if (value instanceof Date) out[key] = value.toISOString()
+      else if (typeof value === 'bigint') out[key] = Number(value)
+      else out[key] = value
+    }
+    if (row.changed_at && new Date(String(row.changed_at).replace(' ', 'T') + 'Z') >= since)
+      out.changed_at = 'now'
+    if (row.changed_at instanceof Date && row.changed_at >= since) out.changed_at = 'now'
+    return out
+  }
+  const rows = async (query: any) => {
+    const list = await query
+    return list.map(clean)
+  }
+  const orderIds = [...orders.keys()]
+  const categories = await byCompany(db.from('member_categories')).select('category', 'member_id')
+  return {
+    members: await rows(byCompany(db.from('members')).orderBy('id')),
+    identities: await rows(byCompany(db.from('member_identities')).orderBy('id')),
+    orders: await rows(byCompany(db.from('orders')).orderBy('id')),
+    items: await rows(db.from('order_items').whereIn('order_id', orderIds).orderBy('id')),
+    statuses: await rows(
+      db
+        .from('commerce_status_changes')
+        .where('subject_type', 'order')
+        .whereIn('subject_id', orderIds)
+        .orderBy('id')
+    ),
+    products: await rows(byCompany(db.from('products')).orderBy('id')),
+    skus: await rows(byCompany(db.from('skus')).orderBy('id')),
+    categories: categories.map((r: any) => `${r.category}:${members.get(r.member_id)}`).sort(),
+  }
+}
+
+const counts = (s: ImportSummary) => ({
+  rows: s.rows,
+  inserted: s.inserted,
+  updated: s.updated,
+  duplicates: s.duplicates,
+  rejected: s.rejected,
+  rejects: s.rejects.map((r) => `${r.line}:${r.column}:${r.reason}`).sort(),
+})
+
+async function load(bulk: boolean, batchSize: number) {
+  const { company } = await createCompanyWithShops()
+  const run = (kind: 'members' | 'orders', path: string) =>
+    new RunImport().handle({ companyId: company.id, kind, path, bulk, batchSize })
+  await run('members', await fixture(MEMBERS))
+  const first = await fixture(FIRST)
+  const second = await fixture(SECOND)
+  const summaries = [
+    counts(await run('orders', first)),
+    counts(await run('orders', second)),
+    counts(await run('orders', first)),
+    counts(await run('orders', first)),
+  ]
+  return { company, summaries }
+}
+
+test.group('Members / import / bulk order path', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  for (const batchSize of [2000, 3]) {
+    test(`same database state and counts as the per-unit path (batch ${batchSize})`, async ({
+      assert,
+    }) => {
+      const since = new Date(Date.now() - 1000)
+      const rowPath = await load(false, batchSize)
+      BulkOrderImport.counters = { fast: 0, fallback: 0, failedWrites: 0 }
+      const bulkPath = await load(true, batchSize)
+      // The fast path did the work; the per-unit path only took the complicated units.
+      assert.equal(BulkOrderImport.counters.failedWrites, 0)
+      assert.isAbove(BulkOrderImport.counters.fast, BulkOrderImport.counters.fallback)
+      assert.isAbove(BulkOrderImport.counters.fallback, 0)
+
+      assert.deepEqual(bulkPath.summaries, rowPath.summaries)
+      const [first, second, back, again] = bulkPath.summaries
+      for (const s of bulkPath.summaries) {
+        assert.equal(s.rows, s.inserted + s.updated + s.duplicates + s.rejected)
+      }
+      // 7 new orders (8 lines), TM1001 again (2 lines), 3 lines rejected.
+      assert.deepInclude(first, { rows: 13, inserted: 8, updated: 0, duplicates: 2, rejected: 3 })
+      assert.deepEqual(first.rejects, [
+        '11::column_count',
+        '7:ordered_at:impossible_date',
+        '9:shop:unknown_shop',
+      ])
+      // TM1007's phone and nick belong to two members (per-unit path), JD2001 completed.
+      assert.deepInclude(second, { rows: 6, inserted: 2, updated: 1, duplicates: 3, rejected: 0 })
+      // The first file again puts JD2001 back to paid; once more changes nothing.
+      assert.deepInclude(back, { inserted: 0, updated: 1, duplicates: 9, rejected: 3 })
+      assert.deepInclude(again, { inserted: 0, updated: 0, duplicates: 10, rejected: 3 })
+
+      const expected = await snapshot(rowPath.company.id, since)
+      const actual = await snapshot(bulkPath.company.id, since)
+      assert.deepEqual(actual, expected)
+
+      // Sanity on what both paths wrote.
+      assert.lengthOf(actual.orders, 9)
+      assert.equal(actual.members.length, 3 + 2)
+      const fang = actual.members[0] as any
+      assert.equal(Number(fang.order_count), 2)
+      assert.deepEqual(
+        actual.statuses
+          .filter((s: any) => s.subject_id === 2)
+          .map((s: any) => [s.from_status, s.to_status]),
+        [
+          [null, 'paid'],
+          ['paid', 'completed'],
+          ['completed', 'paid'],
+        ]
+      )
+      assert.include(actual.categories, '新品类:5')
+    })
+  }
+})
