@@ -1,4 +1,7 @@
+import { DateTime } from 'luxon'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Activity from '#app/collaboration/models/activity'
+import { sqlTime } from '#app/commerce/actions/sql_time'
 import type User from '#app/identity/models/user'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 
@@ -13,15 +16,36 @@ export interface ActivityEntry {
 
 /** 动态: the team's feed of what happened, per project and team-wide. */
 export class ActivityFeed {
-  static record(entry: ActivityEntry) {
-    return Activity.create({
-      companyId: entry.companyId,
-      projectId: entry.projectId,
-      taskId: entry.taskId ?? null,
-      actorId: entry.actorId,
-      verb: entry.verb,
-      data: entry.data ?? {},
-    })
+  static record(entry: ActivityEntry, client?: TransactionClientContract) {
+    return Activity.create(
+      {
+        companyId: entry.companyId,
+        projectId: entry.projectId,
+        taskId: entry.taskId ?? null,
+        actorId: entry.actorId,
+        verb: entry.verb,
+        data: entry.data ?? {},
+      },
+      { client }
+    )
+  }
+
+  /** Many rows in one insert, in the order given (e.g. a project from a template). */
+  static async recordMany(entries: ActivityEntry[], client: TransactionClientContract) {
+    const now = sqlTime(client, DateTime.utc())
+    for (let i = 0; i < entries.length; i += 200) {
+      await client.table('collaboration_activities').multiInsert(
+        entries.slice(i, i + 200).map((entry) => ({
+          company_id: entry.companyId,
+          project_id: entry.projectId,
+          task_id: entry.taskId ?? null,
+          actor_id: entry.actorId,
+          verb: entry.verb,
+          data: JSON.stringify(entry.data ?? {}),
+          created_at: now,
+        }))
+      )
+    }
   }
 
   /** Newest first; only activity of projects the user may see. */

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#app/identity/models/user'
 import Project, { type ProjectStatus } from '#app/collaboration/models/project'
 import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
@@ -27,37 +28,50 @@ function toDate(value: string | null | undefined) {
 
 /** 项目: create a campaign plan, change it, choose its members. */
 export class ManageProjects {
-  async create(companyId: number, input: ProjectInput, actor: User) {
+  /** `client`: a transaction the project, its members, activity and audit row are written in. */
+  async create(
+    companyId: number,
+    input: ProjectInput,
+    actor: User,
+    client?: TransactionClientContract
+  ) {
     if (!actor.can('tasks.manage') && !actor.can('tasks.edit')) throw new ForbiddenError()
     const startsOn = toDate(input.startsOn)
     const endsOn = toDate(input.endsOn)
     this.assertDates(startsOn, endsOn)
-    await this.assertShop(companyId, input.shopId)
-    const project = await Project.create({
-      companyId,
-      name: input.name,
-      description: input.description ?? null,
-      ownerId: actor.id,
-      shopId: input.shopId ?? null,
-      startsOn,
-      endsOn,
-      status: input.status ?? 'active',
-      isPrivate: input.isPrivate ?? false,
-    })
-    await this.setMembers(project, [actor.id, ...(input.memberIds ?? [])])
-    await ActivityFeed.record({
-      companyId,
-      projectId: project.id,
-      actorId: actor.id,
-      verb: 'project.created',
-      data: { name: project.name },
-    })
+    await this.assertShop(companyId, input.shopId, client)
+    const project = await Project.create(
+      {
+        companyId,
+        name: input.name,
+        description: input.description ?? null,
+        ownerId: actor.id,
+        shopId: input.shopId ?? null,
+        startsOn,
+        endsOn,
+        status: input.status ?? 'active',
+        isPrivate: input.isPrivate ?? false,
+      },
+      { client }
+    )
+    await this.setMembers(project, [actor.id, ...(input.memberIds ?? [])], client)
+    await ActivityFeed.record(
+      {
+        companyId,
+        projectId: project.id,
+        actorId: actor.id,
+        verb: 'project.created',
+        data: { name: project.name },
+      },
+      client
+    )
     await AuditLog.record({
       entityType: 'project',
       entityId: project.id,
       action: 'collaboration.project_created',
       after: this.snapshot(project),
       actor,
+      client,
     })
     return project
   }
@@ -98,12 +112,16 @@ export class ManageProjects {
     return project
   }
 
-  private async setMembers(project: Project, userIds: number[]) {
+  private async setMembers(
+    project: Project,
+    userIds: number[],
+    client: TransactionClientContract | typeof db = db
+  ) {
     const ids = [...new Set(userIds)]
-    const existing = await db.from('users').whereIn('id', ids).select('id')
-    await db.from('project_members').where('project_id', project.id).delete()
+    const existing = await client.from('users').whereIn('id', ids).select('id')
+    await client.from('project_members').where('project_id', project.id).delete()
     if (existing.length) {
-      await db
+      await client
         .table('project_members')
         .multiInsert(existing.map((u: any) => ({ project_id: project.id, user_id: u.id })))
     }
@@ -115,9 +133,13 @@ export class ManageProjects {
     }
   }
 
-  private async assertShop(companyId: number, shopId: number | null | undefined) {
+  private async assertShop(
+    companyId: number,
+    shopId: number | null | undefined,
+    client: TransactionClientContract | typeof db = db
+  ) {
     if (!shopId) return
-    const shop = await db.from('shops').where({ id: shopId, company_id: companyId }).first()
+    const shop = await client.from('shops').where({ id: shopId, company_id: companyId }).first()
     if (!shop) throw new DomainError('E_BAD_SHOP', 'collaboration.errors.bad_shop', 422)
   }
 

@@ -7,7 +7,12 @@ import PlaybookTemplate from '#app/collaboration/models/playbook_template'
 import PlaybookTemplateTask from '#app/collaboration/models/playbook_template_task'
 import { BUILTIN_TEMPLATES } from '#app/collaboration/playbooks/builtin'
 import { ManageProjects } from '#app/collaboration/actions/manage_projects'
-import { ManageTasks } from '#app/collaboration/actions/manage_tasks'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { sqlTime } from '#app/commerce/actions/sql_time'
+import { ActivityFeed, type ActivityEntry } from '#app/collaboration/actions/activity_feed'
+import { TaskDates } from '#app/collaboration/actions/task_dates'
+import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { NotifyStaff } from '#app/collaboration/actions/notify_staff'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { AuditLog } from '#app/shared/audit/audit_log'
@@ -27,6 +32,29 @@ export interface InstantiateInput {
    * after T to the Monday after; tasks on T itself stay on the event day.
    */
   skipWeekends?: boolean
+}
+
+/** Rows per multi-row insert (well under SQLite's bound-parameter limit). */
+const CHUNK = 50
+
+interface PlannedTask {
+  item: PlaybookTemplateTask
+  assigneeId: number | null
+  due: { at: DateTime | null; hasTime: boolean }
+  labels: string[]
+  checklist: string[]
+}
+
+/** Comma-separated label names as a task form reads them: trimmed, at most 40 characters, once each. */
+function labelNames(labels: string | null | undefined) {
+  return [
+    ...new Set(
+      (labels ?? '')
+        .split(/[,，]/)
+        .map((name) => name.trim().slice(0, 40))
+        .filter(Boolean)
+    ),
+  ]
 }
 
 /** The due day of a task `offset` days from T, optionally kept off weekends. */
@@ -93,7 +121,14 @@ export class ManageTemplates {
     return PlaybookTemplate.query().where({ companyId, id }).preload('tasks').firstOrFail()
   }
 
-  /** Creates the project and its tasks, due at T + offset in the company zone. */
+  /**
+   * Creates the project and its tasks, due at T + offset in the company
+   * zone. One transaction with set-based inserts: the project (with its
+   * members, activity and audit row), then all tasks, labels, checklist
+   * items, watchers, activity rows and audit entries in a few statements.
+   * Rows are the same as creating each task by hand; a failure part-way
+   * leaves nothing. Notifications go out after the commit.
+   */
   async instantiate(companyId: number, input: InstantiateInput, actor: User) {
     if (!actor.can('tasks.edit')) throw new ForbiddenError()
     const template = await this.find(companyId, input.templateId)
@@ -109,49 +144,79 @@ export class ManageTemplates {
     }
     const offsets = template.tasks.map((t) => t.offsetDays)
     const day = (offset: number) => dueDay(anchor, offset, input.skipWeekends)
-    const project = await new ManageProjects().create(
-      companyId,
-      {
-        name: input.name || `${template.name} ${anchor.toISODate()}`,
-        description: template.description,
-        shopId: input.shopId ?? null,
-        startsOn: offsets.length ? day(Math.min(...offsets)) : anchor.toISODate(),
-        endsOn: offsets.length ? day(Math.max(...offsets)) : anchor.toISODate(),
-        status: 'planning',
-        isPrivate: input.isPrivate ?? false,
-        memberIds: userIds,
-      },
-      actor
-    )
-    project.merge({
-      templateId: template.id,
-      templateVersion: template.version,
-      anchorDate: DateTime.fromISO(anchor.toISODate()!, { zone: 'utc' }),
-    })
-    await project.save()
-    await project.load('members')
+    // Everything that may refuse is checked before the transaction opens.
+    const statuses = await TaskStatuses.forCompany(companyId)
+    const status = statuses.find((s) => !s.isDone)!
+    const names = new Map(users.map((u) => [u.id, u.fullName]))
+    const planned = template.tasks.map((item) => ({
+      item,
+      assigneeId: (item.role && roles[item.role]) || null,
+      due: TaskDates.parse(day(item.offsetDays), item.dueTime, this.zone),
+      labels: labelNames(item.labels),
+      checklist: (item.checklist ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    }))
 
-    const tasks = new ManageTasks(this.zone)
-    const created: Task[] = []
-    for (const item of template.tasks) {
-      created.push(
-        await tasks.create(
-          project,
-          {
-            title: item.title,
-            description: item.description,
-            priority: item.priority,
-            assigneeId: (item.role && roles[item.role]) || null,
-            dueDate: day(item.offsetDays),
-            dueTime: item.dueTime,
-            labels: item.labels ?? '',
-            checklist: item.checklist,
-          },
-          actor,
-          { quiet: true }
-        )
+    const { project, created } = await db.transaction(async (trx) => {
+      const made = await new ManageProjects().create(
+        companyId,
+        {
+          name: input.name || `${template.name} ${anchor.toISODate()}`,
+          description: template.description,
+          shopId: input.shopId ?? null,
+          startsOn: offsets.length ? day(Math.min(...offsets)) : anchor.toISODate(),
+          endsOn: offsets.length ? day(Math.max(...offsets)) : anchor.toISODate(),
+          status: 'planning',
+          isPrivate: input.isPrivate ?? false,
+          memberIds: userIds,
+        },
+        actor,
+        trx
       )
-    }
+      made.merge({
+        templateId: template.id,
+        templateVersion: template.version,
+        anchorDate: DateTime.fromISO(anchor.toISODate()!, { zone: 'utc' }),
+      })
+      await made.save()
+      await made.load('members')
+      const tasks = await this.insertTasks(trx, made, status.id, planned, actor, names)
+      await AuditLog.recordMany(
+        [
+          ...tasks.map((task) => ({
+            entityType: 'task',
+            entityId: task.id,
+            action: 'collaboration.task_created',
+            after: {
+              title: task.title,
+              statusId: task.statusId,
+              priority: task.priority,
+              assigneeId: task.assigneeId,
+              startAt: null,
+              dueAt: task.dueAt?.toISO() ?? null,
+            },
+            actor,
+          })),
+          {
+            entityType: 'project',
+            entityId: made.id,
+            action: 'collaboration.project_from_template',
+            context: {
+              templateId: template.id,
+              templateVersion: template.version,
+              anchorDate: anchor.toISODate(),
+              tasks: tasks.length,
+            },
+            actor,
+          },
+        ],
+        trx
+      )
+      return { project: made, created: tasks }
+    })
+
     // One notification per person rather than one per task.
     for (const user of users) {
       const mine = created.filter((t) => t.assigneeId === user.id)
@@ -167,19 +232,115 @@ export class ManageTemplates {
         count: mine.length,
       })
     }
-    await AuditLog.record({
-      entityType: 'project',
-      entityId: project.id,
-      action: 'collaboration.project_from_template',
-      context: {
-        templateId: template.id,
-        templateVersion: template.version,
-        anchorDate: anchor.toISODate(),
-        tasks: created.length,
-      },
-      actor,
-    })
     return { project, tasks: created }
+  }
+
+  /**
+   * The template's tasks in one insert, then their labels, checklist items,
+   * watchers (the creator and the assignee) and activity rows.
+   */
+  private async insertTasks(
+    trx: TransactionClientContract,
+    project: Project,
+    statusId: number,
+    planned: PlannedTask[],
+    actor: User,
+    names: Map<number, string>
+  ) {
+    if (planned.length === 0) return []
+    const now = sqlTime(trx, DateTime.utc())
+    for (let i = 0; i < planned.length; i += CHUNK) {
+      await trx.table('tasks').multiInsert(
+        planned.slice(i, i + CHUNK).map((p, j) => ({
+          company_id: project.companyId,
+          project_id: project.id,
+          title: p.item.title,
+          description: p.item.description ?? null,
+          status_id: statusId,
+          priority: p.item.priority ?? 1,
+          assignee_id: p.assigneeId,
+          start_at: null,
+          start_has_time: false,
+          due_at: sqlTime(trx, p.due.at),
+          due_has_time: p.due.hasTime,
+          completed_at: null,
+          position: i + j + 1,
+          version: 1,
+          created_by_id: actor.id,
+          created_at: now,
+          updated_at: now,
+        }))
+      )
+    }
+    // A new project: its tasks are exactly these, in insertion (id) order.
+    const created = await Task.query({ client: trx }).where('projectId', project.id).orderBy('id')
+    if (created.length !== planned.length) throw new Error('template tasks were not all inserted')
+
+    const wanted = [...new Set(planned.flatMap((p) => p.labels))]
+    const labelIds = new Map<string, number>()
+    if (wanted.length) {
+      const existing = await trx
+        .from('task_labels')
+        .where('company_id', project.companyId)
+        .whereIn('name', wanted)
+        .select('id', 'name')
+      for (const row of existing) labelIds.set(row.name, Number(row.id))
+      const missing = wanted.filter((name) => !labelIds.has(name))
+      if (missing.length) {
+        await trx
+          .table('task_labels')
+          .multiInsert(missing.map((name) => ({ company_id: project.companyId, name })))
+        const added = await trx
+          .from('task_labels')
+          .where('company_id', project.companyId)
+          .whereIn('name', missing)
+          .select('id', 'name')
+        for (const row of added) labelIds.set(row.name, Number(row.id))
+      }
+    }
+
+    const assignments: { task_id: number; label_id: number }[] = []
+    const items: { task_id: number; title: string; is_done: boolean; position: number }[] = []
+    const watchers: { task_id: number; user_id: number }[] = []
+    const activities: ActivityEntry[] = []
+    created.forEach((task, index) => {
+      const plan = planned[index]
+      for (const name of plan.labels) {
+        assignments.push({ task_id: task.id, label_id: labelIds.get(name)! })
+      }
+      plan.checklist.forEach((title, position) => {
+        items.push({ task_id: task.id, title, is_done: false, position })
+      })
+      watchers.push({ task_id: task.id, user_id: actor.id })
+      const entry = { companyId: task.companyId, projectId: task.projectId, taskId: task.id }
+      activities.push({
+        ...entry,
+        actorId: actor.id,
+        verb: 'task.created',
+        data: { title: task.title },
+      })
+      if (task.assigneeId) {
+        if (task.assigneeId !== actor.id)
+          watchers.push({ task_id: task.id, user_id: task.assigneeId })
+        activities.push({
+          ...entry,
+          actorId: actor.id,
+          verb: 'task.assigned',
+          data: { title: task.title, assignee: names.get(task.assigneeId) ?? null },
+        })
+      }
+    })
+    for (const [table, rows] of [
+      ['task_label_assignments', assignments],
+      ['task_checklist_items', items],
+      ['task_watchers', watchers],
+    ] as const) {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await trx.table(table).multiInsert(rows.slice(i, i + CHUNK))
+      }
+    }
+    await ActivityFeed.recordMany(activities, trx)
+    return created
   }
 
   /**

@@ -28,6 +28,27 @@ export interface Progress {
   overdue: number
 }
 
+/**
+ * The columns a board card or a My Day row shows. Hydrating a model costs
+ * far more than reading the row (every timestamp is parsed into a Luxon
+ * DateTime), so these views leave out the description and the bookkeeping
+ * timestamps they never show.
+ */
+const CARD_COLUMNS = [
+  'tasks.id',
+  'tasks.company_id',
+  'tasks.project_id',
+  'tasks.title',
+  'tasks.status_id',
+  'tasks.priority',
+  'tasks.assignee_id',
+  'tasks.due_at',
+  'tasks.due_has_time',
+  'tasks.completed_at',
+  'tasks.position',
+  'tasks.version',
+]
+
 /** The named reads of collaboration: My Day, the board, the list, progress. */
 export class TaskQueries {
   constructor(
@@ -52,14 +73,16 @@ export class TaskQueries {
     const endOfToday = today.endOf('day')
     const horizon = today.plus({ days: 7 }).endOf('day')
     const tasks = await this.visible()
+      .select(CARD_COLUMNS)
       .where((q) =>
         q
           .where('tasks.assignee_id', this.user.id)
-          .orWhereExists((sub) =>
-            sub
+          .orWhereIn(
+            'tasks.id',
+            db
               .from('task_collaborators')
-              .whereColumn('task_collaborators.task_id', 'tasks.id')
               .where('task_collaborators.user_id', this.user.id)
+              .select('task_collaborators.task_id')
           )
       )
       .whereNotIn('tasks.status_id', doneIds)
@@ -74,6 +97,7 @@ export class TaskQueries {
     const dueToday = tasks.filter((t) => t.dueAt! >= today && t.dueAt! <= endOfToday)
     const upcoming = tasks.filter((t) => t.dueAt! > endOfToday)
     const doneToday = await this.visible()
+      .select(CARD_COLUMNS)
       .where('tasks.assignee_id', this.user.id)
       .whereIn('tasks.status_id', doneIds)
       .where('tasks.completed_at', '>=', sql(today))
@@ -87,6 +111,7 @@ export class TaskQueries {
   async board(projectId: number) {
     const statuses = await TaskStatuses.forCompany(this.companyId)
     const tasks = await this.visible()
+      .select(CARD_COLUMNS)
       .where('tasks.project_id', projectId)
       .preload('assignee')
       .preload('labels')
@@ -116,9 +141,15 @@ export class TaskQueries {
       this.companyId,
       tasks.map((t) => t.id)
     )
+    const byStatus = new Map<number, Task[]>()
+    for (const task of tasks) {
+      const column = byStatus.get(task.statusId)
+      if (column) column.push(task)
+      else byStatus.set(task.statusId, [task])
+    }
     return statuses.map((status) => ({
       status,
-      tasks: tasks.filter((task) => task.statusId === status.id),
+      tasks: byStatus.get(status.id) ?? [],
       /** task id → titles of its late blockers */
       late,
     }))

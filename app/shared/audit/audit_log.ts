@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import { HttpContext } from '@adonisjs/core/http'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditEvent from '#app/shared/audit/models/audit_event'
@@ -55,6 +56,35 @@ export class AuditLog {
     })
     await event.save()
     return event
+  }
+
+  /**
+   * Many entries in one insert (bulk actions such as a project from a
+   * template), in the order given, inside the caller's transaction.
+   */
+  static async recordMany(entries: AuditEntry[], client: TransactionClientContract) {
+    const ctx = HttpContext.get()
+    const now = DateTime.utc()
+    const createdAt = now.toFormat(client.dialect.dateTimeFormat)
+    const rows = entries.map((entry) => {
+      const actor = entry.actor === undefined ? (ctx?.auth?.user ?? null) : entry.actor
+      const changes = AuditLog.diff(entry.before ?? {}, entry.after ?? {})
+      return {
+        actor_id: actor?.id ?? null,
+        actor_name: actor?.fullName ?? null,
+        ip: ctx?.request.ip() ?? null,
+        request_id: ctx?.request.id() ?? null,
+        entity_type: entry.entityType,
+        entity_id: entry.entityId == null ? null : String(entry.entityId),
+        action: entry.action,
+        changes: changes ? JSON.stringify(changes) : null,
+        context: entry.context ? JSON.stringify(entry.context) : null,
+        created_at: createdAt,
+      }
+    })
+    for (let i = 0; i < rows.length; i += 200) {
+      await client.table('audit_events').multiInsert(rows.slice(i, i + 200))
+    }
   }
 
   /** Only the fields whose value changed; personal data masked. */
