@@ -789,42 +789,19 @@ export class PointsLedger {
                 created_at: stamp,
               }))
             )
-            const posted = await trx
-              .from('points_postings')
-              .whereIn('company_id', companyIds)
-              .where('source_type', 'expiry')
-              .whereIn('idempotency_key', due.map(keyOf))
-              .select('id', 'source_id')
-            const postingOf = new Map(posted.map((row) => [String(row.source_id), Number(row.id)]))
-            await insertChunked(
-              trx,
-              'points_lot_consumptions',
-              due.map((lot) => ({
-                posting_id: postingOf.get(String(lot.id)),
-                lot_id: lot.id,
-                amount: Number(lot.remaining),
-                created_at: stamp,
-              }))
+            // The batch's new postings, as a subquery: consumptions and account
+            // totals are derived from them set-based (no per-lot or per-account statement).
+            const keys = due.map(keyOf)
+            const marks = (items: unknown[]) => items.map(() => '?').join(',')
+            const batchPostings = `SELECT id, account_id, source_id, amount FROM points_postings WHERE company_id IN (${marks(companyIds)}) AND source_type = 'expiry' AND idempotency_key IN (${marks(keys)})`
+            await trx.rawQuery(
+              `INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT p.id, CAST(p.source_id AS INTEGER), -p.amount, ? FROM (${batchPostings}) AS p`,
+              [stamp, ...companyIds, ...keys]
             )
-            const perAccount = new Map<number, number>()
-            for (const lot of due) {
-              const id = Number(lot.account_id)
-              perAccount.set(id, (perAccount.get(id) ?? 0) + Number(lot.remaining))
-            }
-            const cases = [...perAccount.entries()]
-            const caseSql = `CASE id ${cases.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ')} ELSE 0 END`
-            const bindings = cases.flat()
-            await trx
-              .from('points_accounts')
-              .whereIn(
-                'id',
-                cases.map(([id]) => id)
-              )
-              .update({
-                balance: db.raw(`balance - ${caseSql}`, bindings),
-                lifetime_expired: db.raw(`lifetime_expired + ${caseSql}`, bindings),
-                updated_at: stamp,
-              })
+            await trx.rawQuery(
+              `UPDATE points_accounts SET balance = points_accounts.balance + t.total, lifetime_expired = points_accounts.lifetime_expired - t.total, updated_at = ? FROM (SELECT account_id, SUM(amount) AS total FROM (${batchPostings}) AS p GROUP BY account_id) AS t WHERE points_accounts.id = t.account_id`,
+              [stamp, ...companyIds, ...keys]
+            )
           }
           await trx
             .from('points_lots')
