@@ -177,4 +177,36 @@ test.group('Points ledger · earnMany (batched accrual)', (group) => {
     assert.equal(Number(sum.n), 1800)
     assert.equal(await differences(), 0)
   })
+  test('expiry of a batch above 500 lots (SQLite refused one multi-row insert of it)', async ({
+    assert,
+  }) => {
+    const time = clock()
+    const ledger = new PointsLedger(time.now)
+    const { company, refs } = await createMembers(620)
+    await ledger.earnMany(
+      refs.map((ref) => ({
+        ref,
+        points: 4,
+        sourceType: 'campaign' as const,
+        idempotencyKey: `x:${ref.memberId}`,
+        expiresAt: time.now().plus({ days: 1 }),
+      }))
+    )
+    time.advance({ days: 2 })
+    assert.equal(await ledger.expireDue({ batchSize: 1000 }), 620)
+    assert.equal(await ledger.expireDue({ batchSize: 1000 }), 0)
+    const [sum] = await db
+      .from('points_accounts')
+      .where('company_id', company.id)
+      .sum('balance as b')
+      .sum('lifetime_expired as e')
+    assert.deepEqual([Number(sum.b), Number(sum.e)], [0, 2480])
+    const [consumed] = await db
+      .from('points_lot_consumptions')
+      .join('points_lots', 'points_lots.id', 'points_lot_consumptions.lot_id')
+      .where('points_lots.company_id', company.id)
+      .sum('points_lot_consumptions.amount as n')
+    assert.equal(Number(consumed.n), 2480)
+    assert.equal(await differences(), 0)
+  })
 })
