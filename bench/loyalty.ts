@@ -7,6 +7,7 @@ import { type BenchContext, timeIt } from './_support.js'
 const MEMBERS = Number(process.env.BENCH_LOYALTY_MEMBERS ?? 2000)
 const POSTINGS_PER_MEMBER = 2
 const CONCURRENCY = 8
+const BATCH = 500
 
 /**
  * Points ledger figures on the configured database. It WRITES: a company
@@ -15,6 +16,7 @@ const CONCURRENCY = 8
  * a scratch database (`node ace migration:fresh` first), never on a real one.
  *
  * - postings: ledger earns across many members, CONCURRENCY at a time;
+ * - postings_batched: `earnMany`, BATCH members' earns per transaction;
  * - postings_raw_insert: plain inserts into points_postings in one
  *   transaction (rolled back), the ceiling for the same table;
  * - expiry: the daily expiry job over one lot per member, and the time it
@@ -27,7 +29,6 @@ export default async function ({ report }: BenchContext) {
     timezone: 'Asia/Shanghai',
     defaultLocale: 'zh-CN',
   })
-  const memberIds: number[] = []
   for (let offset = 0; offset < MEMBERS; offset += 500) {
     const rows = Array.from({ length: Math.min(500, MEMBERS - offset) }, (_, i) => ({
       company_id: company.id,
@@ -35,10 +36,12 @@ export default async function ({ report }: BenchContext) {
       created_at: stamp,
       updated_at: stamp,
     }))
-    const inserted = await db.table('members').returning('id').multiInsert(rows)
-    for (const row of inserted as any[])
-      memberIds.push(Number(typeof row === 'object' ? row.id : row))
+    await db.table('members').multiInsert(rows)
   }
+  // Read the ids back: better-sqlite3 returns one id per multi-row insert, not one per row.
+  const memberRows = await db.from('members').where('company_id', company.id).orderBy('id')
+  const memberIds = memberRows.map((row) => Number(row.id))
+  if (memberIds.length !== MEMBERS) throw new Error(`expected ${MEMBERS} members`)
   const refs = memberIds.map((memberId) => ({ companyId: company.id, memberId }))
 
   // Postings across many members.
@@ -69,6 +72,22 @@ export default async function ({ report }: BenchContext) {
     )
   })
   report('postings', (jobs.length / postingMs) * 1000, 'postings/s')
+
+  // Batched postings (earnMany, the accrual path): BATCH entries across members per transaction.
+  const [, batchedMs] = await timeIt(async () => {
+    for (let offset = 0; offset < refs.length; offset += BATCH) {
+      await ledger.earnMany(
+        refs.slice(offset, offset + BATCH).map((ref) => ({
+          ref,
+          points: 100,
+          sourceType: 'campaign' as const,
+          sourceId: 'bench-batch',
+          idempotencyKey: `bench:${company.id}:${ref.memberId}:batch`,
+        }))
+      )
+    }
+  })
+  report('postings_batched', (refs.length / batchedMs) * 1000, 'postings/s')
 
   // The raw insert rate of the same table, in one transaction, rolled back.
   const [account] = await db.from('points_accounts').where('company_id', company.id).limit(1)

@@ -127,6 +127,28 @@ function insertedId(rows: any[]): number {
   return Number(typeof row === 'object' ? row.id : row)
 }
 
+/** `UPDATE … RETURNING *` on the member's account (SQLite ≥ 3.35 and PostgreSQL): lock and read in one statement. */
+async function lockAccount(trx: TransactionClientContract, memberId: number): Promise<any | null> {
+  const result = await trx.rawQuery(
+    'UPDATE points_accounts SET version = version + 1 WHERE member_id = ? RETURNING *',
+    [memberId]
+  )
+  const rows = Array.isArray(result) ? result : result.rows
+  return rows[0] ?? null
+}
+
+/** Multi-row inserts in chunks: SQLite refuses a compound SELECT of more than 500 rows. */
+async function insertChunked(
+  trx: TransactionClientContract,
+  table: string,
+  rows: Record<string, unknown>[],
+  size = 200
+) {
+  for (let i = 0; i < rows.length; i += size) {
+    await trx.table(table).multiInsert(rows.slice(i, i + size))
+  }
+}
+
 /** PostgreSQL serialization failure / deadlock, SQLite busy: safe to run again. */
 function isRetryable(error: any) {
   const code = String(error?.code ?? '')
@@ -136,6 +158,25 @@ function isRetryable(error: any) {
 function isUniqueViolation(error: any) {
   const code = String(error?.code ?? '')
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** One entry of `earnMany`: the member and what `earn` takes. */
+export interface EarnEntry {
+  ref: MemberRef
+  points: number
+  sourceType: SourceType
+  sourceId?: string | number | null
+  idempotencyKey: string
+  availableAt?: DateTime | null
+  expiresAt?: DateTime | null
+  actorId?: number | null
+  reason?: string | null
 }
 
 interface PostingInput {
@@ -231,6 +272,247 @@ export class PointsLedger {
         lifetime_earned: input.points,
       })
       return posting
+    })
+  }
+
+  /**
+   * Many earns (any members) in ONE transaction — the accrual path for
+   * batches. Same guarantees as `earn`, entry by entry: the accounts are
+   * locked first (row locks in id order on PostgreSQL; the write lock on
+   * SQLite, the first statement being a write), idempotency keys are checked
+   * under the lock (a replayed entry returns the first posting with
+   * `created: false`, also when the key repeats inside the batch), new
+   * points pay back a negative balance first, and postings, lots and totals
+   * commit together or not at all. Returns one posting per entry, in order.
+   */
+  async earnMany(entries: Array<EarnEntry>): Promise<Posting[]> {
+    for (const entry of entries) {
+      assertPoints(entry.points)
+      if (!entry.idempotencyKey || entry.idempotencyKey.length > 120) {
+        throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
+      }
+    }
+    if (entries.length === 0) return []
+    const members = new Map<number, MemberRef>()
+    for (const entry of entries) members.set(entry.ref.memberId, entry.ref)
+    await this.ensureAccounts([...members.values()])
+    const memberIds = [...members.keys()].sort((a, b) => a - b)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction((trx) => this.earnManyLocked(trx, entries, memberIds))
+      } catch (error) {
+        if (attempt >= 5 || !isRetryable(error)) throw error
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
+      }
+    }
+  }
+
+  private async ensureAccounts(refs: MemberRef[]) {
+    const stamp = sqlTime(this.now())
+    for (let i = 0; i < refs.length; i += 200) {
+      await db
+        .table('points_accounts')
+        .knexQuery.insert(
+          refs.slice(i, i + 200).map((ref) => ({
+            company_id: ref.companyId,
+            member_id: ref.memberId,
+            created_at: stamp,
+            updated_at: stamp,
+          }))
+        )
+        .onConflict('member_id')
+        .ignore()
+    }
+  }
+
+  private async earnManyLocked(
+    trx: TransactionClientContract,
+    entries: EarnEntry[],
+    memberIds: number[]
+  ): Promise<Posting[]> {
+    const accounts = new Map<number, Account>()
+    for (const ids of chunks(memberIds, 500)) {
+      if (trx.dialect.name === 'postgres') {
+        // Row locks in id order, the order every batch takes them in.
+        await trx.from('points_accounts').whereIn('member_id', ids).orderBy('id').forUpdate()
+      }
+      const result = await trx.rawQuery(
+        `UPDATE points_accounts SET version = version + 1 WHERE member_id IN (${ids.map(() => '?').join(',')}) RETURNING *`,
+        ids
+      )
+      for (const row of Array.isArray(result) ? result : result.rows) {
+        accounts.set(Number(row.member_id), mapAccount(row))
+      }
+    }
+    const identity = (companyId: number, sourceType: string, key: string) =>
+      `${companyId}|${sourceType}|${key}`
+    const findPostings = async (wanted: EarnEntry[]) => {
+      const found = new Map<string, any>()
+      const bySource = new Map<string, EarnEntry[]>()
+      for (const entry of wanted) {
+        const group = bySource.get(entry.sourceType) ?? []
+        group.push(entry)
+        bySource.set(entry.sourceType, group)
+      }
+      for (const [sourceType, group] of bySource) {
+        for (const part of chunks(group, 500)) {
+          const rows = await trx
+            .from('points_postings')
+            .whereIn('company_id', [...new Set(part.map((entry) => entry.ref.companyId))])
+            .where('source_type', sourceType)
+            .whereIn(
+              'idempotency_key',
+              part.map((entry) => entry.idempotencyKey)
+            )
+          for (const row of rows) {
+            found.set(identity(Number(row.company_id), row.source_type, row.idempotency_key), row)
+          }
+        }
+      }
+      return found
+    }
+    const idOf = (entry: EarnEntry) =>
+      identity(entry.ref.companyId, entry.sourceType, entry.idempotencyKey)
+
+    const existing = await findPostings(entries)
+    const now = this.now()
+    const stamp = sqlTime(now)
+    const fresh: EarnEntry[] = []
+    const seen = new Set<string>()
+    for (const entry of entries) {
+      const key = idOf(entry)
+      const row = existing.get(key)
+      if (row && Number(row.account_id) !== accounts.get(entry.ref.memberId)!.id) {
+        throw new PointsError('E_POINTS_KEY_REUSED', 'key_reused')
+      }
+      if (row || seen.has(key)) continue
+      seen.add(key)
+      fresh.push(entry)
+    }
+    const isPending = (entry: EarnEntry) => !!entry.availableAt && entry.availableAt > now
+    await insertChunked(
+      trx,
+      'points_postings',
+      fresh.map((entry) => {
+        const pending = isPending(entry)
+        return {
+          company_id: entry.ref.companyId,
+          account_id: accounts.get(entry.ref.memberId)!.id,
+          kind: 'earn',
+          amount: pending ? 0 : entry.points,
+          pending_amount: pending ? entry.points : 0,
+          shortfall: 0,
+          source_type: entry.sourceType,
+          source_id:
+            entry.sourceId === null || entry.sourceId === undefined ? null : String(entry.sourceId),
+          idempotency_key: entry.idempotencyKey,
+          related_posting_id: null,
+          reason: entry.reason ?? null,
+          actor_id: entry.actorId ?? null,
+          created_at: stamp,
+        }
+      })
+    )
+    const created = await findPostings(fresh)
+    await insertChunked(
+      trx,
+      'points_lots',
+      fresh.map((entry) => {
+        const pending = isPending(entry)
+        const posting = created.get(idOf(entry))
+        return {
+          company_id: entry.ref.companyId,
+          account_id: Number(posting.account_id),
+          earn_posting_id: Number(posting.id),
+          source_type: posting.source_type,
+          source_id: posting.source_id,
+          amount: entry.points,
+          remaining: entry.points,
+          status: pending ? 'pending' : 'available',
+          available_at: pending ? sqlTime(entry.availableAt!) : null,
+          expires_at: entry.expiresAt ? sqlTime(entry.expiresAt) : null,
+          created_at: stamp,
+          updated_at: stamp,
+        }
+      })
+    )
+    // New available points pay back a negative balance first (as `earn` does).
+    const balances = new Map([...accounts.values()].map((account) => [account.id, account]))
+    const deltas = new Map<number, { balance: number; pending: number; earned: number }>()
+    const debtors = fresh.filter(
+      (entry) => accounts.get(entry.ref.memberId)!.balance < 0 && !isPending(entry)
+    )
+    const lotOf = new Map<number, number>()
+    for (const part of chunks(debtors, 500)) {
+      const rows = await trx
+        .from('points_lots')
+        .whereIn(
+          'earn_posting_id',
+          part.map((entry) => Number(created.get(idOf(entry)).id))
+        )
+        .select('id', 'earn_posting_id')
+      for (const row of rows) lotOf.set(Number(row.earn_posting_id), Number(row.id))
+    }
+    for (const entry of fresh) {
+      const posting = created.get(idOf(entry))
+      const accountId = Number(posting.account_id)
+      const delta = deltas.get(accountId) ?? { balance: 0, pending: 0, earned: 0 }
+      delta.earned += entry.points
+      if (isPending(entry)) {
+        delta.pending += entry.points
+      } else {
+        const account = balances.get(accountId)!
+        const balance = account.balance + delta.balance
+        if (balance < 0) {
+          const postingId = Number(posting.id)
+          await this.settleDebt(
+            trx,
+            { ...account, balance },
+            postingId,
+            lotOf.get(postingId)!,
+            entry.points
+          )
+        }
+        delta.balance += entry.points
+      }
+      deltas.set(accountId, delta)
+    }
+    for (const part of chunks([...deltas.entries()], 200)) {
+      const caseSql = `CASE id ${part.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ')} ELSE 0 END`
+      const bindingsOf = (
+        pick: (delta: { balance: number; pending: number; earned: number }) => number
+      ) => part.flatMap(([id, delta]) => [id, pick(delta)])
+      await trx
+        .from('points_accounts')
+        .whereIn(
+          'id',
+          part.map(([id]) => id)
+        )
+        .update({
+          balance: db.raw(
+            `balance + ${caseSql}`,
+            bindingsOf((delta) => delta.balance)
+          ),
+          pending: db.raw(
+            `pending + ${caseSql}`,
+            bindingsOf((delta) => delta.pending)
+          ),
+          lifetime_earned: db.raw(
+            `lifetime_earned + ${caseSql}`,
+            bindingsOf((delta) => delta.earned)
+          ),
+          updated_at: stamp,
+        })
+    }
+    const returned = new Set<string>()
+    return entries.map((entry) => {
+      const key = idOf(entry)
+      const old = existing.get(key)
+      if (old) return mapPosting(old, false)
+      // A key repeated inside the batch: the first entry created it, the others replay it.
+      const first = !returned.has(key)
+      returned.add(key)
+      return mapPosting(created.get(key), first)
     })
   }
 
@@ -491,7 +773,9 @@ export class PointsLedger {
           const keyOf = (lot: any) =>
             `expire:lot:${lot.id}:${(earlier.get(String(lot.id)) ?? 0) + 1}`
           if (due.length > 0) {
-            await trx.table('points_postings').multiInsert(
+            await insertChunked(
+              trx,
+              'points_postings',
               due.map((lot) => ({
                 company_id: lot.company_id,
                 account_id: lot.account_id,
@@ -505,40 +789,19 @@ export class PointsLedger {
                 created_at: stamp,
               }))
             )
-            const posted = await trx
-              .from('points_postings')
-              .whereIn('company_id', companyIds)
-              .where('source_type', 'expiry')
-              .whereIn('idempotency_key', due.map(keyOf))
-              .select('id', 'source_id')
-            const postingOf = new Map(posted.map((row) => [String(row.source_id), Number(row.id)]))
-            await trx.table('points_lot_consumptions').multiInsert(
-              due.map((lot) => ({
-                posting_id: postingOf.get(String(lot.id)),
-                lot_id: lot.id,
-                amount: Number(lot.remaining),
-                created_at: stamp,
-              }))
+            // The batch's new postings, as a subquery: consumptions and account
+            // totals are derived from them set-based (no per-lot or per-account statement).
+            const keys = due.map(keyOf)
+            const marks = (items: unknown[]) => items.map(() => '?').join(',')
+            const batchPostings = `SELECT id, account_id, source_id, amount FROM points_postings WHERE company_id IN (${marks(companyIds)}) AND source_type = 'expiry' AND idempotency_key IN (${marks(keys)})`
+            await trx.rawQuery(
+              `INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT p.id, CAST(p.source_id AS INTEGER), -p.amount, ? FROM (${batchPostings}) AS p`,
+              [stamp, ...companyIds, ...keys]
             )
-            const perAccount = new Map<number, number>()
-            for (const lot of due) {
-              const id = Number(lot.account_id)
-              perAccount.set(id, (perAccount.get(id) ?? 0) + Number(lot.remaining))
-            }
-            const cases = [...perAccount.entries()]
-            const caseSql = `CASE id ${cases.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ')} ELSE 0 END`
-            const bindings = cases.flat()
-            await trx
-              .from('points_accounts')
-              .whereIn(
-                'id',
-                cases.map(([id]) => id)
-              )
-              .update({
-                balance: db.raw(`balance - ${caseSql}`, bindings),
-                lifetime_expired: db.raw(`lifetime_expired + ${caseSql}`, bindings),
-                updated_at: stamp,
-              })
+            await trx.rawQuery(
+              `UPDATE points_accounts SET balance = points_accounts.balance + t.total, lifetime_expired = points_accounts.lifetime_expired - t.total, updated_at = ? FROM (SELECT account_id, SUM(amount) AS total FROM (${batchPostings}) AS p GROUP BY account_id) AS t WHERE points_accounts.id = t.account_id`,
+              [stamp, ...companyIds, ...keys]
+            )
           }
           await trx
             .from('points_lots')
@@ -905,19 +1168,17 @@ export class PointsLedger {
     ref: MemberRef,
     work: (trx: TransactionClientContract, account: Account) => Promise<T>
   ): Promise<T> {
-    const { id } = await this.account(ref)
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (trx) => {
-          // The first statement is a write: it takes the lock before anything is read.
-          await trx
-            .from('points_accounts')
-            .where('id', id)
-            .update({ version: db.raw('version + 1') })
-          const account = mapAccount(
-            await trx.from('points_accounts').where('id', id).firstOrFail()
-          )
-          return work(trx, account)
+          // The first statement is a write: it takes the lock before anything is
+          // read, and RETURNING gives the locked row in the same round trip.
+          let row = await lockAccount(trx, ref.memberId)
+          if (!row) {
+            await this.account(ref, trx)
+            row = await lockAccount(trx, ref.memberId)
+          }
+          return work(trx, mapAccount(row))
         })
       } catch (error) {
         if (attempt >= 5 || !isRetryable(error)) throw error
