@@ -79,7 +79,7 @@ export class UpsertOrder {
   private async run(input: OrderInput, client: QueryClientContract, options: UpsertOptions) {
     this.validate(input)
     const source = options.source ?? 'api'
-    const row = this.orderRow(input, client)
+    const row = UpsertOrder.orderRow(input, client)
     const fingerprint = UpsertOrder.fingerprint(input)
 
     const existing = await client
@@ -149,7 +149,8 @@ export class UpsertOrder {
     }
   }
 
-  private orderRow(input: OrderInput, client: QueryClientContract) {
+  /** The orders row an input writes (without fingerprint and timestamps); the bulk import writes the same. */
+  static orderRow(input: OrderInput, client: QueryClientContract) {
     return {
       company_id: input.companyId,
       shop_id: input.shopId,

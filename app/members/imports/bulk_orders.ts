@@ -372,23 +372,7 @@ export class BulkOrderImport {
       const memberId = idOf(member)
       const full = { ...input, memberId }
       return {
-        company_id: input.companyId,
-        shop_id: input.shopId,
-        platform_order_no: input.platformOrderNo,
-        member_id: memberId,
-        status: input.status,
-        ordered_at: sqlTime(client, input.orderedAt),
-        paid_at: sqlTime(client, input.paidAt),
-        shipped_at: sqlTime(client, input.shippedAt),
-        completed_at: sqlTime(client, input.completedAt),
-        closed_at: sqlTime(client, input.closedAt),
-        goods_fen: input.goodsFen,
-        discount_fen: input.discountFen ?? 0,
-        shipping_fen: input.shippingFen ?? 0,
-        paid_fen: input.paidFen,
-        coupon_codes: input.couponCodes?.length
-          ? JSON.stringify([...input.couponCodes].sort())
-          : null,
+        ...UpsertOrder.orderRow(full, client),
         fingerprint: UpsertOrder.fingerprint(full),
         created_at: now,
         updated_at: now,
