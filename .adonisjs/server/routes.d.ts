@@ -139,6 +139,7 @@ export type ScannedRoutes = {
     'api.templates.index': { paramsTuple?: []; params?: {} }
     'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.templates.import': { paramsTuple?: []; params?: {} }
     'api.projects.from_template': { paramsTuple?: []; params?: {} }
@@ -455,6 +456,7 @@ export type ScannedRoutes = {
   PATCH: {
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {

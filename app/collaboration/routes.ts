@@ -188,6 +188,7 @@ apiV1(() => {
   router
     .group(() => {
       router.post('/projects/:id/tasks', [api, 'createTask']).as('api.tasks.store').where('id', num)
+      router.patch('/tasks/:id', [api, 'updateTask']).as('api.tasks.update').where('id', num)
       router
         .post('/tasks/:id/complete', [api, 'completeTask'])
         .as('api.tasks.complete')

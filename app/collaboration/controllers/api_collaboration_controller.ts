@@ -13,6 +13,7 @@ import {
   apiCreateTaskValidator,
   apiFromTemplateValidator,
   apiTaskFiltersValidator,
+  apiUpdateTaskValidator,
 } from '#app/collaboration/validators/api'
 import { apiError } from '#app/shared/http/api_error'
 import { DomainError } from '#app/shared/errors/domain_error'
@@ -63,6 +64,43 @@ export default class ApiCollaborationController {
     )
     await task.load('labels')
     return response.status(201).send({ data: serializeTask(task, statuses, company.timezone) })
+  }
+
+  /** PATCH: fields not sent keep their value; a stale `version` is refused like a second save in the UI. */
+  async updateTask({ params, request, auth }: HttpContext) {
+    const company = await currentCompany()
+    const zone = company.timezone
+    const task = await findVisibleTask(company.id, Number(params.id), auth.user!)
+    const input = await request.validateUsing(apiUpdateTaskValidator)
+    const statuses = await TaskStatuses.forCompany(company.id)
+    await task.load('labels')
+    const current = (at: typeof task.dueAt, hasTime: boolean) => ({
+      date: at ? at.setZone(zone).toISODate() : null,
+      time: at && hasTime ? at.setZone(zone).toFormat('HH:mm') : null,
+    })
+    const start = current(task.startAt, task.startHasTime)
+    const due = current(task.dueAt, task.dueHasTime)
+    const given = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value)
+    await new ManageTasks(zone).update(
+      task,
+      {
+        version: input.version,
+        title: given(input.title, task.title),
+        description: given(input.description, task.description),
+        priority: given(input.priority, task.priority),
+        assigneeId: given(input.assigneeId, task.assigneeId),
+        statusId: input.status ? this.statusId(statuses, input.status) : undefined,
+        startDate: given(input.startDate, start.date),
+        startTime: given(input.startTime, input.startDate === null ? null : start.time),
+        dueDate: given(input.dueDate, due.date),
+        dueTime: given(input.dueTime, input.dueDate === null ? null : due.time),
+        labels: (input.labels ?? task.labels.map((label) => label.name)).join(','),
+      },
+      auth.user!
+    )
+    await task.refresh()
+    await task.load('labels')
+    return { data: serializeTask(task, statuses, zone) }
   }
 
   async completeTask({ params, auth }: HttpContext) {

@@ -41,3 +41,28 @@ export const apiFromTemplateValidator = vine.create({
   skipWeekends: vine.boolean().optional(),
   roles: vine.record(id()).optional(),
 })
+
+/** PATCH /api/v1/tasks/:id: only the fields sent change; `version` is the one the caller read. */
+export const apiUpdateTaskValidator = vine.create({
+  version: vine.number().withoutDecimals().positive(),
+  title: vine.string().trim().minLength(1).maxLength(200).optional(),
+  description: vine.string().maxLength(20000).nullable().optional(),
+  priority: vine.number().withoutDecimals().min(0).max(3).optional(),
+  assigneeId: id().nullable().optional(),
+  status: vine.string().trim().maxLength(30).optional(),
+  startDate: date().nullable().optional(),
+  startTime: vine
+    .string()
+    .trim()
+    .regex(/^\d{2}:\d{2}$/)
+    .nullable()
+    .optional(),
+  dueDate: date().nullable().optional(),
+  dueTime: vine
+    .string()
+    .trim()
+    .regex(/^\d{2}:\d{2}$/)
+    .nullable()
+    .optional(),
+  labels: vine.array(vine.string().trim().minLength(1).maxLength(40)).maxLength(20).optional(),
+})

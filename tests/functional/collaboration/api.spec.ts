@@ -100,6 +100,47 @@ test.group('Collaboration / API', (group) => {
     bad.assertStatus(422)
   })
 
+  test('PATCH a task: only the fields sent change, a stale version is refused', async ({
+    client,
+    assert,
+  }) => {
+    const manager = await createStaff('manager')
+    const { project } = await projectOf(manager)
+    const secret = await token(manager)
+    const created = await client
+      .post(`/api/v1/projects/${project.id}/tasks`)
+      .bearerToken(secret)
+      .json({ title: '主图设计', dueDate: '2026-12-10', dueTime: '18:00', labels: ['主图'] })
+    const task = created.body().data
+
+    const patched = await client
+      .patch(`/api/v1/tasks/${task.id}`)
+      .bearerToken(secret)
+      .json({ version: task.version, priority: 3, status: 'doing' })
+    patched.assertStatus(200)
+    assert.deepInclude(patched.body().data, {
+      title: '主图设计',
+      priority: 3,
+      status: 'doing',
+      dueDate: '2026-12-10',
+      dueTime: '18:00',
+    })
+    assert.deepEqual(patched.body().data.labels, ['主图'])
+
+    const stale = await client
+      .patch(`/api/v1/tasks/${task.id}`)
+      .bearerToken(secret)
+      .json({ version: task.version, title: '覆盖别人的修改' })
+    stale.assertStatus(409)
+    assert.equal(stale.body().error.code, 'E_TASK_CHANGED')
+    const cleared = await client
+      .patch(`/api/v1/tasks/${task.id}`)
+      .bearerToken(secret)
+      .json({ version: patched.body().data.version, dueDate: null })
+    cleared.assertStatus(200)
+    assert.deepInclude(cleared.body().data, { title: '主图设计', dueDate: null, dueTime: null })
+  })
+
   test('templates: list, export, import; an invalid file lists every problem', async ({
     client,
     assert,
