@@ -6,6 +6,7 @@ import { DEFAULT_ZONE } from '#app/shared/kernel/time'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import Benefit, { type BenefitPeriod } from '#app/benefits/models/benefit'
 import BenefitGrant from '#app/benefits/models/benefit_grant'
+import { affectedRows } from '#app/shared/kernel/db_values'
 
 /** The quota period a use falls in, by the company's calendar. */
 export function periodKey(period: BenefitPeriod, at: DateTime, zone: string = DEFAULT_ZONE) {
@@ -125,7 +126,7 @@ export class ClaimBenefit {
         const increment = trx.from('benefit_usage').where(usage)
         if (benefit.quota !== null) increment.where('used', '<', benefit.quota)
         const changed = await increment.increment('used', 1)
-        if (!Number(Array.isArray(changed) ? changed[0] : changed)) throw refused('over_quota', 409)
+        if (!affectedRows(changed)) throw refused('over_quota', 409)
 
         const [row] = await trx
           .insertQuery()

@@ -6,6 +6,7 @@ import { DomainError } from '#app/shared/errors/domain_error'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import { newCouponCode, validityOf } from '#app/coupons/actions/coupon_rules'
+import { affectedRows } from '#app/shared/kernel/db_values'
 
 /**
  * One coupon of a template to one member, inside the caller's transaction
@@ -66,7 +67,7 @@ export async function voidCoupon(trx: TransactionClientContract, couponId: numbe
     .where('id', couponId)
     .where('status', 'issued')
     .update({ status: 'void', updated_at: sqlTime(db.connection(), DateTime.utc()) })
-  if (!Number(Array.isArray(changed) ? changed[0] : changed)) {
+  if (!affectedRows(changed)) {
     throw new DomainError('E_COUPON_USED', 'coupons.errors.cannot_void_used', 409)
   }
 }

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { normaliseCouponCode } from '#app/coupons/actions/coupon_rules'
+import { affectedRows, fromDbTime } from '#app/shared/kernel/db_values'
 
 const BATCH = 1000
 const OVERLAP = { minutes: 10 }
@@ -37,7 +38,7 @@ export class SyncCouponUsage {
     // batch). Handling an order twice changes nothing, so the overlap only costs reads.
     let after = {
       at: cursor.order_updated_at
-        ? sqlTime(client, utcTime(cursor.order_updated_at).minus(OVERLAP))
+        ? sqlTime(client, fromDbTime(cursor.order_updated_at)!.minus(OVERLAP))
         : null,
       id: 0,
     }
@@ -118,7 +119,7 @@ export class SyncCouponUsage {
                 .where('id', coupon.id)
                 .update({ used_order_id: order.id, updated_at: now })
             } else if (order.status === 'closed' && mine && coupon.status === 'used') {
-              const over = utcTime(coupon.valid_until) < DateTime.utc()
+              const over = fromDbTime(coupon.valid_until)! < DateTime.utc()
               await trx
                 .from('coupons')
                 .where('id', coupon.id)
@@ -142,7 +143,7 @@ export class SyncCouponUsage {
           .from('coupon_usage_cursors')
           .where('company_id', companyId)
           .update(position)
-        if (!Number(Array.isArray(updated) ? updated[0] : updated)) {
+        if (!affectedRows(updated)) {
           await trx
             .insertQuery()
             .table('coupon_usage_cursors')
@@ -164,12 +165,5 @@ export async function expireCoupons(companyId: number, now = DateTime.utc()) {
     .where('status', 'issued')
     .where('valid_until', '<', sqlTime(client, now)!)
     .update({ status: 'expired', updated_at: sqlTime(client, now) })
-  return Number(Array.isArray(result) ? result[0] : result)
-}
-
-/** A timestamp as the driver returns it: a Date (PostgreSQL) or UTC text (SQLite). */
-function utcTime(value: Date | string) {
-  return value instanceof Date
-    ? DateTime.fromJSDate(value)
-    : DateTime.fromSQL(value, { zone: 'utc' })
+  return affectedRows(result)
 }

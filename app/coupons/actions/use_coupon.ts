@@ -10,6 +10,7 @@ import {
   normaliseCouponCode,
   type CouponBasket,
 } from '#app/coupons/actions/coupon_rules'
+import { affectedRows } from '#app/shared/kernel/db_values'
 
 export interface CouponCheck {
   companyId: number
@@ -53,7 +54,7 @@ export class UseCoupon {
         updated_at: sqlTime(client, DateTime.utc()),
       })
     await coupon.refresh()
-    if (!affected(changed) && !this.#usedBy(coupon, request)) throw refused('used', coupon)
+    if (!affectedRows(changed) && !this.#usedBy(coupon, request)) throw refused('used', coupon)
     return { coupon, template, discountFen: coupon.discountFen ?? discountFen }
   }
 
@@ -85,9 +86,4 @@ function refused(reason: string, coupon: Coupon) {
     reason === 'used' ? 409 : 422,
     { code: coupon.code }
   )
-}
-
-/** knex's update() answers a count (or [count] on some drivers). */
-function affected(result: unknown) {
-  return Number(Array.isArray(result) ? result[0] : result) > 0
 }

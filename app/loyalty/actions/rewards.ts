@@ -5,6 +5,7 @@ import { DomainError } from '#app/shared/errors/domain_error'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import { issueCouponTo, voidCoupon } from '#app/coupons/actions/issue_coupon'
+import { affectedRows } from '#app/shared/kernel/db_values'
 
 export const REWARD_KINDS = ['coupon', 'gift', 'benefit', 'cash'] as const
 export type RewardKind = (typeof REWARD_KINDS)[number]
@@ -156,7 +157,7 @@ export class Rewards {
             .where('id', reward.id)
             .where('stock', '>', 0)
             .update({ stock: db.raw('stock - 1'), updated_at: toDb(this.now()) })
-          if (Number(Array.isArray(updated) ? updated[0] : updated) === 0) {
+          if (affectedRows(updated) === 0) {
             throw new DomainError(
               'E_REWARD_OUT_OF_STOCK',
               'loyalty.errors.reward_out_of_stock',
@@ -212,7 +213,7 @@ export class Rewards {
             cancelled_by_id: actor?.id ?? null,
             cancelled_at: toDb(this.now()),
           })
-        if (Number(Array.isArray(updated) ? updated[0] : updated) === 0) return
+        if (affectedRows(updated) === 0) return
         // The coupon it gave is taken back; if it was used, the whole cancel is refused.
         if (row.coupon_id) await voidCoupon(trx, Number(row.coupon_id))
         await trx

@@ -8,6 +8,7 @@ import MemberIdentity from '#app/members/models/member_identity'
 import Order from '#app/commerce/models/order'
 import Refund from '#app/commerce/models/refund'
 import { ManageConsent } from '#app/members/actions/manage_consent'
+import { affectedRows } from '#app/shared/kernel/db_values'
 
 /** Phone identities hold only a blind index; they are shown by type. */
 const HASHED_IDENTITY_TYPES = new Set(['phone'])
@@ -140,7 +141,7 @@ export class MemberPersonalData {
         action: 'erase',
         actor,
         context: {
-          identities: Number(Array.isArray(identityCount) ? identityCount[0] : identityCount),
+          identities: affectedRows(identityCount),
         },
         client: trx,
       })
