@@ -20,6 +20,7 @@ export const controllers = {
     Activity: () => import('#app/collaboration/controllers/activity_controller'),
     ApiCollaboration: () => import('#app/collaboration/controllers/api_collaboration_controller'),
     Boards: () => import('#app/collaboration/controllers/boards_controller'),
+    Deletions: () => import('#app/collaboration/controllers/deletions_controller'),
     MyDay: () => import('#app/collaboration/controllers/my_day_controller'),
     Notifications: () => import('#app/collaboration/controllers/notifications_controller'),
     ProjectCharts: () => import('#app/collaboration/controllers/project_charts_controller'),
