@@ -21,6 +21,7 @@ export const controllers = {
     ApiCollaboration: () => import('#app/collaboration/controllers/api_collaboration_controller'),
     Boards: () => import('#app/collaboration/controllers/boards_controller'),
     Deletions: () => import('#app/collaboration/controllers/deletions_controller'),
+    Holidays: () => import('#app/collaboration/controllers/holidays_controller'),
     MyDay: () => import('#app/collaboration/controllers/my_day_controller'),
     Notifications: () => import('#app/collaboration/controllers/notifications_controller'),
     ProjectCharts: () => import('#app/collaboration/controllers/project_charts_controller'),

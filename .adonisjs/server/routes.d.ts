@@ -136,6 +136,11 @@ export type ScannedRoutes = {
     'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
     'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
     'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.holidays.index': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.store': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -252,6 +257,8 @@ export type ScannedRoutes = {
     'collaboration.tasks.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.comments.confirm_delete': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
     'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -331,6 +338,8 @@ export type ScannedRoutes = {
     'collaboration.tasks.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.comments.confirm_delete': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
     'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -424,6 +433,9 @@ export type ScannedRoutes = {
     'collaboration.comments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
     'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
     'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.holidays.store': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.projects.store': { paramsTuple?: []; params?: {} }

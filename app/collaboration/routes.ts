@@ -184,6 +184,31 @@ router
       .prefix('/settings/task-statuses')
       .use(middleware.can('tasks.manage'))
 
+    router
+      .group(() => {
+        router.get('/', [c.Holidays, 'index']).as('collaboration.holidays.index')
+        router.post('/', [c.Holidays, 'store']).as('collaboration.holidays.store')
+        router
+          .post('/:id/delete', [c.Holidays, 'destroy'])
+          .as('collaboration.holidays.destroy')
+          .where('id', num)
+      })
+      .prefix('/settings/holidays')
+      .use(middleware.can('tasks.manage'))
+
+    router
+      .group(() => {
+        router
+          .get('/templates/:id/edit', [c.Templates, 'edit'])
+          .as('collaboration.templates.edit')
+          .where('id', num)
+        router
+          .post('/templates/:id/edit', [c.Templates, 'update'])
+          .as('collaboration.templates.update')
+          .where('id', num)
+      })
+      .use(middleware.can('tasks.manage'))
+
     router.get('/notifications', [c.Notifications, 'index']).as('collaboration.notifications.index')
     router
       .get('/notifications/unread', [c.Notifications, 'unread'])

@@ -20,6 +20,7 @@ import {
   apiUpdateTaskValidator,
 } from '#app/collaboration/validators/api'
 import { apiError } from '#app/shared/http/api_error'
+import { templateFiltersValidator } from '#app/collaboration/validators/collaboration'
 import { DomainError } from '#app/shared/errors/domain_error'
 
 /** /api/v1 for collaboration: projects, tasks, templates, from-template. */
@@ -163,9 +164,10 @@ export default class ApiCollaborationController {
     return { data: serializeTask(task, statuses, company.timezone), meta: { changed: moved } }
   }
 
-  async templates() {
+  async templates({ request }: HttpContext) {
     const company = await currentCompany()
-    const templates = await new ManageTemplates(company.timezone).list(company.id)
+    const filters = await request.validateUsing(templateFiltersValidator, { data: request.qs() })
+    const templates = await new ManageTemplates(company.timezone).list(company.id, filters)
     return { data: templates.map(serializeTemplate) }
   }
 

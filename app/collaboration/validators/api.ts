@@ -40,6 +40,7 @@ export const apiFromTemplateValidator = vine.create({
   shopId: id().optional(),
   isPrivate: vine.boolean().optional(),
   skipWeekends: vine.boolean().optional(),
+  skipHolidays: vine.boolean().optional(),
   roles: vine.record(id()).optional(),
 })
 
