@@ -108,6 +108,25 @@ test.group('Collaboration / template versions, hours, dependencies, holidays', (
     )
     assert.equal(project.startsOn!.toISODate(), '2026-12-02')
     assert.equal(project.endsOn!.toISODate(), '2026-12-14')
+
+    // Saved back as a template, the project's dependencies become the template's again.
+    await project.load('members')
+    const saved = await new ManageTemplates(ZONE).saveProject(
+      project,
+      { name: '会员日（复制）', anchorDate: '2026-12-12' },
+      manager
+    )
+    await saved.load('tasks')
+    assert.deepEqual(
+      saved.tasks.map((t) => [t.title, t.dependsOn]),
+      [
+        ['定会员权益', null],
+        ['设计会员海报', null],
+        ['海报上线', '1,2'],
+        ['开场预热', null],
+        ['复盘', '3'],
+      ]
+    )
   })
 
   test('editing a template in the UI saves version 2; a project made from version 1 does not change', async ({
