@@ -10,6 +10,7 @@ import type User from '#app/identity/models/user'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 import { ZONE } from '#tests/functional/collaboration/fixtures'
+import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 
 /** A small 会员日 template: #3 waits for #1 and #2; #4 is due two hours before T. */
 function file(version = 2, extra: Record<string, unknown> = {}) {
@@ -204,6 +205,8 @@ test.group('Collaboration / template versions, hours, dependencies, holidays', (
 
     // The running project: same tasks, same dates, still version 1.
     assert.deepEqual(await dueOf(running.project.id), before)
+    const projectPage = await client.get(`/projects/${running.project.id}`).loginAs(manager)
+    projectPage.assertTextIncludes('来自模板“美妆会员日” v1（T = 2026-12-12）')
     await running.project.refresh()
     assert.equal(running.project.templateId, v1.id)
     assert.equal(running.project.templateVersion, 1)
@@ -455,5 +458,48 @@ test.group('Collaboration / template versions, hours, dependencies, holidays', (
     assert.isTrue(messages.some((m: string) => m.includes('#9')))
     assert.isTrue(messages.some((m: string) => m.startsWith('template.tasks.1.offsetDays')))
     assert.equal(Number((await db.from('playbook_templates').count('* as n').first())!.n), before)
+  })
+
+  test('API: the library filters, and from-template skips holidays and carries dependencies', async ({
+    client,
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const manager = await createStaff('manager')
+    const secret = await new ManageAccessTokens().create(manager, { name: 'test' }, null)
+    const template = await imported(company.id, manager)
+    const listed = await client
+      .get('/api/v1/templates')
+      .qs({ category: '美妆', shopSize: 'small' })
+      .bearerToken(secret)
+    listed.assertStatus(200)
+    assert.deepEqual(
+      listed.body().data.map((t: any) => t.name),
+      ['美妆会员日']
+    )
+    const badSize = await client
+      .get('/api/v1/templates')
+      .qs({ shopSize: 'huge' })
+      .bearerToken(secret)
+    badSize.assertStatus(422)
+
+    await new Holidays().add(company.id, { from: '2026-12-11', name: '店庆' }, manager)
+    const response = await client
+      .post('/api/v1/projects/from-template')
+      .bearerToken(secret)
+      .json({ templateId: template.id, anchorDate: '2026-12-12', skipHolidays: true })
+    response.assertStatus(201)
+    const tasks = response.body().data.tasks
+    const byTitle = new Map(tasks.map((t: any) => [t.title, t]))
+    // 海报上线 T-1 10:00 falls on the holiday → 12-10 10:00.
+    assert.deepInclude(byTitle.get('海报上线'), { dueDate: '2026-12-10', dueTime: '10:00' })
+    const deps = await db
+      .from('task_dependencies')
+      .where('task_id', (byTitle.get('复盘') as any).id)
+      .select('blocked_by_id')
+    assert.deepEqual(
+      deps.map((d: any) => Number(d.blocked_by_id)),
+      [(byTitle.get('海报上线') as any).id]
+    )
   })
 })
