@@ -502,4 +502,46 @@ test.group('Collaboration / template versions, hours, dependencies, holidays', (
       [(byTitle.get('海报上线') as any).id]
     )
   })
+
+  test('a built-in with more than 20 tasks (双11, 25) is edited through the form: every row is kept', async ({
+    client,
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const manager = await createStaff('manager')
+    await new ManageTemplates(ZONE).ensureBuiltins(company.id)
+    const builtin = await PlaybookTemplate.query()
+      .where({ companyId: company.id, builtinKey: 'double11' })
+      .preload('tasks')
+      .firstOrFail()
+    const fields = formOf(builtin)
+    fields['tasks[24][title]'] = '双11 复盘会（改）'
+    const saved = await client
+      .post(`/templates/${builtin.id}/edit`)
+      .form(fields)
+      .withCsrfToken()
+      .loginAs(manager)
+      .redirects(0)
+    saved.assertStatus(302)
+    const next = await PlaybookTemplate.query()
+      .where('lineageId', builtin.id)
+      .preload('tasks')
+      .firstOrFail()
+    assert.lengthOf(next.tasks, 25)
+    assert.equal(next.tasks[24].title, '双11 复盘会（改）')
+    assert.deepEqual(
+      next.tasks.slice(0, 24).map((t) => [t.title, t.offsetDays, t.dueTime, t.role]),
+      builtin.tasks.slice(0, 24).map((t) => [t.title, t.offsetDays, t.dueTime, t.role])
+    )
+    // The built-in stays seeded once: opening the library does not add it again.
+    const library = await new ManageTemplates(ZONE).list(company.id)
+    assert.notInclude(
+      library.map((t) => t.id),
+      builtin.id
+    )
+    assert.include(
+      library.map((t) => t.id),
+      next.id
+    )
+  })
 })
