@@ -66,8 +66,16 @@ export default await Env.create(new URL('../', import.meta.url), {
   /** Requests per minute per API token on /api/v1 (default 600). */
   API_RATE_LIMIT: Env.schema.number.optional(),
 
-  /** Where uploaded files live with the local disk driver. */
-  DRIVE_DISK: Env.schema.enum.optional(['fs'] as const),
+  /** Where uploaded files live: `fs` (data/storage, default) or `s3` (an S3-compatible service, below). */
+  DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
+  S3_BUCKET: Env.schema.string.optional(),
+  S3_REGION: Env.schema.string.optional(),
+  /** The service's endpoint for S3-compatible stores (MinIO, OSS, COS …); none for AWS itself. */
+  S3_ENDPOINT: Env.schema.string.optional(),
+  S3_ACCESS_KEY_ID: Env.schema.string.optional(),
+  S3_SECRET_ACCESS_KEY: Env.schema.string.optional(),
+  /** `true` for path-style URLs (bucket in the path), which most S3-compatible stores want. */
+  S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
 
   /** Outgoing mail (password resets are done by admins; mail is optional). */
   SMTP_HOST: Env.schema.string.optional(),

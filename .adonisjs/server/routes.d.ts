@@ -127,9 +127,20 @@ export type ScannedRoutes = {
     'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.comments.confirm_delete': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
+    'collaboration.comments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
     'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
     'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
     'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.holidays.index': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.store': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -140,6 +151,10 @@ export type ScannedRoutes = {
     'api.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.tasks.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.store': { paramsTuple?: []; params?: {} }
+    'api.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.templates.import': { paramsTuple?: []; params?: {} }
     'api.projects.from_template': { paramsTuple?: []; params?: {} }
@@ -238,7 +253,12 @@ export type ScannedRoutes = {
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.projects.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.comments.confirm_delete': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
     'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -314,7 +334,12 @@ export type ScannedRoutes = {
     'collaboration.templates.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.templates.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.attachments.show': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'attachmentId': ParamValue} }
+    'collaboration.projects.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.confirm_delete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.comments.confirm_delete': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
     'collaboration.statuses.index': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.index': { paramsTuple?: []; params?: {} }
+    'collaboration.templates.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.index': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.unread': { paramsTuple?: []; params?: {} }
     'collaboration.notifications.open': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -403,10 +428,17 @@ export type ScannedRoutes = {
     'collaboration.blockers.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.blockers.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'blockerId': ParamValue} }
     'collaboration.comments.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.projects.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.tasks.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.comments.destroy': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'commentId': ParamValue} }
     'collaboration.statuses.store': { paramsTuple?: []; params?: {} }
     'collaboration.statuses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.holidays.store': { paramsTuple?: []; params?: {} }
+    'collaboration.holidays.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'collaboration.templates.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.notifications.read_all': { paramsTuple?: []; params?: {} }
     'api.tasks.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.store': { paramsTuple?: []; params?: {} }
     'api.tasks.complete': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.templates.import': { paramsTuple?: []; params?: {} }
     'api.projects.from_template': { paramsTuple?: []; params?: {} }
@@ -449,6 +481,8 @@ export type ScannedRoutes = {
     'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
+    'api.tasks.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
   OPTIONS: {
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
@@ -457,6 +491,7 @@ export type ScannedRoutes = {
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {

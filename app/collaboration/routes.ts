@@ -142,6 +142,33 @@ router
           .post('/tasks/:id/comments', [c.TaskComments, 'store'])
           .as('collaboration.comments.store')
           .where('id', num)
+        // 删除: a confirm step (GET) and the deletion (POST); who may is checked in DeleteWork.
+        router
+          .get('/projects/:id/delete', [c.Deletions, 'confirmProject'])
+          .as('collaboration.projects.confirm_delete')
+          .where('id', num)
+        router
+          .post('/projects/:id/delete', [c.Deletions, 'destroyProject'])
+          .as('collaboration.projects.destroy')
+          .where('id', num)
+        router
+          .get('/tasks/:id/delete', [c.Deletions, 'confirmTask'])
+          .as('collaboration.tasks.confirm_delete')
+          .where('id', num)
+        router
+          .post('/tasks/:id/delete', [c.Deletions, 'destroyTask'])
+          .as('collaboration.tasks.destroy')
+          .where('id', num)
+        router
+          .get('/tasks/:id/comments/:commentId/delete', [c.Deletions, 'confirmComment'])
+          .as('collaboration.comments.confirm_delete')
+          .where('id', num)
+          .where('commentId', num)
+        router
+          .post('/tasks/:id/comments/:commentId/delete', [c.Deletions, 'destroyComment'])
+          .as('collaboration.comments.destroy')
+          .where('id', num)
+          .where('commentId', num)
       })
       .use(middleware.can('tasks.edit'))
 
@@ -155,6 +182,31 @@ router
           .where('id', num)
       })
       .prefix('/settings/task-statuses')
+      .use(middleware.can('tasks.manage'))
+
+    router
+      .group(() => {
+        router.get('/', [c.Holidays, 'index']).as('collaboration.holidays.index')
+        router.post('/', [c.Holidays, 'store']).as('collaboration.holidays.store')
+        router
+          .post('/:id/delete', [c.Holidays, 'destroy'])
+          .as('collaboration.holidays.destroy')
+          .where('id', num)
+      })
+      .prefix('/settings/holidays')
+      .use(middleware.can('tasks.manage'))
+
+    router
+      .group(() => {
+        router
+          .get('/templates/:id/edit', [c.Templates, 'edit'])
+          .as('collaboration.templates.edit')
+          .where('id', num)
+        router
+          .post('/templates/:id/edit', [c.Templates, 'update'])
+          .as('collaboration.templates.update')
+          .where('id', num)
+      })
       .use(middleware.can('tasks.manage'))
 
     router.get('/notifications', [c.Notifications, 'index']).as('collaboration.notifications.index')
@@ -189,6 +241,16 @@ apiV1(() => {
     .group(() => {
       router.post('/projects/:id/tasks', [api, 'createTask']).as('api.tasks.store').where('id', num)
       router.patch('/tasks/:id', [api, 'updateTask']).as('api.tasks.update').where('id', num)
+      router.delete('/tasks/:id', [api, 'deleteTask']).as('api.tasks.destroy').where('id', num)
+      router.post('/projects', [api, 'createProject']).as('api.projects.store')
+      router
+        .patch('/projects/:id', [api, 'updateProject'])
+        .as('api.projects.update')
+        .where('id', num)
+      router
+        .delete('/projects/:id', [api, 'deleteProject'])
+        .as('api.projects.destroy')
+        .where('id', num)
       router
         .post('/tasks/:id/complete', [api, 'completeTask'])
         .as('api.tasks.complete')

@@ -53,6 +53,7 @@ export function serializeTemplate(template: PlaybookTemplate) {
     shopSize: template.shopSize,
     builtin: !!template.builtinKey,
     version: template.version,
+    lineageId: template.lineageId,
     tasks: Number(template.$extras.tasks_count ?? 0),
   }
 }

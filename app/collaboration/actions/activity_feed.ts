@@ -48,7 +48,10 @@ export class ActivityFeed {
     }
   }
 
-  /** Newest first; only activity of projects the user may see. */
+  /**
+   * Newest first; only activity of projects the user may see, plus the
+   * team-wide "project deleted" lines (never written for private projects).
+   */
   static list(
     companyId: number,
     user: User,
@@ -56,7 +59,11 @@ export class ActivityFeed {
   ) {
     const query = Activity.query()
       .where('companyId', companyId)
-      .whereIn('projectId', ProjectAccess.visibleProjectIds(companyId, user))
+      .where((q) =>
+        q
+          .whereIn('projectId', ProjectAccess.visibleProjectIds(companyId, user))
+          .orWhere((deleted) => deleted.whereNull('projectId').where('verb', 'project.deleted'))
+      )
       .preload('actor')
       .orderBy('id', 'desc')
       .limit(options.limit ?? 50)

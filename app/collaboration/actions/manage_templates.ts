@@ -16,6 +16,7 @@ import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { NotifyStaff } from '#app/collaboration/actions/notify_staff'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { AuditLog } from '#app/shared/audit/audit_log'
+import { Holidays } from '#app/collaboration/actions/holidays'
 import { DomainError, ForbiddenError } from '#app/shared/errors/domain_error'
 
 export interface InstantiateInput {
@@ -32,6 +33,8 @@ export interface InstantiateInput {
    * after T to the Monday after; tasks on T itself stay on the event day.
    */
   skipWeekends?: boolean
+  /** Keeps due days off the company's holidays (设置 → 节假日) the same way. */
+  skipHolidays?: boolean
 }
 
 /** Rows per multi-row insert (well under SQLite's bound-parameter limit). */
@@ -57,12 +60,26 @@ function labelNames(labels: string | null | undefined) {
   ]
 }
 
-/** The due day of a task `offset` days from T, optionally kept off weekends. */
-export function dueDay(anchor: DateTime, offset: number, skipWeekends = false) {
+export interface DayRules {
+  skipWeekends?: boolean
+  /** Company holidays (YYYY-MM-DD) to keep due days off. */
+  holidays?: ReadonlySet<string>
+}
+
+/**
+ * The due day of a task `offset` days from T, optionally kept off weekends
+ * and holidays: a day before T moves earlier, a day after T later, until it
+ * is a working day; T itself always stays (it is the event).
+ */
+export function dueDay(anchor: DateTime, offset: number, rules: boolean | DayRules = false) {
+  const { skipWeekends = false, holidays } =
+    typeof rules === 'boolean' ? { skipWeekends: rules } : rules
   let day = anchor.plus({ days: offset })
-  if (skipWeekends && offset !== 0) {
-    while (day.weekday > 5) day = day.plus({ days: offset < 0 ? -1 : 1 })
-  }
+  if (offset === 0) return day.toISODate()!
+  const off = (d: DateTime) =>
+    (skipWeekends && d.weekday > 5) || (holidays?.has(d.toISODate()!) ?? false)
+  // A year of days off in a row cannot happen; the bound only guards bad data.
+  for (let i = 0; i < 366 && off(day); i++) day = day.plus({ days: offset < 0 ? -1 : 1 })
   return day.toISODate()!
 }
 
@@ -108,10 +125,13 @@ export class ManageTemplates {
     }
   }
 
-  async list(companyId: number) {
+  /** The library: the current version of each template, optionally by category and shop size. */
+  async list(companyId: number, filters: { category?: string; shopSize?: string } = {}) {
     await this.ensureBuiltins(companyId)
-    return PlaybookTemplate.query()
-      .where('companyId', companyId)
+    const query = PlaybookTemplate.query().where('companyId', companyId).whereNull('supersededAt')
+    if (filters.category) query.where('category', filters.category)
+    if (filters.shopSize) query.where('shopSize', filters.shopSize)
+    return query
       .withCount('tasks')
       .orderByRaw('case when builtin_key is null then 1 else 0 end')
       .orderBy('id')
@@ -142,8 +162,15 @@ export class ManageTemplates {
     if (users.length !== userIds.length || users.some((u) => !u.can('tasks.view'))) {
       throw new DomainError('E_BAD_ASSIGNEE', 'collaboration.errors.bad_assignee', 422)
     }
-    const offsets = template.tasks.map((t) => t.offsetDays)
-    const day = (offset: number) => dueDay(anchor, offset, input.skipWeekends)
+    const holidays = input.skipHolidays
+      ? await Holidays.daysBetween(
+          companyId,
+          anchor.plus({ days: Math.min(0, ...template.tasks.map((t) => t.offsetDays)) - 60 }),
+          anchor.plus({ days: Math.max(0, ...template.tasks.map((t) => t.offsetDays)) + 60 })
+        )
+      : undefined
+    const day = (offset: number) =>
+      dueDay(anchor, offset, { skipWeekends: input.skipWeekends, holidays })
     // Everything that may refuse is checked before the transaction opens.
     const statuses = await TaskStatuses.forCompany(companyId)
     const status = statuses.find((s) => !s.isDone)!
@@ -151,13 +178,17 @@ export class ManageTemplates {
     const planned = template.tasks.map((item) => ({
       item,
       assigneeId: (item.role && roles[item.role]) || null,
-      due: TaskDates.parse(day(item.offsetDays), item.dueTime, this.zone),
+      due: this.due(day(item.offsetDays), item),
       labels: labelNames(item.labels),
       checklist: (item.checklist ?? '')
         .split('\n')
         .map((line) => line.trim())
         .filter(Boolean),
     }))
+
+    const dueDays = planned
+      .map((p) => p.due.at!.setZone(this.zone).toISODate()!)
+      .sort((a, b) => a.localeCompare(b))
 
     const { project, created } = await db.transaction(async (trx) => {
       const made = await new ManageProjects().create(
@@ -166,8 +197,8 @@ export class ManageTemplates {
           name: input.name || `${template.name} ${anchor.toISODate()}`,
           description: template.description,
           shopId: input.shopId ?? null,
-          startsOn: offsets.length ? day(Math.min(...offsets)) : anchor.toISODate(),
-          endsOn: offsets.length ? day(Math.max(...offsets)) : anchor.toISODate(),
+          startsOn: dueDays.length ? dueDays[0] : anchor.toISODate(),
+          endsOn: dueDays.length ? dueDays.at(-1) : anchor.toISODate(),
           status: 'planning',
           isPrivate: input.isPrivate ?? false,
           memberIds: userIds,
@@ -183,6 +214,7 @@ export class ManageTemplates {
       await made.save()
       await made.load('members')
       const tasks = await this.insertTasks(trx, made, status.id, planned, actor, names)
+      await this.insertDependencies(trx, template.tasks, tasks)
       await AuditLog.recordMany(
         [
           ...tasks.map((task) => ({
@@ -233,6 +265,37 @@ export class ManageTemplates {
       })
     }
     return { project, tasks: created }
+  }
+
+  /**
+   * T + days at the task's time (or all day); with hours, T + days at its
+   * time (or 00:00) plus the hours, which always gives a time of day.
+   */
+  private due(day: string, item: PlaybookTemplateTask) {
+    if (!item.offsetHours) return TaskDates.parse(day, item.dueTime, this.zone)
+    const base = TaskDates.parse(day, item.dueTime ?? '00:00', this.zone)
+    return { at: base.at!.plus({ hours: item.offsetHours }), hasTime: true }
+  }
+
+  /** The template's "waits for" between its tasks, as task dependencies of the new project. */
+  private async insertDependencies(
+    trx: TransactionClientContract,
+    items: PlaybookTemplateTask[],
+    created: Task[]
+  ) {
+    const byPosition = new Map(items.map((item, index) => [item.position, created[index]?.id]))
+    const rows: { task_id: number; blocked_by_id: number }[] = []
+    items.forEach((item, index) => {
+      for (const position of new Set(item.dependsOnList)) {
+        const blocker = byPosition.get(position)
+        if (blocker && blocker !== created[index].id) {
+          rows.push({ task_id: created[index].id, blocked_by_id: blocker })
+        }
+      }
+    })
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await trx.table('task_dependencies').multiInsert(rows.slice(i, i + CHUNK))
+    }
   }
 
   /**
@@ -364,6 +427,16 @@ export class ManageTemplates {
       .orderBy('dueAt')
       .orderBy('id')
     const zh = i18nManager.locale('zh-CN')
+    const positions = new Map(tasks.map((task, index) => [task.id, index + 1]))
+    const waits = tasks.length
+      ? await db
+          .from('task_dependencies')
+          .whereIn(
+            'task_id',
+            tasks.map((task) => task.id)
+          )
+          .select('task_id', 'blocked_by_id')
+      : []
     const template = await PlaybookTemplate.create({
       companyId: project.companyId,
       builtinKey: null,
@@ -388,6 +461,12 @@ export class ManageTemplates {
           priority: task.priority,
           labels: task.labels.map((l) => l.name).join(', ') || null,
           checklist: task.checklist.map((i) => i.title).join('\n') || null,
+          dependsOn:
+            waits
+              .filter((w: any) => Number(w.task_id) === task.id)
+              .map((w: any) => positions.get(Number(w.blocked_by_id)))
+              .filter((p: number | undefined) => p !== undefined)
+              .join(',') || null,
         }
       })
     )

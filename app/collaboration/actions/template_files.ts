@@ -1,27 +1,34 @@
 import vine, { errors as vineErrors } from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#app/identity/models/user'
-import PlaybookTemplate from '#app/collaboration/models/playbook_template'
-import PlaybookTemplateTask from '#app/collaboration/models/playbook_template_task'
+import type PlaybookTemplate from '#app/collaboration/models/playbook_template'
+import {
+  SHOP_SIZES,
+  TemplateVersions,
+  dependencyProblems,
+} from '#app/collaboration/actions/template_versions'
 import { AuditLog } from '#app/shared/audit/audit_log'
 
 /** The file format; see docs/collaboration.md ("Template files"). */
 export const TEMPLATE_FILE_FORMAT = 'quanzi.playbook'
-export const TEMPLATE_FILE_VERSION = 1
+/** Version 2 added `offsetHours` and `dependsOn`; version 1 files are still read. */
+export const TEMPLATE_FILE_VERSION = 2
+export const TEMPLATE_FILE_VERSIONS = [1, 2] as const
 
 const fileSchema = vine.create({
   format: vine.literal(TEMPLATE_FILE_FORMAT),
-  version: vine.literal(TEMPLATE_FILE_VERSION),
+  version: vine.enum(TEMPLATE_FILE_VERSIONS),
   template: vine.object({
     name: vine.string().trim().minLength(1).maxLength(120),
     category: vine.string().trim().maxLength(40).nullable().optional(),
-    shopSize: vine.enum(['small', 'medium', 'large']).nullable().optional(),
+    shopSize: vine.enum(SHOP_SIZES).nullable().optional(),
     description: vine.string().maxLength(5000).nullable().optional(),
     tasks: vine
       .array(
         vine.object({
           title: vine.string().trim().minLength(1).maxLength(200),
           offsetDays: vine.number().withoutDecimals().min(-366).max(366),
+          offsetHours: vine.number().withoutDecimals().min(-23).max(23).nullable().optional(),
           dueTime: vine
             .string()
             .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
@@ -38,6 +45,7 @@ const fileSchema = vine.create({
             .maxLength(100)
             .optional(),
           description: vine.string().maxLength(20000).nullable().optional(),
+          dependsOn: vine.array(vine.number().withoutDecimals().min(1)).maxLength(50).optional(),
         })
       )
       .minLength(1)
@@ -58,26 +66,26 @@ export interface ImportProblem {
 export class TemplateFiles {
   async export(template: PlaybookTemplate) {
     await template.load('tasks')
+    const spec = TemplateVersions.spec(template)
     return {
       format: TEMPLATE_FILE_FORMAT,
       version: TEMPLATE_FILE_VERSION,
       template: {
-        name: template.name,
-        category: template.category,
-        shopSize: template.shopSize,
-        description: template.description,
-        tasks: template.tasks.map((task) => ({
+        name: spec.name,
+        category: spec.category,
+        shopSize: spec.shopSize,
+        description: spec.description,
+        tasks: spec.tasks.map((task) => ({
           title: task.title,
           offsetDays: task.offsetDays,
+          offsetHours: task.offsetHours ?? null,
           dueTime: task.dueTime,
           role: task.role,
           priority: task.priority,
-          labels: (task.labels ?? '')
-            .split(/[,，]/)
-            .map((l) => l.trim())
-            .filter(Boolean),
-          checklist: (task.checklist ?? '').split('\n').filter(Boolean),
+          labels: task.labels,
+          checklist: task.checklist,
           description: task.description,
+          dependsOn: task.dependsOn,
         })),
       },
     }
@@ -96,17 +104,28 @@ export class TemplateFiles {
     } catch (error) {
       return { ok: false, problems: [{ field: '', message: (error as Error).message }] }
     }
+    // Circles and unknown positions are found on the raw file, so they are
+    // listed together with the schema's problems.
+    const tasks = (json as any)?.template?.tasks
+    const circles = (json as any)?.version === 1 ? [] : dependencyProblems(tasks)
     try {
-      return { ok: true, data: await fileSchema.validate(json) }
+      const data = await fileSchema.validate(json)
+      if (circles.length) return { ok: false, problems: circles }
+      if (data.version === 1) {
+        // Version 1 had no hours or dependencies; such keys in an old file mean nothing.
+        for (const task of data.template.tasks) {
+          task.offsetHours = null
+          task.dependsOn = []
+        }
+      }
+      return { ok: true, data }
     } catch (error) {
       if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return {
-          ok: false,
-          problems: (error.messages as Array<{ field: string; message: string }>).map((m) => ({
-            field: m.field,
-            message: m.message,
-          })),
-        }
+        const problems = (error.messages as Array<{ field: string; message: string }>).map((m) => ({
+          field: m.field,
+          message: m.message,
+        }))
+        return { ok: false, problems: [...problems, ...circles] }
       }
       throw error
     }
@@ -116,37 +135,13 @@ export class TemplateFiles {
     const checked = await this.check(text)
     if (!checked.ok) return checked
     const input = checked.data.template
-    const template = await db.transaction(async (trx) => {
-      const created = await PlaybookTemplate.create(
-        {
-          companyId,
-          builtinKey: null,
-          name: input.name,
-          category: input.category ?? null,
-          shopSize: input.shopSize ?? null,
-          description: input.description ?? null,
-          version: 1,
-          createdById: actor.id,
-        },
-        { client: trx }
-      )
-      await PlaybookTemplateTask.createMany(
-        input.tasks.map((task, index) => ({
-          templateId: created.id,
-          position: index + 1,
-          title: task.title,
-          description: task.description ?? null,
-          offsetDays: task.offsetDays,
-          dueTime: task.dueTime ?? null,
-          role: task.role ?? null,
-          priority: task.priority ?? 1,
-          labels: task.labels?.length ? task.labels.join(', ') : null,
-          checklist: task.checklist?.length ? task.checklist.join('\n') : null,
-        })),
-        { client: trx }
-      )
-      return created
-    })
+    const template = await db.transaction((trx) =>
+      TemplateVersions.write(trx, companyId, input, {
+        version: 1,
+        lineageId: null,
+        createdById: actor.id,
+      })
+    )
     await AuditLog.record({
       entityType: 'playbook_template',
       entityId: template.id,

@@ -8,14 +8,19 @@ import { ManageTasks } from '#app/collaboration/actions/manage_tasks'
 import { ManageTemplates } from '#app/collaboration/actions/manage_templates'
 import { TemplateFiles } from '#app/collaboration/actions/template_files'
 import { findVisibleTask } from '#app/collaboration/actions/find_task'
+import { ManageProjects } from '#app/collaboration/actions/manage_projects'
+import { DeleteWork } from '#app/collaboration/actions/delete_work'
 import { serializeProject, serializeTask, serializeTemplate } from '#app/collaboration/serializers'
 import {
+  apiCreateProjectValidator,
   apiCreateTaskValidator,
   apiFromTemplateValidator,
+  apiUpdateProjectValidator,
   apiTaskFiltersValidator,
   apiUpdateTaskValidator,
 } from '#app/collaboration/validators/api'
 import { apiError } from '#app/shared/http/api_error'
+import { templateFiltersValidator } from '#app/collaboration/validators/collaboration'
 import { DomainError } from '#app/shared/errors/domain_error'
 
 /** /api/v1 for collaboration: projects, tasks, templates, from-template. */
@@ -33,6 +38,53 @@ export default class ApiCollaborationController {
       projects.map((p) => p.id)
     )
     return { data: projects.map((p) => serializeProject(p, progress.get(p.id))) }
+  }
+
+  async createProject({ request, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const input = await request.validateUsing(apiCreateProjectValidator)
+    const project = await new ManageProjects().create(company.id, input, auth.user!)
+    return response.status(201).send({ data: serializeProject(project) })
+  }
+
+  /** PATCH: fields not sent keep their value; `memberIds`, when sent, is the whole list. */
+  async updateProject({ request, params, auth }: HttpContext) {
+    const company = await currentCompany()
+    const project = await ProjectAccess.find(company.id, Number(params.id), auth.user!)
+    const input = await request.validateUsing(apiUpdateProjectValidator)
+    const given = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value)
+    await new ManageProjects().update(
+      project,
+      {
+        name: given(input.name, project.name),
+        description: given(input.description, project.description),
+        shopId: given(input.shopId, project.shopId),
+        startsOn: given(input.startsOn, project.startsOn?.toISODate() ?? null),
+        endsOn: given(input.endsOn, project.endsOn?.toISODate() ?? null),
+        status: given(input.status, project.status),
+        isPrivate: given(input.isPrivate, project.isPrivate),
+        memberIds: input.memberIds,
+      },
+      auth.user!
+    )
+    await project.refresh()
+    return { data: serializeProject(project) }
+  }
+
+  /** Deletes the project with its tasks (owner or tasks.manage). */
+  async deleteProject({ params, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const project = await ProjectAccess.find(company.id, Number(params.id), auth.user!)
+    await new DeleteWork().deleteProject(project, auth.user!)
+    return response.noContent()
+  }
+
+  /** Deletes the task with its comments, checklist, attachments and dependencies. */
+  async deleteTask({ params, auth, response }: HttpContext) {
+    const company = await currentCompany()
+    const task = await findVisibleTask(company.id, Number(params.id), auth.user!)
+    await new DeleteWork().deleteTask(task, auth.user!)
+    return response.noContent()
   }
 
   async tasks({ request, auth }: HttpContext) {
@@ -112,9 +164,10 @@ export default class ApiCollaborationController {
     return { data: serializeTask(task, statuses, company.timezone), meta: { changed: moved } }
   }
 
-  async templates() {
+  async templates({ request }: HttpContext) {
     const company = await currentCompany()
-    const templates = await new ManageTemplates(company.timezone).list(company.id)
+    const filters = await request.validateUsing(templateFiltersValidator, { data: request.qs() })
+    const templates = await new ManageTemplates(company.timezone).list(company.id, filters)
     return { data: templates.map(serializeTemplate) }
   }
 

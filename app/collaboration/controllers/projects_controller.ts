@@ -12,6 +12,7 @@ import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
 import { projectValidator, recurringValidator } from '#app/collaboration/validators/collaboration'
 import { RecurringTasks } from '#app/collaboration/actions/recurring_tasks'
 import RecurringTask from '#app/collaboration/models/recurring_task'
+import PlaybookTemplate from '#app/collaboration/models/playbook_template'
 
 /** 项目: the list of campaign plans and one plan's page. */
 export default class ProjectsController {
@@ -68,7 +69,13 @@ export default class ProjectsController {
         .preload('assignee')
         .orderBy('id'),
     ])
+    const sourceTemplate = project.templateId
+      ? await PlaybookTemplate.query()
+          .where({ id: project.templateId, companyId: company.id })
+          .first()
+      : null
     return view.render('pages/collaboration/projects/show', {
+      sourceTemplate,
       recurring,
       project,
       progress: progress.get(project.id)!,

@@ -13,6 +13,7 @@ import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
 import { findVisibleTask } from '#app/collaboration/actions/find_task'
 import { renderMarkdown } from '#app/collaboration/actions/markdown'
 import { TaskDependencies } from '#app/collaboration/actions/task_dependencies'
+import { DeleteWork } from '#app/collaboration/actions/delete_work'
 import {
   blockerValidator,
   checklistItemValidator,
@@ -77,8 +78,13 @@ export default class TasksController {
       lateBlockers: late.get(task.id) ?? [],
       siblings: siblings.filter((s) => !blockers.some((b) => b.id === s.id)),
       descriptionHtml: renderMarkdown(task.description),
-      comments: task.comments.map((c) => ({ comment: c, html: renderMarkdown(c.body) })),
+      comments: task.comments.map((c) => ({
+        comment: c,
+        html: renderMarkdown(c.body),
+        canDelete: DeleteWork.canDeleteComment(task.project, c, user),
+      })),
       canEdit: ProjectAccess.canEditTasks(task.project, user),
+      canDelete: ProjectAccess.canManage(task.project, user),
       start: TaskDates.toForm(task.startAt, task.startHasTime, zone),
       due: TaskDates.toForm(task.dueAt, task.dueHasTime, zone),
       dueLabel: TaskDates.format(task.dueAt, task.dueHasTime, zone),

@@ -6,17 +6,97 @@ import { ManageTemplates } from '#app/collaboration/actions/manage_templates'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { TemplateFiles } from '#app/collaboration/actions/template_files'
 import {
+  editTemplateValidator,
   importTemplateValidator,
   instantiateTemplateValidator,
   saveTemplateValidator,
+  templateFiltersValidator,
 } from '#app/collaboration/validators/collaboration'
+import {
+  SHOP_SIZES,
+  TEMPLATE_CATEGORIES,
+  TemplateVersions,
+  tasksFromForm,
+} from '#app/collaboration/actions/template_versions'
+import { DomainError, ForbiddenError } from '#app/shared/errors/domain_error'
 
 /** 模板: the template library, a template's tasks, and "new project from template". */
 export default class TemplatesController {
-  async index({ view }: HttpContext) {
+  /** The library, filtered by category (服装, 美妆 …) and shop size. */
+  async index({ view, request }: HttpContext) {
     const company = await currentCompany()
-    const templates = await new ManageTemplates(company.timezone).list(company.id)
-    return view.render('pages/collaboration/templates/index', { playbooks: templates })
+    const filters = await templateFiltersValidator.validate(request.qs()).catch(() => ({}))
+    const manage = new ManageTemplates(company.timezone)
+    const templates = await manage.list(company.id, filters)
+    const all = await manage.list(company.id)
+    const categories = [
+      ...new Set([
+        ...TEMPLATE_CATEGORIES,
+        ...all.map((t) => t.category).filter((c): c is string => !!c),
+      ]),
+    ]
+    return view.render('pages/collaboration/templates/index', {
+      playbooks: templates,
+      filters,
+      categories,
+      shopSizes: SHOP_SIZES,
+    })
+  }
+
+  /** The edit form of a template's current version (tasks.manage). */
+  async edit({ view, params, auth }: HttpContext) {
+    const company = await currentCompany()
+    if (!auth.user!.can('tasks.manage')) throw new ForbiddenError()
+    const template = await new ManageTemplates(company.timezone).find(company.id, Number(params.id))
+    if (template.supersededAt) {
+      const current = await TemplateVersions.current(template)
+      return view.render('pages/collaboration/templates/edit', {
+        playbook: template,
+        current,
+        categories: TEMPLATE_CATEGORIES,
+        shopSizes: SHOP_SIZES,
+        blankRows: [],
+      })
+    }
+    const count = template.tasks.length
+    return view.render('pages/collaboration/templates/edit', {
+      playbook: template,
+      current: null,
+      categories: TEMPLATE_CATEGORIES,
+      shopSizes: SHOP_SIZES,
+      blankRows: [count + 1, count + 2, count + 3],
+    })
+  }
+
+  /** Saves the edit as the next version; projects made from earlier versions are not touched. */
+  async update({ request, params, auth, response, session, i18n }: HttpContext) {
+    const company = await currentCompany()
+    const user = auth.user!
+    const template = await new ManageTemplates(company.timezone).find(company.id, Number(params.id))
+    const payload = await request.validateUsing(editTemplateValidator)
+    if (payload.version !== template.version) {
+      throw new DomainError('E_TEMPLATE_CHANGED', 'collaboration.templates.changed', 409, {
+        version: template.version,
+      })
+    }
+    const { tasks, problems } = tasksFromForm(payload.tasks, user.locale)
+    const next = await new TemplateVersions().saveNext(
+      template,
+      {
+        name: payload.name,
+        category: payload.category || null,
+        shopSize: payload.shopSize || null,
+        description: payload.description || null,
+        tasks,
+      },
+      user,
+      problems
+    )
+    session.flash(
+      'success',
+      i18n.t('collaboration.templates.versioned', { name: next.name, version: next.version })
+    )
+    return response.redirect().toRoute('collaboration.templates.show', { id: next.id })
   }
 
   async show({ view, params }: HttpContext) {
@@ -26,9 +106,11 @@ export default class TemplatesController {
       User.query().whereNull('disabledAt').orderBy('fullName'),
       db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
     ])
+    const current = template.supersededAt ? await TemplateVersions.current(template) : null
     // `template` is a reserved name in Edge.
     return view.render('pages/collaboration/templates/show', {
       playbook: template,
+      current,
       roles: template.roles(),
       users: users.filter((u) => u.can('tasks.view')),
       shops,

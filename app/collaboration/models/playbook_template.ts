@@ -32,6 +32,14 @@ export default class PlaybookTemplate extends BaseModel {
   @column()
   declare createdById: number | null
 
+  /** The id of version 1 of this template (null on version 1 itself). */
+  @column()
+  declare lineageId: number | null
+
+  /** Set when a newer version was saved; superseded versions leave the library. */
+  @column.dateTime()
+  declare supersededAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -35,9 +35,30 @@ export default class PlaybookTemplateTask extends BaseModel {
   @column()
   declare checklist: string | null
 
-  /** T-14, T, T+1 */
+  /** Hours added to T + offsetDays (at dueTime, or 00:00); the task then has a time. */
+  @column()
+  declare offsetHours: number | null
+
+  /** Positions (1-based) of the tasks of this version this one waits for, comma-separated. */
+  @column()
+  declare dependsOn: string | null
+
+  get dependsOnList(): number[] {
+    return (this.dependsOn ?? '')
+      .split(',')
+      .map((p) => Number(p.trim()))
+      .filter((p) => Number.isInteger(p) && p > 0)
+  }
+
+  /** T-14, T, T+1, T-1 -2h */
   get offsetLabel() {
-    if (this.offsetDays === 0) return 'T'
-    return this.offsetDays > 0 ? `T+${this.offsetDays}` : `T${this.offsetDays}`
+    const days =
+      this.offsetDays === 0
+        ? 'T'
+        : this.offsetDays > 0
+          ? `T+${this.offsetDays}`
+          : `T${this.offsetDays}`
+    if (!this.offsetHours) return days
+    return `${days} ${this.offsetHours > 0 ? '+' : ''}${this.offsetHours}h`
   }
 }

@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { PROJECT_STATUSES } from '#app/collaboration/models/project'
 
 const date = () =>
   vine
@@ -39,6 +40,7 @@ export const apiFromTemplateValidator = vine.create({
   shopId: id().optional(),
   isPrivate: vine.boolean().optional(),
   skipWeekends: vine.boolean().optional(),
+  skipHolidays: vine.boolean().optional(),
   roles: vine.record(id()).optional(),
 })
 
@@ -65,4 +67,31 @@ export const apiUpdateTaskValidator = vine.create({
     .nullable()
     .optional(),
   labels: vine.array(vine.string().trim().minLength(1).maxLength(40)).maxLength(20).optional(),
+})
+
+const projectStatus = () => vine.enum(PROJECT_STATUSES)
+
+/** POST /api/v1/projects: the creator becomes the owner and a member. */
+export const apiCreateProjectValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(120),
+  description: vine.string().maxLength(5000).nullable().optional(),
+  shopId: id().nullable().optional(),
+  startsOn: date().nullable().optional(),
+  endsOn: date().nullable().optional(),
+  status: projectStatus().optional(),
+  isPrivate: vine.boolean().optional(),
+  memberIds: vine.array(id()).maxLength(50).optional(),
+})
+
+/** PATCH /api/v1/projects/:id: only the fields sent change. */
+export const apiUpdateProjectValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(120).optional(),
+  description: vine.string().maxLength(5000).nullable().optional(),
+  shopId: id().nullable().optional(),
+  startsOn: date().nullable().optional(),
+  endsOn: date().nullable().optional(),
+  status: projectStatus().optional(),
+  isPrivate: vine.boolean().optional(),
+  /** The full member list (the owner always stays a member). */
+  memberIds: vine.array(id()).maxLength(50).optional(),
 })

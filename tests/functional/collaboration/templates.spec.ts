@@ -257,7 +257,7 @@ test.group('Collaboration / template files', (group) => {
     assert.include(exported.header('content-disposition'), 'attachment')
     const file = JSON.parse(exported.text())
     assert.equal(file.format, 'quanzi.playbook')
-    assert.equal(file.version, 1)
+    assert.equal(file.version, 2)
     assert.lengthOf(file.template.tasks, 25)
 
     const path = await upload('double11.json', exported.text())
@@ -300,7 +300,7 @@ test.group('Collaboration / template files', (group) => {
     const manager = await createStaff('manager')
     const bad = {
       format: 'quanzi.playbook',
-      version: 2,
+      version: 99,
       template: {
         category: '服装',
         tasks: [

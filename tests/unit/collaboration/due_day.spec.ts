@@ -17,4 +17,21 @@ test.group('Collaboration / due days from T', () => {
     assert.equal(dueDay(t, 3, true), '2028-11-14') // Tuesday stays
     assert.equal(dueDay(t, -45), '2028-09-27')
   })
+
+  test('holidays are skipped like weekends, also a holiday that spans T; T itself stays', ({
+    assert,
+  }) => {
+    // 国庆 2026-10-01 … 10-07 around T = 2026-10-04 (a Sunday).
+    const holidays = new Set(Array.from({ length: 7 }, (_, i) => `2026-10-0${i + 1}`))
+    const t = DateTime.fromISO('2026-10-04', { zone: 'Asia/Shanghai' })
+    assert.equal(dueDay(t, 0, { holidays, skipWeekends: true }), '2026-10-04')
+    assert.equal(dueDay(t, -1, { holidays }), '2026-09-30')
+    assert.equal(dueDay(t, -3, { holidays }), '2026-09-30')
+    assert.equal(dueDay(t, 1, { holidays }), '2026-10-08')
+    // 09-27 is a Sunday: only weekends move it, holidays alone do not.
+    assert.equal(dueDay(t, -7, { holidays }), '2026-09-27')
+    assert.equal(dueDay(t, -7, { holidays, skipWeekends: true }), '2026-09-25')
+    // 10-10 Saturday, 10-11 Sunday → Monday 10-12.
+    assert.equal(dueDay(t, 6, { holidays, skipWeekends: true }), '2026-10-12')
+  })
 })
