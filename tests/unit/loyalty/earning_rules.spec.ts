@@ -52,9 +52,12 @@ test.group('Loyalty / earning evaluation', () => {
       [
         ['eligible', 10_050, true],
         ['base', 301, true],
+        ['items', 301, false],
+        ['tier', 301, false],
         ['promotion', 602, true],
         ['cap', 500, true],
         ['daily_cap', 500, false],
+        ['budget', 500, false],
       ]
     )
     assert.equal(earning.points, 500)
