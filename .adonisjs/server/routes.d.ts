@@ -146,6 +146,7 @@ export type ScannedRoutes = {
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.order': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -249,6 +250,7 @@ export type ScannedRoutes = {
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.order': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -325,6 +327,7 @@ export type ScannedRoutes = {
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.order': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -328,6 +328,43 @@ export class AccrueFromCommerce {
     }
   }
 
+  /**
+   * "What does this order earn": the evaluation the accrual job makes for it
+   * (its lines, the member's tier when it was paid, the member's other orders
+   * that day, what is left of the promotion's budget), without posting, and
+   * what it actually earned if it was accrued.
+   */
+  async previewOrder(orderId: number) {
+    const orders = await ordersForEarning([orderId])
+    const loaded = orders.get(orderId)
+    if (!loaded) return null
+    const row = loaded.row
+    const companyId = Number(row.company_id)
+    const paidAt = fromDb(row.paid_at) ?? fromDb(row.completed_at)
+    const accrual = await db.from('loyalty_order_accruals').where('order_id', orderId).first()
+    if (!paidAt) return { order: row, lines: loaded.lines!, accrual, preview: null }
+    const memberId = row.member_id ? Number(row.member_id) : null
+    let earnedToday: number | undefined
+    let tierId: number | null | undefined
+    if (memberId) {
+      const earnedOn = await this.earnedByDay([{ id: orderId, companyId, memberId, paidAt }])
+      earnedToday = earnedOn.get(await this.dayKey(companyId, memberId, paidAt)) ?? 0
+      tierId = (await this.tierHistory([memberId]))(memberId, paidAt)
+    }
+    const result = await this.rules.evaluate(
+      companyId,
+      { ...loaded, paidAt },
+      earnedToday,
+      memberId ? { tierId } : {}
+    )
+    return {
+      order: row,
+      lines: loaded.lines!,
+      accrual,
+      preview: { ...result, paidFen: loaded.paidFen, shippingFen: loaded.shippingFen, paidAt },
+    }
+  }
+
   /** The tier each member held at a time, from the tier history (one read per batch). */
   private async tierHistory(memberIds: number[]) {
     const byMember = new Map<number, Array<{ at: DateTime; tierId: number | null }>>()
@@ -362,7 +399,7 @@ export class AccrueFromCommerce {
 
   /** Points each member already earned per paid day (company zone), for the daily cap: one read per batch. */
   private async earnedByDay(
-    orders: Array<{ companyId: number; memberId: number; paidAt: DateTime }>
+    orders: Array<{ id: number; companyId: number; memberId: number; paidAt: DateTime }>
   ) {
     const out = new Map<string, number>()
     let from = orders[0].paidAt
@@ -378,6 +415,10 @@ export class AccrueFromCommerce {
         .from('loyalty_order_accruals')
         .join('orders', 'orders.id', 'loyalty_order_accruals.order_id')
         .whereIn('loyalty_order_accruals.member_id', part)
+        .whereNotIn(
+          'loyalty_order_accruals.order_id',
+          orders.map((o) => o.id)
+        )
         .where('orders.paid_at', '>=', toDb(from.minus({ days: 1 })))
         .where('orders.paid_at', '<', toDb(to.plus({ days: 1 })))
         .select(

@@ -19,6 +19,16 @@ export const ruleVersionValidator = vine.create({
   perMemberDailyCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
   effectiveFrom: localDateTime.clone().optional(),
   note: vine.string().trim().maxLength(200).optional(),
+  /** One rule per line: `sku:QZ-1 200`, `category:酒水 0`, `shop:天猫旗舰店 150`. */
+  itemRules: vine.string().trim().maxLength(4000).optional(),
+  /** Tier id → percent; blank inputs mean ×1. */
+  tierMultipliers: vine
+    .record(vine.number().withoutDecimals().min(1).max(10_000).optional())
+    .optional(),
+  signupBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  firstOrderBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  birthdayBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  profileBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
 })
 
 export const promotionValidator = vine.create({
@@ -26,6 +36,7 @@ export const promotionValidator = vine.create({
   multiplierPercent: vine.number().withoutDecimals().min(101).max(10000),
   startsAt: localDateTime.clone(),
   endsAt: localDateTime.clone(),
+  budgetPoints: vine.number().withoutDecimals().min(1).max(1_000_000_000).optional(),
 })
 
 export const settingsValidator = vine.create({
@@ -41,6 +52,8 @@ export const previewValidator = vine.create({
   paid: yuan.clone(),
   shipping: yuan.clone().optional(),
   paidAt: localDateTime.clone().optional(),
+  tierId: vine.number().withoutDecimals().min(1).optional(),
+  shopId: vine.number().withoutDecimals().min(1).optional(),
 })
 
 /** Staff adjustment from the member page: whole points, either sign, reason required. */
