@@ -61,6 +61,7 @@ export default class LoyaltyController {
       rewards,
       couponTemplates,
       shops,
+      benefitList,
     ] = await Promise.all([
       rules.versions(company.id),
       rules.promotions(company.id),
@@ -77,6 +78,12 @@ export default class LoyaltyController {
         .orderBy('id', 'desc')
         .select('id', 'name'),
       companyShops(company.id),
+      db
+        .from('benefits')
+        .where('company_id', company.id)
+        .whereNull('archived_at')
+        .orderBy('id')
+        .select('id', 'name'),
     ])
     const tierName = (id: string | number) => tierList.find((t) => t.id === Number(id))?.name ?? id
     return view.render('pages/loyalty/index', {
@@ -91,6 +98,7 @@ export default class LoyaltyController {
       rewards,
       rewardKinds: REWARD_KINDS,
       couponTemplates,
+      benefitList,
       shops,
       tierName,
       itemRulesText: formatItemRules(current?.itemRules, shops),
@@ -239,6 +247,8 @@ export default class LoyaltyController {
         stock: input.stock ?? null,
         perMemberLimit: input.perMemberLimit ?? null,
         couponTemplateId: input.couponTemplateId ?? null,
+        benefitId: input.benefitId ?? null,
+        benefitDays: input.benefitDays ?? null,
       },
       auth.user!
     )

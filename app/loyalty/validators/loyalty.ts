@@ -110,6 +110,9 @@ export const rewardValidator = vine.create({
   perMemberLimit: vine.number().withoutDecimals().min(1).max(10_000).optional(),
   /** Coupon rewards: the coupon template a redemption issues. */
   couponTemplateId: vine.number().withoutDecimals().positive().optional(),
+  /** Benefit rewards: the benefit a redemption grants, for `benefitDays` days. */
+  benefitId: vine.number().withoutDecimals().positive().optional(),
+  benefitDays: vine.number().withoutDecimals().min(1).max(3650).optional(),
 })
 
 export const redeemRewardValidator = vine.create({
