@@ -144,7 +144,7 @@ test.group('Loyalty / benefit rewards under concurrency', (group) => {
   }) => {
     const { company, refs, benefit, rewardId } = await setup(20)
     const rewards = new Rewards()
-    const redemptions = []
+    const redemptions: Array<{ id: number }> = []
     for (const ref of refs) {
       redemptions.push(
         await rewards.redeem(ref, { rewardId, idempotencyKey: `race-${ref.memberId}` }, null)
