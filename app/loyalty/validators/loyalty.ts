@@ -66,16 +66,25 @@ export const adjustValidator = vine.create({
 export const apiAdjustValidator = vine.create({
   points: vine.number().withoutDecimals().min(-100_000_000).max(100_000_000),
   reason: vine.string().trim().minLength(1).maxLength(500),
-  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+  idempotencyKey: vine.string().trim().minLength(1).maxLength(100),
 })
 
-/** Either `points` (plain points) or `reward_id` (one unit of a catalogue reward). */
+/** Either `points` (plain points) or `rewardId` (one unit of a catalogue reward). */
 export const apiRedeemValidator = vine.create({
   points: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
-  reward_id: vine.number().withoutDecimals().positive().optional(),
+  rewardId: vine.number().withoutDecimals().positive().optional(),
   reason: vine.string().trim().maxLength(500).optional(),
-  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+  idempotencyKey: vine.string().trim().minLength(1).maxLength(100),
 })
+
+/**
+ * The points API's request fields were snake_case until this release; the
+ * old names are still accepted, as deprecated aliases, for one release.
+ */
+export const DEPRECATED_API_FIELDS: Record<string, string> = {
+  idempotency_key: 'idempotencyKey',
+  reward_id: 'rewardId',
+}
 
 export const apiLedgerValidator = vine.create({
   cursor: vine.string().trim().maxLength(500).optional(),
