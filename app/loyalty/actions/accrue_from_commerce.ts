@@ -257,6 +257,15 @@ export class AccrueFromCommerce {
     const tierAt = await this.tierHistory(memberIds)
     const earnedOn = await this.earnedByDay(fresh)
 
+    // One expiry date per company for the batch (all its earns happen now).
+    const expiries = new Map<number, DateTime | null>()
+    const expiresAt = async (companyId: number) => {
+      if (!expiries.has(companyId)) {
+        const settings = await this.settingsFor(companyId)
+        expiries.set(companyId, expiryFor(settings, this.now(), await this.zoneFor(companyId)))
+      }
+      return expiries.get(companyId)!
+    }
     const planned: Array<{ o: (typeof fresh)[number]; earning: Earning; entry: EarnEntry | null }> =
       []
     for (const o of fresh) {
@@ -283,7 +292,7 @@ export class AccrueFromCommerce {
           availableAt: o.completedAt
             ? o.completedAt.plus({ days: settings.returnWindowDays })
             : UNTIL_COMPLETED,
-          expiresAt: expiryFor(settings, this.now(), await this.zoneFor(o.companyId)),
+          expiresAt: await expiresAt(o.companyId),
           reason: earning.ruleVersion ? `rule:v${earning.ruleVersion}` : null,
           promotionBudget:
             earning.promotionPoints > 0 && earning.promotionId
