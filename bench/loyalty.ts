@@ -2,12 +2,15 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import Company from '#app/organization/models/company'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
+import { AccrueFromCommerce, ACCRUAL_CURSOR } from '#app/loyalty/actions/accrue_from_commerce'
 import { type BenchContext, timeIt } from './_support.js'
 
 const MEMBERS = Number(process.env.BENCH_LOYALTY_MEMBERS ?? 2000)
 const POSTINGS_PER_MEMBER = 2
 const CONCURRENCY = 8
 const BATCH = 500
+const ORDERS = Number(process.env.BENCH_LOYALTY_ORDERS ?? 10_000)
+const SINGLE_ORDERS = 500
 
 /**
  * Points ledger figures on the configured database. It WRITES: a company
@@ -20,7 +23,11 @@ const BATCH = 500
  * - postings_raw_insert: plain inserts into points_postings in one
  *   transaction (rolled back), the ceiling for the same table;
  * - expiry: the daily expiry job over one lot per member, and the time it
- *   would take for 1M members at that rate.
+ *   would take for 1M members at that rate;
+ * - accrual_orders: the accrual job (`loyalty.accrue`) over ORDERS paid
+ *   orders across the members, by a rule with a daily cap and a promotion
+ *   with a budget (batches of 500 through `earnMany`);
+ *   accrual_orders_single: the same work one order per call, for comparison.
  */
 export default async function ({ report }: BenchContext) {
   const stamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
@@ -120,4 +127,97 @@ export default async function ({ report }: BenchContext) {
   const [expired, expiryMs] = await timeIt(() => expiring.expireDue({ batchSize: 1000 }))
   report('expiry_lots', (expired / expiryMs) * 1000, 'lots/s')
   report('expiry_1m_members_estimate', (1_000_000 / expired) * (expiryMs / 1000), 's')
+
+  // The accrual path: paid orders → the accrual job.
+  const paidAt = earnedAt.minus({ hours: 1 })
+  const [shopRow] = await db
+    .table('shops')
+    .returning('id')
+    .insert({
+      company_id: company.id,
+      name: `压测店 ${stamp}`,
+      platform: 'tmall',
+      timezone: 'Asia/Shanghai',
+      created_at: stamp,
+      updated_at: stamp,
+    })
+  const shopId = Number(typeof shopRow === 'object' ? shopRow.id : shopRow)
+  await db.table('loyalty_earning_rules').insert({
+    company_id: company.id,
+    version: 1,
+    points_per_yuan: 1,
+    include_shipping: false,
+    per_order_cap: 5000,
+    per_member_daily_cap: 20_000,
+    effective_from: paidAt.minus({ days: 1 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+    created_at: stamp,
+  })
+  await db.table('loyalty_promotions').insert({
+    company_id: company.id,
+    name: '压测会员日',
+    multiplier_percent: 200,
+    starts_at: paidAt.minus({ days: 1 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+    ends_at: paidAt.plus({ days: 1 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+    budget_points: ORDERS * 50,
+    created_at: stamp,
+  })
+  const createOrders = async (prefix: string, count: number) => {
+    for (let offset = 0; offset < count; offset += 200) {
+      await db.table('orders').multiInsert(
+        Array.from({ length: Math.min(200, count - offset) }, (_, i) => ({
+          company_id: company.id,
+          shop_id: shopId,
+          platform_order_no: `${prefix}${offset + i}`,
+          member_id: memberIds[(offset + i) % memberIds.length],
+          status: 'paid',
+          ordered_at: paidAt.toFormat('yyyy-MM-dd HH:mm:ss'),
+          paid_at: paidAt.toFormat('yyyy-MM-dd HH:mm:ss'),
+          goods_fen: 12_300,
+          shipping_fen: 800,
+          paid_fen: 13_100,
+          fingerprint: `${prefix}${offset + i}`,
+          created_at: stamp,
+          updated_at: stamp,
+        }))
+      )
+    }
+    const orders = await db
+      .from('orders')
+      .where('shop_id', shopId)
+      .whereLike('platform_order_no', `${prefix}%`)
+      .orderBy('id')
+      .select('id')
+    return orders.map((row) => Number(row.id))
+  }
+  // The job reads the status history after its cursor: start it after everything already there.
+  const [{ last }] = await db.from('commerce_status_changes').max('id as last')
+  await db
+    .table('loyalty_cursors')
+    .knexQuery.insert({ name: ACCRUAL_CURSOR, position: Number(last ?? 0), updated_at: stamp })
+    .onConflict('name')
+    .merge({ position: Number(last ?? 0), updated_at: stamp })
+  const orderIds = await createOrders('BJ', ORDERS)
+  for (let offset = 0; offset < orderIds.length; offset += 200) {
+    await db.table('commerce_status_changes').multiInsert(
+      orderIds.slice(offset, offset + 200).map((id) => ({
+        subject_type: 'order',
+        subject_id: id,
+        from_status: 'pending',
+        to_status: 'paid',
+        changed_at: stamp,
+        source: 'import',
+        created_at: stamp,
+      }))
+    )
+  }
+  const accrual = new AccrueFromCommerce(() => earnedAt)
+  const [counts, accrualMs] = await timeIt(() => accrual.run())
+  if (counts.earned !== ORDERS) throw new Error(`accrual earned ${counts.earned} of ${ORDERS}`)
+  report('accrual_orders', (ORDERS / accrualMs) * 1000, 'orders/s')
+
+  const single = await createOrders('BS', SINGLE_ORDERS)
+  const [, singleMs] = await timeIt(async () => {
+    for (const id of single) await accrual.accrueOrder(id)
+  })
+  report('accrual_orders_single', (SINGLE_ORDERS / singleMs) * 1000, 'orders/s')
 }

@@ -18,6 +18,7 @@ import { couponUpkeepJob } from '#app/coupons/jobs/coupon_upkeep_job'
 import {
   accruePointsJob,
   expirePointsJob,
+  grantBonusesJob,
   reevaluateTiersJob,
 } from '#app/loyalty/jobs/loyalty_jobs'
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
@@ -34,6 +35,7 @@ queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(accruePointsJob, { cron: '*/10 * * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(expirePointsJob, { cron: '15 0 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(reevaluateTiersJob, { cron: '45 0 * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(grantBonusesJob, { cron: '30 0 * * *', tz: 'Asia/Shanghai' }, {})
 queue.register(issueCouponBatchJob)
 queue.schedule(couponUpkeepJob, { cron: '*/15 * * * *' }, {})
 queue.schedule(recurringTasksJob, { cron: '0 6 * * *', tz: 'Asia/Shanghai' }, {})

@@ -57,6 +57,7 @@ export const controllers = {
     Loyalty: () => import('#app/loyalty/controllers/loyalty_controller'),
     MemberPointsApi: () => import('#app/loyalty/controllers/member_points_api_controller'),
     MemberPoints: () => import('#app/loyalty/controllers/member_points_controller'),
+    OrderPoints: () => import('#app/loyalty/controllers/order_points_controller'),
   },
   members: {
     ApiMembers: () => import('#app/members/controllers/api_members_controller'),

@@ -161,6 +161,7 @@ export type ScannedRoutes = {
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.order': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.rules.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.store': { paramsTuple?: []; params?: {} }
     'loyalty.promotions.cancel': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -269,6 +270,7 @@ export type ScannedRoutes = {
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.order': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -350,6 +352,7 @@ export type ScannedRoutes = {
     'loyalty.index': { paramsTuple?: []; params?: {} }
     'loyalty.preview': { paramsTuple?: []; params?: {} }
     'loyalty.flow_csv': { paramsTuple?: []; params?: {} }
+    'loyalty.order': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'loyalty.member_points': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.points.expiring': { paramsTuple?: []; params?: {} }
     'api.members.points.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

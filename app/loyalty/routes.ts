@@ -12,6 +12,10 @@ router
         router.get('/', [controllers.loyalty.Loyalty, 'index']).as('loyalty.index')
         router.get('/preview', [controllers.loyalty.Loyalty, 'preview']).as('loyalty.preview')
         router.get('/flow.csv', [controllers.loyalty.Loyalty, 'flowCsv']).as('loyalty.flow_csv')
+        router
+          .get('/orders/:id', [controllers.loyalty.OrderPoints, 'show'])
+          .as('loyalty.order')
+          .where('id', id)
       })
       .prefix('/loyalty')
       .use(middleware.can('loyalty.view'))

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon'
 import { saveLoyaltySettings, defaultSettings } from '#app/loyalty/services/loyalty_settings'
 import { Tiers } from '#app/loyalty/services/tiers'
 import { Rewards } from '#app/loyalty/actions/rewards'
+import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
 import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
 import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
@@ -12,8 +13,11 @@ import { toDb } from '#app/loyalty/services/db_time'
 /**
  * Demo loyalty programme for the demo company: an earning rule in force
  * since before the demo orders (1 point per ¥, shipping excluded, at most
- * 5,000 per order), silver/gold/diamond tiers, a few rewards, next month's
- * member day, then the accrual job credits the demo orders. Runs once.
+ * 5,000 per order; tier multipliers ×1.1/×1.2/×1.5; bonuses: signup 100,
+ * first order 200, birthday month 50, completed profile 50), silver/gold/
+ * diamond tiers, a few rewards, next month's member day with a 200,000-point
+ * budget, then the accrual job credits the demo orders and the bonus job
+ * grants the bonuses. Runs once.
  */
 export default class LoyaltySeeder extends BaseSeeder {
   static environment = ['development', 'test']
@@ -30,6 +34,23 @@ export default class LoyaltySeeder extends BaseSeeder {
     }
     const companyId = Number(company.id)
     const now = DateTime.utc()
+    await saveLoyaltySettings({ ...defaultSettings(companyId), returnWindowDays: 7 }, null)
+    const tiers = new Tiers()
+    const silver = await tiers.create(
+      companyId,
+      { name: '银卡', color: '#94a3b8', minSpendFen: 100_000 },
+      null
+    )
+    const gold = await tiers.create(
+      companyId,
+      { name: '金卡', color: '#d4a017', minSpendFen: 300_000 },
+      null
+    )
+    const diamond = await tiers.create(
+      companyId,
+      { name: '钻石卡', color: '#3b82f6', minSpendFen: 800_000 },
+      null
+    )
     // Seed data only: a rule dated back so the demo history earns (staff can only publish from now on).
     await db.table('loyalty_earning_rules').insert({
       company_id: companyId,
@@ -39,13 +60,14 @@ export default class LoyaltySeeder extends BaseSeeder {
       per_order_cap: 5000,
       effective_from: toDb(now.minus({ years: 5 })),
       note: '开业规则',
+      tier_multipliers: JSON.stringify({ [silver]: 110, [gold]: 120, [diamond]: 150 }),
+      signup_bonus: 100,
+      first_order_bonus: 200,
+      birthday_bonus: 50,
+      profile_bonus: 50,
       created_at: toDb(now),
     })
-    await saveLoyaltySettings({ ...defaultSettings(companyId), returnWindowDays: 7 }, null)
-    const tiers = new Tiers()
-    await tiers.create(companyId, { name: '银卡', color: '#94a3b8', minSpendFen: 100_000 }, null)
-    await tiers.create(companyId, { name: '金卡', color: '#d4a017', minSpendFen: 300_000 }, null)
-    await tiers.create(companyId, { name: '钻石卡', color: '#3b82f6', minSpendFen: 800_000 }, null)
+
     const rewards = new Rewards()
     const catalogue = [
       {
@@ -76,11 +98,21 @@ export default class LoyaltySeeder extends BaseSeeder {
         multiplierPercent: 200,
         startsAt: memberDay.toUTC(),
         endsAt: memberDay.plus({ days: 1 }).toUTC(),
+        budgetPoints: 200_000,
       },
       null
     )
     const counts = await new AccrueFromCommerce().run()
     await new PointsLedger().releaseDue()
-    return { postings: counts.earned + counts.reversed }
+    const bonuses = await new GrantBonuses().run(companyId)
+    return {
+      postings:
+        counts.earned +
+        counts.reversed +
+        bonuses.signup +
+        bonuses.first_order +
+        bonuses.birthday +
+        bonuses.profile,
+    }
   }
 }

@@ -116,6 +116,13 @@ export class ClaimBenefit {
     const client = db.connection()
     try {
       return await db.transaction(async (trx) => {
+        // Lock the grant (a reward cancellation locks it too) and make sure it still stands.
+        const held = await trx
+          .from('benefit_grants')
+          .where('id', entry.grant.id)
+          .whereNull('revoked_at')
+          .update({ updated_at: sqlTime(client, DateTime.utc()) })
+        if (!affectedRows(held)) throw refused('expired')
         const usage = { member_id: request.memberId, benefit_id: benefit.id, period_key: key }
         await trx
           .insertQuery()

@@ -1,7 +1,16 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import { PointsLedger } from '#app/loyalty/services/points_ledger'
-import { EarningRules } from '#app/loyalty/services/earning_rules'
+import { PointsLedger, type EarnEntry, type Posting } from '#app/loyalty/services/points_ledger'
+import {
+  EarningRules,
+  budgetLeft,
+  evaluateEarning,
+  ordersForEarning,
+  type Earning,
+  type EarningRule,
+  type OrderForEarning,
+  type Promotion,
+} from '#app/loyalty/services/earning_rules'
 import {
   expiryFor,
   loyaltySettings,
@@ -9,6 +18,12 @@ import {
 } from '#app/loyalty/services/loyalty_settings'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import { Tiers, type Tier } from '#app/loyalty/services/tiers'
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
 
 export const ACCRUAL_CURSOR = 'commerce_status_changes'
 
@@ -69,10 +84,20 @@ export class AccrueFromCommerce {
         .orderBy('id')
         .limit(batchSize)
       if (changes.length === 0) break
+      // Consecutive earning changes are accrued together; a reversal first
+      // flushes the earnings before it, so the sequence is kept.
+      let earning: number[] = []
       for (const change of changes) {
-        await this.handle(change, counts)
         counts.changes++
+        if (change.subject_type === 'order' && EARNING_STATUSES.has(change.to_status)) {
+          earning.push(Number(change.subject_id))
+          continue
+        }
+        await this.accrueOrders(earning, counts)
+        earning = []
+        await this.handle(change, counts)
       }
+      await this.accrueOrders(earning, counts)
       counts.cursor = Number(changes[changes.length - 1].id)
       await this.saveCursor(counts.cursor)
     }
@@ -94,9 +119,7 @@ export class AccrueFromCommerce {
   }
 
   private async handle(change: any, counts: AccrualCounts) {
-    if (change.subject_type === 'order' && EARNING_STATUSES.has(change.to_status)) {
-      await this.accrueOrder(Number(change.subject_id), counts)
-    } else if (change.subject_type === 'order' && change.to_status === 'closed') {
+    if (change.subject_type === 'order' && change.to_status === 'closed') {
       await this.reverseClosedOrder(Number(change.subject_id), counts)
     } else if (change.subject_type === 'refund' && change.to_status === 'completed') {
       await this.reverseRefund(Number(change.subject_id), counts)
@@ -107,73 +130,318 @@ export class AccrueFromCommerce {
 
   /** Earns (once) and, when completed, schedules the release. Also usable on its own. */
   async accrueOrder(orderId: number, counts?: AccrualCounts) {
-    const order = await db.from('orders').where('id', orderId).first()
-    const paidAt = order ? (fromDb(order.paid_at) ?? fromDb(order.completed_at)) : null
-    // An order already closed by the time the job sees it never earns (nothing to take back later).
-    if (
-      !order ||
-      order.status === 'closed' ||
-      !order.member_id ||
-      !paidAt ||
-      Number(order.paid_fen) <= 0
-    ) {
-      if (counts) counts.skipped++
-      return
-    }
-    const companyId = Number(order.company_id)
-    const ref = { companyId, memberId: Number(order.member_id) }
-    const settings = await this.settingsFor(companyId)
-    const completedAt = fromDb(order.completed_at)
-    const availableAt = completedAt
-      ? completedAt.plus({ days: settings.returnWindowDays })
-      : UNTIL_COMPLETED
+    await this.accrueOrders([orderId], counts)
+  }
 
-    const existing = await db.from('loyalty_order_accruals').where('order_id', orderId).first()
-    if (!existing) {
-      const { earning } = await this.rules.evaluate(
-        companyId,
-        { paidFen: Number(order.paid_fen), shippingFen: Number(order.shipping_fen), paidAt },
-        await this.earnedOnPaidDay(companyId, ref.memberId, orderId, paidAt)
+  /**
+   * Many orders at once — the batched accrual path. Everything the rules need
+   * is read once for the batch (orders with their lines, existing accruals,
+   * rule versions and promotions, the members' tiers when the orders were
+   * paid, what each member already earned on each paid day, what is left of
+   * each promotion's budget); the daily caps and budgets are then applied in
+   * memory in the orders' sequence, and all the batch's earns are posted by
+   * one `earnMany` transaction (budgets spent there, conditionally). The
+   * result is the same as posting order by order; if a promotion budget was
+   * spent by someone else in between (the conditional update refuses), the
+   * batch falls back to order by order.
+   */
+  async accrueOrders(orderIds: number[], counts?: AccrualCounts) {
+    const ids = [...new Set(orderIds)]
+    if (ids.length === 0) return
+    const orders = await ordersForEarning(ids)
+    const accepted: Array<{
+      id: number
+      companyId: number
+      memberId: number
+      paidAt: DateTime
+      completedAt: DateTime | null
+      order: OrderForEarning
+    }> = []
+    for (const id of ids) {
+      const loaded = orders.get(id)
+      const row = loaded?.row
+      const paidAt = row ? (fromDb(row.paid_at) ?? fromDb(row.completed_at)) : null
+      // An order already closed by the time the job sees it never earns (nothing to take back later).
+      if (
+        !row ||
+        row.status === 'closed' ||
+        !row.member_id ||
+        !paidAt ||
+        Number(row.paid_fen) <= 0
+      ) {
+        if (counts) counts.skipped++
+        continue
+      }
+      accepted.push({
+        id,
+        companyId: Number(row.company_id),
+        memberId: Number(row.member_id),
+        paidAt,
+        completedAt: fromDb(row.completed_at),
+        order: loaded!,
+      })
+    }
+    if (accepted.length === 0) return
+    const existing = new Set<number>()
+    for (const part of chunk(
+      accepted.map((o) => o.id),
+      500
+    )) {
+      const rows = await db
+        .from('loyalty_order_accruals')
+        .whereIn('order_id', part)
+        .select('order_id')
+      for (const row of rows) existing.add(Number(row.order_id))
+    }
+    const fresh = accepted.filter((o) => !existing.has(o.id))
+    if (fresh.length > 0) {
+      try {
+        await this.earnBatch(fresh, counts)
+      } catch (error: any) {
+        if (error?.code !== 'E_PROMOTION_BUDGET_SPENT' || fresh.length === 1) throw error
+        // The budget moved under us: order by order, each re-read.
+        for (const one of fresh) await this.accrueOrders([one.id], counts)
+        return
+      }
+    }
+    const members = new Map<number, number>()
+    for (const o of accepted) members.set(o.memberId, o.companyId)
+    for (const [memberId, companyId] of members)
+      await this.evaluateTier(companyId, memberId, counts)
+    const completed = accepted.filter((o) => o.completedAt)
+    for (const o of completed) {
+      const settings = await this.settingsFor(o.companyId)
+      await this.ledger.schedulePendingRelease(
+        { companyId: o.companyId, memberId: o.memberId },
+        {
+          sourceType: 'order',
+          sourceId: o.id,
+          availableAt: o.completedAt!.plus({ days: settings.returnWindowDays }),
+        }
       )
-      let postingId: number | null = null
+      if (counts) counts.scheduled++
+    }
+  }
+
+  private async earnBatch(
+    fresh: Array<{
+      id: number
+      companyId: number
+      memberId: number
+      paidAt: DateTime
+      completedAt: DateTime | null
+      order: OrderForEarning
+    }>,
+    counts?: AccrualCounts
+  ) {
+    const companies = [...new Set(fresh.map((o) => o.companyId))]
+    const rules = new Map<number, EarningRule[]>()
+    const promotions = new Map<number, Promotion[]>()
+    for (const companyId of companies) {
+      rules.set(companyId, await this.rules.versions(companyId))
+      promotions.set(companyId, await this.rules.activePromotions(companyId))
+    }
+    const ruleAt = (companyId: number, at: DateTime) =>
+      rules
+        .get(companyId)!
+        .filter((rule) => rule.effectiveFrom <= at)
+        .sort(
+          (a, b) => b.effectiveFrom.toMillis() - a.effectiveFrom.toMillis() || b.version - a.version
+        )[0] ?? null
+    const promotionAt = (companyId: number, at: DateTime) =>
+      promotions.get(companyId)!.find((p) => p.startsAt <= at && p.endsAt > at) ?? null
+    const budgets = new Map<number, number | null>()
+    for (const list of promotions.values()) for (const p of list) budgets.set(p.id, budgetLeft(p))
+
+    const memberIds = [...new Set(fresh.map((o) => o.memberId))]
+    const tierAt = await this.tierHistory(memberIds)
+    const earnedOn = await this.earnedByDay(fresh)
+
+    // One expiry date per company for the batch (all its earns happen now).
+    const expiries = new Map<number, DateTime | null>()
+    const expiresAt = async (companyId: number) => {
+      if (!expiries.has(companyId)) {
+        const settings = await this.settingsFor(companyId)
+        expiries.set(companyId, expiryFor(settings, this.now(), await this.zoneFor(companyId)))
+      }
+      return expiries.get(companyId)!
+    }
+    const planned: Array<{ o: (typeof fresh)[number]; earning: Earning; entry: EarnEntry | null }> =
+      []
+    for (const o of fresh) {
+      const rule = ruleAt(o.companyId, o.paidAt)
+      const promotion = promotionAt(o.companyId, o.paidAt)
+      const day = await this.dayKey(o.companyId, o.memberId, o.paidAt)
+      const earnedToday = earnedOn.get(day) ?? 0
+      const left = promotion ? (budgets.get(promotion.id) ?? null) : null
+      const earning = evaluateEarning(rule, promotion, o.order, earnedToday, {
+        tierId: tierAt(o.memberId, o.paidAt),
+        budgetLeft: left,
+      })
+      earnedOn.set(day, earnedToday + earning.points)
+      if (promotion && left !== null) budgets.set(promotion.id, left - earning.promotionPoints)
+      let entry: EarnEntry | null = null
       if (earning.points > 0) {
-        const posting = await this.ledger.earn(ref, {
+        const settings = await this.settingsFor(o.companyId)
+        entry = {
+          ref: { companyId: o.companyId, memberId: o.memberId },
           points: earning.points,
           sourceType: 'order',
-          sourceId: orderId,
-          idempotencyKey: `order:${orderId}`,
-          availableAt,
-          expiresAt: expiryFor(settings, this.now(), await this.zoneFor(companyId)),
+          sourceId: o.id,
+          idempotencyKey: `order:${o.id}`,
+          availableAt: o.completedAt
+            ? o.completedAt.plus({ days: settings.returnWindowDays })
+            : UNTIL_COMPLETED,
+          expiresAt: await expiresAt(o.companyId),
           reason: earning.ruleVersion ? `rule:v${earning.ruleVersion}` : null,
-        })
-        postingId = posting.id
-        if (posting.created && counts) counts.earned++
+          promotionBudget:
+            earning.promotionPoints > 0 && earning.promotionId
+              ? { promotionId: earning.promotionId, points: earning.promotionPoints }
+              : null,
+        }
       }
+      planned.push({ o, earning, entry })
+    }
+    const entries = planned.filter((p) => p.entry).map((p) => p.entry!)
+    const postings = new Map<string, Posting>()
+    for (const part of chunk(entries, 500)) {
+      const posted = await this.ledger.earnMany(part)
+      posted.forEach((posting) => postings.set(posting.idempotencyKey, posting))
+      if (counts) counts.earned += posted.filter((posting) => posting.created).length
+    }
+    const stamp = toDb(this.now())
+    const rows = planned.map(({ o, earning, entry }) => {
+      const posting = entry ? postings.get(entry.idempotencyKey) : undefined
+      const points = posting ? posting.amount + posting.pendingAmount : 0
+      return {
+        company_id: o.companyId,
+        order_id: o.id,
+        member_id: o.memberId,
+        rule_id: earning.ruleId,
+        promotion_id: earning.promotionId,
+        tier_id: earning.tierId,
+        eligible_fen: earning.eligibleFen,
+        points,
+        // What the budget paid: the planned extra, less what the ledger could not grant.
+        promotion_points: Math.max(earning.promotionPoints - (earning.points - points), 0),
+        posting_id: posting?.id ?? null,
+        created_at: stamp,
+      }
+    })
+    for (const part of chunk(rows, 200)) {
       await db
         .table('loyalty_order_accruals')
-        .knexQuery.insert({
-          company_id: companyId,
-          order_id: orderId,
-          member_id: ref.memberId,
-          rule_id: earning.ruleId,
-          promotion_id: earning.promotionId,
-          eligible_fen: earning.eligibleFen,
-          points: earning.points,
-          posting_id: postingId,
-          created_at: toDb(this.now()),
-        })
+        .knexQuery.insert(part)
         .onConflict('order_id')
         .ignore()
     }
-    await this.evaluateTier(companyId, ref.memberId, counts)
-    if (completedAt) {
-      await this.ledger.schedulePendingRelease(ref, {
-        sourceType: 'order',
-        sourceId: orderId,
-        availableAt,
-      })
-      if (counts) counts.scheduled++
+  }
+
+  /**
+   * "What does this order earn": the evaluation the accrual job makes for it
+   * (its lines, the member's tier when it was paid, the member's other orders
+   * that day, what is left of the promotion's budget), without posting, and
+   * what it actually earned if it was accrued.
+   */
+  async previewOrder(orderId: number) {
+    const orders = await ordersForEarning([orderId])
+    const loaded = orders.get(orderId)
+    if (!loaded) return null
+    const row = loaded.row
+    const companyId = Number(row.company_id)
+    const paidAt = fromDb(row.paid_at) ?? fromDb(row.completed_at)
+    const accrual = await db.from('loyalty_order_accruals').where('order_id', orderId).first()
+    if (!paidAt) return { order: row, lines: loaded.lines!, accrual, preview: null }
+    const memberId = row.member_id ? Number(row.member_id) : null
+    let earnedToday: number | undefined
+    let tierId: number | null | undefined
+    if (memberId) {
+      const earnedOn = await this.earnedByDay([{ id: orderId, companyId, memberId, paidAt }])
+      earnedToday = earnedOn.get(await this.dayKey(companyId, memberId, paidAt)) ?? 0
+      tierId = (await this.tierHistory([memberId]))(memberId, paidAt)
     }
+    const result = await this.rules.evaluate(
+      companyId,
+      { ...loaded, paidAt },
+      earnedToday,
+      memberId ? { tierId } : {}
+    )
+    return {
+      order: row,
+      lines: loaded.lines!,
+      accrual,
+      preview: { ...result, paidFen: loaded.paidFen, shippingFen: loaded.shippingFen, paidAt },
+    }
+  }
+
+  /** The tier each member held at a time, from the tier history (one read per batch). */
+  private async tierHistory(memberIds: number[]) {
+    const byMember = new Map<number, Array<{ at: DateTime; tierId: number | null }>>()
+    for (const part of chunk(memberIds, 500)) {
+      const rows = await db
+        .from('member_tier_history')
+        .whereIn('member_id', part)
+        .orderBy('id')
+        .select('member_id', 'to_tier_id', 'created_at')
+      for (const row of rows) {
+        const list = byMember.get(Number(row.member_id)) ?? []
+        list.push({
+          at: fromDb(row.created_at)!,
+          tierId: row.to_tier_id === null ? null : Number(row.to_tier_id),
+        })
+        byMember.set(Number(row.member_id), list)
+      }
+    }
+    return (memberId: number, at: DateTime): number | null => {
+      let tierId: number | null = null
+      for (const change of byMember.get(memberId) ?? []) {
+        if (change.at <= at) tierId = change.tierId
+      }
+      return tierId
+    }
+  }
+
+  private async dayKey(companyId: number, memberId: number, paidAt: DateTime) {
+    const day = paidAt.setZone(await this.zoneFor(companyId)).toISODate()
+    return `${memberId}|${day}`
+  }
+
+  /** Points each member already earned per paid day (company zone), for the daily cap: one read per batch. */
+  private async earnedByDay(
+    orders: Array<{ id: number; companyId: number; memberId: number; paidAt: DateTime }>
+  ) {
+    const out = new Map<string, number>()
+    let from = orders[0].paidAt
+    let to = orders[0].paidAt
+    for (const o of orders) {
+      if (o.paidAt < from) from = o.paidAt
+      if (o.paidAt > to) to = o.paidAt
+    }
+    const memberIds = [...new Set(orders.map((o) => o.memberId))]
+    const companyOf = new Map(orders.map((o) => [o.memberId, o.companyId]))
+    for (const part of chunk(memberIds, 500)) {
+      const rows = await db
+        .from('loyalty_order_accruals')
+        .join('orders', 'orders.id', 'loyalty_order_accruals.order_id')
+        .whereIn('loyalty_order_accruals.member_id', part)
+        .whereNotIn(
+          'loyalty_order_accruals.order_id',
+          orders.map((o) => o.id)
+        )
+        .where('orders.paid_at', '>=', toDb(from.minus({ days: 1 })))
+        .where('orders.paid_at', '<', toDb(to.plus({ days: 1 })))
+        .select(
+          'loyalty_order_accruals.member_id',
+          'loyalty_order_accruals.points',
+          'orders.paid_at'
+        )
+      for (const row of rows) {
+        const memberId = Number(row.member_id)
+        const key = await this.dayKey(companyOf.get(memberId)!, memberId, fromDb(row.paid_at)!)
+        out.set(key, (out.get(key) ?? 0) + Number(row.points))
+      }
+    }
+    return out
   }
 
   private async reverseRefund(refundId: number, counts: AccrualCounts) {
@@ -247,25 +515,6 @@ export class AccrueFromCommerce {
       graceDays: settings.tierGraceDays,
     })
     if (change === 'upgrade' && counts) counts.upgrades++
-  }
-
-  /** Points the member earned from other orders paid the same day (company zone), for the daily cap. */
-  private async earnedOnPaidDay(
-    companyId: number,
-    memberId: number,
-    orderId: number,
-    paidAt: DateTime
-  ) {
-    const day = paidAt.setZone(await this.zoneFor(companyId)).startOf('day')
-    const [row] = await db
-      .from('loyalty_order_accruals')
-      .join('orders', 'orders.id', 'loyalty_order_accruals.order_id')
-      .where('loyalty_order_accruals.member_id', memberId)
-      .whereNot('loyalty_order_accruals.order_id', orderId)
-      .where('orders.paid_at', '>=', toDb(day.toUTC()))
-      .where('orders.paid_at', '<', toDb(day.plus({ days: 1 }).toUTC()))
-      .sum('loyalty_order_accruals.points as n')
-    return Number(row.n ?? 0)
   }
 
   private async settingsFor(companyId: number) {

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
+import type { ItemRule, RuleBonuses } from '#app/loyalty/services/earning_rules'
 
 export interface RuleVersionInput {
   pointsPerYuan: number
@@ -12,6 +13,11 @@ export interface RuleVersionInput {
   /** Defaults to now; never in the past (orders already paid keep their rule). */
   effectiveFrom?: DateTime | null
   note?: string | null
+  /** Tier id → percent (1–10000; 100 = ×1). */
+  tierMultipliers?: Record<string, number>
+  /** SKU / category / shop multipliers; percent 0 excludes. */
+  itemRules?: ItemRule[]
+  bonuses?: Partial<RuleBonuses>
 }
 
 export interface PromotionInput {
@@ -19,6 +25,15 @@ export interface PromotionInput {
   multiplierPercent: number
   startsAt: DateTime
   endsAt: DateTime
+  /** Extra points the promotion may add in total; null: unlimited. */
+  budgetPoints?: number | null
+}
+
+const invalid = (detail: string) =>
+  new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422, { detail })
+
+function isWhole(value: unknown, min: number, max: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max
 }
 
 function insertedId(rows: any[]): number {
@@ -53,6 +68,58 @@ export class ManageEarningRules {
     if (daily !== null && (!Number.isSafeInteger(daily) || daily <= 0)) {
       throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
     }
+    const tierMultipliers = input.tierMultipliers ?? {}
+    const itemRules = input.itemRules ?? []
+    const bonuses = {
+      signup: input.bonuses?.signup ?? 0,
+      firstOrder: input.bonuses?.firstOrder ?? 0,
+      birthday: input.bonuses?.birthday ?? 0,
+      profile: input.bonuses?.profile ?? 0,
+    }
+    for (const value of Object.values(bonuses)) {
+      if (!isWhole(value, 0, 100_000_000)) throw invalid('bonus')
+    }
+    for (const value of Object.values(tierMultipliers)) {
+      if (!isWhole(value, 1, 10_000)) throw invalid('tier_multiplier')
+    }
+    const seen = new Set<string>()
+    for (const rule of itemRules) {
+      const match = String(rule.match ?? '').trim()
+      if (
+        !['sku', 'category', 'shop'].includes(rule.scope) ||
+        !match ||
+        match.length > 80 ||
+        !isWhole(rule.percent, 0, 10_000)
+      ) {
+        throw invalid('item_rule')
+      }
+      if (seen.has(`${rule.scope}:${match}`)) throw invalid('item_rule_duplicate')
+      seen.add(`${rule.scope}:${match}`)
+    }
+    const tierIds = Object.keys(tierMultipliers).map(Number)
+    if (tierIds.length > 0) {
+      const found = await db
+        .from('loyalty_tiers')
+        .where('company_id', companyId)
+        .whereIn('id', tierIds)
+        .count('* as n')
+      if (Number(found[0].n) !== tierIds.length) throw invalid('tier_unknown')
+    }
+    const shopIds = itemRules.filter((r) => r.scope === 'shop').map((r) => Number(r.match))
+    if (shopIds.length > 0) {
+      if (shopIds.some((shopId) => !Number.isSafeInteger(shopId))) throw invalid('shop_unknown')
+      const found = await db
+        .from('shops')
+        .where('company_id', companyId)
+        .whereIn('id', shopIds)
+        .count('* as n')
+      if (Number(found[0].n) !== shopIds.length) throw invalid('shop_unknown')
+    }
+    const cleanItems = itemRules.map((rule) => ({
+      scope: rule.scope,
+      match: String(rule.match).trim(),
+      percent: rule.percent,
+    }))
     return db.transaction(async (trx) => {
       const [{ v }] = await trx
         .from('loyalty_earning_rules')
@@ -69,6 +136,12 @@ export class ManageEarningRules {
           include_shipping: input.includeShipping,
           per_order_cap: input.perOrderCap,
           per_member_daily_cap: input.perMemberDailyCap ?? null,
+          tier_multipliers: tierIds.length > 0 ? JSON.stringify(tierMultipliers) : null,
+          item_rules: cleanItems.length > 0 ? JSON.stringify(cleanItems) : null,
+          signup_bonus: bonuses.signup,
+          first_order_bonus: bonuses.firstOrder,
+          birthday_bonus: bonuses.birthday,
+          profile_bonus: bonuses.profile,
           effective_from: toDb(effectiveFrom),
           note: input.note?.trim() || null,
           created_by_id: actor?.id ?? null,
@@ -85,6 +158,9 @@ export class ManageEarningRules {
           includeShipping: input.includeShipping,
           perOrderCap: input.perOrderCap,
           perMemberDailyCap: input.perMemberDailyCap ?? null,
+          tierMultipliers,
+          itemRules: cleanItems,
+          bonuses,
           effectiveFrom: effectiveFrom.toISO(),
         },
         actor,
@@ -97,6 +173,10 @@ export class ManageEarningRules {
   async createPromotion(companyId: number, input: PromotionInput, actor: AuditActor | null) {
     const name = input.name.trim()
     if (!name || !Number.isSafeInteger(input.multiplierPercent) || input.multiplierPercent <= 100) {
+      throw new DomainError('E_PROMOTION_INVALID', 'loyalty.errors.promotion_invalid', 422)
+    }
+    const budget = input.budgetPoints ?? null
+    if (budget !== null && !isWhole(budget, 1, 1_000_000_000)) {
       throw new DomainError('E_PROMOTION_INVALID', 'loyalty.errors.promotion_invalid', 422)
     }
     if (input.endsAt <= input.startsAt) {
@@ -128,6 +208,7 @@ export class ManageEarningRules {
           multiplier_percent: input.multiplierPercent,
           starts_at: toDb(input.startsAt),
           ends_at: toDb(input.endsAt),
+          budget_points: budget,
           created_by_id: actor?.id ?? null,
           created_at: toDb(this.now()),
         })
@@ -141,6 +222,7 @@ export class ManageEarningRules {
           multiplierPercent: input.multiplierPercent,
           startsAt: input.startsAt.toISO(),
           endsAt: input.endsAt.toISO(),
+          budgetPoints: budget,
         },
         actor,
         client: trx,

@@ -6,6 +6,7 @@ import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import { issueCouponTo, voidCoupon } from '#app/coupons/actions/issue_coupon'
 import { affectedRows } from '#app/shared/kernel/db_values'
+import { grantBenefitForReward, revokeRewardGrant } from '#app/benefits/actions/reward_grants'
 
 export const REWARD_KINDS = ['coupon', 'gift', 'benefit', 'cash'] as const
 export type RewardKind = (typeof REWARD_KINDS)[number]
@@ -20,6 +21,9 @@ export interface Reward {
   active: boolean
   /** Coupon rewards: the template whose coupon a redemption issues. */
   couponTemplateId: number | null
+  /** Benefit rewards: the benefit a redemption grants, and for how many days. */
+  benefitId: number | null
+  benefitDays: number | null
 }
 
 function mapReward(row: any): Reward {
@@ -32,6 +36,8 @@ function mapReward(row: any): Reward {
     perMemberLimit: row.per_member_limit === null ? null : Number(row.per_member_limit),
     active: Boolean(row.active),
     couponTemplateId: row.coupon_template_id == null ? null : Number(row.coupon_template_id),
+    benefitId: row.benefit_id == null ? null : Number(row.benefit_id),
+    benefitDays: row.benefit_days == null ? null : Number(row.benefit_days),
   }
 }
 
@@ -68,6 +74,8 @@ export class Rewards {
       stock: number | null
       perMemberLimit: number | null
       couponTemplateId?: number | null
+      benefitId?: number | null
+      benefitDays?: number | null
     },
     actor: AuditActor | null
   ) {
@@ -92,6 +100,18 @@ export class Rewards {
         .first()
       if (!template) throw new DomainError('E_REWARD_INVALID', 'loyalty.errors.reward_invalid', 422)
     }
+    const benefitId = input.kind === 'benefit' ? (input.benefitId ?? null) : null
+    const benefitDays = benefitId === null ? null : (input.benefitDays ?? 365)
+    if (benefitId !== null) {
+      const benefit = await db
+        .from('benefits')
+        .where({ id: benefitId, company_id: companyId })
+        .whereNull('archived_at')
+        .first()
+      if (!benefit || !whole(benefitDays, 1) || benefitDays! > 3650) {
+        throw new DomainError('E_REWARD_INVALID', 'loyalty.errors.reward_invalid', 422)
+      }
+    }
     const stamp = toDb(this.now())
     const id = insertedId(
       await db.table('loyalty_rewards').returning('id').insert({
@@ -102,6 +122,8 @@ export class Rewards {
         stock: input.stock,
         per_member_limit: input.perMemberLimit,
         coupon_template_id: couponTemplateId,
+        benefit_id: benefitId,
+        benefit_days: benefitDays,
         active: true,
         created_at: stamp,
         updated_at: stamp,
@@ -170,6 +192,19 @@ export class Rewards {
           reward.couponTemplateId === null
             ? null
             : await issueCouponTo(trx, reward.couponTemplateId, ref.memberId, this.now())
+        // A benefit reward grants the benefit to the member, in the same transaction.
+        const benefitGrantId =
+          reward.benefitId === null
+            ? null
+            : await grantBenefitForReward(trx, {
+                companyId: ref.companyId,
+                benefitId: reward.benefitId,
+                memberId: ref.memberId,
+                days: reward.benefitDays ?? 365,
+                reason: `reward:${reward.id} ${reward.name}`,
+                actorId: actor?.id ?? null,
+                now: this.now(),
+              })
         await trx.table('loyalty_redemptions').insert({
           company_id: ref.companyId,
           member_id: ref.memberId,
@@ -177,6 +212,7 @@ export class Rewards {
           points: reward.pointsCost,
           posting_id: redeemed.id,
           coupon_id: couponId,
+          benefit_grant_id: benefitGrantId,
           status: 'active',
           created_by_id: actor?.id ?? null,
           created_at: toDb(this.now()),
@@ -216,6 +252,10 @@ export class Rewards {
         if (affectedRows(updated) === 0) return
         // The coupon it gave is taken back; if it was used, the whole cancel is refused.
         if (row.coupon_id) await voidCoupon(trx, Number(row.coupon_id))
+        // The benefit it granted is revoked; if it was used, the whole cancel is refused.
+        if (row.benefit_grant_id) {
+          await revokeRewardGrant(trx, Number(row.benefit_grant_id), this.now())
+        }
         await trx
           .from('loyalty_rewards')
           .where('id', row.reward_id)

@@ -6,7 +6,8 @@ import { userZone } from '#app/shared/kernel/time'
 import { Money } from '#app/shared/kernel/money'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { AuditLog } from '#app/shared/audit/audit_log'
-import { EarningRules } from '#app/loyalty/services/earning_rules'
+import { EARNING_STEPS, EarningRules, budgetLeft } from '#app/loyalty/services/earning_rules'
+import { formatItemRules, parseItemRules } from '#app/loyalty/services/rule_text'
 import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
 import {
   EXPIRY_POLICIES,
@@ -32,6 +33,15 @@ function localTime(value: string, zone: string): DateTime {
   return parsed.toUTC()
 }
 
+function companyShops(companyId: number): Promise<Array<{ id: number; name: string }>> {
+  return db
+    .from('shops')
+    .where('company_id', companyId)
+    .orderBy('id')
+    .select('id', 'name')
+    .then((rows) => rows.map((row) => ({ id: Number(row.id), name: row.name })))
+}
+
 /** 积分: rules (versions, promotions, evaluation order, preview), settings, liability and flow. */
 export default class LoyaltyController {
   async index({ view, auth, request }: HttpContext) {
@@ -50,6 +60,8 @@ export default class LoyaltyController {
       tierCounts,
       rewards,
       couponTemplates,
+      shops,
+      benefitList,
     ] = await Promise.all([
       rules.versions(company.id),
       rules.promotions(company.id),
@@ -65,7 +77,15 @@ export default class LoyaltyController {
         .whereNull('archived_at')
         .orderBy('id', 'desc')
         .select('id', 'name'),
+      companyShops(company.id),
+      db
+        .from('benefits')
+        .where('company_id', company.id)
+        .whereNull('archived_at')
+        .orderBy('id')
+        .select('id', 'name'),
     ])
+    const tierName = (id: string | number) => tierList.find((t) => t.id === Number(id))?.name ?? id
     return view.render('pages/loyalty/index', {
       settings,
       versions,
@@ -78,6 +98,15 @@ export default class LoyaltyController {
       rewards,
       rewardKinds: REWARD_KINDS,
       couponTemplates,
+      benefitList,
+      shops,
+      tierName,
+      itemRulesText: formatItemRules(current?.itemRules, shops),
+      versionItems: (rule: { itemRules?: any[] }) => formatItemRules(rule.itemRules, shops),
+      earningSteps: EARNING_STEPS,
+      budgets: promotions
+        .filter((p) => p.budgetPoints !== null && p.budgetPoints !== undefined)
+        .map((p) => ({ ...p, left: budgetLeft(p) })),
       zone,
       now: DateTime.utc(),
       expiryPolicies: EXPIRY_POLICIES,
@@ -102,11 +131,12 @@ export default class LoyaltyController {
     const paid = Money.parseYuan(input.paid)
     const shipping = input.shipping ? Money.parseYuan(input.shipping) : Money.zero
     const paidAt = input.paidAt ? localTime(input.paidAt, zone) : DateTime.utc()
-    const result = await new EarningRules().evaluate(companyId, {
-      paidFen: paid!.fen,
-      shippingFen: shipping!.fen,
-      paidAt,
-    })
+    const result = await new EarningRules().evaluate(
+      companyId,
+      { paidFen: paid!.fen, shippingFen: shipping!.fen, shopId: input.shopId ?? null, paidAt },
+      undefined,
+      input.tierId ? { tierId: input.tierId } : {}
+    )
     return { ...result, paidFen: paid!.fen, shippingFen: shipping!.fen, paidAt }
   }
 
@@ -145,6 +175,21 @@ export default class LoyaltyController {
         perMemberDailyCap: input.perMemberDailyCap ?? null,
         effectiveFrom: input.effectiveFrom ? localTime(input.effectiveFrom, zone) : null,
         note: input.note ?? null,
+        itemRules: parseItemRules(input.itemRules, await companyShops(company.id)),
+        // Fields are named `tierMultipliers[tier_<id>]` (a numeric key would be read as an array).
+        tierMultipliers: Object.fromEntries(
+          Object.entries(input.tierMultipliers ?? {})
+            .filter(
+              (entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] !== 100
+            )
+            .map(([key, percent]) => [key.replace(/^tier_/, ''), percent])
+        ),
+        bonuses: {
+          signup: input.signupBonus ?? 0,
+          firstOrder: input.firstOrderBonus ?? 0,
+          birthday: input.birthdayBonus ?? 0,
+          profile: input.profileBonus ?? 0,
+        },
       },
       auth.user!
     )
@@ -163,6 +208,7 @@ export default class LoyaltyController {
         multiplierPercent: input.multiplierPercent,
         startsAt: localTime(input.startsAt, zone),
         endsAt: localTime(input.endsAt, zone),
+        budgetPoints: input.budgetPoints ?? null,
       },
       auth.user!
     )
@@ -201,6 +247,8 @@ export default class LoyaltyController {
         stock: input.stock ?? null,
         perMemberLimit: input.perMemberLimit ?? null,
         couponTemplateId: input.couponTemplateId ?? null,
+        benefitId: input.benefitId ?? null,
+        benefitDays: input.benefitDays ?? null,
       },
       auth.user!
     )

@@ -12,21 +12,54 @@ import {
   apiAdjustValidator,
   apiLedgerValidator,
   apiRedeemValidator,
+  DEPRECATED_API_FIELDS,
 } from '#app/loyalty/validators/loyalty'
 import { findMember } from '#app/loyalty/controllers/member_points_controller'
 import { Rewards } from '#app/loyalty/actions/rewards'
 import { DomainError } from '#app/shared/errors/domain_error'
 
+/**
+ * The request body with deprecated snake_case names moved to their camelCase
+ * names (`idempotency_key` → `idempotencyKey`, `reward_id` → `rewardId`).
+ * Sending both with different values is refused; using an old name sets the
+ * `Deprecation` response header.
+ */
+function camelBody(ctx: Pick<HttpContext, 'request' | 'response'>) {
+  const body: Record<string, unknown> = { ...ctx.request.body() }
+  const used: string[] = []
+  for (const [old, name] of Object.entries(DEPRECATED_API_FIELDS)) {
+    if (!(old in body)) continue
+    used.push(old)
+    if (name in body && body[name] !== body[old]) {
+      throw new DomainError('E_PARAM_CONFLICT', 'loyalty.errors.param_conflict', 422, {
+        field: name,
+        alias: old,
+      })
+    }
+    body[name] = body[old]
+    delete body[old]
+  }
+  if (used.length > 0) {
+    ctx.response.header('Deprecation', 'true')
+    ctx.response.header('X-Deprecated-Fields', used.join(', '))
+  }
+  return body
+}
+
+/** camelCase fields; the snake_case ones are kept, deprecated, for one release. */
 function serializePosting(posting: Posting) {
   return {
     id: posting.id,
     kind: posting.kind,
     amount: posting.amount,
+    pendingAmount: posting.pendingAmount,
+    sourceType: posting.sourceType,
+    sourceId: posting.sourceId,
+    reason: posting.reason,
+    replayed: !posting.created,
     pending_amount: posting.pendingAmount,
     source_type: posting.sourceType,
     source_id: posting.sourceId,
-    reason: posting.reason,
-    replayed: !posting.created,
   }
 }
 
@@ -45,11 +78,17 @@ export default class MemberPointsApiController {
         id: entry.id,
         kind: entry.kind,
         amount: entry.amount,
-        pending_amount: entry.pendingAmount,
+        pendingAmount: entry.pendingAmount,
         shortfall: entry.shortfall,
+        sourceType: entry.sourceType,
+        sourceId: entry.sourceId,
+        reason: entry.reason,
+        actorId: entry.actorId,
+        createdAt: entry.createdAt.toISO(),
+        // Deprecated snake_case names, kept for one release.
+        pending_amount: entry.pendingAmount,
         source_type: entry.sourceType,
         source_id: entry.sourceId,
-        reason: entry.reason,
         actor_id: entry.actorId,
         created_at: entry.createdAt.toISO(),
       })),
@@ -64,8 +103,11 @@ export default class MemberPointsApiController {
     const rows = await pointsExpiringWithin(company.id, query.days, { limit: query.limit ?? 1000 })
     return {
       data: rows.map((row) => ({
-        member_id: row.memberId,
+        memberId: row.memberId,
         points: row.points,
+        firstExpiry: row.firstExpiry.toISO(),
+        // Deprecated snake_case names, kept for one release.
+        member_id: row.memberId,
         first_expiry: row.firstExpiry.toISO(),
       })),
     }
@@ -74,15 +116,15 @@ export default class MemberPointsApiController {
   async redeem({ params, request, auth, response }: HttpContext) {
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
-    const input = await request.validateUsing(apiRedeemValidator)
-    if ((input.points === undefined) === (input.reward_id === undefined)) {
+    const input = await apiRedeemValidator.validate(camelBody({ request, response }))
+    if ((input.points === undefined) === (input.rewardId === undefined)) {
       throw new DomainError('E_REDEEM_TARGET', 'loyalty.errors.redeem_target', 422)
     }
     const ref = { companyId: company.id, memberId: member.id }
-    if (input.reward_id !== undefined) {
+    if (input.rewardId !== undefined) {
       const result = await new Rewards().redeem(
         ref,
-        { rewardId: input.reward_id, idempotencyKey: `api:${input.idempotency_key}` },
+        { rewardId: input.rewardId, idempotencyKey: `api:${input.idempotencyKey}` },
         auth.user!
       )
       response.status(result.created ? 201 : 200)
@@ -90,10 +132,13 @@ export default class MemberPointsApiController {
         data: {
           redemption: {
             id: result.id,
-            reward_id: result.reward.id,
-            reward_name: result.reward.name,
+            rewardId: result.reward.id,
+            rewardName: result.reward.name,
             points: result.reward.pointsCost,
             replayed: !result.created,
+            // Deprecated snake_case names, kept for one release.
+            reward_id: result.reward.id,
+            reward_name: result.reward.name,
           },
           ...(await loyaltySummaryFor(member.id)),
         },
@@ -101,7 +146,7 @@ export default class MemberPointsApiController {
     }
     const posting = await new PointsLedger().redeem(ref, {
       points: input.points!,
-      idempotencyKey: `api:${input.idempotency_key}`,
+      idempotencyKey: `api:${input.idempotencyKey}`,
       actorId: auth.user!.id,
       reason: input.reason ?? null,
     })
@@ -130,13 +175,13 @@ export default class MemberPointsApiController {
   async adjust({ params, request, auth, response }: HttpContext) {
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
-    const input = await request.validateUsing(apiAdjustValidator)
+    const input = await apiAdjustValidator.validate(camelBody({ request, response }))
     const posting = await new PointsLedger().adjust(
       { companyId: company.id, memberId: member.id },
       {
         points: input.points,
         reason: input.reason,
-        idempotencyKey: `api:${input.idempotency_key}`,
+        idempotencyKey: `api:${input.idempotencyKey}`,
         actor: auth.user!,
       }
     )

@@ -2,6 +2,7 @@ import { defineJob } from '#app/shared/queue/define_job'
 import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { Tiers } from '#app/loyalty/services/tiers'
+import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
 import Company from '#app/organization/models/company'
 
 /**
@@ -47,6 +48,26 @@ export const reevaluateTiersJob = defineJob<{ companyId?: number }>({
       totals.members += counts.members
       totals.upgrades += counts.upgrades
       totals.downgrades += counts.downgrades
+      await report(totals)
+    }
+    return totals
+  },
+})
+
+/** 奖励积分: daily — signup, first order, birthday month and completed-profile bonuses, once each. */
+export const grantBonusesJob = defineJob<{ companyId?: number }>({
+  name: 'loyalty.bonuses',
+  maxAttempts: 3,
+  async handle({ payload, report }) {
+    const companies = payload?.companyId
+      ? [{ id: payload.companyId }]
+      : await Company.query().select('id')
+    const totals = { signup: 0, first_order: 0, birthday: 0, profile: 0 }
+    for (const company of companies) {
+      const counts = await new GrantBonuses().run(company.id)
+      for (const kind of Object.keys(totals) as Array<keyof typeof totals>) {
+        totals[kind] += counts[kind]
+      }
       await report(totals)
     }
     return totals

@@ -3,6 +3,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
+import { affectedRows } from '#app/shared/kernel/db_values'
 
 export type PostingKind =
   | 'earn'
@@ -149,6 +150,70 @@ async function insertChunked(
   }
 }
 
+function assertCharge(points: number, charge: PromotionBudgetCharge | null | undefined) {
+  if (!charge) return
+  if (
+    !Number.isSafeInteger(charge.promotionId) ||
+    !Number.isSafeInteger(charge.points) ||
+    charge.points < 0 ||
+    charge.points > points
+  ) {
+    throw new PointsError('E_POINTS_INVALID', 'invalid_points', { points: charge.points })
+  }
+}
+
+/**
+ * Spends promotion budgets inside the posting's transaction: each promotion
+ * row is locked (`FOR UPDATE` on PostgreSQL; SQLite already holds the write
+ * lock), what is left is given out in order (a charge gets at most what is
+ * left), and the total is added by a conditional update that cannot take the
+ * budget past its limit — if it matches no row, nothing is written.
+ * Returns what each charge was granted.
+ */
+async function spendBudgets(
+  trx: TransactionClientContract,
+  charges: PromotionBudgetCharge[]
+): Promise<number[]> {
+  const ids = [...new Set(charges.map((charge) => charge.promotionId))].sort((a, b) => a - b)
+  const query = trx
+    .from('loyalty_promotions')
+    .whereIn('id', ids)
+    .orderBy('id')
+    .select('id', 'budget_points', 'budget_spent')
+  const rows = trx.dialect.name === 'postgres' ? await query.forUpdate() : await query
+  const left = new Map<number, number>()
+  for (const row of rows) {
+    left.set(
+      Number(row.id),
+      row.budget_points === null
+        ? Number.POSITIVE_INFINITY
+        : Math.max(Number(row.budget_points) - Number(row.budget_spent), 0)
+    )
+  }
+  const spent = new Map<number, number>()
+  const granted = charges.map((charge) => {
+    const available = left.get(charge.promotionId) ?? 0
+    const take = Math.min(charge.points, available)
+    left.set(charge.promotionId, available - take)
+    spent.set(charge.promotionId, (spent.get(charge.promotionId) ?? 0) + take)
+    return take
+  })
+  for (const [promotionId, points] of spent) {
+    if (points === 0) continue
+    const updated = await trx
+      .from('loyalty_promotions')
+      .where('id', promotionId)
+      .where((q) =>
+        q.whereNull('budget_points').orWhereRaw('budget_spent + ? <= budget_points', [points])
+      )
+      .increment('budget_spent', points)
+    if (affectedRows(updated) !== 1) {
+      throw new PointsError('E_PROMOTION_BUDGET_SPENT', 'budget_spent')
+    }
+  }
+  return granted
+}
+
 /** PostgreSQL serialization failure / deadlock, SQLite busy: safe to run again. */
 function isRetryable(error: any) {
   const code = String(error?.code ?? '')
@@ -166,10 +231,21 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out
 }
 
+/**
+ * The part of an earn a promotion adds, paid from the promotion's budget:
+ * taken in the same transaction as the posting; when less is left, the
+ * posting is reduced by what the budget could not pay.
+ */
+export interface PromotionBudgetCharge {
+  promotionId: number
+  points: number
+}
+
 /** One entry of `earnMany`: the member and what `earn` takes. */
 export interface EarnEntry {
   ref: MemberRef
   points: number
+  promotionBudget?: PromotionBudgetCharge | null
   sourceType: SourceType
   sourceId?: string | number | null
   idempotencyKey: string
@@ -244,32 +320,40 @@ export class PointsLedger {
       expiresAt?: DateTime | null
       actorId?: number | null
       reason?: string | null
+      promotionBudget?: PromotionBudgetCharge | null
     }
   ): Promise<Posting> {
     assertPoints(input.points)
+    assertCharge(input.points, input.promotionBudget)
     return this.run(ref, input.sourceType, input.idempotencyKey, async (trx, account) => {
       const now = this.now()
       const pending = !!input.availableAt && input.availableAt > now
+      let points = input.points
+      if (input.promotionBudget) {
+        const [granted] = await spendBudgets(trx, [input.promotionBudget])
+        points -= input.promotionBudget.points - granted
+        if (points <= 0) throw new PointsError('E_PROMOTION_BUDGET_SPENT', 'budget_spent')
+      }
       const posting = await this.post(trx, account, {
         kind: 'earn',
-        amount: pending ? 0 : input.points,
-        pendingAmount: pending ? input.points : 0,
+        amount: pending ? 0 : points,
+        pendingAmount: pending ? points : 0,
         sourceType: input.sourceType,
         sourceId: input.sourceId,
         idempotencyKey: input.idempotencyKey,
         actorId: input.actorId,
         reason: input.reason,
       })
-      const lotId = await this.createLot(trx, account, posting, input.points, {
+      const lotId = await this.createLot(trx, account, posting, points, {
         status: pending ? 'pending' : 'available',
         availableAt: pending ? input.availableAt! : null,
         expiresAt: input.expiresAt ?? null,
       })
-      if (!pending) await this.settleDebt(trx, account, posting.id, lotId, input.points)
+      if (!pending) await this.settleDebt(trx, account, posting.id, lotId, points)
       await this.bump(trx, account, {
         balance: posting.amount,
         pending: posting.pendingAmount,
-        lifetime_earned: input.points,
+        lifetime_earned: points,
       })
       return posting
     })
@@ -288,6 +372,7 @@ export class PointsLedger {
   async earnMany(entries: Array<EarnEntry>): Promise<Posting[]> {
     for (const entry of entries) {
       assertPoints(entry.points)
+      assertCharge(entry.points, entry.promotionBudget)
       if (!entry.idempotencyKey || entry.idempotencyKey.length > 120) {
         throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
       }
@@ -327,9 +412,11 @@ export class PointsLedger {
 
   private async earnManyLocked(
     trx: TransactionClientContract,
-    entries: EarnEntry[],
+    input: EarnEntry[],
     memberIds: number[]
   ): Promise<Posting[]> {
+    // Entries are copied: a budget that ran short reduces the copy, never the caller's entry.
+    const entries = input.map((entry) => ({ ...entry }))
     const accounts = new Map<number, Account>()
     for (const ids of chunks(memberIds, 500)) {
       if (trx.dialect.name === 'postgres') {
@@ -388,6 +475,18 @@ export class PointsLedger {
       if (row || seen.has(key)) continue
       seen.add(key)
       fresh.push(entry)
+    }
+    // Promotion budgets: only new postings spend them, in entry order, under the promotion's lock.
+    const charged = fresh.filter((entry) => entry.promotionBudget)
+    if (charged.length > 0) {
+      const granted = await spendBudgets(
+        trx,
+        charged.map((entry) => entry.promotionBudget!)
+      )
+      charged.forEach((entry, index) => {
+        entry.points -= entry.promotionBudget!.points - granted[index]
+        if (entry.points <= 0) throw new PointsError('E_PROMOTION_BUDGET_SPENT', 'budget_spent')
+      })
     }
     const isPending = (entry: EarnEntry) => !!entry.availableAt && entry.availableAt > now
     await insertChunked(

@@ -19,6 +19,16 @@ export const ruleVersionValidator = vine.create({
   perMemberDailyCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
   effectiveFrom: localDateTime.clone().optional(),
   note: vine.string().trim().maxLength(200).optional(),
+  /** One rule per line: `sku:QZ-1 200`, `category:酒水 0`, `shop:天猫旗舰店 150`. */
+  itemRules: vine.string().trim().maxLength(4000).optional(),
+  /** Tier id → percent; blank inputs mean ×1. */
+  tierMultipliers: vine
+    .record(vine.number().withoutDecimals().min(1).max(10_000).optional())
+    .optional(),
+  signupBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  firstOrderBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  birthdayBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
+  profileBonus: vine.number().withoutDecimals().min(0).max(100_000_000).optional(),
 })
 
 export const promotionValidator = vine.create({
@@ -26,6 +36,7 @@ export const promotionValidator = vine.create({
   multiplierPercent: vine.number().withoutDecimals().min(101).max(10000),
   startsAt: localDateTime.clone(),
   endsAt: localDateTime.clone(),
+  budgetPoints: vine.number().withoutDecimals().min(1).max(1_000_000_000).optional(),
 })
 
 export const settingsValidator = vine.create({
@@ -41,6 +52,8 @@ export const previewValidator = vine.create({
   paid: yuan.clone(),
   shipping: yuan.clone().optional(),
   paidAt: localDateTime.clone().optional(),
+  tierId: vine.number().withoutDecimals().min(1).optional(),
+  shopId: vine.number().withoutDecimals().min(1).optional(),
 })
 
 /** Staff adjustment from the member page: whole points, either sign, reason required. */
@@ -53,16 +66,25 @@ export const adjustValidator = vine.create({
 export const apiAdjustValidator = vine.create({
   points: vine.number().withoutDecimals().min(-100_000_000).max(100_000_000),
   reason: vine.string().trim().minLength(1).maxLength(500),
-  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+  idempotencyKey: vine.string().trim().minLength(1).maxLength(100),
 })
 
-/** Either `points` (plain points) or `reward_id` (one unit of a catalogue reward). */
+/** Either `points` (plain points) or `rewardId` (one unit of a catalogue reward). */
 export const apiRedeemValidator = vine.create({
   points: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
-  reward_id: vine.number().withoutDecimals().positive().optional(),
+  rewardId: vine.number().withoutDecimals().positive().optional(),
   reason: vine.string().trim().maxLength(500).optional(),
-  idempotency_key: vine.string().trim().minLength(1).maxLength(100),
+  idempotencyKey: vine.string().trim().minLength(1).maxLength(100),
 })
+
+/**
+ * The points API's request fields were snake_case until this release; the
+ * old names are still accepted, as deprecated aliases, for one release.
+ */
+export const DEPRECATED_API_FIELDS: Record<string, string> = {
+  idempotency_key: 'idempotencyKey',
+  reward_id: 'rewardId',
+}
 
 export const apiLedgerValidator = vine.create({
   cursor: vine.string().trim().maxLength(500).optional(),
@@ -97,6 +119,9 @@ export const rewardValidator = vine.create({
   perMemberLimit: vine.number().withoutDecimals().min(1).max(10_000).optional(),
   /** Coupon rewards: the coupon template a redemption issues. */
   couponTemplateId: vine.number().withoutDecimals().positive().optional(),
+  /** Benefit rewards: the benefit a redemption grants, for `benefitDays` days. */
+  benefitId: vine.number().withoutDecimals().positive().optional(),
+  benefitDays: vine.number().withoutDecimals().min(1).max(3650).optional(),
 })
 
 export const redeemRewardValidator = vine.create({

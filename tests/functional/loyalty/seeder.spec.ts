@@ -20,6 +20,13 @@ test.group('Loyalty / demo seeder', (group) => {
     assert.equal(await countRows('loyalty_promotions'), 1)
     const [{ n }] = await db.from('loyalty_order_accruals').count('* as n')
     assert.isAbove(Number(n), 0)
+    // Bonuses by the seeded rule: every demo member registered under it gets the signup bonus, once.
+    const [{ signups }] = await db
+      .from('points_postings')
+      .where('source_type', 'rule')
+      .whereLike('idempotency_key', 'bonus:signup:%')
+      .count('* as signups')
+    assert.isAbove(Number(signups), 0)
     const result = await reconcilePoints()
     assert.lengthOf(result.differences, 0)
 

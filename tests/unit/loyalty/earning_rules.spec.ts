@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import {
   evaluateEarning,
+  linePercent,
   type EarningRule,
   type Promotion,
 } from '#app/loyalty/services/earning_rules'
@@ -52,9 +53,12 @@ test.group('Loyalty / earning evaluation', () => {
       [
         ['eligible', 10_050, true],
         ['base', 301, true],
+        ['items', 301, false],
+        ['tier', 301, false],
         ['promotion', 602, true],
         ['cap', 500, true],
         ['daily_cap', 500, false],
+        ['budget', 500, false],
       ]
     )
     assert.equal(earning.points, 500)
@@ -110,5 +114,77 @@ test.group('Loyalty / earning evaluation', () => {
       )!.toISO(),
       '2028-12-31T15:59:59.000Z'
     )
+  })
+
+  test('item rules: an exclusion at any level wins, else the most specific multiplier', ({
+    assert,
+  }) => {
+    const rules = [
+      { scope: 'sku' as const, match: 'A', percent: 300 },
+      { scope: 'category' as const, match: '服装', percent: 150 },
+      { scope: 'category' as const, match: '酒水', percent: 0 },
+      { scope: 'shop' as const, match: '7', percent: 120 },
+    ]
+    assert.equal(linePercent(rules, { skuCode: 'A', category: '服装' }, 7), 300)
+    assert.equal(linePercent(rules, { skuCode: 'B', category: '服装' }, 7), 150)
+    assert.equal(linePercent(rules, { skuCode: 'B', category: null }, 7), 120)
+    assert.equal(linePercent(rules, { skuCode: 'A', category: '酒水' }, 7), 0)
+    assert.equal(linePercent(rules, { skuCode: 'C', category: null }, 8), 100)
+  })
+
+  test('tier, promotion, caps and budget: the promotion budget pays only what the caps let through', ({
+    assert,
+  }) => {
+    const tiered = rule({
+      pointsPerYuan: 1,
+      perOrderCap: 250,
+      perMemberDailyCap: 1000,
+      tierMultipliers: { '3': 150 },
+    })
+    const order = { paidFen: 10_000, shippingFen: 0 }
+    // 100 base × 1.5 (tier) = 150; × 2 (promotion) = 300; cap 250: the promotion added 100.
+    const full = evaluateEarning(tiered, double, order, 0, { tierId: 3 })
+    assert.equal(full.points, 250)
+    assert.equal(full.promotionPoints, 100)
+    assert.equal(full.tierId, 3)
+    // Budget of 40: 150 + 40.
+    const short = evaluateEarning(tiered, double, order, 0, { tierId: 3, budgetLeft: 40 })
+    assert.equal(short.points, 190)
+    assert.equal(short.promotionPoints, 40)
+    assert.isTrue(short.steps.find((s) => s.step === 'budget')!.applied)
+    // Spent budget: the base only. The daily cap leaves 160: the promotion adds 10.
+    assert.equal(
+      evaluateEarning(tiered, double, order, 0, { tierId: 3, budgetLeft: 0 }).points,
+      150
+    )
+    const daily = evaluateEarning(tiered, double, order, 840, { tierId: 3 })
+    assert.equal(daily.points, 160)
+    assert.equal(daily.promotionPoints, 10)
+    // Another tier: ×1.
+    assert.equal(evaluateEarning(tiered, null, order, 0, { tierId: 4 }).points, 100)
+  })
+
+  test('item multipliers round once over the whole order; excluded lines leave the eligible amount', ({
+    assert,
+  }) => {
+    const withItems = rule({
+      pointsPerYuan: 1,
+      itemRules: [
+        { scope: 'sku', match: 'A', percent: 150 },
+        { scope: 'category', match: '酒水', percent: 0 },
+      ],
+    })
+    const earning = evaluateEarning(withItems, null, {
+      paidFen: 3_399,
+      shippingFen: 0,
+      lines: [
+        { skuCode: 'A', category: null, paidFen: 1_099 },
+        { skuCode: 'B', category: null, paidFen: 1_100 },
+        { skuCode: 'W', category: '酒水', paidFen: 1_200 },
+      ],
+    })
+    assert.equal(earning.eligibleFen, 2_199)
+    // floor((1099 × 150 + 1100 × 100) / 10000) = floor(27.485) = 27
+    assert.equal(earning.points, 27)
   })
 })
