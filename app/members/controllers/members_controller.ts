@@ -24,7 +24,7 @@ export default class MembersController {
     const filters = valid ?? {}
     const zone = userZone(auth.user)
     const { members, next } = await new ListMembers().page(company.id, filters, zone)
-    const [tags, groups, shops, provinces, categories, savedSegments, attributes] =
+    const [tags, groups, shops, provinces, categories, savedSegments, attributes, tiers] =
       await Promise.all([
         MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
         MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
@@ -50,6 +50,11 @@ export default class MembersController {
           .select('id', 'name')
           .limit(200),
         new MemberAttributes().definitions(company.id),
+        db
+          .from('loyalty_tiers')
+          .where('company_id', company.id)
+          .orderBy('min_spend_fen')
+          .select('id', 'name'),
       ])
     const { after, ...kept } = invalid ? {} : request.qs()
     return view.render('pages/members/index', {
@@ -66,6 +71,7 @@ export default class MembersController {
       categories: categories.map((c: any) => c.category),
       savedSegments,
       attributes,
+      tiers,
       segments: RFM_SEGMENTS,
       stages: LIFECYCLE_STAGES,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
