@@ -11,6 +11,7 @@ import MemberTagGroup from '#app/members/models/member_tag_group'
 import { memberFiltersValidator } from '#app/members/validators/member'
 import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_consent'
 import { UpdateMemberProfile } from '#app/members/actions/update_member_profile'
+import { AutoTags } from '#app/members/actions/auto_tags'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { memberProfileFormValidator } from '#app/members/validators/api'
 import { DateTime } from 'luxon'
@@ -56,7 +57,11 @@ export default class MembersController {
           .orderBy('min_spend_fen')
           .select('id', 'name'),
       ])
-    const { after, ...kept } = invalid ? {} : request.qs()
+    const { after, editRule: editRuleId, ...kept } = invalid ? {} : request.qs()
+    const [editRule = null] =
+      editRuleId && Number.isInteger(Number(editRuleId))
+        ? await new AutoTags().rules(company.id, { ruleId: Number(editRuleId) })
+        : []
     return view.render('pages/members/index', {
       members,
       next,
@@ -72,6 +77,7 @@ export default class MembersController {
       savedSegments,
       attributes,
       tiers,
+      editRule,
       segments: RFM_SEGMENTS,
       stages: LIFECYCLE_STAGES,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),

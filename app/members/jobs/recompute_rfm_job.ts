@@ -1,17 +1,27 @@
 import { defineJob } from '#app/shared/queue/define_job'
+import queue from '#app/shared/queue/queue'
 import Company from '#app/organization/models/company'
 import { RecomputeRfm } from '#app/members/actions/recompute_rfm'
+import { autoTagsJob } from '#app/members/jobs/auto_tags_job'
 
-/** Nightly, and after every import: RFM scores, segments and lifecycle stages of every member. */
+/**
+ * Nightly, and after every import: RFM scores, segments and lifecycle
+ * stages of every member; then the auto tags, whose rules may read them.
+ */
 export const recomputeRfmJob = defineJob<{ companyId?: number }>({
   name: 'members.rfm_recompute',
   maxAttempts: 2,
-  async handle({ payload, progress }) {
+  async handle({ payload, progress, run }) {
     const companies = payload?.companyId
       ? [{ id: payload.companyId }]
       : await Company.query().select('id')
     for (const [index, company] of companies.entries()) {
       await new RecomputeRfm().handle(company.id)
+      await queue.dispatch(
+        autoTagsJob,
+        { companyId: company.id },
+        { idempotencyKey: `members.auto_tags:after-rfm:${run.id}:${company.id}` }
+      )
       await progress(index + 1, companies.length)
     }
     return { companies: companies.length }

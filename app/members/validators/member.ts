@@ -40,6 +40,12 @@ export const tagValidator = vine.create({
   groupId: vine.number().withoutDecimals().positive().optional(),
 })
 
+/** A new auto tag from the member list; its conditions are the list's filters. */
+export const autoTagValidator = vine.create({
+  ruleName: vine.string().trim().minLength(1).maxLength(60),
+  groupId: vine.number().withoutDecimals().positive().optional(),
+})
+
 export const tagGroupValidator = vine.create({
   name: vine.string().trim().minLength(1).maxLength(60),
 })
