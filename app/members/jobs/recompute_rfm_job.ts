@@ -1,3 +1,7 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { sqlTime } from '#app/commerce/actions/sql_time'
+import { IncrementalRfm } from '#app/members/actions/incremental_rfm'
 import { defineJob } from '#app/shared/queue/define_job'
 import queue from '#app/shared/queue/queue'
 import Company from '#app/organization/models/company'
@@ -16,7 +20,16 @@ export const recomputeRfmJob = defineJob<{ companyId?: number }>({
       ? [{ id: payload.companyId }]
       : await Company.query().select('id')
     for (const [index, company] of companies.entries()) {
-      await new RecomputeRfm().handle(company.id)
+      const startedAt = DateTime.utc()
+      await new RecomputeRfm().handle(company.id, startedAt)
+      // The incremental recompute places members in this ranking; members
+      // marked before it started are up to date now.
+      await new IncrementalRfm().captureCuts(company.id, startedAt)
+      await db
+        .from('member_rfm_dirty')
+        .where('company_id', company.id)
+        .where('marked_at', '<=', sqlTime(db.connection(), startedAt)!)
+        .delete()
       await queue.dispatch(
         autoTagsJob,
         { companyId: company.id },
