@@ -228,4 +228,16 @@ test.group('Members / incremental RFM', (group) => {
       [b]
     )
   })
+
+  test('the incremental job runs every 5 minutes; the auto-tag job is registered', async ({
+    assert,
+  }) => {
+    await import('#start/jobs')
+    assert.deepInclude(queue.schedules, {
+      name: incrementalRfmJob.name,
+      cron: '*/5 * * * *',
+      tz: 'Asia/Shanghai',
+    })
+    assert.include(queue.registeredJobs, 'members.auto_tags')
+  })
 })
