@@ -13,6 +13,8 @@ import queue from '#app/shared/queue/queue'
 import { importJob } from '#app/members/jobs/import_job'
 import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
 import { exportMembersJob } from '#app/members/jobs/export_members_job'
+import { autoTagsJob } from '#app/members/jobs/auto_tags_job'
+import { incrementalRfmJob } from '#app/members/jobs/incremental_rfm_job'
 import { issueCouponBatchJob } from '#app/coupons/jobs/issue_coupon_batch_job'
 import { couponUpkeepJob } from '#app/coupons/jobs/coupon_upkeep_job'
 import {
@@ -28,10 +30,12 @@ import { dailyRemindersJob } from '#app/collaboration/jobs/daily_reminders_job'
 import { recurringTasksJob } from '#app/collaboration/jobs/recurring_tasks_job'
 queue.register(importJob)
 queue.register(exportMembersJob)
+queue.register(autoTagsJob)
 queue.register(sendMessageJob)
 queue.schedule(erpSyncJob, { cron: '*/15 * * * *' }, {})
 queue.schedule(pullChannelUpdatesJob, { cron: '*/5 * * * *' }, {})
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
+queue.schedule(incrementalRfmJob, { cron: '*/5 * * * *' }, {})
 queue.schedule(accruePointsJob, { cron: '*/10 * * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(expirePointsJob, { cron: '15 0 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(reevaluateTiersJob, { cron: '45 0 * * *', tz: 'Asia/Shanghai' }, {})

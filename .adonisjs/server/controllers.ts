@@ -61,6 +61,7 @@ export const controllers = {
   },
   members: {
     ApiMembers: () => import('#app/members/controllers/api_members_controller'),
+    AutoTags: () => import('#app/members/controllers/auto_tags_controller'),
     Imports: () => import('#app/members/controllers/imports_controller'),
     MemberAttributes: () => import('#app/members/controllers/member_attributes_controller'),
     MemberExports: () => import('#app/members/controllers/member_exports_controller'),

@@ -45,6 +45,7 @@ export type ScannedRoutes = {
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
+    'members.tags.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
@@ -52,6 +53,11 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.store': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.run_all': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tag_rules.run': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tag_rules.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.segments.store': { paramsTuple?: []; params?: {} }
     'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -224,6 +230,7 @@ export type ScannedRoutes = {
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
+    'members.tags.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
@@ -306,6 +313,7 @@ export type ScannedRoutes = {
     'members.index': { paramsTuple?: []; params?: {} }
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
+    'members.tags.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
@@ -387,6 +395,11 @@ export type ScannedRoutes = {
     'members.tags.store': { paramsTuple?: []; params?: {} }
     'members.tag_groups.store': { paramsTuple?: []; params?: {} }
     'members.tags.bulk': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.store': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.run_all': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tag_rules.run': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tag_rules.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.segments.store': { paramsTuple?: []; params?: {} }
     'members.segments.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -11,6 +11,14 @@ export const MEMBER_FILTER_KEYS = [
   'tag',
   'shop',
   'category',
+  'product',
+  'tier',
+  'minPoints',
+  'maxPoints',
+  'attribute',
+  'attributeValue',
+  'attributeMin',
+  'attributeMax',
   'segment',
   'savedSegment',
   'lifecycle',
@@ -20,6 +28,8 @@ export const MEMBER_FILTER_KEYS = [
   'maxOrders',
   'lastOrderFrom',
   'lastOrderTo',
+  'lastOrderWithinDays',
+  'lastOrderOverDays',
 ] as const
 
 /** The filter keys present and non-empty in `input`; `sort` too when asked. */

@@ -14,6 +14,7 @@ router
         router
           .get('/segments', [controllers.members.MemberSegments, 'index'])
           .as('members.segments.index')
+        router.get('/tags', [controllers.members.AutoTags, 'index']).as('members.tags.index')
         router
           .get('/:id', [controllers.members.Members, 'show'])
           .as('members.show')
@@ -38,6 +39,24 @@ router
           .post('/tag-groups', [controllers.members.MemberTags, 'storeGroup'])
           .as('members.tag_groups.store')
         router.post('/tags/bulk', [controllers.members.MemberTags, 'bulk']).as('members.tags.bulk')
+        router
+          .post('/tag-rules', [controllers.members.AutoTags, 'store'])
+          .as('members.tag_rules.store')
+        router
+          .post('/tag-rules/run', [controllers.members.AutoTags, 'run'])
+          .as('members.tag_rules.run_all')
+        router
+          .post('/tag-rules/:id', [controllers.members.AutoTags, 'update'])
+          .as('members.tag_rules.update')
+          .where('id', id.id)
+        router
+          .post('/tag-rules/:id/run', [controllers.members.AutoTags, 'run'])
+          .as('members.tag_rules.run')
+          .where('id', id.id)
+        router
+          .post('/tag-rules/:id/delete', [controllers.members.AutoTags, 'destroy'])
+          .as('members.tag_rules.destroy')
+          .where('id', id.id)
         router
           .post('/:id/attributes', [controllers.members.MemberAttributes, 'update'])
           .as('members.attributes.update')

@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { sqlTime } from '#app/commerce/actions/sql_time'
 
 /** Order statuses that count as a purchase (pending and closed do not). */
 export const PURCHASE_STATUSES = ['paid', 'shipped', 'completed']
@@ -38,6 +40,14 @@ export class MemberStats {
            last_order_at = (select max(orders.ordered_at) ${purchases})
          where members.id in (${chunk.map(() => '?').join(',')})`,
         chunk
+      )
+      // Their RFM scores and lifecycle are now stale: the incremental recompute
+      // (members.rfm_incremental) picks them up.
+      await client.rawQuery(
+        `insert into member_rfm_dirty (member_id, company_id, marked_at)
+         select id, company_id, ? from members where id in (${chunk.map(() => '?').join(',')})
+         on conflict (member_id) do update set marked_at = excluded.marked_at`,
+        [sqlTime(client, DateTime.utc())!, ...chunk]
       )
       await client.from('member_categories').whereIn('member_id', chunk).delete()
       await client.rawQuery(

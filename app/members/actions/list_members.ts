@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { Phone } from '#app/shared/kernel/phone'
 import Member from '#app/members/models/member'
 import { sqlTime } from '#app/commerce/actions/sql_time'
+import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 
 export interface MemberFilters {
   name?: string
@@ -20,6 +21,16 @@ export interface MemberFilters {
   shop?: number
   /** Bought a product of this category (paid orders). */
   category?: string
+  /** Bought this product (paid orders): a product code, or a SKU code. */
+  product?: string
+  /** Current loyalty tier (会员等级, app/loyalty member_tiers). */
+  tier?: number
+  /** Available points (可用积分) range; members without a points account have 0. */
+  minPoints?: number
+  maxPoints?: number
+  /** Last purchase within the last N days / more than N days ago (relative, for auto-tag rules). */
+  lastOrderWithinDays?: number
+  lastOrderOverDays?: number
   segment?: string
   lifecycle?: string
   /** Yuan, as typed in the filter form. */
@@ -112,6 +123,68 @@ export class ListMembers {
       )
     }
 
+    if (filters.product) {
+      // Driven from the product side: skus (company, code) or (product_id) →
+      // order_items (sku_id) → orders by primary key, so the cost follows the
+      // product's sales, not the member count.
+      const code = filters.product
+      const skus = db
+        .from('skus')
+        .where('company_id', companyId)
+        .where((q) =>
+          q
+            .where('code', code)
+            .orWhereIn(
+              'product_id',
+              db.from('products').where({ company_id: companyId, code }).select('id')
+            )
+        )
+        .select('id')
+      query.whereIn(
+        'id',
+        db
+          .from('order_items')
+          .join('orders', 'orders.id', 'order_items.order_id')
+          .whereIn('order_items.sku_id', skus)
+          .whereIn('orders.status', PURCHASE_STATUSES)
+          .whereNotNull('orders.member_id')
+          .select('orders.member_id')
+      )
+    }
+    if (filters.tier) {
+      query.whereIn(
+        'id',
+        db
+          .from('member_tiers')
+          .where({ company_id: companyId, tier_id: filters.tier })
+          .select('member_id')
+      )
+    }
+    if (filters.minPoints !== undefined || filters.maxPoints !== undefined) {
+      const min = filters.minPoints ?? Number.NEGATIVE_INFINITY
+      const max = filters.maxPoints ?? Number.POSITIVE_INFINITY
+      const accounts = db.from('points_accounts').where('company_id', companyId)
+      if (min <= 0 && max >= 0) {
+        // 0 is in the range: members without an account (0 points) match too,
+        // so exclude the accounts outside the range instead.
+        accounts.where((q) => {
+          if (filters.minPoints !== undefined) q.orWhere('balance', '<', filters.minPoints)
+          if (filters.maxPoints !== undefined) q.orWhere('balance', '>', filters.maxPoints)
+        })
+        query.whereNotIn('id', accounts.select('member_id'))
+      } else {
+        if (filters.minPoints !== undefined) accounts.where('balance', '>=', filters.minPoints)
+        if (filters.maxPoints !== undefined) accounts.where('balance', '<=', filters.maxPoints)
+        query.whereIn('id', accounts.select('member_id'))
+      }
+    }
+    if (filters.lastOrderWithinDays !== undefined) {
+      query.where('last_order_at', '>=', this.daysAgo(filters.lastOrderWithinDays))
+    }
+    if (filters.lastOrderOverDays !== undefined) {
+      query.where('last_order_at', '<', this.daysAgo(filters.lastOrderOverDays))
+    }
+
     if (filters.minSpent !== undefined)
       query.where('spent_fen', '>=', Math.round(filters.minSpent * 100))
     if (filters.maxSpent !== undefined)
@@ -156,6 +229,10 @@ export class ListMembers {
           })
         : null
     return { members, next }
+  }
+
+  private daysAgo(days: number) {
+    return sqlTime(db.connection(), DateTime.utc().minus({ days }))!
   }
 
   private dayStart(date: Date, zone: string, plusDays: number) {

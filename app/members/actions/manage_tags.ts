@@ -8,7 +8,10 @@ import MemberTagGroup from '#app/members/models/member_tag_group'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type Member from '#app/members/models/member'
 
-/** Manual tags: create, put on and take off members, one by one or on a whole filtered list. */
+/**
+ * Manual tags: create, put on and take off members, one by one or on a whole
+ * filtered list. Auto tags (AutoTags) are refused here.
+ */
 export class ManageTags {
   async createGroup(companyId: number, name: string, actor: AuditActor) {
     if (await MemberTagGroup.query().where({ companyId, name }).first()) {
@@ -52,6 +55,7 @@ export class ManageTags {
 
   async remove(companyId: number, memberId: number, tagId: number, actor: AuditActor) {
     const tag = await MemberTag.query().where({ id: tagId, companyId }).firstOrFail()
+    ManageTags.refuseAuto(tag)
     const removed = await db
       .from('member_tag_assignments')
       .where({ member_id: memberId, tag_id: tag.id })
@@ -103,8 +107,15 @@ export class ManageTags {
     return added
   }
 
+  /** Auto tags follow their rule; a hand-made change would be undone at the next run. */
+  static refuseAuto(tag: MemberTag) {
+    if (tag.auto) {
+      throw new DomainError('E_AUTO_TAG', 'members.errors.auto_tag_manual', 422, { name: tag.name })
+    }
+  }
+
   private async insert(companyId: number, tagId: number, memberIds: number[]) {
-    await MemberTag.query().where({ id: tagId, companyId }).firstOrFail()
+    ManageTags.refuseAuto(await MemberTag.query().where({ id: tagId, companyId }).firstOrFail())
     let added = 0
     const now = sqlTime(db.connection(), DateTime.utc())
     for (let i = 0; i < memberIds.length; i += 500) {

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+import { lifecycleStage, segmentCase, thresholdScores } from '#app/members/actions/rfm_scoring'
 
 export const RFM_SEGMENTS = [
   'important_value',
@@ -135,28 +136,14 @@ export class RecomputeRfm {
         [companyId]
       )
 
-      const high = settings.highScore
-      const segment = `case
-        when s.r >= ${high} and s.f >= ${high} and s.m >= ${high} then 'important_value'
-        when s.r >= ${high} and s.f < ${high} and s.m >= ${high} then 'important_develop'
-        when s.r < ${high} and s.f >= ${high} and s.m >= ${high} then 'important_keep'
-        when s.r < ${high} and s.f < ${high} and s.m >= ${high} then 'important_retain'
-        when s.r >= ${high} and s.f >= ${high} then 'general_value'
-        when s.r >= ${high} then 'general_develop'
-        when s.f >= ${high} then 'general_keep'
-        else 'general_retain' end`
+      const segment = segmentCase(settings.highScore)
       // Quintiles rank members against each other; fixed thresholds score each on its own.
       const scoreBindings: (string | number)[] = []
       let scores: string
       if (settings.scoring === 'thresholds') {
-        const [r1, r2, r3, r4] = settings.rThresholds.map((days) => at(days))
-        const up = (column: string, cuts: Thresholds) =>
-          `(1 + ${cuts.map(() => `case when ${column} >= ? then 1 else 0 end`).join(' + ')})`
-        scores = `case when last_at >= ? then 5 when last_at >= ? then 4
-                       when last_at >= ? then 3 when last_at >= ? then 2 else 1 end as r,
-                  ${up('purchases', settings.fThresholds)} as f,
-                  ${up('paid', settings.mThresholds)} as m`
-        scoreBindings.push(r1, r2, r3, r4, ...settings.fThresholds, ...settings.mThresholds)
+        const threshold = thresholdScores(settings, at)
+        scores = threshold.sql
+        scoreBindings.push(...threshold.bindings)
       } else {
         scores = `ntile(5) over (order by last_at, member_id) as r,
                   ntile(5) over (order by purchases, member_id) as f,
@@ -179,28 +166,12 @@ export class RecomputeRfm {
         [...scoreBindings, companyId, ...statuses, at(settings.windowDays)]
       )
 
-      const lastMinusLost =
-        trx.dialect.name === 'postgres'
-          ? `members.last_order_at - interval '${settings.lostDays} days'`
-          : `datetime(members.last_order_at, '-${settings.lostDays} days')`
-      const stage = `case
-          when first_order_at >= ? then 'new'
-          when last_order_at >= ? and order_count > 1 and not exists (
-            select 1 from orders o
-            where o.member_id = members.id and o.status in (${placeholders})
-              and o.ordered_at < members.last_order_at
-              and o.ordered_at >= ${lastMinusLost}
-          ) then 'recalled'
-          when last_order_at >= ? then 'active'
-          when last_order_at >= ? then 'silent'
-          else 'lost' end`
-      const stageBindings = [
-        at(settings.newDays),
-        at(settings.activeDays),
-        ...statuses,
-        at(settings.activeDays),
-        at(settings.lostDays),
-      ]
+      const { sql: stage, bindings: stageBindings } = lifecycleStage(
+        settings,
+        at,
+        trx.dialect.name,
+        statuses
+      )
       const eligible = 'company_id = ? and last_order_at is not null and merged_into_id is null'
       if (trx.dialect.name === 'postgres') {
         // PostgreSQL computes each stage once in the derived table and joins on id.

@@ -25,7 +25,7 @@ export async function serializeMember(member: Member, unmaskPhones: boolean) {
       .join('member_tags', 'member_tags.id', 'member_tag_assignments.tag_id')
       .where('member_tag_assignments.member_id', member.id)
       .orderBy('member_tags.name')
-      .select('member_tags.id', 'member_tags.name'),
+      .select('member_tags.id', 'member_tags.name', 'member_tags.auto'),
     new ManageConsent().current(member.id),
     attributes.definitions(member.companyId),
     attributes.valuesFor(member.id),
@@ -46,7 +46,7 @@ export async function serializeMember(member: Member, unmaskPhones: boolean) {
     sourceChannel: member.sourceChannel,
     notes: member.notes,
     identities: identities.map((i: any) => ({ type: i.type, value: i.value })),
-    tags: tags.map((t: any) => ({ id: t.id, name: t.name })),
+    tags: tags.map((t: any) => ({ id: t.id, name: t.name, auto: Boolean(t.auto) })),
     consents: Object.fromEntries(
       Object.entries(consents).map(([channel, state]) => [
         channel,

@@ -11,6 +11,7 @@ import MemberTagGroup from '#app/members/models/member_tag_group'
 import { memberFiltersValidator } from '#app/members/validators/member'
 import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_consent'
 import { UpdateMemberProfile } from '#app/members/actions/update_member_profile'
+import { AutoTags } from '#app/members/actions/auto_tags'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { memberProfileFormValidator } from '#app/members/validators/api'
 import { DateTime } from 'luxon'
@@ -24,7 +25,7 @@ export default class MembersController {
     const filters = valid ?? {}
     const zone = userZone(auth.user)
     const { members, next } = await new ListMembers().page(company.id, filters, zone)
-    const [tags, groups, shops, provinces, categories, savedSegments, attributes] =
+    const [tags, groups, shops, provinces, categories, savedSegments, attributes, tiers] =
       await Promise.all([
         MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
         MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
@@ -50,8 +51,17 @@ export default class MembersController {
           .select('id', 'name')
           .limit(200),
         new MemberAttributes().definitions(company.id),
+        db
+          .from('loyalty_tiers')
+          .where('company_id', company.id)
+          .orderBy('min_spend_fen')
+          .select('id', 'name'),
       ])
-    const { after, ...kept } = invalid ? {} : request.qs()
+    const { after, editRule: editRuleId, ...kept } = invalid ? {} : request.qs()
+    const [editRule = null] =
+      editRuleId && Number.isInteger(Number(editRuleId))
+        ? await new AutoTags().rules(company.id, { ruleId: Number(editRuleId) })
+        : []
     return view.render('pages/members/index', {
       members,
       next,
@@ -66,6 +76,8 @@ export default class MembersController {
       categories: categories.map((c: any) => c.category),
       savedSegments,
       attributes,
+      tiers,
+      editRule,
       segments: RFM_SEGMENTS,
       stages: LIFECYCLE_STAGES,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),

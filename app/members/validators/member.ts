@@ -17,6 +17,12 @@ export const memberFiltersValidator = vine.create({
   attributeMax: optionalText(40),
   shop: vine.number().withoutDecimals().positive().optional(),
   category: optionalText(80),
+  product: optionalText(64),
+  tier: vine.number().withoutDecimals().positive().optional(),
+  minPoints: vine.number().withoutDecimals().min(-100_000_000).max(1_000_000_000).optional(),
+  maxPoints: vine.number().withoutDecimals().min(-100_000_000).max(1_000_000_000).optional(),
+  lastOrderWithinDays: vine.number().withoutDecimals().min(1).max(3650).optional(),
+  lastOrderOverDays: vine.number().withoutDecimals().min(1).max(3650).optional(),
   segment: vine.enum(RFM_SEGMENTS).optional(),
   lifecycle: vine.enum(LIFECYCLE_STAGES).optional(),
   minSpent: vine.number().min(0).max(100_000_000).optional(),
@@ -31,6 +37,12 @@ export const memberFiltersValidator = vine.create({
 
 export const tagValidator = vine.create({
   name: vine.string().trim().minLength(1).maxLength(60),
+  groupId: vine.number().withoutDecimals().positive().optional(),
+})
+
+/** A new auto tag from the member list; its conditions are the list's filters. */
+export const autoTagValidator = vine.create({
+  ruleName: vine.string().trim().minLength(1).maxLength(60),
   groupId: vine.number().withoutDecimals().positive().optional(),
 })
 
