@@ -27,6 +27,21 @@ export class Catalog {
     return sku.id
   }
 
+  /** Looks up many SKUs in one query (the bulk import, before its lines). */
+  async preload(codes: Iterable<string>) {
+    const wanted = [...new Set(codes)].filter((code) => code && !this.skus.has(code))
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const rows = await this.client
+        .from('skus')
+        .join('products', 'products.id', 'skus.product_id')
+        .where('skus.company_id', this.companyId)
+        .whereIn('skus.code', wanted.slice(i, i + 1000))
+        .select('skus.id', 'skus.code', 'products.category')
+      for (const row of rows)
+        this.skus.set(row.code, { id: row.id, category: row.category ?? null })
+    }
+  }
+
   /** The SKU's id and its product's category (what member_categories records). */
   async sku(ref: SkuRef): Promise<{ id: number; category: string | null }> {
     const cached = this.skus.get(ref.skuCode)

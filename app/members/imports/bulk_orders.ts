@@ -58,7 +58,8 @@ const STATUS_TIME: Record<OrderStatus, keyof OrderInput> = {
   closed: 'closedAt',
 }
 
-const CHUNK = 500
+/** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
+const CHUNK = 2000
 const PURCHASES = new Set<string>(PURCHASE_STATUSES)
 
 /**
@@ -414,6 +415,9 @@ export class BulkOrderImport {
   /** Multi-row inserts of members, identities, orders, status rows and items; member id per order. */
   private async write(plan: ReturnType<BulkOrderImport['newPlan']>, client: QueryClientContract) {
     const catalog = new Catalog(this.context.companyId, client)
+    await catalog.preload(
+      plan.orders.flatMap(({ input }) => input.items.map((item) => item.skuCode ?? ''))
+    )
     const skus: ({ id: number; category: string | null } | null)[][] = []
     for (const { input } of plan.orders) {
       const list = []
