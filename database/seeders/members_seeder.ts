@@ -388,7 +388,8 @@ export default class MembersSeeder extends BaseSeeder {
     return { members: size.members, orders: size.orders - ordersLeft }
   }
 
-  private static async catalog(client: QueryClientContract, companyId: number, now: string) {
+  /** The demo catalog (16 products, 48 SKUs), created if missing; also used by the bench seeder. */
+  static async catalog(client: QueryClientContract, companyId: number, now: string) {
     const skus: { id: number; code: string; title: string; priceFen: number }[] = []
     for (const [code, name, category, price] of PRODUCTS) {
       let product = await client.from('products').where({ company_id: companyId, code }).first()
