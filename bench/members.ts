@@ -7,6 +7,8 @@ import { RecomputeRfm } from '#app/members/actions/recompute_rfm'
 import { ListMembers } from '#app/members/actions/list_members'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { sqlTime } from '#app/commerce/actions/sql_time'
+import { bulkInsert } from '#app/shared/kernel/bulk_insert'
+import { Phone } from '#app/shared/kernel/phone'
 import { type BenchContext, percentile, timeIt } from './_support.js'
 import { seedMembersBulk } from './_members_seed.js'
 
@@ -23,7 +25,8 @@ const BULK_SEED_FROM = 100_000
  *   --list-queries / BENCH_LIST_QUERIES (default 60).
  * e.g. `npm run bench -- members --members=1000000 --orders=10000000`.
  * Every figure with a baseline prints it alongside from the same run:
- * the import next to a raw multi-row INSERT of the same rows, the RFM
+ * the import next to raw bulk inserts of the same rows (orders alone, and
+ * all five tables the import writes), the RFM
  * recompute next to a bare GROUP BY over the same orders. Import and raw
  * insert run in transactions that are rolled back, so a run leaves the
  * seeded data as it found it.
@@ -103,29 +106,105 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
   }
   await rm(path, { force: true })
 
+  // Raw baselines, values prepared beforehand, written through the driver
+  // (bulkInsert: prepared multi-row INSERTs on SQLite, unnest on PostgreSQL)
+  // and rolled back: the orders rows alone, and every row the import writes
+  // for this file (a new member with its phone identity, the order, its
+  // status row and its line), so the import can be read against both.
+  const now = sqlTime(db.connection(), DateTime.utc())
+  const orderRow = (i: number, memberId: number | null) => ({
+    company_id: company.id,
+    shop_id: shop.id,
+    platform_order_no: `R${stamp}-${i}`,
+    member_id: memberId,
+    status: 'completed',
+    ordered_at: now,
+    paid_at: now,
+    goods_fen: 19900,
+    discount_fen: 0,
+    shipping_fen: 0,
+    paid_fen: 19900,
+    fingerprint: 'bench',
+    created_at: now,
+    updated_at: now,
+  })
+  const orderRows = Array.from({ length: importRows }, (_, i) => orderRow(i, null))
   const [, rawMs] = await timeIt(() =>
     db.transaction(async (trx) => {
-      const now = sqlTime(trx, DateTime.utc())
-      const rows = Array.from({ length: importRows }, (_, i) => ({
-        company_id: company.id,
-        shop_id: shop.id,
-        platform_order_no: `R${stamp}-${i}`,
-        status: 'completed',
-        ordered_at: now,
-        paid_at: now,
-        goods_fen: 19900,
-        discount_fen: 0,
-        shipping_fen: 0,
-        paid_fen: 19900,
-        fingerprint: 'bench',
-        created_at: now,
-        updated_at: now,
-      }))
-      await MembersSeeder.insertChunked(trx, 'orders', rows)
+      await bulkInsert(trx, 'orders', orderRows)
       await trx.rollback()
     })
   )
   report('order_raw_insert', (importRows / rawMs) * 1000, 'rows/s')
+
+  const phones = Array.from({ length: importRows }, (_, i) =>
+    Phone.parse(`170${String(i).padStart(8, '0')}`)
+  )
+  const memberRows = phones.map((phone) => ({
+    company_id: company.id,
+    source_shop_id: shop.id,
+    source_channel: shop.platform,
+    gender: 'unknown',
+    phone_encrypted: phone.encrypt(),
+    phone_hash: phone.blindIndex,
+    order_count: 1,
+    spent_fen: 19900,
+    first_order_at: now,
+    last_order_at: now,
+    created_at: now,
+    updated_at: now,
+  }))
+  const [, allMs] = await timeIt(() =>
+    db.transaction(async (trx) => {
+      const memberIds = await bulkInsert(trx, 'members', memberRows, { returning: true })
+      await bulkInsert(
+        trx,
+        'member_identities',
+        memberRows.map((m, i) => ({
+          company_id: company.id,
+          member_id: memberIds[i],
+          type: 'phone',
+          value: m.phone_hash,
+          source: 'order',
+          created_at: now,
+          updated_at: now,
+        }))
+      )
+      const orderIds = await bulkInsert(
+        trx,
+        'orders',
+        memberIds.map((id, i) => orderRow(i, id)),
+        { returning: true }
+      )
+      await bulkInsert(
+        trx,
+        'commerce_status_changes',
+        orderIds.map((id) => ({
+          subject_type: 'order',
+          subject_id: id,
+          to_status: 'completed',
+          changed_at: now,
+          source: 'import',
+          created_at: now,
+        }))
+      )
+      await bulkInsert(
+        trx,
+        'order_items',
+        orderIds.map((id, i) => ({
+          order_id: id,
+          line_no: 1,
+          sku_code: `BENCH-SKU-${i % 50}`,
+          title: `基准商品 ${i % 50}`,
+          quantity: 1,
+          price_fen: 19900,
+          paid_fen: 19900,
+        }))
+      )
+      await trx.rollback()
+    })
+  )
+  report('order_raw_insert_all_tables', (importRows / allMs) * 1000, 'rows/s')
 
   // --- RFM full recompute vs a bare GROUP BY over the same orders
   const rfm = new RecomputeRfm()
