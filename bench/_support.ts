@@ -2,6 +2,8 @@ import type { ApplicationService } from '@adonisjs/core/types'
 
 export interface BenchContext {
   app: ApplicationService
+  /** `--name=value` flags after the suite name. */
+  flags?: Record<string, string>
   /** Prints `<suite>.<figure>: <value> <unit>`. */
   report: (figure: string, value: number, unit: string) => void
 }

@@ -10,7 +10,8 @@ import { readdir } from 'node:fs/promises'
 export default class Bench extends BaseCommand {
   static commandName = 'bench'
   static description = 'Run a benchmark suite from bench/ and print its figures'
-  static options: CommandOptions = { startApp: true }
+  /** Suites read their own `--name=value` flags (e.g. `members --members=1000000`). */
+  static options: CommandOptions = { startApp: true, allowUnknownFlags: true }
 
   @args.string({ description: 'Suite name (file in bench/ without .ts)', required: false })
   declare suite?: string
@@ -29,8 +30,11 @@ export default class Bench extends BaseCommand {
 
     const { default: runSuite } = await import(this.app.makeURL(`bench/${this.suite}.ts`).href)
     const suite = this.suite
+    const flags: Record<string, string> = {}
+    for (const [name, value] of Object.entries(this.parsed.flags)) flags[name] = String(value)
     await runSuite({
       app: this.app,
+      flags,
       report: (figure: string, value: number, unit: string) => {
         const rounded = Number.isInteger(value) ? value : Number(value.toFixed(2))
         console.log(`${suite}.${figure}: ${rounded} ${unit}`)

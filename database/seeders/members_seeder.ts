@@ -4,6 +4,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { Phone } from '#app/shared/kernel/phone'
 import { sqlTime } from '#app/commerce/actions/sql_time'
+import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 
 export interface MembersSeedSize {
   members: number
@@ -388,7 +389,8 @@ export default class MembersSeeder extends BaseSeeder {
     return { members: size.members, orders: size.orders - ordersLeft }
   }
 
-  private static async catalog(client: QueryClientContract, companyId: number, now: string) {
+  /** The demo catalog (16 products, 48 SKUs), created if missing; also used by the bench seeder. */
+  static async catalog(client: QueryClientContract, companyId: number, now: string) {
     const skus: { id: number; code: string; title: string; priceFen: number }[] = []
     for (const [code, name, category, price] of PRODUCTS) {
       let product = await client.from('products').where({ company_id: companyId, code }).first()
@@ -453,46 +455,15 @@ export default class MembersSeeder extends BaseSeeder {
     return MembersSeeder.bulkInsert(client, table, rows, true)
   }
 
-  /**
-   * One `INSERT … VALUES (…), (…) [RETURNING id]` per chunk, written by
-   * hand: knex's SQLite multi-row form (`SELECT … UNION ALL`) is several
-   * times slower to parse and capped at 500 rows. Works on SQLite ≥ 3.35
-   * and PostgreSQL; chunks stay under both bound-parameter limits.
-   */
+  /** Through the driver inside a transaction (app/shared/kernel/bulk_insert.ts). */
   private static async bulkInsert(
     client: QueryClientContract,
     table: string,
     rows: Record<string, unknown>[],
     returning: boolean
   ): Promise<number[]> {
-    const ids: number[] = []
-    if (!rows.length) return ids
-    const columns = Object.keys(rows[0])
-    const size = Math.max(1, Math.floor(30000 / columns.length))
-    const tuple = `(${columns.map(() => '?').join(', ')})`
-    const head = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values `
-    for (let i = 0; i < rows.length; i += size) {
-      const chunk = rows.slice(i, i + size)
-      const bindings: unknown[] = []
-      for (const row of chunk) for (const column of columns) bindings.push(row[column] ?? null)
-      const sql = head + chunk.map(() => tuple).join(', ') + (returning ? ' returning id' : '')
-      const result: any = await client.rawQuery(sql, bindings as any[])
-      if (returning) {
-        const returned: any[] = Array.isArray(result) ? result : (result.rows ?? [])
-        if (returned.length !== chunk.length) {
-          throw new Error(
-            `insert into ${table} returned ${returned.length} ids for ${chunk.length} rows`
-          )
-        }
-        for (const row of returned) ids.push(Number(row.id))
-      }
-    }
-    return ids
+    return bulkInsert(client, table, rows, { returning })
   }
-}
-
-function quote(identifier: string) {
-  return `"${identifier}"`
 }
 
 function weighted(roll: number, cities: [string, string, number][]): [string, string] {

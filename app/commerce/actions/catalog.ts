@@ -15,7 +15,7 @@ export interface SkuRef {
  * ids so an import of a million lines does not look each one up again.
  */
 export class Catalog {
-  private skuIds = new Map<string, number>()
+  private skus = new Map<string, { id: number; category: string | null }>()
 
   constructor(
     private companyId: number,
@@ -23,17 +23,40 @@ export class Catalog {
   ) {}
 
   async skuId(ref: SkuRef): Promise<number> {
-    const cached = this.skuIds.get(ref.skuCode)
+    const sku = await this.sku(ref)
+    return sku.id
+  }
+
+  /** Looks up many SKUs in one query (the bulk import, before its lines). */
+  async preload(codes: Iterable<string>) {
+    const wanted = [...new Set(codes)].filter((code) => code && !this.skus.has(code))
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const rows = await this.client
+        .from('skus')
+        .join('products', 'products.id', 'skus.product_id')
+        .where('skus.company_id', this.companyId)
+        .whereIn('skus.code', wanted.slice(i, i + 1000))
+        .select('skus.id', 'skus.code', 'products.category')
+      for (const row of rows)
+        this.skus.set(row.code, { id: row.id, category: row.category ?? null })
+    }
+  }
+
+  /** The SKU's id and its product's category (what member_categories records). */
+  async sku(ref: SkuRef): Promise<{ id: number; category: string | null }> {
+    const cached = this.skus.get(ref.skuCode)
     if (cached) return cached
 
     const existing = await this.client
       .from('skus')
-      .where({ company_id: this.companyId, code: ref.skuCode })
-      .select('id')
+      .join('products', 'products.id', 'skus.product_id')
+      .where({ 'skus.company_id': this.companyId, 'skus.code': ref.skuCode })
+      .select('skus.id', 'products.category')
       .first()
     if (existing) {
-      this.skuIds.set(ref.skuCode, existing.id)
-      return existing.id
+      const found = { id: existing.id, category: existing.category ?? null }
+      this.skus.set(ref.skuCode, found)
+      return found
     }
 
     const now = sqlTime(this.client, DateTime.utc())
@@ -41,7 +64,7 @@ export class Catalog {
     let product = await this.client
       .from('products')
       .where({ company_id: this.companyId, code: productCode })
-      .select('id')
+      .select('id', 'category')
       .first()
     if (!product) {
       const [row] = await this.client
@@ -57,7 +80,7 @@ export class Catalog {
           updated_at: now,
         })
         .returning('id')
-      product = { id: typeof row === 'object' ? row.id : row }
+      product = { id: typeof row === 'object' ? row.id : row, category: ref.category ?? null }
     }
     const [skuRow] = await this.client
       .insertQuery()
@@ -72,8 +95,11 @@ export class Catalog {
         updated_at: now,
       })
       .returning('id')
-    const id = typeof skuRow === 'object' ? skuRow.id : skuRow
-    this.skuIds.set(ref.skuCode, id)
-    return id
+    const created = {
+      id: typeof skuRow === 'object' ? skuRow.id : skuRow,
+      category: product.category ?? null,
+    }
+    this.skus.set(ref.skuCode, created)
+    return created
   }
 }

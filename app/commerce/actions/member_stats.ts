@@ -26,18 +26,20 @@ export class MemberStats {
     const unique = [...new Set(memberIds)]
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500)
-      // One statement per chunk (correlated sub-selects on orders.member_id), not one per member.
-      const purchases = `from orders where orders.member_id = members.id and orders.status in (${STATUSES})`
-      const paid = `coalesce((select sum(orders.paid_fen) ${purchases}), 0)`
+      // One statement per chunk, one pass over each member's orders (a row-value
+      // sub-select: SQLite ≥ 3.15, PostgreSQL ≥ 9.5), not one statement per member.
       const refunded = `coalesce((select sum(refunds.amount_fen) from refunds
-          join orders on orders.id = refunds.order_id
-          where orders.member_id = members.id and refunds.status = 'completed'), 0)`
+          join orders refunded on refunded.id = refunds.order_id
+          where refunded.member_id = members.id and refunds.status = 'completed'), 0)`
+      const greatest = client.dialect.name === 'postgres' ? 'greatest' : 'max'
       await client.rawQuery(
-        `update members set
-           order_count = (select count(*) ${purchases}),
-           spent_fen = case when ${paid} > ${refunded} then ${paid} - ${refunded} else 0 end,
-           first_order_at = (select min(orders.ordered_at) ${purchases}),
-           last_order_at = (select max(orders.ordered_at) ${purchases})
+        `update members set (order_count, spent_fen, first_order_at, last_order_at) = (
+           select count(*),
+                  ${greatest}(coalesce(sum(orders.paid_fen), 0) - ${refunded}, 0),
+                  min(orders.ordered_at),
+                  max(orders.ordered_at)
+             from orders
+            where orders.member_id = members.id and orders.status in (${STATUSES}))
          where members.id in (${chunk.map(() => '?').join(',')})`,
         chunk
       )

@@ -1,5 +1,6 @@
 import { type DateTime } from 'luxon'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { utcSqlString } from '#app/shared/kernel/local_time'
 
 /** A Luxon time as the connected dialect stores timestamps (UTC). */
 export function sqlTime(
@@ -7,5 +8,5 @@ export function sqlTime(
   value: DateTime | null | undefined
 ): string | null {
   if (!value) return null
-  return value.toUTC().toFormat(client.dialect.dateTimeFormat)
+  return utcSqlString(value, client.dialect.dateTimeFormat)
 }

@@ -7,6 +7,7 @@ import { ORDER_STATUSES, type OrderStatus } from '#app/commerce/models/order'
 import { Catalog } from '#app/commerce/actions/catalog'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { MemberStats } from '#app/commerce/actions/member_stats'
+import { utcIso } from '#app/shared/kernel/local_time'
 
 export interface OrderItemInput {
   skuCode?: string | null
@@ -174,8 +175,7 @@ export class UpsertOrder {
 
   /** Hash of everything an upsert would write; equal hash means nothing to do. */
   static fingerprint(input: OrderInput): string {
-    const iso = (d: DateTime | null | undefined) =>
-      d ? d.toUTC().toISO({ suppressMilliseconds: true }) : null
+    const iso = (d: DateTime | null | undefined) => (d ? utcIso(d) : null)
     const canonical = [
       input.memberId ?? null,
       input.status,

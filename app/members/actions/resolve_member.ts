@@ -78,7 +78,11 @@ export class ResolveMember {
     return db.transaction((trx) => this.run(input, trx))
   }
 
-  static normalise(identities: IdentityInput[]) {
+  /** `blindIndex` lets a bulk caller reuse the hash of a phone it has seen before. */
+  static normalise(
+    identities: IdentityInput[],
+    blindIndex: (phone: Phone) => string = (phone) => phone.blindIndex
+  ) {
     const seen = new Set<string>()
     const out: (IdentityInput & { phone?: Phone })[] = []
     for (const identity of identities) {
@@ -89,7 +93,7 @@ export class ResolveMember {
       let phone: Phone | undefined
       if (identity.type === 'phone') {
         phone = Phone.parse(raw)
-        value = phone.blindIndex
+        value = blindIndex(phone)
       }
       const key = `${identity.type}:${value}`
       if (seen.has(key)) continue

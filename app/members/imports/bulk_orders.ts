@@ -2,9 +2,12 @@ import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { ResolveMember } from '#app/members/actions/resolve_member'
+import type { Phone } from '#app/shared/kernel/phone'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
+import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { sqlTime } from '#app/commerce/actions/sql_time'
+import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
@@ -55,7 +58,9 @@ const STATUS_TIME: Record<OrderStatus, keyof OrderInput> = {
   closed: 'closedAt',
 }
 
-const CHUNK = 500
+/** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
+const CHUNK = 2000
+const PURCHASES = new Set<string>(PURCHASE_STATUSES)
 
 /**
  * The set-based path of the order import. For a batch of parsed orders it
@@ -76,6 +81,14 @@ export class BulkOrderImport {
   private members = new Map<number, MemberState>()
   private orders = new Map<string, { fingerprint: string } | 'pending'>()
   private normalised = new WeakMap<BulkUnit, Identity[] | null>()
+  private now: string | null = null
+  /** Blind index per phone seen in this batch (repeat buyers are hashed once). */
+  private phoneHashes = new Map<string, string>()
+  private blindIndex = (phone: Phone) => {
+    let hash = this.phoneHashes.get(phone.digits)
+    if (hash === undefined) this.phoneHashes.set(phone.digits, (hash = phone.blindIndex))
+    return hash
+  }
 
   constructor(
     private context: ImportContext,
@@ -83,6 +96,7 @@ export class BulkOrderImport {
   ) {}
 
   async run(units: BulkUnit[], callbacks: BulkCallbacks) {
+    this.now = sqlTime(this.client, DateTime.utc())
     await this.load(units)
     let plan = this.newPlan()
     for (let i = 0; i < units.length; i++) {
@@ -107,7 +121,7 @@ export class BulkOrderImport {
     if (!this.normalised.has(unit)) {
       let list: Identity[] | null
       try {
-        list = ResolveMember.normalise(unit.parsed.buyer.identities)
+        list = ResolveMember.normalise(unit.parsed.buyer.identities, this.blindIndex)
         if (unit.parsed.buyer.identities.length && !list.length) list = null
       } catch {
         list = null
@@ -255,7 +269,7 @@ export class BulkOrderImport {
     }
 
     // Simple: record the writes.
-    const now = sqlTime(this.client, DateTime.utc())
+    const now = this.now
     if (identities.length && member === null) {
       const row: Record<string, unknown> = { company_id: this.context.companyId }
       for (const column of PROFILE_COLUMNS) row[column] = incoming[column] ?? null
@@ -351,18 +365,89 @@ export class BulkOrderImport {
     }
   }
 
+  /**
+   * Order figures and bought categories of the members this plan creates,
+   * computed from the plan itself: a new member has no other orders and no
+   * refunds, so this is what MemberStats.recompute would write afterwards.
+   */
+  private newMemberFigures(
+    plan: ReturnType<BulkOrderImport['newPlan']>,
+    skus: ({ category: string | null } | null)[][],
+    client: QueryClientContract
+  ) {
+    const figures = new Map<
+      NewMember,
+      {
+        count: number
+        spent: number
+        first: DateTime | null
+        last: DateTime | null
+        categories: Set<string>
+      }
+    >()
+    for (const member of plan.members) {
+      figures.set(member, { count: 0, spent: 0, first: null, last: null, categories: new Set() })
+    }
+    for (const [index, { input, member }] of plan.orders.entries()) {
+      if (member === null || typeof member === 'number') continue
+      if (!PURCHASES.has(input.status)) continue
+      const figure = figures.get(member)!
+      figure.count++
+      figure.spent += input.paidFen
+      const at = input.orderedAt
+      if (!figure.first || at.toMillis() < figure.first.toMillis()) figure.first = at
+      if (!figure.last || at.toMillis() > figure.last.toMillis()) figure.last = at
+      for (const sku of skus[index]) if (sku?.category) figure.categories.add(sku.category)
+    }
+    const categories: { member: NewMember; category: string }[] = []
+    for (const [member, figure] of figures) {
+      Object.assign(member.row, {
+        order_count: figure.count,
+        spent_fen: figure.spent,
+        first_order_at: sqlTime(client, figure.first),
+        last_order_at: sqlTime(client, figure.last),
+      })
+      for (const category of figure.categories) categories.push({ member, category })
+    }
+    return categories
+  }
+
   /** Multi-row inserts of members, identities, orders, status rows and items; member id per order. */
   private async write(plan: ReturnType<BulkOrderImport['newPlan']>, client: QueryClientContract) {
-    const memberIds = await this.insert(
+    const catalog = new Catalog(this.context.companyId, client)
+    await catalog.preload(
+      plan.orders.flatMap(({ input }) => input.items.map((item) => item.skuCode ?? ''))
+    )
+    const skus: ({ id: number; category: string | null } | null)[][] = []
+    for (const { input } of plan.orders) {
+      const list = []
+      for (const item of input.items) {
+        list.push(
+          item.skuCode
+            ? await catalog.sku({
+                skuCode: item.skuCode,
+                title: item.title,
+                productCode: item.productCode,
+                category: item.category,
+                priceFen: item.priceFen,
+              })
+            : null
+        )
+      }
+      skus.push(list)
+    }
+    const categories = this.newMemberFigures(plan, skus, client)
+
+    const memberIds = await bulkInsert(
       client,
       'members',
       plan.members.map((m) => m.row),
-      true
+      { returning: true }
     )
     plan.members.forEach((m, index) => (m.id = memberIds[index]))
     const idOf = (member: number | NewMember | null) =>
       member === null ? null : typeof member === 'number' ? member : member.id!
-    await this.insert(
+    await bulkInsert(
       client,
       'member_identities',
       plan.identities.map(({ member, ...row }) => ({ ...row, member_id: idOf(member) }))
@@ -378,7 +463,7 @@ export class BulkOrderImport {
         updated_at: now,
       }
     })
-    const orderIds = await this.insert(client, 'orders', orderRows, true)
+    const orderIds = await bulkInsert(client, 'orders', orderRows, { returning: true })
     const statusRows = plan.orders.map(({ input }, index) => {
       const at =
         ((input as OrderInput)[STATUS_TIME[input.status]] as DateTime | null | undefined) ??
@@ -393,25 +478,15 @@ export class BulkOrderImport {
         created_at: now,
       }
     })
-    await this.insert(client, 'commerce_status_changes', statusRows)
+    await bulkInsert(client, 'commerce_status_changes', statusRows)
 
-    const catalog = new Catalog(this.context.companyId, client)
     const itemRows = []
     for (const [index, { input }] of plan.orders.entries()) {
       for (const [line, item] of input.items.entries()) {
-        const skuId = item.skuCode
-          ? await catalog.skuId({
-              skuCode: item.skuCode,
-              title: item.title,
-              productCode: item.productCode,
-              category: item.category,
-              priceFen: item.priceFen,
-            })
-          : null
         itemRows.push({
           order_id: orderIds[index],
           line_no: line + 1,
-          sku_id: skuId,
+          sku_id: skus[index][line]?.id ?? null,
           sku_code: item.skuCode ?? null,
           title: item.title,
           quantity: item.quantity,
@@ -420,44 +495,20 @@ export class BulkOrderImport {
         })
       }
     }
-    await this.insert(client, 'order_items', itemRows)
+    await bulkInsert(client, 'order_items', itemRows)
+    await bulkInsert(
+      client,
+      'member_categories',
+      categories.map(({ member, category }) => ({
+        company_id: this.context.companyId,
+        category,
+        member_id: member.id!,
+      }))
+    )
     return {
-      memberIds: plan.orders.map(({ member }) => idOf(member)),
+      // Members new in this plan have their figures already; the others are recomputed.
+      memberIds: plan.orders.map(({ member }) => (typeof member === 'number' ? member : null)),
       fingerprints: orderRows.map((row) => row.fingerprint),
     }
-  }
-
-  /**
-   * Multi-row INSERT … VALUES in chunks (bound parameters stay under the
-   * SQLite and PostgreSQL limits), optionally RETURNING the ids. Ids ascend
-   * in insertion order on both, so they are returned sorted, in row order.
-   */
-  private async insert(
-    client: QueryClientContract,
-    table: string,
-    rows: Record<string, unknown>[],
-    returning = false
-  ): Promise<number[]> {
-    const ids: number[] = []
-    if (!rows.length) return ids
-    const columns = Object.keys(rows[0])
-    const size = Math.max(1, Math.floor(30_000 / columns.length))
-    const tuple = `(${columns.map(() => '?').join(',')})`
-    for (let i = 0; i < rows.length; i += size) {
-      const chunk = rows.slice(i, i + size)
-      const bindings: unknown[] = []
-      for (const row of chunk) for (const column of columns) bindings.push(row[column] ?? null)
-      const sql =
-        `insert into ${table} (${columns.map((c) => `"${c}"`).join(',')}) values ` +
-        chunk.map(() => tuple).join(',') +
-        (returning ? ' returning id' : '')
-      const result: any = await client.rawQuery(sql, bindings as any[])
-      if (!returning) continue
-      const returned: any[] = Array.isArray(result) ? result : result.rows
-      const list = returned.map((r) => Number(r.id)).sort((a, b) => a - b)
-      if (list.length !== chunk.length) throw new Error(`${table}: ids not returned`)
-      ids.push(...list)
-    }
-    return ids
   }
 }

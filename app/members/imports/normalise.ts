@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import { Phone } from '#app/shared/kernel/phone'
+import { ZoneClock } from '#app/shared/kernel/local_time'
 import type { Gender } from '#app/members/models/member'
 
 /**
@@ -14,8 +15,11 @@ export class CellError extends Error {
   }
 }
 
+const WIDE = /[\uFF01-\uFF5E\u3000]/
+
 /** Full-width ASCII (１２３，＋) and the ideographic space to their plain forms. */
 export function halfWidth(value: string): string {
+  if (!WIDE.test(value)) return value.trim()
   return value
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')
@@ -29,11 +33,19 @@ export function text(value: string | undefined, max = 200): string | null {
   return clean
 }
 
+const PLAIN_AMOUNT = /^(\d+)(?:\.(\d{1,2}))?$/
+
 /** Yuan as written (`¥1,234.50`, `１２３元`) to integer fen, without floats. */
 export function amountFen(
   value: string | undefined,
   { allowNegative = false } = {}
 ): number | null {
+  // The usual spelling (`199`, `199.5`, `199.00`) straight away; anything else below.
+  const plain = value === undefined ? null : PLAIN_AMOUNT.exec(value)
+  if (plain) {
+    const fen = Number(plain[1]) * 100 + Number((plain[2] ?? '').padEnd(2, '0'))
+    if (Number.isSafeInteger(fen)) return fen
+  }
   let clean = halfWidth(value ?? '')
     .replace(/[¥￥元,\s]/g, '')
     .replace(/^RMB/i, '')
@@ -64,6 +76,7 @@ const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/
 /**
  * `2024-03-05`, `2024/3/5`, `2024年3月5日`, `2024.3.5`, `20240305`, each with
  * an optional time, read in `zone`; impossible dates (2月30日) are refused.
+ * The result carries the zone's offset at that instant (see ZoneClock).
  */
 export function dateTime(value: string | undefined, zone: string): DateTime | null {
   const clean = halfWidth(value ?? '')
@@ -75,6 +88,10 @@ export function dateTime(value: string | undefined, zone: string): DateTime | nu
     throw new CellError('invalid_date')
   }
   const [, y, m, d, hh, mm, ss] = match
+  // Plain valid times (nearly all of them) without Luxon; the rest as before.
+  const clock = ZoneClock.of(zone)
+  const ms = clock?.toMillis(+y, +m, +d, +(hh ?? 0), +(mm ?? 0), +(ss ?? 0))
+  if (clock && ms !== null && ms !== undefined) return clock.dateTime(ms)
   const result = DateTime.fromObject(
     {
       year: Number(y),

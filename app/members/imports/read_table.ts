@@ -118,12 +118,16 @@ export async function* readTable(
 }
 
 function quotesBalanced(text: string): boolean {
+  if (text.indexOf('"') === -1) return true
   let count = 0
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 34) count++
   return count % 2 === 0
 }
 
 function parseRecord(line: number, text: string): TableRecord | BrokenRecord {
+  // No quote and no stray carriage return: the cells are the text between commas,
+  // which is what csv-parse answers too, at a fraction of the cost.
+  if (text.indexOf('"') === -1 && text.indexOf('\r') === -1) return { line, cells: text.split(',') }
   try {
     const rows = parse(text, {
       relax_quotes: true,

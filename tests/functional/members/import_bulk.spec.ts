@@ -55,6 +55,13 @@ const SECOND = [
   '天猫旗舰店,TM1003,已付款,2024-03-07 12:00,2024-03-07 12:01,,99,,13700000001,tb_新人,,新人,上海,QZ-S-010,袜子,配饰,2,49.50',
 ].join('\n')
 
+/** A new buyer twice in one batch: a closed order (not a purchase) and one with a line without SKU. */
+const THIRD = [
+  HEADER,
+  '天猫旗舰店,TM1101,交易关闭,2024-06-01 10:00,,,0,,13300000003,,,新买家,浙江,QZ-W-001,羊毛开衫,针织衫,1,399.00',
+  '天猫旗舰店,TM1102,交易成功,2024-06-02 10:00,2024-06-02 10:01,2024-06-05 10:00,88,,13300000003,,,新买家,浙江,,手工礼盒,,1,88',
+].join('\n')
+
 // Fingerprints hash the member id, which differs between the two companies; that they are
 // right shows in the last import finding every order unchanged.
 const DROP = new Set([
@@ -150,6 +157,7 @@ async function load(bulk: boolean, batchSize: number) {
     counts(await run('orders', second)),
     counts(await run('orders', first)),
     counts(await run('orders', first)),
+    counts(await run('orders', await fixture(THIRD))),
   ]
   return { company, summaries }
 }
@@ -171,7 +179,7 @@ test.group('Members / import / bulk order path', (group) => {
       assert.isAbove(BulkOrderImport.counters.fallback, 0)
 
       assert.deepEqual(bulkPath.summaries, rowPath.summaries)
-      const [first, second, back, again] = bulkPath.summaries
+      const [first, second, back, again, third] = bulkPath.summaries
       for (const s of bulkPath.summaries) {
         assert.equal(s.rows, s.inserted + s.updated + s.duplicates + s.rejected)
       }
@@ -187,14 +195,20 @@ test.group('Members / import / bulk order path', (group) => {
       // The first file again puts JD2001 back to paid; once more changes nothing.
       assert.deepInclude(back, { inserted: 0, updated: 1, duplicates: 9, rejected: 3 })
       assert.deepInclude(again, { inserted: 0, updated: 0, duplicates: 10, rejected: 3 })
+      assert.deepInclude(third, { rows: 2, inserted: 2, rejected: 0 })
 
       const expected = await snapshot(rowPath.company.id, since)
       const actual = await snapshot(bulkPath.company.id, since)
       assert.deepEqual(actual, expected)
 
       // Sanity on what both paths wrote.
-      assert.lengthOf(actual.orders, 9)
-      assert.equal(actual.members.length, 3 + 2)
+      assert.lengthOf(actual.orders, 11)
+      assert.equal(actual.members.length, 3 + 3)
+      // The closed order is no purchase: one order, its amount, its date, no category.
+      const buyer = actual.members[5] as any
+      assert.equal(Number(buyer.order_count), 1)
+      assert.equal(Number(buyer.spent_fen), 8800)
+      assert.isFalse(actual.categories.some((c: string) => c.endsWith(':6')))
       const fang = actual.members[0] as any
       assert.equal(Number(fang.order_count), 2)
       assert.deepEqual(

@@ -1,0 +1,155 @@
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+
+/**
+ * Many rows into one table at the speed of the database driver, for the
+ * set-based paths (order import, benchmark seeder). Inside a transaction it
+ * talks to the connection the transaction holds:
+ * - SQLite: multi-row `INSERT … VALUES` of ROWS_PER_STATEMENT rows, prepared
+ *   once per connection and reused; new ids are consecutive (one writer).
+ * - PostgreSQL: one `INSERT … SELECT FROM unnest($1::type[], …)` per chunk,
+ *   a column per array, so a chunk is one short statement whatever its size.
+ * Outside a transaction (or on another dialect) it falls back to plain
+ * multi-row inserts through knex. Returns the new ids in row order when asked.
+ */
+export async function bulkInsert(
+  client: QueryClientContract,
+  table: string,
+  rows: Record<string, unknown>[],
+  options: { returning?: boolean } = {}
+): Promise<number[]> {
+  if (!rows.length) return []
+  const columns = Object.keys(rows[0])
+  const returning = options.returning ?? false
+  const dialect = client.dialect.name
+  if (client.isTransaction && (dialect === 'better-sqlite3' || dialect === 'postgres')) {
+    const connection = await (
+      client as TransactionClientContract
+    ).knexClient.client.acquireConnection()
+    return dialect === 'postgres'
+      ? insertPg(connection, table, columns, rows, returning)
+      : insertSqlite(connection, table, columns, rows, returning)
+  }
+  return insertKnex(client, table, columns, rows, returning)
+}
+
+const ROWS_PER_STATEMENT = 100
+const PG_ROWS_PER_STATEMENT = 20_000
+const statements = new WeakMap<object, Map<string, any>>()
+
+function insertSqlite(
+  connection: any,
+  table: string,
+  columns: string[],
+  rows: Record<string, unknown>[],
+  returning: boolean
+): number[] {
+  let cache = statements.get(connection)
+  if (!cache) statements.set(connection, (cache = new Map()))
+  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values `
+  const tuple = `(${columns.map(() => '?').join(',')})`
+  const per = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(30_000 / columns.length)))
+  const ids: number[] = []
+  for (let i = 0; i < rows.length; i += per) {
+    const count = Math.min(per, rows.length - i)
+    const sql = head + new Array(count).fill(tuple).join(',')
+    let statement = cache.get(sql)
+    if (!statement) {
+      statement = connection.prepare(sql)
+      if (cache.size > 500) cache.clear()
+      cache.set(sql, statement)
+    }
+    const bindings = new Array(count * columns.length)
+    let b = 0
+    for (let r = i; r < i + count; r++) {
+      const row = rows[r]
+      for (const column of columns) bindings[b++] = sqliteValue(row[column])
+    }
+    const result = statement.run(bindings)
+    if (returning) {
+      if (result.changes !== count) throw new Error(`${table}: ${result.changes} of ${count} rows`)
+      const last = Number(result.lastInsertRowid)
+      for (let k = count - 1; k >= 0; k--) ids.push(last - k)
+    }
+  }
+  return ids
+}
+
+function sqliteValue(value: unknown) {
+  if (value === undefined) return null
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (value instanceof Date) return value.valueOf()
+  return value
+}
+
+/** Column types per table, read once per process (for the unnest casts). */
+const pgTypes = new Map<string, Map<string, string>>()
+
+async function insertPg(
+  connection: any,
+  table: string,
+  columns: string[],
+  rows: Record<string, unknown>[],
+  returning: boolean
+): Promise<number[]> {
+  let types = pgTypes.get(table)
+  if (!types || columns.some((c) => !types!.has(c))) {
+    const result = await connection.query(
+      `select column_name, udt_name from information_schema.columns
+        where table_schema = current_schema() and table_name = $1`,
+      [table]
+    )
+    types = new Map(result.rows.map((r: any) => [r.column_name, r.udt_name]))
+    pgTypes.set(table, types)
+  }
+  const missing = columns.find((c) => !types!.has(c))
+  if (missing) throw new Error(`${table}.${missing}: no such column`)
+  const casts = columns.map((c, index) => `$${index + 1}::"${types!.get(c)}"[]`).join(',')
+  const sql =
+    `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) ` +
+    `select * from unnest(${casts})` +
+    (returning ? ' returning id' : '')
+  const ids: number[] = []
+  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + PG_ROWS_PER_STATEMENT)
+    const arrays = columns.map((column) => chunk.map((row) => pgValue(row[column])))
+    const result = await connection.query(sql, arrays)
+    if (returning) {
+      const list = result.rows.map((r: any) => Number(r.id)).sort((a: number, b: number) => a - b)
+      if (list.length !== chunk.length) throw new Error(`${table}: ids not returned`)
+      ids.push(...list)
+    }
+  }
+  return ids
+}
+
+function pgValue(value: unknown) {
+  return value === undefined ? null : value
+}
+
+async function insertKnex(
+  client: QueryClientContract,
+  table: string,
+  columns: string[],
+  rows: Record<string, unknown>[],
+  returning: boolean
+): Promise<number[]> {
+  const ids: number[] = []
+  const size = Math.max(1, Math.floor(30_000 / columns.length))
+  const tuple = `(${columns.map(() => '?').join(',')})`
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size)
+    const bindings: unknown[] = []
+    for (const row of chunk) for (const column of columns) bindings.push(row[column] ?? null)
+    const sql =
+      `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ` +
+      chunk.map(() => tuple).join(',') +
+      (returning ? ' returning id' : '')
+    const result: any = await client.rawQuery(sql, bindings as any[])
+    if (!returning) continue
+    const returned: any[] = Array.isArray(result) ? result : result.rows
+    const list = returned.map((r) => Number(r.id)).sort((a, b) => a - b)
+    if (list.length !== chunk.length) throw new Error(`${table}: ids not returned`)
+    ids.push(...list)
+  }
+  return ids
+}
