@@ -210,9 +210,10 @@ export class JushuitanApi {
       )
     } catch (error) {
       if (error instanceof HttpTransportError) {
+        // A timeout on a one-shot call may have been carried out: not retryable.
         throw new PluginError('transient', `聚水潭 ${path}: ${error.message}`, null, {
           cause: error,
-          retryable: !once,
+          retryable: !(once && /timed out/.test(error.message)),
         })
       }
       throw error

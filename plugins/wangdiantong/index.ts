@@ -142,9 +142,10 @@ export async function callWdt(
       })
     } catch (error) {
       if (error instanceof HttpTransportError) {
+        // A timeout on a one-shot call may have been carried out: not retryable.
         throw new PluginError('transient', `旺店通 ${method}: ${error.message}`, null, {
           cause: error,
-          retryable: !options.once,
+          retryable: !(options.once && /timed out/.test(error.message)),
         })
       }
       throw error

@@ -96,6 +96,7 @@ export class PushStock {
 
     const started = Date.now()
     let errorMessage: string | null = null
+    let unknown = false
     try {
       await rateLimiter.take(`erp:${connectorId}`, {
         perSecond: connector.capabilities.ratePerSecond,
@@ -103,7 +104,14 @@ export class PushStock {
       })
       await connector.pushStock(pushItems, key)
     } catch (error) {
-      errorMessage = `${(error as Error).message}`.slice(0, 1000)
+      // A transient error the connector says must not be retried (a timeout after the request
+      // left): the ERP may have the stock document, so the push stays claimed.
+      const plugin = error as { code?: string; retryable?: boolean }
+      unknown = plugin.code === 'transient' && plugin.retryable === false
+      errorMessage = `${unknown ? 'outcome unknown: ' : ''}${(error as Error).message}`.slice(
+        0,
+        1000
+      )
       logger.warn({ connector: connectorId, key, err: errorMessage }, 'ERP stock push failed')
     }
     const finished = DateTime.utc()
@@ -111,7 +119,7 @@ export class PushStock {
       .from('erp_stock_pushes')
       .where('id', push.id)
       .update({
-        status: errorMessage ? 'failed' : 'pushed',
+        status: unknown ? 'pushing' : errorMessage ? 'failed' : 'pushed',
         error_message: errorMessage,
         pushed_at: errorMessage ? null : sqlTime(conn, finished),
       })
