@@ -12,9 +12,8 @@ import db from '@adonisjs/lucid/services/db'
 import queue from '#app/shared/queue/queue'
 import { channelRegistry, erpRegistry, webhookTable } from '#app/plugins/registries'
 import { erpSyncJob, syncSchedule } from '#app/plugins/jobs/erp_sync_job'
-import { erpPushStockJob } from '#app/plugins/jobs/erp_push_stock_job'
 import { toDateTime } from '#app/plugins/erp/sync_engine'
-import { normaliseItems, parseStockLines } from '#app/plugins/erp/stock_push'
+import { RequestStockPush } from '#app/plugins/actions/request_stock_push'
 import { ManagePlugins } from '#app/plugins/actions/manage_plugins'
 import { SendMessage } from '#app/plugins/actions/send_message'
 import { testMessageValidator } from '#app/plugins/validators/plugin'
@@ -188,17 +187,12 @@ export default class PluginsController {
   /** 推送库存: `SKU=quantity` lines, pushed once per form (its idempotency key). */
   async pushStock({ params, request, response, auth, session, i18n }: HttpContext) {
     const state = this.#find(params.id)
-    const connector = erpRegistry.ownedBy(state.id)[0]
-    if (!connector) throw new DomainError('E_NOT_ERP', 'plugins.errors.not_erp', 422)
-    if (!connector.pushStock || connector.capabilities.stockWriteMode === 'none') {
-      throw new DomainError('E_NO_STOCK_PUSH', 'plugins.errors.no_stock_push', 422)
-    }
-    const items = normaliseItems(parseStockLines(String(request.input('lines') ?? '')))
     const key = String(request.input('key') ?? '').slice(0, 64) || randomUUID()
-    await queue.dispatch(
-      erpPushStockJob,
-      { connector: connector.id, items, key: `stock-form:${key}` },
-      { requestedBy: auth.user! }
+    const items = await new RequestStockPush().handle(
+      state.id,
+      String(request.input('lines') ?? ''),
+      key,
+      auth.user!
     )
     session.flash('success', i18n.t('plugins.flash.stock_queued', { count: items.length }))
     return response.redirect().toRoute('plugins.show', { id: state.id })

@@ -334,6 +334,10 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
       },
     ]
     assert.equal(pluginHost.get('jushuitan')?.status, 'unconfigured')
+    assert.equal(
+      pluginHost.get('jushuitan')?.reason,
+      'needs configuration: baseUrl, appKey, appSecret'
+    )
 
     const saved = await client
       .post('/settings/plugins/jushuitan/config')

@@ -255,6 +255,10 @@ test.group('Plugins / wangdiantong (旺店通 企业版)', (group) => {
     assert.equal(fake.stockCounts.size, 1)
     const runs = await db.from('erp_sync_runs').where({ connector: 'wangdiantong', kind: 'stock' })
     assert.lengthOf(runs, 1)
+    const audits = await db
+      .from('audit_events')
+      .where({ entity_type: 'plugin', entity_id: 'wangdiantong', action: 'push_stock' })
+    assert.lengthOf(audits, 2)
 
     const bad = await client
       .post('/settings/plugins/wangdiantong/stock')
