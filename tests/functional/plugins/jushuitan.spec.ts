@@ -283,6 +283,30 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
     assert.equal(await countRows('erp_sync_cursors'), 0)
   })
 
+  test('a 199 from the platform is waited out and retried; if it persists the run fails as rate limited', async ({
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    await configure(fake)
+    fake.orders = [order(1, 30)]
+    const tested = await pluginHost.testConnection('jushuitan')
+    assert.isTrue(tested.ok)
+    // The account allows less than we declared: the second call in a second is refused once.
+    fake.perSecond = 1
+    const connector = erpRegistry.get('jushuitan')!
+    const range = { from: new Date(Date.now() - 3600_000), to: new Date(), cursor: null }
+    await connector.pullOrders(range)
+    const page = await connector.pullOrders(range)
+    assert.lengthOf(page.rows, 1)
+    assert.deepEqual(fake.codes('/open/orders/single/query').slice(-2), [199, 0])
+
+    fake.perSecond = 0
+    const error = await connector.pullOrders(range).catch((e) => e)
+    assert.equal(error.code, 'rate_limited')
+    assert.equal(error.providerCode, '199')
+    assert.deepEqual(fake.codes('/open/orders/single/query').slice(-3), [199, 199, 199])
+  }).timeout(15_000)
+
   test('stock: the same idempotency key twice pushes once, recorded as a stock run', async ({
     assert,
   }) => {
