@@ -25,6 +25,7 @@ import {
 } from '#app/loyalty/jobs/loyalty_jobs'
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
 import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
+import { erpPushStockJob } from '#app/plugins/jobs/erp_push_stock_job'
 import { pullChannelUpdatesJob } from '#app/plugins/jobs/pull_channel_updates_job'
 import { dailyRemindersJob } from '#app/collaboration/jobs/daily_reminders_job'
 import { recurringTasksJob } from '#app/collaboration/jobs/recurring_tasks_job'
@@ -32,6 +33,7 @@ queue.register(importJob)
 queue.register(exportMembersJob)
 queue.register(autoTagsJob)
 queue.register(sendMessageJob)
+queue.register(erpPushStockJob)
 queue.schedule(erpSyncJob, { cron: '*/15 * * * *' }, {})
 queue.schedule(pullChannelUpdatesJob, { cron: '*/5 * * * *' }, {})
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})

@@ -36,6 +36,7 @@ export type ScannedRoutes = {
     'plugins.test': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.test_message': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.sync': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.stock': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'api.openapi': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
@@ -389,6 +390,7 @@ export type ScannedRoutes = {
     'plugins.test': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.test_message': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.sync': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'plugins.stock': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
     'members.rfm.settings.save': { paramsTuple?: []; params?: {} }

@@ -4,6 +4,7 @@ import {
   type HttpResponse,
   type PluginHttpClient,
 } from '#app/plugins/sdk/index'
+import { rateLimiter } from '#app/plugins/rate_limit'
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
@@ -11,6 +12,7 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
  * The HTTP client plugins get: a timeout per attempt, and retries with
  * exponential backoff (and jitter) on network errors, timeouts, 429 and
  * 5xx. Callers of non-idempotent endpoints pass `retries: 0` and decide.
+ * A request with `rateLimit` waits for its slot before every attempt.
  */
 export class PluginHttp implements PluginHttpClient {
   constructor(
@@ -39,6 +41,7 @@ export class PluginHttp implements PluginHttpClient {
         const delay = this.defaults.backoffMs * 2 ** (attempt - 1)
         await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay * 0.2))
       }
+      if (options.rateLimit) await rateLimiter.take(options.rateLimit.key, options.rateLimit)
       try {
         const response = await fetch(url, {
           method: options.method ?? (body === undefined ? 'GET' : 'POST'),

@@ -29,6 +29,7 @@ router
           .post('/:id/test-message', [controllers.plugins.Plugins, 'testMessage'])
           .as('plugins.test_message')
         router.post('/:id/sync', [controllers.plugins.Plugins, 'syncNow']).as('plugins.sync')
+        router.post('/:id/stock', [controllers.plugins.Plugins, 'pushStock']).as('plugins.stock')
       })
       .prefix('/settings/plugins')
       .where('id', pluginId)

@@ -11,8 +11,9 @@ import { publicConfig } from '#app/plugins/plugin_config'
 import db from '@adonisjs/lucid/services/db'
 import queue from '#app/shared/queue/queue'
 import { channelRegistry, erpRegistry, webhookTable } from '#app/plugins/registries'
-import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
+import { erpSyncJob, syncSchedule } from '#app/plugins/jobs/erp_sync_job'
 import { toDateTime } from '#app/plugins/erp/sync_engine'
+import { RequestStockPush } from '#app/plugins/actions/request_stock_push'
 import { ManagePlugins } from '#app/plugins/actions/manage_plugins'
 import { SendMessage } from '#app/plugins/actions/send_message'
 import { testMessageValidator } from '#app/plugins/validators/plugin'
@@ -51,8 +52,16 @@ export default class PluginsController {
     const syncRuns = erp
       ? await db.from('erp_sync_runs').where('connector', erp.id).orderBy('id', 'desc').limit(20)
       : []
+    const schedule = erp && state.status === 'active' ? await syncSchedule(erp) : null
     return view.render('pages/plugins/show', {
-      erp: erp ? { capabilities: erp.capabilities } : null,
+      erp: erp
+        ? {
+            capabilities: erp.capabilities,
+            pushesStock: !!erp.pushStock && erp.capabilities.stockWriteMode !== 'none',
+          }
+        : null,
+      schedule,
+      stockKey: randomUUID(),
       syncRuns: syncRuns.map((run) => ({ ...run, startedAt: toDateTime(run.started_at) })),
       plugin: state,
       reasonText: pluginReasonText(state.reason, i18n),
@@ -172,6 +181,20 @@ export default class PluginsController {
     if (!connector) throw new DomainError('E_NOT_ERP', 'plugins.errors.not_erp', 422)
     await queue.dispatch(erpSyncJob, { connector: connector.id }, { requestedBy: auth.user! })
     session.flash('success', i18n.t('plugins.flash.sync_queued'))
+    return response.redirect().toRoute('plugins.show', { id: state.id })
+  }
+
+  /** 推送库存: `SKU=quantity` lines, pushed once per form (its idempotency key). */
+  async pushStock({ params, request, response, auth, session, i18n }: HttpContext) {
+    const state = this.#find(params.id)
+    const key = String(request.input('key') ?? '').slice(0, 64) || randomUUID()
+    const items = await new RequestStockPush().handle(
+      state.id,
+      String(request.input('lines') ?? ''),
+      key,
+      auth.user!
+    )
+    session.flash('success', i18n.t('plugins.flash.stock_queued', { count: items.length }))
     return response.redirect().toRoute('plugins.show', { id: state.id })
   }
 

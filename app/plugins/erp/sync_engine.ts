@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { ErpConnector, ErpOrder, ErpRefund } from '#app/plugins/sdk/index'
 import { erpRegistry } from '#app/plugins/registries'
-import { takeSlot } from '#app/plugins/messaging/rate_gate'
+import { rateLimiter } from '#app/plugins/rate_limit'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { UpsertOrder, type UpsertOutcome } from '#app/commerce/actions/upsert_order'
 import { UpsertRefund } from '#app/commerce/actions/upsert_refund'
@@ -92,7 +92,10 @@ export class ErpSync {
       for (const window of splitWindows(start, end, connector.capabilities.maxWindowMinutes)) {
         let pageCursor: string | null = null
         do {
-          await takeSlot(`erp:${connectorId}`, connector.capabilities.ratePerSecond)
+          await rateLimiter.take(`erp:${connectorId}`, {
+            perSecond: connector.capabilities.ratePerSecond,
+            perMinute: connector.capabilities.ratePerMinute,
+          })
           const range = {
             from: window.from.toJSDate(),
             to: window.to.toJSDate(),

@@ -91,6 +91,18 @@ export interface HttpRequestOptions {
   timeoutMs?: number
   /** Extra attempts on network errors, timeouts, 429 and 5xx; default 2. Use 0 for non-idempotent calls. */
   retries?: number
+  /**
+   * Wait for a slot before each attempt so that requests sharing `key` stay
+   * within these limits (per process). For providers that count every call
+   * (聚水潭: 5 a second, 100 a minute).
+   */
+  rateLimit?: RateLimit
+}
+
+export interface RateLimit {
+  key: string
+  perSecond?: number
+  perMinute?: number
 }
 
 export interface HttpResponse {
@@ -216,6 +228,10 @@ export interface ErpCapabilities {
   rowVersionCursor: boolean
   stockWriteMode: 'absolute' | 'delta' | 'none'
   ratePerSecond: number
+  /** Requests a minute the ERP allows (聚水潭: 100); the engine never exceeds it. */
+  ratePerMinute?: number
+  /** How often the scheduled sync runs this connector; default every 15 minutes. */
+  syncEveryMinutes?: number
 }
 
 export interface ErpOrder {
@@ -255,10 +271,15 @@ export interface ErpConnector {
   capabilities: ErpCapabilities
   pullOrders(window: { from: Date; to: Date; cursor: string | null }): Promise<ErpPage<ErpOrder>>
   pullRefunds(window: { from: Date; to: Date; cursor: string | null }): Promise<ErpPage<ErpRefund>>
+  /**
+   * Sets stock in the ERP. The engine records each push under its
+   * idempotency key and calls this once per key; connectors pass the key
+   * to the ERP as its outer document number when it has one.
+   */
   pushStock?(
     items: Array<{ skuCode: string; quantity: number }>,
     idempotencyKey: string
-  ): Promise<void>
+  ): Promise<void | { reference?: string | null }>
   skuMappings?(): Promise<Array<{ erpSku: string; skuCode: string }>>
 }
 
