@@ -24,6 +24,8 @@ export interface FakeAliyunOptions {
   /** Per-number limit per minute (isv.BUSINESS_LIMIT_CONTROL beyond it). */
   perNumberPerMinute?: number
   clockSkewMs?: number
+  /** API calls allowed in each wall-clock second (Throttling.User beyond it); unlimited by default. */
+  qps?: number
 }
 
 export interface FakeSms {
@@ -35,6 +37,9 @@ export interface FakeSms {
   outId: string | null
   at: Date
   reported: boolean
+  /** Whether the receipt said delivered (null until reported). */
+  delivered?: boolean | null
+  content?: string
 }
 
 const MOBILE = /^(?:\+?86|0086)?1[3-9]\d{9}$/
@@ -47,6 +52,9 @@ export class FakeAliyunSms {
   quota: number
   perNumberPerMinute: number
   clockSkewMs: number
+  qps: number
+  /** Authentic requests per wall-clock second (its epoch second → count), for rate checks. */
+  perSecond = new Map<number, number>()
   /** Requests that reached the fake, signed correctly or not. */
   requests: Array<{ action: string; code: string }> = []
   sent: FakeSms[] = []
@@ -64,6 +72,7 @@ export class FakeAliyunSms {
     this.quota = options.quota ?? 1_000_000
     this.perNumberPerMinute = options.perNumberPerMinute ?? Number.POSITIVE_INFINITY
     this.clockSkewMs = options.clockSkewMs ?? 15 * 60_000
+    this.qps = options.qps ?? Number.POSITIVE_INFINITY
   }
 
   /** The next `count` requests get `Throttling.User`. */
@@ -97,6 +106,7 @@ export class FakeAliyunSms {
     const rows = (options.only ?? this.sent.filter((m) => !m.reported)).map((m) => {
       m.reported = true
       const delivered = options.delivered ?? true
+      m.delivered = delivered
       return {
         phone_number: m.phone,
         send_time: shanghai(m.at),
@@ -144,6 +154,13 @@ export class FakeAliyunSms {
     const auth = this.#verify(req, body)
     if (auth) return error(auth.status, auth.code, auth.message)
 
+    const second = Math.floor(Date.now() / 1000)
+    const inThisSecond = (this.perSecond.get(second) ?? 0) + 1
+    this.perSecond.set(second, inThisSecond)
+    if (inThisSecond > this.qps) {
+      return error(400, 'Throttling.User', 'Request was denied due to user flow control.')
+    }
+
     if (this.#outage > 0) {
       this.#outage--
       return error(
@@ -175,31 +192,56 @@ export class FakeAliyunSms {
           params.OutId ?? null
         )
       case 'SendBatchSms': {
+        // Documented: PhoneNumberJson, SignNameJson (one per number), TemplateCode,
+        // TemplateParamJson (optional; one object per number), SmsUpExtendCodeJson, OutId;
+        // at most 100 numbers; the request is accepted or refused as a whole (one BizId).
         const list = (name: string) => {
           try {
             const value = JSON.parse(params[name] ?? '')
-            return Array.isArray(value) ? value.map(String) : null
+            return Array.isArray(value) ? value : null
           } catch {
             return null
           }
         }
-        const phones = list('PhoneNumberJson')
-        const signs = list('SignNameJson')
-        const templateParams = params.TemplateParamJson
-          ? (JSON.parse(params.TemplateParamJson) as unknown[]).map((p) => JSON.stringify(p))
-          : null
-        if (!phones || !signs || signs.length !== phones.length) {
+        const phones = list('PhoneNumberJson')?.map(String) ?? null
+        const signs = list('SignNameJson')?.map(String) ?? null
+        const templateParams =
+          params.TemplateParamJson === undefined ? undefined : list('TemplateParamJson')
+        if (!params.PhoneNumberJson || !params.SignNameJson || !params.TemplateCode) {
+          return answer(200, { Code: 'isv.INVALID_PARAMETERS', Message: '参数异常' })
+        }
+        if (!phones || !signs || templateParams === null) {
           return answer(200, { Code: 'isv.INVALID_JSON_PARAM', Message: 'JSON参数不合法' })
+        }
+        if (phones.length > 100) {
+          return answer(200, {
+            Code: 'isv.MOBILE_COUNT_OVER_LIMIT',
+            Message: '手机号码数量超过限制',
+          })
+        }
+        if (
+          signs.length !== phones.length ||
+          (templateParams && templateParams.length !== phones.length)
+        ) {
+          return answer(200, {
+            Code: 'isv.INVALID_PARAMETERS',
+            Message: '签名、模板变量的个数须与手机号码个数相同',
+          })
+        }
+        if ((params.OutId ?? '').length >= 256) {
+          return answer(200, { Code: 'isv.INVALID_PARAMETERS', Message: 'OutId 长度须小于 256' })
         }
         return this.#send(
           answer,
           phones,
           signs,
           params.TemplateCode,
-          templateParams ?? phones.map(() => '{}'),
-          null
+          (templateParams ?? phones.map(() => ({}))).map((p) => JSON.stringify(p)),
+          params.OutId ?? null
         )
       }
+      case 'QuerySendDetails':
+        return this.#query(answer, params)
       case 'QuerySmsSign': {
         const status = this.signs[params.SignName ?? '']
         if (status === undefined) {
@@ -265,6 +307,51 @@ export class FakeAliyunSms {
     }
   }
 
+  /**
+   * QuerySendDetails: one PhoneNumber, a SendDate (yyyyMMdd, Beijing time, the last 30 days),
+   * PageSize 1–50, CurrentPage; optional BizId. SendStatus 1 waiting for the receipt,
+   * 2 failed, 3 delivered. The records carry OutId but not BizId.
+   */
+  #query(
+    answer: (status: number, payload: Record<string, unknown>) => void,
+    params: Record<string, string>
+  ) {
+    const pageSize = Number(params.PageSize)
+    const page = Number(params.CurrentPage ?? 1)
+    if (
+      !params.PhoneNumber ||
+      !/^\d{8}$/.test(params.SendDate ?? '') ||
+      !(pageSize >= 1 && pageSize <= 50) ||
+      !(page >= 1)
+    ) {
+      return answer(200, { Code: 'isv.INVALID_PARAMETERS', Message: '参数异常' })
+    }
+    const rows = this.sent.filter(
+      (m) =>
+        m.phone === params.PhoneNumber &&
+        shanghai(m.at).slice(0, 10).replaceAll('-', '') === params.SendDate &&
+        (!params.BizId || m.bizId === params.BizId)
+    )
+    const pageRows = rows.slice((page - 1) * pageSize, page * pageSize)
+    return answer(200, {
+      Code: 'OK',
+      Message: 'OK',
+      TotalCount: String(rows.length),
+      SmsSendDetailDTOs: {
+        SmsSendDetailDTO: pageRows.map((m) => ({
+          PhoneNum: m.phone,
+          SendStatus: !m.reported ? 1 : m.delivered === false ? 2 : 3,
+          ErrCode: !m.reported ? '' : m.delivered === false ? 'MK:0001' : 'DELIVERED',
+          TemplateCode: m.templateCode,
+          Content: m.content,
+          SendDate: shanghai(m.at),
+          ReceiveDate: m.reported ? shanghai(m.at) : '',
+          OutId: m.outId ?? '',
+        })),
+      },
+    })
+  }
+
   #send(
     answer: (status: number, payload: Record<string, unknown>) => void,
     phones: string[],
@@ -327,6 +414,8 @@ export class FakeAliyunSms {
         outId,
         at: new Date(),
         reported: false,
+        delivered: null,
+        content: `【${signNames[index]}】${templateCode} ${JSON.stringify(parsed[index] ?? {})}`,
       })
     )
     return answer(200, { Code: 'OK', Message: 'OK', BizId: bizId })

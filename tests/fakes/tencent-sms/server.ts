@@ -44,6 +44,16 @@ export class FakeTencentSms {
     this.#throttle = count
   }
 
+  /**
+   * The next `count` sends to `phone` (+86…) get the per-number status
+   * `LimitExceeded.PhoneNumberThirtySecondLimit` while the rest of the
+   * request succeeds — a partial failure within one SendSms call.
+   */
+  throttleNumber(phone: string, count = 1) {
+    this.#numberThrottle.set(phone, count)
+  }
+  #numberThrottle = new Map<string, number>()
+
   async start(): Promise<string> {
     this.#server = createServer((req, res) => void this.#handle(req, res))
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
@@ -148,6 +158,17 @@ export class FakeTencentSms {
           Fee: 0,
           Code: 'InvalidParameterValue.IncorrectPhoneNumber',
           Message: '手机号格式错误。',
+        }
+      }
+      const throttled = this.#numberThrottle.get(phone) ?? 0
+      if (throttled > 0) {
+        this.#numberThrottle.set(phone, throttled - 1)
+        return {
+          ...base,
+          SerialNo: '',
+          Fee: 0,
+          Code: 'LimitExceeded.PhoneNumberThirtySecondLimit',
+          Message: '单个手机号30秒内下发短信条数超过设定的上限。',
         }
       }
       if (this.blacklist.has(phone)) {
