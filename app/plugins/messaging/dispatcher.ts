@@ -76,10 +76,18 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
     if (jobAttempt < dispatcherSettings.maxAttempts) {
       throw new Error(`channel ${message.provider} is not active`)
     }
-    await finish([message], null, {
-      status: 'failed',
-      error: new PluginError('transient', `channel ${message.provider} is not active`),
-    })
+    await finish(
+      [
+        [
+          message,
+          {
+            status: 'failed',
+            error: new PluginError('transient', `channel ${message.provider} is not active`),
+          },
+        ],
+      ],
+      null
+    )
     return { failed: 1 }
   }
 
@@ -89,31 +97,45 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
 
   const token = randomUUID().replaceAll('-', '')
   const now = sqlTime()
-  await db
-    .from('messages')
-    .whereIn(
-      'id',
-      group.map((m) => m.id)
-    )
-    .where('status', 'pending')
-    .update({
-      status: 'sending',
-      batch_token: token,
-      claimed_at: now,
-      attempts: db.raw('attempts + 1'),
-      updated_at: now,
-    })
-  const claimed = await Message.query().where('batch_token', token).orderBy('id')
-  if (claimed.length === 0) return { ...counts, skipped: 1 }
+  const claimedCount = affected(
+    await db
+      .from('messages')
+      .whereIn(
+        'id',
+        group.map((m) => m.id)
+      )
+      .where('status', 'pending')
+      .update({
+        status: 'sending',
+        batch_token: token,
+        claimed_at: now,
+        attempts: db.raw('attempts + 1'),
+        updated_at: now,
+      })
+  )
+  if (claimedCount === 0) return { ...counts, skipped: 1 }
+  // Usually every row was ours to claim; otherwise read back which were.
+  const claimed =
+    claimedCount === group.length
+      ? group.map((m) => {
+          // In memory only, as the claim wrote them; these instances are never saved.
+          m.attempts += 1
+          m.batchToken = token
+          return m
+        })
+      : await Message.query().where('batch_token', token).orderBy('id')
   const ids = claimed.map((m) => m.id)
   // The slot after the claim: a run that lost every row to another batch wastes no slot.
+  const waitStarted = Date.now()
   await takeSlot(message.provider, channel.capabilities.ratePerSecond)
-  // Renew the claim for the call; if a long wait let the sweeper take it over, stop here.
-  const renewed = await db
-    .from('messages')
-    .where({ batch_token: token, status: 'sending', claimed_at: now })
-    .update({ claimed_at: sqlTime() })
-  if (affected(renewed) !== claimed.length) return { ...counts, lease_lost: 1 }
+  if (Date.now() - waitStarted > dispatcherSettings.leaseMs / 2) {
+    // A long wait: renew the claim for the call, unless the sweeper took it over meanwhile.
+    const renewed = await db
+      .from('messages')
+      .where({ batch_token: token, status: 'sending', claimed_at: now })
+      .update({ claimed_at: sqlTime() })
+    if (affected(renewed) !== claimed.length) return { ...counts, lease_lost: 1 }
+  }
 
   const outgoing = await Promise.all(claimed.map((m) => toOutgoing(m, channel, token)))
   dispatcherFaults.beforeCall?.(ids)
@@ -136,10 +158,11 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
   dispatcherFaults.afterCall?.(ids)
 
   add(counts, claimed.length > 1 ? 'batch_calls' : 'single_calls')
-  for (const [index, result] of results.entries()) {
-    const outcome = await finish([claimed[index]], token, resultOutcome(result, claimed[index]))
-    add(counts, outcome)
-  }
+  const outcomes = await finish(
+    claimed.map((m, index) => [m, resultOutcome(results[index], m)] as const),
+    token
+  )
+  for (const outcome of outcomes) add(counts, outcome)
   return counts
 }
 
@@ -251,68 +274,80 @@ function resultOutcome(result: SendResult, message: Message): Outcome {
 }
 
 /**
- * Records one outcome, only on rows still held by `token` (null: any row
- * not yet final). A retry goes back to `pending` with its backoff and a job
- * run keyed by the attempt, in one transaction.
+ * Records outcomes in one transaction, only on rows still held by `token`
+ * (null: any row not yet final). Rows with the same outcome are updated
+ * together; a retry goes back to `pending` with its backoff and a job run
+ * keyed by its attempt.
  */
 async function finish(
-  messages: Message[],
-  token: string | null,
-  outcome: Outcome
-): Promise<'sent' | 'retried' | 'failed'> {
+  entries: ReadonlyArray<readonly [Message, Outcome]>,
+  token: string | null
+): Promise<Array<'sent' | 'retried' | 'failed'>> {
   const now = DateTime.utc()
-  await db.transaction(async (trx) => {
-    for (const message of messages) {
-      const row = trx.from('messages').where('id', message.id)
-      if (token) row.where({ batch_token: token, status: 'sending' })
-      if (outcome.status === 'sent') {
-        await row.update({
-          status: 'sent',
-          provider_message_id: outcome.providerMessageId,
-          error_code: null,
-          provider_code: null,
-          error_message: null,
-          next_attempt_at: null,
-          sent_at: sqlTime(now),
-          updated_at: sqlTime(now),
-        })
-        continue
+  const alike = new Map<string, { ids: number[]; values: Record<string, unknown> }>()
+  const retries: Array<[Message, PluginError]> = []
+  for (const [message, outcome] of entries) {
+    let values: Record<string, unknown>
+    if (outcome.status === 'retry') {
+      retries.push([message, outcome.error])
+      continue
+    } else if (outcome.status === 'sent') {
+      values = {
+        status: 'sent',
+        provider_message_id: outcome.providerMessageId,
+        error_code: null,
+        provider_code: null,
+        error_message: null,
+        next_attempt_at: null,
+        sent_at: sqlTime(now),
+        updated_at: sqlTime(now),
       }
-      const error = outcome.error
-      if (outcome.status === 'retry') {
-        const delayMs = Math.max(error.retryAfterMs ?? 0, backoffDelay(message.attempts))
-        const changed = await row.update({
-          status: 'pending',
-          error_code: error.code,
-          provider_code: error.providerCode,
-          error_message: error.message.slice(0, 500),
-          next_attempt_at: sqlTime(now.plus({ milliseconds: delayMs })),
-          updated_at: sqlTime(now),
-        })
-        if (affected(changed) === 1) {
-          await queue.dispatch(
-            sendMessageJob,
-            { messageId: message.id },
-            {
-              idempotencyKey: `message:${message.id}:attempt:${message.attempts + 1}`,
-              delayMs,
-              client: trx,
-            }
-          )
-        }
-        continue
-      }
-      await row.update({
+    } else {
+      values = {
         status: 'failed',
+        error_code: outcome.error.code,
+        provider_code: outcome.error.providerCode,
+        error_message: outcome.error.message.slice(0, 500),
+        next_attempt_at: null,
+        updated_at: sqlTime(now),
+      }
+    }
+    const key = JSON.stringify(values)
+    const same = alike.get(key) ?? { ids: [], values }
+    same.ids.push(message.id)
+    alike.set(key, same)
+  }
+  await db.transaction(async (trx) => {
+    const rows = (ids: number[]) => {
+      const query = trx.from('messages').whereIn('id', ids)
+      if (token) query.where({ batch_token: token, status: 'sending' })
+      else query.whereIn('status', ['pending', 'sending'])
+      return query
+    }
+    for (const { ids, values } of alike.values()) await rows(ids).update(values)
+    for (const [message, error] of retries) {
+      const delayMs = Math.max(error.retryAfterMs ?? 0, backoffDelay(message.attempts))
+      const changed = await rows([message.id]).update({
+        status: 'pending',
         error_code: error.code,
         provider_code: error.providerCode,
         error_message: error.message.slice(0, 500),
-        next_attempt_at: null,
+        next_attempt_at: sqlTime(now.plus({ milliseconds: delayMs })),
         updated_at: sqlTime(now),
       })
+      if (affected(changed) !== 1) continue
+      await queue.dispatch(
+        sendMessageJob,
+        { messageId: message.id },
+        {
+          idempotencyKey: `message:${message.id}:attempt:${message.attempts + 1}`,
+          delayMs,
+          client: trx,
+        }
+      )
     }
   })
-  return outcome.status === 'retry' ? 'retried' : outcome.status
+  return entries.map(([, outcome]) => (outcome.status === 'retry' ? 'retried' : outcome.status))
 }
 
 function affected(result: unknown): number {
@@ -376,12 +411,9 @@ export async function recoverStuck(messages: Message[]): Promise<Counts> {
     for (const [index, result] of results.entries()) {
       const row = held[index]
       if (result.state === 'sent') {
-        add(
-          counts,
-          await finish([row], token, {
-            status: 'sent',
-            providerMessageId: result.providerMessageId,
-          })
+        await finish(
+          [[row, { status: 'sent', providerMessageId: result.providerMessageId }]],
+          token
         )
         add(counts, 'found_sent')
       } else if (result.state === 'not_sent') {
@@ -392,13 +424,22 @@ export async function recoverStuck(messages: Message[]): Promise<Counts> {
                 error: new PluginError('transient', 'not sent: the sender stopped'),
               }
             : { status: 'failed', error: new PluginError('transient', 'not sent: out of attempts') }
-        if ((await finish([row], token, outcome)) === 'retried') add(counts, 'resent')
+        const [done] = await finish([[row, outcome]], token)
+        if (done === 'retried') add(counts, 'resent')
         else add(counts, 'failed')
       } else {
-        await finish([row], token, {
-          status: 'failed',
-          error: new PluginError('transient', UNKNOWN, null, { retryable: false }),
-        })
+        await finish(
+          [
+            [
+              row,
+              {
+                status: 'failed',
+                error: new PluginError('transient', UNKNOWN, null, { retryable: false }),
+              },
+            ],
+          ],
+          token
+        )
         add(counts, 'unknown')
       }
     }
