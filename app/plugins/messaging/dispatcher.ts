@@ -50,15 +50,16 @@ function add(counts: Counts, key: string, n = 1) {
  * pending messages that can share its provider call when the channel
  * declares a batch size — at most once per claim.
  *
- * 1. Opt-outs are checked again (they may have arrived while it waited).
- * 2. The rows are claimed (`pending` → `sending`, one batch token, the
+ * 1. The rows are claimed (`pending` → `sending`, one batch token, the
  *    claim time) by a conditional update: a message is in one call only.
+ * 2. Opt-outs are checked again on the claimed rows (they may have arrived
+ *    while the messages waited); opted-out ones become `suppressed`.
  * 3. One slot is taken from the provider's rate gate (one per call).
  * 4. The provider is called; its per-recipient results are recorded:
  *    `sent` with the provider's id; retryable errors back to `pending` with
  *    a backoff and a new job run; the others `failed` with their code.
  *
- * A sender that dies between 3 and 4 leaves rows `sending`; after the lease
+ * A sender that dies between 1 and 4 leaves rows `sending`; after the lease
  * they are recovered by `recoverStuck`.
  */
 export async function sendPending(messageId: number, jobAttempt: number): Promise<Counts> {
@@ -92,8 +93,7 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
   }
 
   const counts: Counts = {}
-  const group = await allowed(await batchFor(message, channel), counts)
-  if (group.length === 0) return counts
+  const group = await batchFor(message, channel)
 
   const token = randomUUID().replaceAll('-', '')
   const now = sqlTime()
@@ -124,7 +124,10 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
           return m
         })
       : await Message.query().where('batch_token', token).orderBy('id')
-  const ids = claimed.map((m) => m.id)
+  // Opt-outs are checked on the claimed rows only: runs that lost the race did no such work.
+  const kept = await allowed(claimed, token, counts)
+  if (kept.length === 0) return counts
+  const ids = kept.map((m) => m.id)
   // The slot after the claim: a run that lost every row to another batch wastes no slot.
   const waitStarted = Date.now()
   await takeSlot(message.provider, channel.capabilities.ratePerSecond)
@@ -134,32 +137,32 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
       .from('messages')
       .where({ batch_token: token, status: 'sending', claimed_at: now })
       .update({ claimed_at: sqlTime() })
-    if (affected(renewed) !== claimed.length) return { ...counts, lease_lost: 1 }
+    if (affected(renewed) !== kept.length) return { ...counts, lease_lost: 1 }
   }
 
-  const outgoing = await Promise.all(claimed.map((m) => toOutgoing(m, channel, token)))
+  const outgoing = await Promise.all(kept.map((m) => toOutgoing(m, channel, token)))
   dispatcherFaults.beforeCall?.(ids)
   let results: SendResult[]
   try {
     results =
-      claimed.length === 1 ? [await channel.send(outgoing[0])] : await channel.sendBatch!(outgoing)
-    if (!Array.isArray(results) || results.length !== claimed.length) {
+      kept.length === 1 ? [await channel.send(outgoing[0])] : await channel.sendBatch!(outgoing)
+    if (!Array.isArray(results) || results.length !== kept.length) {
       throw new PluginError(
         'transient',
-        `the plugin answered ${results?.length} results for ${claimed.length} messages`,
+        `the plugin answered ${results?.length} results for ${kept.length} messages`,
         null,
         { retryable: false }
       )
     }
   } catch (error) {
     const normalised = normalise(error)
-    results = claimed.map(() => ({ ok: false, error: normalised }))
+    results = kept.map(() => ({ ok: false, error: normalised }))
   }
   dispatcherFaults.afterCall?.(ids)
 
-  add(counts, claimed.length > 1 ? 'batch_calls' : 'single_calls')
+  add(counts, kept.length > 1 ? 'batch_calls' : 'single_calls')
   const outcomes = await finish(
-    claimed.map((m, index) => [m, resultOutcome(results[index], m)] as const),
+    kept.map((m, index) => [m, resultOutcome(results[index], m)] as const),
     token
   )
   for (const outcome of outcomes) add(counts, outcome)
@@ -194,10 +197,10 @@ async function batchFor(lead: Message, channel: MessageChannel): Promise<Message
   return group
 }
 
-/** Drops (and records as suppressed) the messages whose recipient opted out meanwhile. */
-async function allowed(group: Message[], counts: Counts): Promise<Message[]> {
+/** Drops (and records as suppressed) the claimed messages whose recipient opted out meanwhile. */
+async function allowed(claimed: Message[], token: string, counts: Counts): Promise<Message[]> {
   const kept: Message[] = []
-  for (const message of group) {
+  for (const message of claimed) {
     const phone = message.phone
     const may = await new MayContact().check({
       companyId: message.companyId,
@@ -210,7 +213,7 @@ async function allowed(group: Message[], counts: Counts): Promise<Message[]> {
       kept.push(message)
       continue
     }
-    await db.from('messages').where({ id: message.id, status: 'pending' }).update({
+    await db.from('messages').where({ id: message.id, batch_token: token }).update({
       status: 'suppressed',
       error_code: 'suppressed',
       provider_code: may.reason,
