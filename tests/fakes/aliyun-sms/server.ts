@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FakeHttpServer, postJson, chinaTime } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for dysmsapi 2017-05-25 (阿里云短信). It checks every
@@ -44,7 +44,7 @@ export interface FakeSms {
 
 const MOBILE = /^(?:\+?86|0086)?1[3-9]\d{9}$/
 
-export class FakeAliyunSms {
+export class FakeAliyunSms extends FakeHttpServer {
   readonly accessKeyId: string
   readonly accessKeySecret: string
   readonly signs: Record<string, 0 | 1 | 2>
@@ -61,10 +61,9 @@ export class FakeAliyunSms {
   #nonces = new Set<string>()
   #throttle = 0
   #outage = 0
-  #server: Server | null = null
-  url = ''
 
   constructor(options: FakeAliyunOptions = {}) {
+    super()
     this.accessKeyId = options.accessKeyId ?? 'LTAI5tFakeAccessKey'
     this.accessKeySecret = options.accessKeySecret ?? 'fake-access-key-secret'
     this.signs = options.signs ?? { 圈子商城: 1 }
@@ -85,19 +84,6 @@ export class FakeAliyunSms {
     this.#outage = count
   }
 
-  async start(listenPort = 0): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(listenPort, '127.0.0.1', resolve))
-    const { port } = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
-    return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
-
   /** POSTs SmsReport receipts for every message not yet reported (or the given ones). */
   async pushReports(
     url: string,
@@ -109,8 +95,8 @@ export class FakeAliyunSms {
       m.delivered = delivered
       return {
         phone_number: m.phone,
-        send_time: shanghai(m.at),
-        report_time: shanghai(new Date()),
+        send_time: chinaTime(m.at),
+        report_time: chinaTime(new Date()),
         success: delivered,
         err_code: delivered ? 'DELIVERED' : (options.errCode ?? 'MK:0001'),
         err_msg: delivered ? '用户接收成功' : '空号',
@@ -119,15 +105,15 @@ export class FakeAliyunSms {
         out_id: m.outId,
       }
     })
-    return post(url, rows)
+    return postJson(url, rows)
   }
 
   /** POSTs one SmsUp reply as the console's HTTP push would. */
   async pushReply(url: string, phone: string, content: string) {
-    return post(url, [
+    return postJson(url, [
       {
         phone_number: phone,
-        send_time: shanghai(new Date()),
+        send_time: chinaTime(new Date()),
         content,
         sign_name: Object.keys(this.signs)[0],
         dest_code: '1234',
@@ -136,10 +122,7 @@ export class FakeAliyunSms {
     ])
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks).toString('utf8')
+  protected async handle(req: IncomingMessage, res: ServerResponse, body: string) {
     const control = new URL(req.url ?? '/', 'http://fake')
     if (control.pathname.startsWith('/_fake/')) return this.#control(control, res)
     const action = String(req.headers['x-acs-action'] ?? '')
@@ -329,7 +312,7 @@ export class FakeAliyunSms {
     const rows = this.sent.filter(
       (m) =>
         m.phone === params.PhoneNumber &&
-        shanghai(m.at).slice(0, 10).replaceAll('-', '') === params.SendDate &&
+        chinaTime(m.at).slice(0, 10).replaceAll('-', '') === params.SendDate &&
         (!params.BizId || m.bizId === params.BizId)
     )
     const pageRows = rows.slice((page - 1) * pageSize, page * pageSize)
@@ -344,8 +327,8 @@ export class FakeAliyunSms {
           ErrCode: !m.reported ? '' : m.delivered === false ? 'MK:0001' : 'DELIVERED',
           TemplateCode: m.templateCode,
           Content: m.content,
-          SendDate: shanghai(m.at),
-          ReceiveDate: m.reported ? shanghai(m.at) : '',
+          SendDate: chinaTime(m.at),
+          ReceiveDate: m.reported ? chinaTime(m.at) : '',
           OutId: m.outId ?? '',
         })),
       },
@@ -520,17 +503,4 @@ function rfc3986(value: string) {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
   )
-}
-
-function shanghai(date: Date) {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
-
-async function post(url: string, rows: unknown[]) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(rows),
-  })
-  return { status: response.status, body: await response.json().catch(() => null) }
 }
