@@ -87,14 +87,24 @@ export async function recordReplies(pluginId: string, replies: InboundReply[]) {
     'sms') as ConsentChannel
   let optedOut = 0
   for (const reply of replies) {
-    const phone = Phone.tryParse(reply.from)
-    const member = phone
+    let phone = Phone.tryParse(reply.from)
+    let member = phone
       ? await Member.query()
           .where('company_id', company.id)
           .where('phone_hash', phone.blindIndex)
           .whereNull('erased_at')
           .first()
       : null
+    if (!member && reply.openid) {
+      // A WeChat follower: the member who has this openid, and that member's number.
+      const identity = await MemberIdentity.query()
+        .where({ companyId: company.id, type: 'wechat_openid', value: reply.openid })
+        .first()
+      member = identity
+        ? await Member.query().where('id', identity.memberId).whereNull('erased_at').first()
+        : null
+      phone ??= member?.phone ?? null
+    }
     await db.transaction(async (trx) => {
       const message = new Message()
       message.useTransaction(trx)
@@ -114,13 +124,15 @@ export async function recordReplies(pluginId: string, replies: InboundReply[]) {
         receiptAt: DateTime.fromJSDate(reply.receivedAt).toUTC(),
       })
       await message.save()
-      if (!phone || !isUnsubscribeReply(reply.text)) return
-      await new DoNotContactList().add(
-        company.id,
-        phone,
-        { channel, source: 'reply', reason: reply.text.slice(0, 200), actor: null },
-        trx
-      )
+      if (!isUnsubscribeReply(reply.text) || (!phone && !member)) return
+      if (phone) {
+        await new DoNotContactList().add(
+          company.id,
+          phone,
+          { channel, source: 'reply', reason: reply.text.slice(0, 200), actor: null },
+          trx
+        )
+      }
       if (member) {
         await new ManageConsent().record(
           member,

@@ -209,7 +209,10 @@ export interface DeliveryReceipt {
 }
 
 export interface InboundReply {
+  /** The sender's number; empty when the channel knows the sender by openid only. */
   from: string
+  /** WeChat: the follower's openid; the core finds the member through it. */
+  openid?: string | null
   text: string
   receivedAt: Date
   providerMessageId?: string | null

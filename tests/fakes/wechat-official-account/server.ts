@@ -228,6 +228,22 @@ export class FakeWechatOa extends FakeHttpServer {
     return { status: response.status, body: await response.text() }
   }
 
+  /** A follower's text message to the account (MsgType text), as WeChat forwards it. */
+  async pushText(
+    callbackUrl: string,
+    openid: string,
+    content: string,
+    options: { encrypted?: boolean; token?: string } = {}
+  ) {
+    this.#nextTextId += 1
+    return this.pushEvent(
+      callbackUrl,
+      { FromUserName: openid, MsgType: 'text', Content: content, MsgId: this.#nextTextId },
+      options
+    )
+  }
+  #nextTextId = 23_000_000_000
+
   /** TEMPLATESENDJOBFINISH for a message the fake accepted. */
   async pushTemplateFinished(callbackUrl: string, msgid: number, status = 'success') {
     const sent = this.sent.find((row) => row.msgid === msgid)
