@@ -27,6 +27,7 @@ import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
 import { erpSyncJob } from '#app/plugins/jobs/erp_sync_job'
 import { erpPushStockJob } from '#app/plugins/jobs/erp_push_stock_job'
 import { pullChannelUpdatesJob } from '#app/plugins/jobs/pull_channel_updates_job'
+import { recoverMessagesJob } from '#app/plugins/jobs/recover_messages_job'
 import { dailyRemindersJob } from '#app/collaboration/jobs/daily_reminders_job'
 import { recurringTasksJob } from '#app/collaboration/jobs/recurring_tasks_job'
 queue.register(importJob)
@@ -36,6 +37,7 @@ queue.register(sendMessageJob)
 queue.register(erpPushStockJob)
 queue.schedule(erpSyncJob, { cron: '*/15 * * * *' }, {})
 queue.schedule(pullChannelUpdatesJob, { cron: '*/5 * * * *' }, {})
+queue.schedule(recoverMessagesJob, { cron: '* * * * *' }, {})
 queue.schedule(recomputeRfmJob, { cron: '30 2 * * *', tz: 'Asia/Shanghai' }, {})
 queue.schedule(incrementalRfmJob, { cron: '*/5 * * * *' }, {})
 queue.schedule(accruePointsJob, { cron: '*/10 * * * *', tz: 'Asia/Shanghai' }, {})

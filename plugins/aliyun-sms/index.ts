@@ -4,6 +4,7 @@ import {
   PluginError,
   type DeliveryReceipt,
   type InboundReply,
+  type LookupResult,
   type MessageChannel,
   type OutgoingMessage,
   type PluginContext,
@@ -102,12 +103,15 @@ export function aliyunChannel(ctx: PluginContext<AliyunSmsConfig>): MessageChann
         if (templates.some((t) => t.code !== code)) {
           throw new PluginError('content_rejected', 'a batch must use one template')
         }
-        const data = await callAliyun(ctx.http, credentials(config), 'SendBatchSms', {
+        const batch: Record<string, string> = {
           PhoneNumberJson: JSON.stringify(messages.map((m) => m.to)),
           SignNameJson: JSON.stringify(messages.map(() => config.signName)),
           TemplateCode: code,
           TemplateParamJson: JSON.stringify(templates.map((t) => t.params)),
-        })
+        }
+        // One OutId for the whole request: receipts carry it back with each number.
+        if (messages[0].batchId) batch.OutId = messages[0].batchId
+        const data = await callAliyun(ctx.http, credentials(config), 'SendBatchSms', batch)
         const bizId = String(data.BizId ?? '') || null
         return messages.map(() => ({ ok: true, providerMessageId: bizId }))
       } catch (error) {
@@ -115,7 +119,47 @@ export function aliyunChannel(ctx: PluginContext<AliyunSmsConfig>): MessageChann
         throw error
       }
     },
+    /**
+     * After a crash between the call and its answer being recorded: asks
+     * QuerySendDetails (one number, one day, up to 50 records a page) for a
+     * record carrying this message's OutId — its id for SendSms, the batch's
+     * claim for SendBatchSms. Dysmsapi has no idempotency of its own, so this
+     * is what keeps a resend from being a duplicate.
+     */
+    async lookupSent(messages): Promise<LookupResult[]> {
+      const results: LookupResult[] = []
+      for (const message of messages) {
+        const outIds = new Set([message.id, message.batchId].filter(Boolean))
+        const days = new Set([shanghaiDay(message.claimedAt), shanghaiDay(new Date())])
+        let found: LookupResult = { state: 'not_sent' }
+        search: for (const day of days) {
+          for (let page = 1; page <= 5; page++) {
+            const data = await callAliyun(ctx.http, credentials(config), 'QuerySendDetails', {
+              PhoneNumber: message.to,
+              SendDate: day,
+              PageSize: '50',
+              CurrentPage: String(page),
+            })
+            const rows: any[] = data.SmsSendDetailDTOs?.SmsSendDetailDTO ?? []
+            if (rows.some((row) => outIds.has(String(row.OutId ?? '')))) {
+              found = { state: 'sent', providerMessageId: null }
+              break search
+            }
+            if (rows.length < 50) break
+            // More than 250 messages to one number in a day: do not claim it was not sent.
+            if (page === 5) found = { state: 'unknown' }
+          }
+        }
+        results.push(found)
+      }
+      return results
+    },
   }
+}
+
+/** `yyyyMMdd` in Asia/Shanghai, as QuerySendDetails wants its SendDate. */
+function shanghaiDay(date: Date): string {
+  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')
 }
 
 export default definePlugin<AliyunSmsConfig>({

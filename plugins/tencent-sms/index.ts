@@ -177,6 +177,11 @@ export function tencentChannel(ctx: PluginContext<TencentSmsConfig>): MessageCha
       categories: ['otp', 'notification', 'marketing'],
       ratePerSecond: ctx.config.ratePerSecond,
     },
+    /** One SendSms call takes one template and one parameter set for all its numbers. */
+    batchKey(message) {
+      const own = message.template
+      return own ? `${own.code}|${JSON.stringify(templateParamSet(own.params))}` : ''
+    },
     async send(message) {
       const [result] = await sendMany([message])
       return result

@@ -281,13 +281,27 @@ export default definePlugin<WechatOaConfig>({
       return { status: 200, body: String(echostr ?? ''), headers: { 'content-type': 'text/plain' } }
     })
 
-    /** Events: subscribe / unsubscribe and TEMPLATESENDJOBFINISH receipts. */
+    /** Events (subscribe / unsubscribe, TEMPLATESENDJOBFINISH receipts) and followers' text messages. */
     ctx.webhooks.post('callback', async (request) => {
       const event = readEvent(ctx.config, request)
       if ('status' in event && 'body' in event) return event as WebhookResponse
       const fields = event as Record<string, string>
-      if (fields.MsgType !== 'event') return SUCCESS
       const openid = fields.FromUserName
+      if (fields.MsgType === 'text') {
+        // A follower's text message: stored; 退订 / TD … opt the member out of WeChat messages.
+        if (!openid) return refuse(400, 'missing FromUserName')
+        await ctx.inbox.replies([
+          {
+            from: '',
+            openid,
+            text: String(fields.Content ?? ''),
+            receivedAt: fields.CreateTime ? new Date(Number(fields.CreateTime) * 1000) : new Date(),
+            providerMessageId: fields.MsgId ? String(fields.MsgId) : null,
+          },
+        ])
+        return SUCCESS
+      }
+      if (fields.MsgType !== 'event') return SUCCESS
       switch (fields.Event) {
         case 'subscribe':
           if (openid) {

@@ -36,13 +36,7 @@ const RECEIPT_UPDATABLE = ['pending', 'sending', 'sent', 'failed']
 export async function recordReceipts(pluginId: string, receipts: DeliveryReceipt[]) {
   let matched = 0
   for (const receipt of receipts) {
-    const query = Message.query().where('provider', pluginId).where('direction', 'out')
-    const outId = receipt.outId && /^\d+$/.test(receipt.outId) ? Number(receipt.outId) : null
-    if (outId) query.where('id', outId)
-    else if (receipt.providerMessageId)
-      query.where('provider_message_id', receipt.providerMessageId)
-    else continue
-    const message = await query.first()
+    const message = await findReceiptMessage(pluginId, receipt)
     if (!message) {
       logger.warn({ plugin: pluginId, outId: receipt.outId }, 'receipt for an unknown message')
       continue
@@ -62,6 +56,30 @@ export async function recordReceipts(pluginId: string, receipts: DeliveryReceipt
   return { matched }
 }
 
+/**
+ * The outgoing message a receipt is about: by our message id (the out id of
+ * a single send); by the batch's claim and the number (the out id of a
+ * batch send); or by the provider's id — with the number, because one
+ * batch shares one provider id at some providers (Aliyun's BizId).
+ */
+async function findReceiptMessage(pluginId: string, receipt: DeliveryReceipt) {
+  const base = () => Message.query().where('provider', pluginId).where('direction', 'out')
+  const phone = receipt.to ? Phone.tryParse(receipt.to) : null
+  const outId = receipt.outId ?? ''
+  if (/^\d+$/.test(outId)) return base().where('id', Number(outId)).first()
+  if (outId && phone) {
+    const inBatch = await base()
+      .where('batch_token', outId)
+      .where('phone_hash', phone.blindIndex)
+      .first()
+    if (inBatch) return inBatch
+  }
+  if (!receipt.providerMessageId) return null
+  const byProviderId = base().where('provider_message_id', receipt.providerMessageId)
+  if (phone) byProviderId.where('phone_hash', phone.blindIndex)
+  return byProviderId.first()
+}
+
 export async function recordReplies(pluginId: string, replies: InboundReply[]) {
   const company = await findCurrentCompany()
   if (!company) return { optedOut: 0 }
@@ -69,14 +87,24 @@ export async function recordReplies(pluginId: string, replies: InboundReply[]) {
     'sms') as ConsentChannel
   let optedOut = 0
   for (const reply of replies) {
-    const phone = Phone.tryParse(reply.from)
-    const member = phone
+    let phone = Phone.tryParse(reply.from)
+    let member = phone
       ? await Member.query()
           .where('company_id', company.id)
           .where('phone_hash', phone.blindIndex)
           .whereNull('erased_at')
           .first()
       : null
+    if (!member && reply.openid) {
+      // A WeChat follower: the member who has this openid, and that member's number.
+      const identity = await MemberIdentity.query()
+        .where({ companyId: company.id, type: 'wechat_openid', value: reply.openid })
+        .first()
+      member = identity
+        ? await Member.query().where('id', identity.memberId).whereNull('erased_at').first()
+        : null
+      phone ??= member?.phone ?? null
+    }
     await db.transaction(async (trx) => {
       const message = new Message()
       message.useTransaction(trx)
@@ -96,13 +124,15 @@ export async function recordReplies(pluginId: string, replies: InboundReply[]) {
         receiptAt: DateTime.fromJSDate(reply.receivedAt).toUTC(),
       })
       await message.save()
-      if (!phone || !isUnsubscribeReply(reply.text)) return
-      await new DoNotContactList().add(
-        company.id,
-        phone,
-        { channel, source: 'reply', reason: reply.text.slice(0, 200), actor: null },
-        trx
-      )
+      if (!isUnsubscribeReply(reply.text) || (!phone && !member)) return
+      if (phone) {
+        await new DoNotContactList().add(
+          company.id,
+          phone,
+          { channel, source: 'reply', reason: reply.text.slice(0, 200), actor: null },
+          trx
+        )
+      }
       if (member) {
         await new ManageConsent().record(
           member,

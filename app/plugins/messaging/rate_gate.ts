@@ -1,15 +1,27 @@
-/**
- * Spaces sends to one provider so this process never exceeds its declared
- * rate: each caller takes the next free slot (1 / rate seconds apart) and
- * waits for it. Per process; with several workers, give each a share of
- * the provider's limit (docs/plugins.md).
- */
-const nextSlot = new Map<string, number>()
+import queueConfig from '#config/queue'
+import { InProcessRateGate, RedisRateGate, type RateGate } from '#app/plugins/messaging/rate_gates'
 
+/**
+ * The dispatcher's rate gate: shared by every worker through Redis when
+ * REDIS_URL is set (the same Redis and QUEUE_PREFIX as the job queue),
+ * per process otherwise (then there is only the one process that runs jobs).
+ */
+let gate: RateGate | null = null
+
+export function rateGate(): RateGate {
+  gate ??= queueConfig.redisUrl
+    ? new RedisRateGate(queueConfig.redisUrl, queueConfig.prefix)
+    : new InProcessRateGate()
+  return gate
+}
+
+/** Waits for the next slot for one call to `provider`. */
 export async function takeSlot(provider: string, ratePerSecond: number) {
-  const interval = 1000 / Math.max(ratePerSecond, 0.001)
-  const now = Date.now()
-  const slot = Math.max(now, nextSlot.get(provider) ?? 0)
-  nextSlot.set(provider, slot + interval)
-  if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now))
+  await rateGate().take(provider, ratePerSecond)
+}
+
+export async function closeRateGate() {
+  const current = gate
+  gate = null
+  await current?.close()
 }

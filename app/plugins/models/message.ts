@@ -87,6 +87,18 @@ export default class Message extends BaseModel {
   @column()
   declare requestedById: number | null
 
+  /** The claim that took this message into one provider call (shared by a batch). */
+  @column()
+  declare batchToken: string | null
+
+  /** When that claim was made: `sending` long after it means the sender died. */
+  @column.dateTime()
+  declare claimedAt: DateTime | null
+
+  /** A message waiting for a retry is not sent (nor batched) before this. */
+  @column.dateTime()
+  declare nextAttemptAt: DateTime | null
+
   @column.dateTime()
   declare sentAt: DateTime | null
 

@@ -167,8 +167,18 @@ export interface ChannelCapabilities {
   /** How inbound replies arrive. */
   inbound: 'push' | 'pull' | 'none'
   categories: MessageCategory[]
-  /** Sends per second the provider allows this account; the dispatcher never exceeds it. */
+  /**
+   * Provider calls per second the provider allows this account (one `send`
+   * or one `sendBatch` is one call); the dispatcher never exceeds it, across
+   * every worker process when Redis is configured.
+   */
   ratePerSecond: number
+  /**
+   * The provider refuses a second message with the same `idempotencyKey`
+   * (WeChat `client_msg_id`): a message whose sender died mid-call may be
+   * sent again safely. Default false.
+   */
+  dedupesByIdempotencyKey?: boolean
 }
 
 export interface OutgoingMessage {
@@ -183,7 +193,17 @@ export interface OutgoingMessage {
   text: string | null
   /** The member's WeChat openid, for `wechat` channels (from the member's identities). */
   openid?: string | null
+  /**
+   * The dispatcher's claim for this provider call, the same for every
+   * message of one `sendBatch`: pass it as the batch's "out id" when the
+   * provider has one, so `lookupSent` can find the batch later.
+   */
+  batchId?: string | null
 }
+
+/** What the provider knows of a message whose sender died during the call (`lookupSent`). */
+export type LookupResult =
+  { state: 'sent'; providerMessageId: string | null } | { state: 'not_sent' } | { state: 'unknown' }
 
 export type SendResult =
   { ok: true; providerMessageId: string | null } | { ok: false; error: PluginError }
@@ -201,7 +221,10 @@ export interface DeliveryReceipt {
 }
 
 export interface InboundReply {
+  /** The sender's number; empty when the channel knows the sender by openid only. */
   from: string
+  /** WeChat: the follower's openid; the core finds the member through it. */
+  openid?: string | null
   text: string
   receivedAt: Date
   providerMessageId?: string | null
@@ -214,6 +237,19 @@ export interface MessageChannel {
   send(message: OutgoingMessage): Promise<SendResult>
   /** Per-recipient results in the order given; only when `batchSize` > 1. */
   sendBatch?(messages: OutgoingMessage[]): Promise<SendResult[]>
+  /**
+   * Messages with the same key may go in one `sendBatch` call (Aliyun: one
+   * template; Tencent: one template and the same parameters). Default: the
+   * template code.
+   */
+  batchKey?(message: OutgoingMessage): string
+  /**
+   * Asks the provider whether these messages went out (their sender died
+   * between the call and recording its answer; `claimedAt` is when the call
+   * was about to be made). `not_sent` messages are sent again, `sent` ones
+   * recorded, `unknown` ones marked failed — never guessed.
+   */
+  lookupSent?(messages: Array<OutgoingMessage & { claimedAt: Date }>): Promise<LookupResult[]>
   /** For `receipts: 'pull'`. */
   pullReceipts?(): Promise<DeliveryReceipt[]>
   /** For `inbound: 'pull'`. */

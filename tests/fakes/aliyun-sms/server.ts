@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FakeHttpServer, postJson, chinaTime } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for dysmsapi 2017-05-25 (阿里云短信). It checks every
@@ -24,6 +24,8 @@ export interface FakeAliyunOptions {
   /** Per-number limit per minute (isv.BUSINESS_LIMIT_CONTROL beyond it). */
   perNumberPerMinute?: number
   clockSkewMs?: number
+  /** API calls allowed in each wall-clock second (Throttling.User beyond it); unlimited by default. */
+  qps?: number
 }
 
 export interface FakeSms {
@@ -35,11 +37,14 @@ export interface FakeSms {
   outId: string | null
   at: Date
   reported: boolean
+  /** Whether the receipt said delivered (null until reported). */
+  delivered?: boolean | null
+  content?: string
 }
 
 const MOBILE = /^(?:\+?86|0086)?1[3-9]\d{9}$/
 
-export class FakeAliyunSms {
+export class FakeAliyunSms extends FakeHttpServer {
   readonly accessKeyId: string
   readonly accessKeySecret: string
   readonly signs: Record<string, 0 | 1 | 2>
@@ -47,16 +52,18 @@ export class FakeAliyunSms {
   quota: number
   perNumberPerMinute: number
   clockSkewMs: number
+  qps: number
+  /** Authentic requests per wall-clock second (its epoch second → count), for rate checks. */
+  perSecond = new Map<number, number>()
   /** Requests that reached the fake, signed correctly or not. */
   requests: Array<{ action: string; code: string }> = []
   sent: FakeSms[] = []
   #nonces = new Set<string>()
   #throttle = 0
   #outage = 0
-  #server: Server | null = null
-  url = ''
 
   constructor(options: FakeAliyunOptions = {}) {
+    super()
     this.accessKeyId = options.accessKeyId ?? 'LTAI5tFakeAccessKey'
     this.accessKeySecret = options.accessKeySecret ?? 'fake-access-key-secret'
     this.signs = options.signs ?? { 圈子商城: 1 }
@@ -64,6 +71,7 @@ export class FakeAliyunSms {
     this.quota = options.quota ?? 1_000_000
     this.perNumberPerMinute = options.perNumberPerMinute ?? Number.POSITIVE_INFINITY
     this.clockSkewMs = options.clockSkewMs ?? 15 * 60_000
+    this.qps = options.qps ?? Number.POSITIVE_INFINITY
   }
 
   /** The next `count` requests get `Throttling.User`. */
@@ -76,19 +84,6 @@ export class FakeAliyunSms {
     this.#outage = count
   }
 
-  async start(listenPort = 0): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(listenPort, '127.0.0.1', resolve))
-    const { port } = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
-    return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
-
   /** POSTs SmsReport receipts for every message not yet reported (or the given ones). */
   async pushReports(
     url: string,
@@ -97,10 +92,11 @@ export class FakeAliyunSms {
     const rows = (options.only ?? this.sent.filter((m) => !m.reported)).map((m) => {
       m.reported = true
       const delivered = options.delivered ?? true
+      m.delivered = delivered
       return {
         phone_number: m.phone,
-        send_time: shanghai(m.at),
-        report_time: shanghai(new Date()),
+        send_time: chinaTime(m.at),
+        report_time: chinaTime(new Date()),
         success: delivered,
         err_code: delivered ? 'DELIVERED' : (options.errCode ?? 'MK:0001'),
         err_msg: delivered ? '用户接收成功' : '空号',
@@ -109,15 +105,15 @@ export class FakeAliyunSms {
         out_id: m.outId,
       }
     })
-    return post(url, rows)
+    return postJson(url, rows)
   }
 
   /** POSTs one SmsUp reply as the console's HTTP push would. */
   async pushReply(url: string, phone: string, content: string) {
-    return post(url, [
+    return postJson(url, [
       {
         phone_number: phone,
-        send_time: shanghai(new Date()),
+        send_time: chinaTime(new Date()),
         content,
         sign_name: Object.keys(this.signs)[0],
         dest_code: '1234',
@@ -126,10 +122,7 @@ export class FakeAliyunSms {
     ])
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks).toString('utf8')
+  protected async handle(req: IncomingMessage, res: ServerResponse, body: string) {
     const control = new URL(req.url ?? '/', 'http://fake')
     if (control.pathname.startsWith('/_fake/')) return this.#control(control, res)
     const action = String(req.headers['x-acs-action'] ?? '')
@@ -143,6 +136,13 @@ export class FakeAliyunSms {
 
     const auth = this.#verify(req, body)
     if (auth) return error(auth.status, auth.code, auth.message)
+
+    const second = Math.floor(Date.now() / 1000)
+    const inThisSecond = (this.perSecond.get(second) ?? 0) + 1
+    this.perSecond.set(second, inThisSecond)
+    if (inThisSecond > this.qps) {
+      return error(400, 'Throttling.User', 'Request was denied due to user flow control.')
+    }
 
     if (this.#outage > 0) {
       this.#outage--
@@ -175,31 +175,56 @@ export class FakeAliyunSms {
           params.OutId ?? null
         )
       case 'SendBatchSms': {
+        // Documented: PhoneNumberJson, SignNameJson (one per number), TemplateCode,
+        // TemplateParamJson (optional; one object per number), SmsUpExtendCodeJson, OutId;
+        // at most 100 numbers; the request is accepted or refused as a whole (one BizId).
         const list = (name: string) => {
           try {
             const value = JSON.parse(params[name] ?? '')
-            return Array.isArray(value) ? value.map(String) : null
+            return Array.isArray(value) ? value : null
           } catch {
             return null
           }
         }
-        const phones = list('PhoneNumberJson')
-        const signs = list('SignNameJson')
-        const templateParams = params.TemplateParamJson
-          ? (JSON.parse(params.TemplateParamJson) as unknown[]).map((p) => JSON.stringify(p))
-          : null
-        if (!phones || !signs || signs.length !== phones.length) {
+        const phones = list('PhoneNumberJson')?.map(String) ?? null
+        const signs = list('SignNameJson')?.map(String) ?? null
+        const templateParams =
+          params.TemplateParamJson === undefined ? undefined : list('TemplateParamJson')
+        if (!params.PhoneNumberJson || !params.SignNameJson || !params.TemplateCode) {
+          return answer(200, { Code: 'isv.INVALID_PARAMETERS', Message: '参数异常' })
+        }
+        if (!phones || !signs || templateParams === null) {
           return answer(200, { Code: 'isv.INVALID_JSON_PARAM', Message: 'JSON参数不合法' })
+        }
+        if (phones.length > 100) {
+          return answer(200, {
+            Code: 'isv.MOBILE_COUNT_OVER_LIMIT',
+            Message: '手机号码数量超过限制',
+          })
+        }
+        if (
+          signs.length !== phones.length ||
+          (templateParams && templateParams.length !== phones.length)
+        ) {
+          return answer(200, {
+            Code: 'isv.INVALID_PARAMETERS',
+            Message: '签名、模板变量的个数须与手机号码个数相同',
+          })
+        }
+        if ((params.OutId ?? '').length >= 256) {
+          return answer(200, { Code: 'isv.INVALID_PARAMETERS', Message: 'OutId 长度须小于 256' })
         }
         return this.#send(
           answer,
           phones,
           signs,
           params.TemplateCode,
-          templateParams ?? phones.map(() => '{}'),
-          null
+          (templateParams ?? phones.map(() => ({}))).map((p) => JSON.stringify(p)),
+          params.OutId ?? null
         )
       }
+      case 'QuerySendDetails':
+        return this.#query(answer, params)
       case 'QuerySmsSign': {
         const status = this.signs[params.SignName ?? '']
         if (status === undefined) {
@@ -265,6 +290,51 @@ export class FakeAliyunSms {
     }
   }
 
+  /**
+   * QuerySendDetails: one PhoneNumber, a SendDate (yyyyMMdd, Beijing time, the last 30 days),
+   * PageSize 1–50, CurrentPage; optional BizId. SendStatus 1 waiting for the receipt,
+   * 2 failed, 3 delivered. The records carry OutId but not BizId.
+   */
+  #query(
+    answer: (status: number, payload: Record<string, unknown>) => void,
+    params: Record<string, string>
+  ) {
+    const pageSize = Number(params.PageSize)
+    const page = Number(params.CurrentPage ?? 1)
+    if (
+      !params.PhoneNumber ||
+      !/^\d{8}$/.test(params.SendDate ?? '') ||
+      !(pageSize >= 1 && pageSize <= 50) ||
+      !(page >= 1)
+    ) {
+      return answer(200, { Code: 'isv.INVALID_PARAMETERS', Message: '参数异常' })
+    }
+    const rows = this.sent.filter(
+      (m) =>
+        m.phone === params.PhoneNumber &&
+        chinaTime(m.at).slice(0, 10).replaceAll('-', '') === params.SendDate &&
+        (!params.BizId || m.bizId === params.BizId)
+    )
+    const pageRows = rows.slice((page - 1) * pageSize, page * pageSize)
+    return answer(200, {
+      Code: 'OK',
+      Message: 'OK',
+      TotalCount: String(rows.length),
+      SmsSendDetailDTOs: {
+        SmsSendDetailDTO: pageRows.map((m) => ({
+          PhoneNum: m.phone,
+          SendStatus: !m.reported ? 1 : m.delivered === false ? 2 : 3,
+          ErrCode: !m.reported ? '' : m.delivered === false ? 'MK:0001' : 'DELIVERED',
+          TemplateCode: m.templateCode,
+          Content: m.content,
+          SendDate: chinaTime(m.at),
+          ReceiveDate: m.reported ? chinaTime(m.at) : '',
+          OutId: m.outId ?? '',
+        })),
+      },
+    })
+  }
+
   #send(
     answer: (status: number, payload: Record<string, unknown>) => void,
     phones: string[],
@@ -327,6 +397,8 @@ export class FakeAliyunSms {
         outId,
         at: new Date(),
         reported: false,
+        delivered: null,
+        content: `【${signNames[index]}】${templateCode} ${JSON.stringify(parsed[index] ?? {})}`,
       })
     )
     return answer(200, { Code: 'OK', Message: 'OK', BizId: bizId })
@@ -431,17 +503,4 @@ function rfc3986(value: string) {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
   )
-}
-
-function shanghai(date: Date) {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
-
-async function post(url: string, rows: unknown[]) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(rows),
-  })
-  return { status: response.status, body: await response.json().catch(() => null) }
 }

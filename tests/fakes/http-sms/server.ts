@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FakeHttpServer } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A typical local SMS gateway, the kind http-sms is for: `POST /sms/send`
@@ -7,34 +7,16 @@ import type { AddressInfo } from 'node:net'
  * an `X-Api-Key` header; answers `{"code":0,"data":{"msgid":"…"}}` or an
  * error code with HTTP 200, 401 for a bad key, 429 when throttled.
  */
-export class FakeHttpSmsGateway {
+export class FakeHttpSmsGateway extends FakeHttpServer {
   readonly apiKey = 'gw-key-123'
   received: Array<Record<string, string>> = []
   #throttle = 0
-  #server: Server | null = null
-  url = ''
 
   throttleNext(count = 1) {
     this.#throttle = count
   }
 
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    const { port } = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
-    return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const raw = Buffer.concat(chunks).toString('utf8')
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(body))

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FakeHttpServer, postJson, chinaTime } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for Tencent Cloud SMS (API 2021-01-11). Recomputes the
@@ -19,7 +19,7 @@ export interface FakeTencentSent {
   reported: boolean
 }
 
-export class FakeTencentSms {
+export class FakeTencentSms extends FakeHttpServer {
   readonly secretId = 'AKIDfakeTencentSecretId'
   readonly secretKey = 'fake-tencent-secret-key'
   readonly sdkAppId = '1400000001'
@@ -35,27 +35,22 @@ export class FakeTencentSms {
   sent: FakeTencentSent[] = []
   requests: Array<{ action: string; code: string }> = []
   #throttle = 0
-  #server: Server | null = null
   /** The server's own clock (a test may move the client's). */
   readonly #clock = Date.now
-  url = ''
 
   throttleNext(count = 1) {
     this.#throttle = count
   }
 
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    const { port } = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
-    return this.url
+  /**
+   * The next `count` sends to `phone` (+86…) get the per-number status
+   * `LimitExceeded.PhoneNumberThirtySecondLimit` while the rest of the
+   * request succeeds — a partial failure within one SendSms call.
+   */
+  throttleNumber(phone: string, count = 1) {
+    this.#numberThrottle.set(phone, count)
   }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
+  #numberThrottle = new Map<string, number>()
 
   async pushReports(url: string, delivered = true) {
     const rows = this.sent
@@ -63,7 +58,7 @@ export class FakeTencentSms {
       .map((m) => {
         m.reported = true
         return {
-          user_receive_time: beijing(new Date()),
+          user_receive_time: chinaTime(new Date()),
           nationcode: '86',
           mobile: m.phone.replace(/^\+86/, ''),
           report_status: delivered ? 'SUCCESS' : 'FAIL',
@@ -72,11 +67,11 @@ export class FakeTencentSms {
           sid: m.serialNo,
         }
       })
-    return post(url, rows)
+    return postJson(url, rows)
   }
 
   async pushReply(url: string, mobile: string, text: string) {
-    return post(url, {
+    return postJson(url, {
       extend: '',
       mobile,
       nationcode: '86',
@@ -86,10 +81,7 @@ export class FakeTencentSms {
     })
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks).toString('utf8')
+  protected async handle(req: IncomingMessage, res: ServerResponse, body: string) {
     const action = String(req.headers['x-tc-action'] ?? '')
     const reply = (payload: Record<string, unknown>, code = 'Ok') => {
       this.requests.push({ action, code })
@@ -148,6 +140,17 @@ export class FakeTencentSms {
           Fee: 0,
           Code: 'InvalidParameterValue.IncorrectPhoneNumber',
           Message: '手机号格式错误。',
+        }
+      }
+      const throttled = this.#numberThrottle.get(phone) ?? 0
+      if (throttled > 0) {
+        this.#numberThrottle.set(phone, throttled - 1)
+        return {
+          ...base,
+          SerialNo: '',
+          Fee: 0,
+          Code: 'LimitExceeded.PhoneNumberThirtySecondLimit',
+          Message: '单个手机号30秒内下发短信条数超过设定的上限。',
         }
       }
       if (this.blacklist.has(phone)) {
@@ -232,17 +235,4 @@ function headerValue(req: IncomingMessage, name: string) {
     .trim()
     .toLowerCase()
   return name === 'host' ? value.replace(/:\d+$/, '') : value
-}
-
-function beijing(date: Date) {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
-
-async function post(url: string, payload: unknown) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(payload),
-  })
-  return { status: response.status, body: await response.json().catch(() => null) }
 }

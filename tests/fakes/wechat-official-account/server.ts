@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FakeHttpServer } from '#tests/fakes/_support/fake_http_server'
 import { encryptMessage, sha1Signature, toXml } from '#plugins/wechat-official-account/crypto'
 
 interface Follower {
@@ -23,13 +23,12 @@ interface Follower {
  *   POST XML events in plain mode (signature) or safe mode (msg_signature +
  *   AES envelope).
  */
-export class FakeWechatOa {
+export class FakeWechatOa extends FakeHttpServer {
   readonly appId = 'wx5823bf96d3bd56c7'
   readonly appSecret = 'f8b2a7c1d4e5f60718293a4b5c6d7e8f'
   readonly token = 'QDG6eK'
   readonly encodingAesKey = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'
   readonly originalId = 'gh_7f083739789a'
-  url = ''
 
   followers = new Map<string, Follower>()
   templates = new Set<string>(['ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY'])
@@ -44,9 +43,9 @@ export class FakeWechatOa {
   #poisoned = new Set<string>()
   #nextMsgId = 200163836
   #throttle = 0
-  #server: Server | null = null
 
   constructor() {
+    super()
     this.follow('oia2TjuEGTNoeX76QEjQNrcURxG8', 'o6_bmasdasdsad6_2sgVt7hMZOPfL')
   }
 
@@ -87,23 +86,7 @@ export class FakeWechatOa {
     this.#throttle += count
   }
 
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    const { port } = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
-    return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const raw = Buffer.concat(chunks).toString('utf8')
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const url = new URL(req.url ?? '/', 'http://fake')
     const answer = (body: Record<string, unknown>) => {
       res.writeHead(200, { 'content-type': 'application/json; encoding=utf-8' })
@@ -244,6 +227,22 @@ export class FakeWechatOa {
     })
     return { status: response.status, body: await response.text() }
   }
+
+  /** A follower's text message to the account (MsgType text), as WeChat forwards it. */
+  async pushText(
+    callbackUrl: string,
+    openid: string,
+    content: string,
+    options: { encrypted?: boolean; token?: string } = {}
+  ) {
+    this.#nextTextId += 1
+    return this.pushEvent(
+      callbackUrl,
+      { FromUserName: openid, MsgType: 'text', Content: content, MsgId: this.#nextTextId },
+      options
+    )
+  }
+  #nextTextId = 23_000_000_000
 
   /** TEMPLATESENDJOBFINISH for a message the fake accepted. */
   async pushTemplateFinished(callbackUrl: string, msgid: number, status = 'success') {

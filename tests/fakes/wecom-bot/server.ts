@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FakeHttpServer } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for the WeCom group robot webhook
@@ -7,34 +7,18 @@ import type { AddressInfo } from 'node:net'
  * and content limits (text 2048 bytes, markdown 4096), allows 20 messages
  * a minute per robot, and answers with WeCom's errcode/errmsg.
  */
-export class FakeWecomBot {
+export class FakeWecomBot extends FakeHttpServer {
   readonly key: string
   received: Array<{ msgtype: string; content: string }> = []
   perMinute = 20
   #times: number[] = []
-  #server: Server | null = null
-  url = ''
 
   constructor(key = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa') {
+    super()
     this.key = key
   }
 
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    const { port } = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
-    return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const answer = (errcode: number, errmsg: string) => {
       res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' })
       res.end(JSON.stringify({ errcode, errmsg }))
@@ -49,7 +33,7 @@ export class FakeWecomBot {
     }
     let body: any
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      body = JSON.parse(raw)
     } catch {
       return answer(40001, 'invalid json')
     }

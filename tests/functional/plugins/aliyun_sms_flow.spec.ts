@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
@@ -291,9 +292,17 @@ test.group('Plugins / aliyun-sms end to end (Plugins page, dispatcher, pushes)',
       attempts: 1,
     })
     const requestsBefore = fake.requests.length
+    // Within the lease the other sender may still be in the call: left alone.
     await sendMessageJob.handle({ payload: { messageId: stuck.id }, attempt: 2 } as any)
     await stuck.refresh()
+    assert.equal(stuck.status, 'sending')
+    // Past the lease, a row without a claim token cannot be looked up: failed, not resent.
+    stuck.claimedAt = DateTime.utc().minus({ minutes: 5 })
+    await stuck.save()
+    await sendMessageJob.handle({ payload: { messageId: stuck.id }, attempt: 3 } as any)
+    await stuck.refresh()
     assert.equal(stuck.status, 'failed')
+    assert.include(stuck.errorMessage ?? '', 'outcome unknown')
     assert.equal(fake.requests.length, requestsBefore)
 
     // Its receipt, if the send did go out, still marks it delivered.

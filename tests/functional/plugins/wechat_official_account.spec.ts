@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import logger from '@adonisjs/core/services/logger'
+import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import type { OutgoingMessage, PluginContext, PluginKeyValueStore } from '#app/plugins/sdk/index'
 import { PluginHttp } from '#app/plugins/http_client'
@@ -344,6 +345,83 @@ test.group('Plugins / wechat-official-account against the fake API', (group) => 
       assert.equal(next.status, 'failed')
       assert.equal(next.errorCode, 'suppressed')
       assert.lengthOf(fake.sent, 1)
+    } finally {
+      await rollback()
+      await pluginHost.load()
+    }
+  })
+
+  test('a follower who writes "退订" in safe mode is put on do-not-contact for WeChat; other texts are only stored', async ({
+    assert,
+  }) => {
+    const rollback = await testUtils.db().withGlobalTransaction()
+    try {
+      const { company } = await createCompanyWithShops()
+      const admin = await createStaff('admin')
+      await new ManagePlugins().configure('wechat-official-account', { ...config(fake) }, admin)
+      const hook = `http://${env.get('HOST')}:${env.get('PORT')}/hooks/wechat-official-account/callback`
+      const member = await Member.create({ companyId: company.id, name: '李雷' })
+      member.setPhone(Phone.parse('13900139000'))
+      await member.save()
+      await MemberIdentity.create({
+        companyId: company.id,
+        memberId: member.id,
+        type: 'wechat_openid',
+        value: 'o_replier',
+        source: 'wechat',
+      })
+      const dnc = () =>
+        db
+          .from('do_not_contact')
+          .where('company_id', company.id)
+          .select('channel', 'source', 'phone_hash')
+
+      // A forged push changes nothing.
+      const forged = await fake.pushText(hook, 'o_replier', '退订', {
+        encrypted: true,
+        token: 'guess',
+      })
+      assert.equal(forged.status, 401)
+      assert.lengthOf(await dnc(), 0)
+
+      const hello = await fake.pushText(hook, 'o_replier', '你好，请问什么时候发货？', {
+        encrypted: true,
+      })
+      assert.deepEqual(hello, { status: 200, body: 'success' })
+      assert.lengthOf(await dnc(), 0)
+
+      const optOut = await fake.pushText(hook, 'o_replier', ' 退订 ', { encrypted: true })
+      assert.deepEqual(optOut, { status: 200, body: 'success' })
+      assert.deepEqual(await dnc(), [
+        { channel: 'wechat', source: 'reply', phone_hash: member.phone!.blindIndex },
+      ])
+      const inbound = await db
+        .from('messages')
+        .where({ direction: 'in', provider: 'wechat-official-account' })
+        .orderBy('id')
+        .select('member_id', 'body', 'status')
+      assert.deepEqual(inbound, [
+        { member_id: member.id, body: '你好，请问什么时候发货？', status: 'received' },
+        { member_id: member.id, body: ' 退订 ', status: 'received' },
+      ])
+
+      // "TD" from a follower no member has: stored, nobody to opt out.
+      const stranger = await fake.pushText(hook, 'o_nobody', 'TD', { encrypted: true })
+      assert.equal(stranger.status, 200)
+      assert.lengthOf(await dnc(), 1)
+
+      // The next WeChat message to that member is suppressed before WeChat is called.
+      const next = await new SendMessage().handle({
+        companyId: company.id,
+        provider: 'wechat-official-account',
+        phone: member.phone!,
+        memberId: member.id,
+        category: 'notification',
+        template: { code: TEMPLATE, params: { first: '发货通知' } },
+        idempotencyKey: 'wx-after-td',
+      })
+      assert.equal(next.status, 'suppressed')
+      assert.lengthOf(fake.sent, 0)
     } finally {
       await rollback()
       await pluginHost.load()

@@ -1,0 +1,513 @@
+import { randomUUID } from 'node:crypto'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import {
+  HttpTransportError,
+  PluginError,
+  type LookupResult,
+  type MessageChannel,
+  type OutgoingMessage,
+  type SendResult,
+} from '#app/plugins/sdk/index'
+import Message from '#app/plugins/models/message'
+import { channelRegistry } from '#app/plugins/registries'
+import { takeSlot } from '#app/plugins/messaging/rate_gate'
+import { MayContact } from '#app/members/actions/do_not_contact'
+import type { ConsentChannel } from '#app/members/actions/manage_consent'
+import { backoffDelay, sqlTime } from '#app/shared/queue/job_runner'
+import queue from '#app/shared/queue/queue'
+import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
+
+export const dispatcherSettings = {
+  /** Provider calls one message may take (the first send and its retries). */
+  maxAttempts: 5,
+  /**
+   * A message still `sending` this long after its claim belonged to a sender
+   * that died. It covers the rate gate's wait (a few slots) and the provider
+   * call (10 s timeout).
+   */
+  leaseMs: 60_000,
+}
+
+/**
+ * Crash injection for tests and the bench — never set in production. A
+ * hook that throws stops the send right there, leaving the claimed rows
+ * `sending` exactly as a killed worker would.
+ */
+export const dispatcherFaults: {
+  beforeCall?: (messageIds: number[]) => void
+  afterCall?: (messageIds: number[]) => void
+} = {}
+
+type Counts = Record<string, number>
+
+function add(counts: Counts, key: string, n = 1) {
+  counts[key] = (counts[key] ?? 0) + n
+}
+
+/**
+ * The message dispatcher: sends a pending message — together with other
+ * pending messages that can share its provider call when the channel
+ * declares a batch size — at most once per claim.
+ *
+ * 1. The rows are claimed (`pending` → `sending`, one batch token, the
+ *    claim time) by a conditional update: a message is in one call only.
+ * 2. Opt-outs are checked again on the claimed rows (they may have arrived
+ *    while the messages waited); opted-out ones become `suppressed`.
+ * 3. One slot is taken from the provider's rate gate (one per call).
+ * 4. The provider is called; its per-recipient results are recorded:
+ *    `sent` with the provider's id; retryable errors back to `pending` with
+ *    a backoff and a new job run; the others `failed` with their code.
+ *
+ * A sender that dies between 1 and 4 leaves rows `sending`; after the lease
+ * they are recovered by `recoverStuck`.
+ */
+export async function sendPending(messageId: number, jobAttempt: number): Promise<Counts> {
+  const message = await Message.find(messageId)
+  if (!message) return { skipped: 1 }
+  if (message.status === 'sending') {
+    return isStale(message) ? recoverStuck([message]) : { in_flight: 1 }
+  }
+  if (message.status !== 'pending') return { skipped: 1 }
+  if (message.nextAttemptAt && message.nextAttemptAt > DateTime.utc()) return { waiting: 1 }
+
+  const channel = channelRegistry.get(message.provider)
+  if (!channel) {
+    // The plugin is disabled or failed: keep the message pending and let the job retry.
+    if (jobAttempt < dispatcherSettings.maxAttempts) {
+      throw new Error(`channel ${message.provider} is not active`)
+    }
+    await finish(
+      [
+        [
+          message,
+          {
+            status: 'failed',
+            error: new PluginError('transient', `channel ${message.provider} is not active`),
+          },
+        ],
+      ],
+      null
+    )
+    return { failed: 1 }
+  }
+
+  const counts: Counts = {}
+  const group = await batchFor(message, channel)
+
+  const token = randomUUID().replaceAll('-', '')
+  const now = sqlTime()
+  const claimedCount = affected(
+    await db
+      .from('messages')
+      .whereIn(
+        'id',
+        group.map((m) => m.id)
+      )
+      .where('status', 'pending')
+      .update({
+        status: 'sending',
+        batch_token: token,
+        claimed_at: now,
+        attempts: db.raw('attempts + 1'),
+        updated_at: now,
+      })
+  )
+  if (claimedCount === 0) return { ...counts, skipped: 1 }
+  // Usually every row was ours to claim; otherwise read back which were.
+  const claimed =
+    claimedCount === group.length
+      ? group.map((m) => {
+          // In memory only, as the claim wrote them; these instances are never saved.
+          m.attempts += 1
+          m.batchToken = token
+          return m
+        })
+      : await Message.query().where('batch_token', token).orderBy('id')
+  // Opt-outs are checked on the claimed rows only: runs that lost the race did no such work.
+  const kept = await allowed(claimed, token, counts)
+  if (kept.length === 0) return counts
+  const ids = kept.map((m) => m.id)
+  // The slot after the claim: a run that lost every row to another batch wastes no slot.
+  const waitStarted = Date.now()
+  await takeSlot(message.provider, channel.capabilities.ratePerSecond)
+  if (Date.now() - waitStarted > dispatcherSettings.leaseMs / 2) {
+    // A long wait: renew the claim for the call, unless the sweeper took it over meanwhile.
+    const renewed = await db
+      .from('messages')
+      .where({ batch_token: token, status: 'sending', claimed_at: now })
+      .update({ claimed_at: sqlTime() })
+    if (affected(renewed) !== kept.length) return { ...counts, lease_lost: 1 }
+  }
+
+  const outgoing = await Promise.all(kept.map((m) => toOutgoing(m, channel, token)))
+  dispatcherFaults.beforeCall?.(ids)
+  let results: SendResult[]
+  try {
+    results =
+      kept.length === 1 ? [await channel.send(outgoing[0])] : await channel.sendBatch!(outgoing)
+    if (!Array.isArray(results) || results.length !== kept.length) {
+      throw new PluginError(
+        'transient',
+        `the plugin answered ${results?.length} results for ${kept.length} messages`,
+        null,
+        { retryable: false }
+      )
+    }
+  } catch (error) {
+    const normalised = normalise(error)
+    results = kept.map(() => ({ ok: false, error: normalised }))
+  }
+  dispatcherFaults.afterCall?.(ids)
+
+  add(counts, kept.length > 1 ? 'batch_calls' : 'single_calls')
+  const outcomes = await finish(
+    kept.map((m, index) => [m, resultOutcome(results[index], m)] as const),
+    token
+  )
+  for (const outcome of outcomes) add(counts, outcome)
+  return counts
+}
+
+/** The message and the pending messages that may share its call, up to the batch size. */
+async function batchFor(lead: Message, channel: MessageChannel): Promise<Message[]> {
+  const size = channel.sendBatch ? Math.max(1, Math.floor(channel.capabilities.batchSize)) : 1
+  if (size <= 1) return [lead]
+  const keyOf = (m: Message) => {
+    const out = bareOutgoing(m)
+    return channel.batchKey ? channel.batchKey(out) : (m.templateCode ?? '')
+  }
+  const key = keyOf(lead)
+  const candidates = await Message.query()
+    .where('provider', lead.provider)
+    .where('direction', 'out')
+    .where('status', 'pending')
+    .whereNot('id', lead.id)
+    .where((q) =>
+      lead.templateCode ? q.where('template_code', lead.templateCode) : q.whereNull('template_code')
+    )
+    .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', sqlTime()))
+    .orderBy('id')
+    .limit(size * 2)
+  const group = [lead]
+  for (const candidate of candidates) {
+    if (group.length >= size) break
+    if (keyOf(candidate) === key) group.push(candidate)
+  }
+  return group
+}
+
+/** Drops (and records as suppressed) the claimed messages whose recipient opted out meanwhile. */
+async function allowed(claimed: Message[], token: string, counts: Counts): Promise<Message[]> {
+  const kept: Message[] = []
+  for (const message of claimed) {
+    const phone = message.phone
+    const may = await new MayContact().check({
+      companyId: message.companyId,
+      channel: message.channel as ConsentChannel,
+      category: message.category ?? 'notification',
+      phone,
+      memberId: message.memberId,
+    })
+    if (may.allowed && phone) {
+      kept.push(message)
+      continue
+    }
+    await db.from('messages').where({ id: message.id, batch_token: token }).update({
+      status: 'suppressed',
+      error_code: 'suppressed',
+      provider_code: may.reason,
+      updated_at: sqlTime(),
+    })
+    add(counts, 'suppressed')
+  }
+  return kept
+}
+
+function bareOutgoing(message: Message, batchId: string | null = null): OutgoingMessage {
+  return {
+    id: String(message.id),
+    idempotencyKey: message.idempotencyKey ?? String(message.id),
+    to: message.phone?.digits ?? '',
+    category: message.category ?? 'notification',
+    template: message.templateCode
+      ? { code: message.templateCode, params: message.templateParams ?? {} }
+      : null,
+    text: message.body,
+    batchId,
+  }
+}
+
+async function toOutgoing(
+  message: Message,
+  channel: MessageChannel,
+  batchId: string
+): Promise<OutgoingMessage> {
+  const openid =
+    channel.capabilities.channel === 'wechat' && message.memberId
+      ? await wechatOpenid(message.companyId, message.memberId)
+      : null
+  return { ...bareOutgoing(message, batchId), openid }
+}
+
+/** The member's WeChat openid (the newest one when a member has several). */
+async function wechatOpenid(companyId: number, memberId: number): Promise<string | null> {
+  const row = await db
+    .from('member_identities')
+    .where({ company_id: companyId, member_id: memberId, type: 'wechat_openid' })
+    .orderBy('id', 'desc')
+    .first()
+  return row ? String(row.value) : null
+}
+
+type Outcome =
+  | { status: 'sent'; providerMessageId: string | null }
+  | { status: 'retry'; error: PluginError }
+  | { status: 'failed'; error: PluginError }
+
+function resultOutcome(result: SendResult, message: Message): Outcome {
+  if (result.ok) return { status: 'sent', providerMessageId: result.providerMessageId }
+  const error = normalise(result.error)
+  // `attempts` counts provider calls, this one included (taken at the claim).
+  const attempts = message.attempts
+  if (error.retryable && attempts < dispatcherSettings.maxAttempts) {
+    return { status: 'retry', error }
+  }
+  return { status: 'failed', error }
+}
+
+/**
+ * Records outcomes in one transaction, only on rows still held by `token`
+ * (null: any row not yet final). Rows with the same outcome are updated
+ * together; a retry goes back to `pending` with its backoff and a job run
+ * keyed by its attempt.
+ */
+async function finish(
+  entries: ReadonlyArray<readonly [Message, Outcome]>,
+  token: string | null
+): Promise<Array<'sent' | 'retried' | 'failed'>> {
+  const now = DateTime.utc()
+  const alike = new Map<string, { ids: number[]; values: Record<string, unknown> }>()
+  const retries: Array<[Message, PluginError]> = []
+  for (const [message, outcome] of entries) {
+    let values: Record<string, unknown>
+    if (outcome.status === 'retry') {
+      retries.push([message, outcome.error])
+      continue
+    } else if (outcome.status === 'sent') {
+      values = {
+        status: 'sent',
+        provider_message_id: outcome.providerMessageId,
+        error_code: null,
+        provider_code: null,
+        error_message: null,
+        next_attempt_at: null,
+        sent_at: sqlTime(now),
+        updated_at: sqlTime(now),
+      }
+    } else {
+      values = {
+        status: 'failed',
+        error_code: outcome.error.code,
+        provider_code: outcome.error.providerCode,
+        error_message: outcome.error.message.slice(0, 500),
+        next_attempt_at: null,
+        updated_at: sqlTime(now),
+      }
+    }
+    const key = JSON.stringify(values)
+    const same = alike.get(key) ?? { ids: [], values }
+    same.ids.push(message.id)
+    alike.set(key, same)
+  }
+  await db.transaction(async (trx) => {
+    const rows = (ids: number[]) => {
+      const query = trx.from('messages').whereIn('id', ids)
+      if (token) query.where({ batch_token: token, status: 'sending' })
+      else query.whereIn('status', ['pending', 'sending'])
+      return query
+    }
+    for (const { ids, values } of alike.values()) await rows(ids).update(values)
+    for (const [message, error] of retries) {
+      const delayMs = Math.max(error.retryAfterMs ?? 0, backoffDelay(message.attempts))
+      const changed = await rows([message.id]).update({
+        status: 'pending',
+        error_code: error.code,
+        provider_code: error.providerCode,
+        error_message: error.message.slice(0, 500),
+        next_attempt_at: sqlTime(now.plus({ milliseconds: delayMs })),
+        updated_at: sqlTime(now),
+      })
+      if (affected(changed) !== 1) continue
+      await queue.dispatch(
+        sendMessageJob,
+        { messageId: message.id },
+        {
+          idempotencyKey: `message:${message.id}:attempt:${message.attempts + 1}`,
+          delayMs,
+          client: trx,
+        }
+      )
+    }
+  })
+  return entries.map(([, outcome]) => (outcome.status === 'retry' ? 'retried' : outcome.status))
+}
+
+function affected(result: unknown): number {
+  return Array.isArray(result) ? Number(result[0] ?? 0) : Number(result)
+}
+
+function isStale(message: Message): boolean {
+  const claimedAt = message.claimedAt ?? message.updatedAt
+  return claimedAt.toMillis() < Date.now() - dispatcherSettings.leaseMs
+}
+
+const UNKNOWN = 'outcome unknown: the sender stopped during the provider call; not resent'
+
+/**
+ * Messages left `sending` by a sender that died. The provider decides what
+ * happens, never a guess:
+ * - the channel can look them up (`lookupSent`, e.g. Aliyun QuerySendDetails
+ *   by out id): sent ones are recorded as sent, not-sent ones are sent again,
+ *   unknown ones fail;
+ * - the provider refuses duplicates of an idempotency key
+ *   (`dedupesByIdempotencyKey`, WeChat `client_msg_id`): sent again;
+ * - otherwise: failed, "outcome unknown", not resent (a later delivery
+ *   receipt can still mark it delivered). This is the at-most-once edge.
+ * Each claim is re-leased first, so two recoverers never both act.
+ */
+export async function recoverStuck(messages: Message[]): Promise<Counts> {
+  const counts: Counts = {}
+  const byClaim = new Map<string, Message[]>()
+  for (const message of messages) {
+    const key = message.batchToken ?? `row:${message.id}`
+    byClaim.set(key, [...(byClaim.get(key) ?? []), message])
+  }
+  const cutoff = sqlTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
+  for (const [claim, group] of byClaim) {
+    const releasedAt = sqlTime()
+    const query = db.from('messages').where('status', 'sending')
+    if (claim.startsWith('row:')) query.where('id', group[0].id).whereNull('batch_token')
+    else query.where('batch_token', claim)
+    query.where((q) =>
+      q
+        .where('claimed_at', '<', cutoff)
+        .orWhere((legacy) => legacy.whereNull('claimed_at').where('updated_at', '<', cutoff))
+    )
+    if (affected(await query.update({ claimed_at: releasedAt, updated_at: releasedAt })) === 0) {
+      continue
+    }
+    const held = claim.startsWith('row:')
+      ? await Message.query().where('id', group[0].id).where('status', 'sending')
+      : await Message.query().where('batch_token', claim).where('status', 'sending').orderBy('id')
+    if (held.length === 0) continue
+    const token = claim.startsWith('row:') ? null : claim
+    // The original claim time (before the re-lease) is when the call was made.
+    const claimedAt = new Map(
+      group.map((m) => [m.id, (m.claimedAt ?? m.updatedAt).toJSDate()] as const)
+    )
+    const results = await lookUp(held, token, claimedAt)
+    if (!results) {
+      add(counts, 'lookup_failed', held.length)
+      continue
+    }
+    for (const [index, result] of results.entries()) {
+      const row = held[index]
+      if (result.state === 'sent') {
+        await finish(
+          [[row, { status: 'sent', providerMessageId: result.providerMessageId }]],
+          token
+        )
+        add(counts, 'found_sent')
+      } else if (result.state === 'not_sent') {
+        const outcome: Outcome =
+          row.attempts < dispatcherSettings.maxAttempts
+            ? {
+                status: 'retry',
+                error: new PluginError('transient', 'not sent: the sender stopped'),
+              }
+            : { status: 'failed', error: new PluginError('transient', 'not sent: out of attempts') }
+        const [done] = await finish([[row, outcome]], token)
+        if (done === 'retried') add(counts, 'resent')
+        else add(counts, 'failed')
+      } else {
+        await finish(
+          [
+            [
+              row,
+              {
+                status: 'failed',
+                error: new PluginError('transient', UNKNOWN, null, { retryable: false }),
+              },
+            ],
+          ],
+          token
+        )
+        add(counts, 'unknown')
+      }
+    }
+  }
+  return counts
+}
+
+async function lookUp(
+  held: Message[],
+  token: string | null,
+  claimedAt: Map<number, Date>
+): Promise<LookupResult[] | null> {
+  const channel = channelRegistry.get(held[0].provider)
+  const unknown = held.map((): LookupResult => ({ state: 'unknown' }))
+  if (!channel || !token) return unknown
+  if (channel.lookupSent) {
+    try {
+      const outgoing = await Promise.all(held.map((m) => toOutgoing(m, channel, token)))
+      const results = await channel.lookupSent(
+        outgoing.map((out, i) => ({
+          ...out,
+          claimedAt: claimedAt.get(held[i].id) ?? held[i].claimedAt!.toJSDate(),
+        }))
+      )
+      return results.length === held.length ? results : unknown
+    } catch {
+      // The provider could not be asked: the rows stay re-leased and the next sweep asks again.
+      return null
+    }
+  }
+  if (channel.capabilities.dedupesByIdempotencyKey) {
+    return held.map((): LookupResult => ({ state: 'not_sent' }))
+  }
+  return unknown
+}
+
+/** Rows left `sending` past the lease, for the sweeper job. */
+export async function staleSending(limit = 1000): Promise<Message[]> {
+  const cutoff = sqlTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
+  return Message.query()
+    .where('status', 'sending')
+    .where((q) =>
+      q
+        .where('claimed_at', '<', cutoff)
+        .orWhere((legacy) => legacy.whereNull('claimed_at').where('updated_at', '<', cutoff))
+    )
+    .orderBy('id')
+    .limit(limit)
+}
+
+export function normalise(error: unknown): PluginError {
+  if (error instanceof PluginError) return error
+  const like = error as Partial<PluginError> | null
+  if (like?.name === 'PluginError' && typeof like.code === 'string') {
+    // Thrown by an external plugin with its own copy of the SDK.
+    return new PluginError(like.code, String(like.message), like.providerCode ?? null, {
+      retryable: like.retryable,
+    })
+  }
+  if (error instanceof HttpTransportError) {
+    return new PluginError('transient', error.message, null, { cause: error, retryable: false })
+  }
+  // A bug in the plugin: the request may or may not have left; do not resend.
+  return new PluginError('transient', `plugin error: ${(error as Error)?.message}`, null, {
+    cause: error,
+    retryable: false,
+  })
+}

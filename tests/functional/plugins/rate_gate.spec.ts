@@ -1,0 +1,80 @@
+import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
+import queueConfig from '#config/queue'
+import { InProcessRateGate, RedisRateGate } from '#app/plugins/messaging/rate_gates'
+import { FakeAliyunSms } from '#tests/fakes/aliyun-sms/server'
+import { runGateWorkers } from '#tests/fixtures/plugins/rate_gate/run_workers'
+
+const redisUrl = queueConfig.redisUrl
+
+test.group('Plugins / rate gate', () => {
+  test('in one process, calls to a provider are spaced 1 / rate apart', async ({ assert }) => {
+    const gate = new InProcessRateGate()
+    const started = performance.now()
+    await Promise.all(Array.from({ length: 11 }, () => gate.take('p', 50)))
+    // 11 calls at 50/s: the last one 10 × 20 ms after the first.
+    assert.isAtLeast(performance.now() - started, 195)
+    // Another provider has its own budget.
+    const other = performance.now()
+    await gate.take('q', 50)
+    assert.isBelow(performance.now() - other, 15)
+  })
+
+  test('with Redis, two gates share one budget')
+    .skip(!redisUrl, 'needs REDIS_URL')
+    .run(async ({ assert }) => {
+      const prefix = `gate-test-${randomUUID()}`
+      const a = new RedisRateGate(redisUrl!, prefix)
+      const b = new RedisRateGate(redisUrl!, prefix)
+      try {
+        const started = performance.now()
+        await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).take('shared', 100)))
+        // 20 calls at 100/s across both: 19 × 10 ms, not 9 × 10 ms.
+        assert.isAtLeast(performance.now() - started, 185)
+      } finally {
+        await a.close()
+        await b.close()
+      }
+    })
+
+  test(
+    'two worker processes on one Redis stay under the provider limit together; without it they are throttled'
+  )
+    .skip(!redisUrl, 'needs REDIS_URL')
+    .timeout(60_000)
+    .run(async ({ assert }) => {
+      const rate = 20
+      const fake = new FakeAliyunSms({ qps: rate })
+      await fake.start()
+      try {
+        const shared = await runGateWorkers({
+          fake,
+          workers: 2,
+          calls: 40,
+          rate,
+          redisUrl,
+          prefix: `gate-test-${randomUUID()}`,
+          provider: 'aliyun-sms',
+        })
+        // 80 calls at 20/s: about 4 s; never more than 20 in one second at the gateway.
+        assert.equal(shared.failed, 0)
+        assert.equal(shared.throttled, 0, `per second: ${shared.perSecond.join(', ')}`)
+        assert.equal(shared.sent, 80)
+        assert.isAtMost(Math.max(...shared.perSecond), rate)
+
+        const separate = await runGateWorkers({
+          fake,
+          workers: 2,
+          calls: 40,
+          rate,
+          redisUrl: null,
+          prefix: 'unused',
+          provider: 'aliyun-sms',
+        })
+        // Each process alone keeps to 20/s; together they make 40/s and the gateway refuses.
+        assert.isAbove(separate.throttled, 10)
+      } finally {
+        await fake.stop()
+      }
+    })
+})
