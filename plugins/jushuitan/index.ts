@@ -1,13 +1,15 @@
 import {
+  chinaTime,
   definePlugin,
-  PluginError,
   type ErpConnector,
   type ErpOrder,
   type ErpRefund,
+  parseChinaTime,
   type PluginContext,
+  PluginError,
+  yuanToFen,
 } from '#plugin-sdk'
 import { JushuitanApi, LIMITS, type JushuitanConfig } from './client.js'
-import { chinaTime, parseChinaTime, yuanToFen } from './protocol.js'
 
 /** Rows per page Quanzi asks for (orders and after-sales). */
 export const PAGE_SIZE = 50

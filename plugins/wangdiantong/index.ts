@@ -1,13 +1,16 @@
 import {
+  chinaTime,
   definePlugin,
-  HttpTransportError,
-  PluginError,
   type ErpConnector,
   type ErpOrder,
   type ErpRefund,
+  HttpTransportError,
+  parseChinaTime,
   type PluginContext,
+  PluginError,
+  yuanToFen,
 } from '#plugin-sdk'
-import { chinaTime, parseChinaTime, wdtSign, yuanToFen } from './protocol.js'
+import { wdtSign } from './protocol.js'
 
 export interface WangdiantongConfig {
   /** The API gateway including its path (…/openapi2), without a trailing slash. */

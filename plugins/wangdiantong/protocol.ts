@@ -34,34 +34,3 @@ function length(text: string) {
 function pad(n: number, width: number) {
   return String(n).padStart(width, '0')
 }
-
-/** China time, as the API reads and writes times: `yyyy-MM-dd HH:mm:ss` (UTC+8). */
-export function chinaTime(date: Date): string {
-  const shifted = new Date(date.getTime() + 8 * 3600_000)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return (
-    `${shifted.getUTCFullYear()}-${p(shifted.getUTCMonth() + 1)}-${p(shifted.getUTCDate())} ` +
-    `${p(shifted.getUTCHours())}:${p(shifted.getUTCMinutes())}:${p(shifted.getUTCSeconds())}`
-  )
-}
-
-export function parseChinaTime(value: unknown): Date | null {
-  if (value === null || value === undefined) return null
-  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(
-    String(value).trim()
-  )
-  if (!match) return null
-  const [, y, mo, d, h, mi, s = '0'] = match
-  const ms = Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s)
-  return Number.isNaN(ms) ? null : new Date(ms)
-}
-
-/** Yuan (text or number) → fen; null when unreadable or more precise than a fen. */
-export function yuanToFen(value: unknown): number | null {
-  if (value === null || value === undefined || value === '') return null
-  const match = /^(-)?(\d+)(?:\.(\d{1,2})0*)?$/.exec(String(value).trim())
-  if (!match) return null
-  const [, minus, whole, decimals = ''] = match
-  const fen = Number(whole) * 100 + Number(decimals.padEnd(2, '0'))
-  return minus ? -fen : fen
-}

@@ -443,3 +443,5 @@ export interface PluginManifest {
   description?: string
   config: ConfigField[]
 }
+
+export { chinaTime, parseChinaTime, yuanToFen } from './china_values.js'

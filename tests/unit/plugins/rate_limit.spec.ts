@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { RateLimiter, type Clock } from '#app/plugins/rate_limit'
 import { shopMap, toOrder, toRefund } from '#plugins/jushuitan/index'
-import { chinaTime, parseChinaTime, yuanToFen } from '#plugins/jushuitan/protocol'
+import { chinaTime, parseChinaTime, yuanToFen } from '#plugin-sdk'
 
 /** A clock that only moves when someone sleeps. */
 function fakeClock(): Clock & { t: number } {
