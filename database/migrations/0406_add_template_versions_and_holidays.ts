@@ -15,11 +15,19 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  */
 export default class extends BaseSchema {
   async up() {
+    // The foreign key is added on PostgreSQL only: on SQLite, a column added
+    // with a reference makes knex rebuild the table (DROP TABLE), which fails
+    // on an install whose projects already point at its templates.
     this.schema.alterTable('playbook_templates', (table) => {
-      table.integer('lineage_id').unsigned().nullable().references('playbook_templates.id')
+      table.integer('lineage_id').unsigned().nullable()
       table.timestamp('superseded_at').nullable()
       table.index(['company_id', 'superseded_at'])
     })
+    if (this.db.dialect.name === 'postgres') {
+      this.schema.alterTable('playbook_templates', (table) => {
+        table.foreign('lineage_id').references('playbook_templates.id')
+      })
+    }
     this.schema.alterTable('playbook_template_tasks', (table) => {
       table.smallint('offset_hours').nullable()
       table.string('depends_on', 300).nullable()
@@ -40,6 +48,11 @@ export default class extends BaseSchema {
       table.dropColumn('depends_on')
       table.dropColumn('offset_hours')
     })
+    if (this.db.dialect.name === 'postgres') {
+      this.schema.alterTable('playbook_templates', (table) => {
+        table.dropForeign('lineage_id')
+      })
+    }
     this.schema.alterTable('playbook_templates', (table) => {
       table.dropIndex(['company_id', 'superseded_at'])
       table.dropColumn('superseded_at')
