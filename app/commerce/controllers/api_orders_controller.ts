@@ -23,7 +23,7 @@ import {
  */
 export default class ApiOrdersController {
   async upsertOrder({ params, request, response, auth }: HttpContext) {
-    const { shop, number } = await this.#shop(params)
+    const { shop, number } = await this.#shop(request, params)
     const body = await request.validateUsing(apiOrderValidator)
     const time = (value: string | null | undefined, field: string) =>
       value ? parseApiTime(value, shop.timezone, field) : null
@@ -110,7 +110,7 @@ export default class ApiOrdersController {
   }
 
   async upsertRefund({ params, request, response, auth }: HttpContext) {
-    const { shop, number } = await this.#shop(params)
+    const { shop, number } = await this.#shop(request, params)
     const body = await request.validateUsing(apiRefundValidator)
     const result = await db.transaction(async (trx) => {
       const upserted = await new UpsertRefund().handle(
@@ -156,10 +156,9 @@ export default class ApiOrdersController {
     }
   }
 
-  async #shop(params: Record<string, unknown>) {
-    const { shopId, number } = await shopOrderParamsValidator.validate({
-      shopId: params.shopId,
-      number: params.number,
+  async #shop(request: HttpContext['request'], params: Record<string, unknown>) {
+    const { shopId, number } = await request.validateUsing(shopOrderParamsValidator, {
+      data: { shopId: params.shopId, number: params.number },
     })
     const company = await currentCompany()
     const shop = await Shop.query().where({ id: shopId, companyId: company.id }).first()

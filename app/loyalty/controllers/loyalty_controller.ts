@@ -111,9 +111,7 @@ export default class LoyaltyController {
       now: DateTime.utc(),
       expiryPolicies: EXPIRY_POLICIES,
       shortfallPolicies: SHORTFALL_POLICIES,
-      preview: request.qs().paid
-        ? await this.evaluatePreview(request.qs(), zone, company.id)
-        : null,
+      preview: request.qs().paid ? await this.evaluatePreview(request, zone, company.id) : null,
     })
   }
 
@@ -122,12 +120,12 @@ export default class LoyaltyController {
     const company = await currentCompany()
     const zone = userZone(auth.user)
     response.header('Vary', 'HX-Request')
-    const preview = await this.evaluatePreview(request.qs(), zone, company.id)
+    const preview = await this.evaluatePreview(request, zone, company.id)
     return view.render('components/loyalty/earning_preview', { preview, zone })
   }
 
-  private async evaluatePreview(qs: Record<string, any>, zone: string, companyId: number) {
-    const input = await previewValidator.validate(qs)
+  private async evaluatePreview(request: HttpContext['request'], zone: string, companyId: number) {
+    const input = await request.validateUsing(previewValidator, { data: request.qs() })
     const paid = Money.parseYuan(input.paid)
     const shipping = input.shipping ? Money.parseYuan(input.shipping) : Money.zero
     const paidAt = input.paidAt ? localTime(input.paidAt, zone) : DateTime.utc()

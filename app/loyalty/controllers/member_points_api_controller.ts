@@ -68,7 +68,7 @@ export default class MemberPointsApiController {
   async index({ params, request }: HttpContext) {
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
-    const query = await apiLedgerValidator.validate(request.qs())
+    const query = await request.validateUsing(apiLedgerValidator, { data: request.qs() })
     const [summary, page] = await Promise.all([
       loyaltySummaryFor(member.id),
       new MemberPoints().ledger(member.id, { cursor: query.cursor, limit: query.limit ?? 50 }),
@@ -99,7 +99,7 @@ export default class MemberPointsApiController {
   /** Members with available points expiring within `days` (marketing reminders), most points first. */
   async expiring({ request }: HttpContext) {
     const company = await currentCompany()
-    const query = await apiExpiringValidator.validate(request.qs())
+    const query = await request.validateUsing(apiExpiringValidator, { data: request.qs() })
     const rows = await pointsExpiringWithin(company.id, query.days, { limit: query.limit ?? 1000 })
     return {
       data: rows.map((row) => ({
@@ -116,7 +116,9 @@ export default class MemberPointsApiController {
   async redeem({ params, request, auth, response }: HttpContext) {
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
-    const input = await apiRedeemValidator.validate(camelBody({ request, response }))
+    const input = await request.validateUsing(apiRedeemValidator, {
+      data: camelBody({ request, response }),
+    })
     if ((input.points === undefined) === (input.rewardId === undefined)) {
       throw new DomainError('E_REDEEM_TARGET', 'loyalty.errors.redeem_target', 422)
     }
@@ -175,7 +177,9 @@ export default class MemberPointsApiController {
   async adjust({ params, request, auth, response }: HttpContext) {
     const company = await currentCompany()
     const member = await findMember(company.id, Number(params.id))
-    const input = await apiAdjustValidator.validate(camelBody({ request, response }))
+    const input = await request.validateUsing(apiAdjustValidator, {
+      data: camelBody({ request, response }),
+    })
     const posting = await new PointsLedger().adjust(
       { companyId: company.id, memberId: member.id },
       {

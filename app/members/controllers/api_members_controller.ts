@@ -144,7 +144,9 @@ export default class ApiMembersController {
   /** PUT /api/v1/members/:id/consents/:channel {granted}: source `api`; the same state again is a no-op. */
   async consent({ params, request, auth }: HttpContext) {
     const member = await this.#active(Number(params.id), true)
-    const { channel } = await consentChannelValidator.validate({ channel: params.channel })
+    const { channel } = await request.validateUsing(consentChannelValidator, {
+      data: { channel: params.channel },
+    })
     const { granted, note } = await request.validateUsing(apiConsentValidator)
     const changed = await new ManageConsent().record(member, {
       channel,
