@@ -10,6 +10,10 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  *   completed profile — each posted once per member (birthday: once a year).
  * `loyalty_order_accruals` records the tier the order earned at and the
  * points a promotion added (what its budget paid for).
+ *
+ * The foreign key on tier_id is added on PostgreSQL only: on SQLite, a
+ * column added with a reference makes knex rebuild the table (DROP TABLE),
+ * which fails once other rows point at the table.
  */
 export default class extends BaseSchema {
   async up() {
@@ -22,8 +26,10 @@ export default class extends BaseSchema {
       table.integer('profile_bonus').notNullable().defaultTo(0)
     })
     this.schema.alterTable('loyalty_order_accruals', (table) => {
-      table.integer('tier_id').unsigned().nullable().references('loyalty_tiers.id')
+      table.integer('tier_id').unsigned().nullable()
       table.integer('promotion_points').notNullable().defaultTo(0)
+      if (this.db.dialect.name === 'postgres')
+        table.foreign('tier_id').references('loyalty_tiers.id')
     })
   }
 

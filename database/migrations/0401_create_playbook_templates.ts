@@ -5,6 +5,10 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * at offsets from an anchor day T (the event day), with role placeholders
  * (运营, 美工 …) mapped to people when a project is created from one. And
  * task dependencies ("blocked by").
+ *
+ * The foreign key on projects.template_id is added on PostgreSQL only: on
+ * SQLite, a column added with a reference makes knex rebuild the table
+ * (DROP TABLE), which fails on an install whose tasks point at its projects.
  */
 export default class extends BaseSchema {
   async up() {
@@ -47,9 +51,12 @@ export default class extends BaseSchema {
     })
 
     this.schema.alterTable('projects', (table) => {
-      table.integer('template_id').unsigned().nullable().references('playbook_templates.id')
+      table.integer('template_id').unsigned().nullable()
       table.integer('template_version').nullable()
       table.date('anchor_date').nullable()
+      if (this.db.dialect.name === 'postgres') {
+        table.foreign('template_id').references('playbook_templates.id')
+      }
     })
 
     this.schema.createTable('task_dependencies', (table) => {

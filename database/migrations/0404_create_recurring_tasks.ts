@@ -5,6 +5,10 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * weekday, monthly on a day) from which a scheduled job creates the task of
  * each occurrence. A task remembers its rule and date, unique together, so
  * an occurrence is never created twice.
+ *
+ * The foreign key on tasks is added on PostgreSQL only: on SQLite, a column
+ * added with a reference makes knex rebuild the table (DROP TABLE), which
+ * fails on an install whose comments and attachments already point at tasks.
  */
 export default class extends BaseSchema {
   async up() {
@@ -27,15 +31,19 @@ export default class extends BaseSchema {
       table.timestamp('created_at').notNullable()
       table.index(['company_id', 'active'])
     })
+    const withForeignKeys = this.db.dialect.name === 'postgres'
     this.schema.alterTable('tasks', (table) => {
-      table.integer('recurring_task_id').unsigned().nullable().references('recurring_tasks.id')
+      table.integer('recurring_task_id').unsigned().nullable()
       table.date('occurrence_date').nullable()
       table.unique(['recurring_task_id', 'occurrence_date'])
+      if (withForeignKeys) table.foreign('recurring_task_id').references('recurring_tasks.id')
     })
   }
 
   async down() {
+    const withForeignKeys = this.db.dialect.name === 'postgres'
     this.schema.alterTable('tasks', (table) => {
+      if (withForeignKeys) table.dropForeign(['recurring_task_id'])
       table.dropUnique(['recurring_task_id', 'occurrence_date'])
       table.dropColumn('occurrence_date')
       table.dropColumn('recurring_task_id')
