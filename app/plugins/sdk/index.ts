@@ -316,6 +316,13 @@ export interface ErpConnector {
     items: Array<{ skuCode: string; quantity: number }>,
     idempotencyKey: string
   ): Promise<void | { reference?: string | null }>
+  /**
+   * The ERP's SKU codes against the shop's (`skuCode` as Quanzi knows it).
+   * The sync engine reads them once per run and puts imported order lines
+   * on the shop's SKU; a stock push is recorded in the shop's codes and
+   * handed to `pushStock` in the ERP's. A code not listed is the same on
+   * both sides; one ERP SKU listed against two shop SKUs fails the run.
+   */
   skuMappings?(): Promise<Array<{ erpSku: string; skuCode: string }>>
 }
 
