@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import { erpRegistry } from '#app/plugins/registries'
-import { rateLimiter } from '#app/plugins/rate_limit'
+import { takeErpSlot } from '#app/plugins/rate_gate'
 import { SkuMappings } from '#app/plugins/erp/sku_mappings'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { DomainError } from '#app/shared/errors/domain_error'
@@ -99,11 +99,7 @@ export class PushStock {
     let errorMessage: string | null = null
     let unknown = false
     try {
-      const slot = () =>
-        rateLimiter.take(`erp:${connectorId}`, {
-          perSecond: connector.capabilities.ratePerSecond,
-          perMinute: connector.capabilities.ratePerMinute,
-        })
+      const slot = () => takeErpSlot(connectorId, connector.capabilities)
       // The push is recorded in the shop's SKU codes; the ERP gets its own.
       const skus = await SkuMappings.load(connector, slot)
       const erpItems = pushItems.map((item) => ({ ...item, skuCode: skus.toErp(item.skuCode) }))

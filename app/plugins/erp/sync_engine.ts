@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { ErpConnector, ErpOrder, ErpRefund } from '#app/plugins/sdk/index'
 import { erpRegistry } from '#app/plugins/registries'
-import { rateLimiter } from '#app/plugins/rate_limit'
+import { takeErpSlot } from '#app/plugins/rate_gate'
 import { SkuMappings } from '#app/plugins/erp/sku_mappings'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { UpsertOrder, type UpsertOutcome } from '#app/commerce/actions/upsert_order'
@@ -91,11 +91,7 @@ export class ErpSync {
     }
     const shops = await Shop.query().where('company_id', company.id)
     const started = Date.now()
-    const slot = () =>
-      rateLimiter.take(`erp:${connectorId}`, {
-        perSecond: connector.capabilities.ratePerSecond,
-        perMinute: connector.capabilities.ratePerMinute,
-      })
+    const slot = () => takeErpSlot(connectorId, connector.capabilities)
     // Read when the first order line needs it: a run that imports nothing costs no call.
     let skus: SkuMappings | null = null
     try {

@@ -93,7 +93,8 @@ export interface HttpRequestOptions {
   retries?: number
   /**
    * Wait for a slot before each attempt so that requests sharing `key` stay
-   * within these limits (per process). For providers that count every call
+   * within these limits — across every worker process when Redis is
+   * configured, with a 5 % margin. For providers that count every call
    * (聚水潭: 5 a second, 100 a minute).
    */
   rateLimit?: RateLimit
