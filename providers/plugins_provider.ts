@@ -20,7 +20,7 @@ export default class PluginsProvider {
   async shutdown() {
     const { pluginHost } = await import('#app/plugins/plugin_host')
     await pluginHost.shutdown()
-    const { closeRateGate } = await import('#app/plugins/messaging/rate_gate')
+    const { closeRateGate } = await import('#app/plugins/rate_gate')
     await closeRateGate()
   }
 }

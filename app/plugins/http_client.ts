@@ -4,7 +4,7 @@ import {
   type HttpResponse,
   type PluginHttpClient,
 } from '#app/plugins/sdk/index'
-import { rateLimiter } from '#app/plugins/rate_limit'
+import { SAFETY_MARGIN, takeSlot } from '#app/plugins/rate_gate'
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
@@ -41,7 +41,9 @@ export class PluginHttp implements PluginHttpClient {
         const delay = this.defaults.backoffMs * 2 ** (attempt - 1)
         await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay * 0.2))
       }
-      if (options.rateLimit) await rateLimiter.take(options.rateLimit.key, options.rateLimit)
+      if (options.rateLimit) {
+        await takeSlot(options.rateLimit.key, { ...options.rateLimit, margin: SAFETY_MARGIN })
+      }
       try {
         const response = await fetch(url, {
           method: options.method ?? (body === undefined ? 'GET' : 'POST'),

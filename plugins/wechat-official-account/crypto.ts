@@ -92,6 +92,15 @@ export function parseXml(xml: string): Record<string, string> | null {
   return fields
 }
 
+/**
+ * The repeated `<List>` blocks of an event (subscribe-message events list one
+ * block per template), each read as flat fields.
+ */
+export function parseXmlLists(xml: string, tag = 'List'): Array<Record<string, string>> {
+  const blocks = xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))
+  return [...blocks].map((block) => parseXml(`<xml>${block[1]}</xml>`) ?? {})
+}
+
 /** Builds a flat `<xml>`: strings as CDATA, numbers as text. */
 export function toXml(fields: Record<string, string | number>): string {
   const inner = Object.entries(fields)

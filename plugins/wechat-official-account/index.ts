@@ -10,7 +10,13 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '#plugin-sdk'
-import { decryptMessage, parseXml, sha1Signature, signatureMatches } from './crypto.js'
+import {
+  decryptMessage,
+  parseXml,
+  parseXmlLists,
+  sha1Signature,
+  signatureMatches,
+} from './crypto.js'
 
 export interface WechatOaConfig {
   appId: string
@@ -21,6 +27,17 @@ export interface WechatOaConfig {
   encodingAesKey?: string
   endpoint: string
   ratePerSecond: number
+  /**
+   * 订阅通知 template ids, one a line. A message whose template is listed goes
+   * out as a subscribe message (`/cgi-bin/message/subscribe/bizsend`); any
+   * other as a template message (模板消息). WeChat keeps the two apart.
+   */
+  subscribeTemplates?: string
+  /** The web page a subscribe message card opens (`page`). */
+  subscribePage?: string
+  /** With `miniprogramPagePath`: the card opens this mini program instead of `subscribePage`. */
+  miniprogramAppId?: string
+  miniprogramPagePath?: string
 }
 
 /** A cached access token lives in the plugin KV store under this key. */
@@ -35,6 +52,29 @@ export interface FollowerInfo {
   unionid: string | null
   subscribed: boolean
   updatedAt: string
+}
+
+/**
+ * What the plugin learnt of a follower's choice for one subscribe-message
+ * template (`subscription:<openid>:<templateId>`), from the popup and
+ * 服务通知 management events WeChat pushes.
+ */
+export const subscriptionKey = (openid: string, templateId: string) =>
+  `subscription:${openid}:${templateId}`
+
+export interface SubscriptionChoice {
+  accepted: boolean
+  updatedAt: string
+}
+
+/** The configured 订阅通知 template ids. */
+export function subscribeTemplateIds(config: WechatOaConfig): Set<string> {
+  return new Set(
+    String(config.subscribeTemplates ?? '')
+      .split(/[\s,]+/)
+      .map((id) => id.trim())
+      .filter(Boolean)
+  )
 }
 
 /** Errors that mean the access token itself is no longer good: refresh once and retry. */
@@ -53,14 +93,28 @@ const ERRORS: Record<number, PluginErrorCode> = {
   43004: 'suppressed',
   43101: 'suppressed',
   47003: 'content_rejected',
+  41030: 'content_rejected',
   45009: 'quota',
   45011: 'rate_limited',
   [-1]: 'transient',
 }
 
+/** Errors whose own text does not tell an admin what happened. */
+const REASONS: Record<number, string> = {
+  43004: 'the user does not follow the official account',
+  43101:
+    'the user has not accepted this subscribe-message template, or has since refused it (一次性订阅 is used up after one message)',
+  41030: 'the mini program page of the subscribe message does not exist',
+}
+
 export function mapError(errcode: number, errmsg: string): PluginError {
   const code = ERRORS[errcode] ?? 'content_rejected'
-  return new PluginError(code, `${errcode}: ${errmsg}`, String(errcode))
+  const reason = REASONS[errcode]
+  return new PluginError(
+    code,
+    reason ? `${errcode}: ${reason} (${errmsg})` : `${errcode}: ${errmsg}`,
+    String(errcode)
+  )
 }
 
 async function call(
@@ -189,38 +243,86 @@ export function wechatChannel(ctx: PluginContext<WechatOaConfig>): MessageChanne
       categories: ['notification'],
       ratePerSecond: ctx.config.ratePerSecond,
     },
-    /** POST /cgi-bin/message/template/send */
+    /** Subscribe-message templates go to bizsend, the others to template/send. */
     async send(message: OutgoingMessage): Promise<SendResult> {
       try {
         if (!message.openid) {
           throw new PluginError('invalid_recipient', 'the member has no WeChat openid')
         }
         if (!message.template) {
-          throw new PluginError('content_rejected', 'a template message needs a template id')
+          throw new PluginError('content_rejected', 'a WeChat message needs a template id')
         }
-        const known = await ctx.kv.get<FollowerInfo>(userKey(message.openid))
-        if (known && !known.subscribed) {
-          throw new PluginError('suppressed', 'the user unfollowed the official account', '43004')
-        }
-        const data = await withToken(ctx, '/cgi-bin/message/template/send', {
-          method: 'POST',
-          body: {
-            touser: message.openid,
-            template_id: message.template.code,
-            data: Object.fromEntries(
-              Object.entries(message.template.params).map(([name, value]) => [name, { value }])
-            ),
-            // 防重入: the same openid + client_msg_id is sent once.
-            client_msg_id: message.idempotencyKey.slice(0, 64),
-          },
-        })
-        return { ok: true, providerMessageId: String(data.msgid) }
+        const data = subscribeTemplateIds(ctx.config).has(message.template.code)
+          ? await sendSubscribeMessage(ctx, message.openid, message.template)
+          : await sendTemplateMessage(ctx, message.openid, message.template, message.idempotencyKey)
+        return { ok: true, providerMessageId: data.msgid ? String(data.msgid) : null }
       } catch (error) {
         if (error instanceof PluginError) return { ok: false, error }
         throw error
       }
     },
   }
+}
+
+type Template = NonNullable<OutgoingMessage['template']>
+
+const templateData = (template: Template) =>
+  Object.fromEntries(Object.entries(template.params).map(([name, value]) => [name, { value }]))
+
+/** POST /cgi-bin/message/template/send: 模板消息, to followers only. */
+async function sendTemplateMessage(
+  ctx: PluginContext<WechatOaConfig>,
+  openid: string,
+  template: Template,
+  idempotencyKey: string
+) {
+  const known = await ctx.kv.get<FollowerInfo>(userKey(openid))
+  if (known && !known.subscribed) {
+    throw new PluginError('suppressed', 'the user unfollowed the official account', '43004')
+  }
+  return withToken(ctx, '/cgi-bin/message/template/send', {
+    method: 'POST',
+    body: {
+      touser: openid,
+      template_id: template.code,
+      data: templateData(template),
+      // 防重入: the same openid + client_msg_id is sent once.
+      client_msg_id: idempotencyKey.slice(0, 64),
+    },
+  })
+}
+
+/**
+ * POST /cgi-bin/message/subscribe/bizsend: 订阅通知. The user's consent is
+ * per template (accepted in a popup; 一次性 for one message or 长期), not the
+ * follow: a template the user refused is not even sent to WeChat.
+ */
+async function sendSubscribeMessage(
+  ctx: PluginContext<WechatOaConfig>,
+  openid: string,
+  template: Template
+) {
+  const choice = await ctx.kv.get<SubscriptionChoice>(subscriptionKey(openid, template.code))
+  if (choice && !choice.accepted) {
+    throw new PluginError(
+      'suppressed',
+      'the user refused this subscribe-message template in WeChat',
+      '43101'
+    )
+  }
+  const { subscribePage, miniprogramAppId, miniprogramPagePath } = ctx.config
+  return withToken(ctx, '/cgi-bin/message/subscribe/bizsend', {
+    method: 'POST',
+    body: {
+      touser: openid,
+      template_id: template.code,
+      data: templateData(template),
+      ...(subscribePage ? { page: subscribePage } : {}),
+      ...(miniprogramAppId && miniprogramPagePath
+        ? { miniprogram: { appid: miniprogramAppId, pagepath: miniprogramPagePath } }
+        : {}),
+    },
+  })
 }
 
 const SUCCESS: WebhookResponse = {
@@ -234,18 +336,24 @@ const refuse = (status: number, reason: string): WebhookResponse => ({
   headers: { 'content-type': 'text/plain' },
 })
 
+/** A callback push once its signature is checked: the top-level fields and the plain XML. */
+export interface WechatEvent {
+  fields: Record<string, string>
+  xml: string
+}
+
 /** The event XML: plain, or unwrapped from the encrypted envelope after its msg_signature is checked. */
 export function readEvent(
   config: WechatOaConfig,
   request: WebhookRequest
-): Record<string, string> | WebhookResponse {
+): WechatEvent | WebhookResponse {
   const { timestamp, nonce } = request.query
   const fields = parseXml(request.rawBody)
   if (!fields) return refuse(400, 'malformed XML')
   if (request.query.encrypt_type !== 'aes') {
     const expected = sha1Signature(config.token, String(timestamp ?? ''), String(nonce ?? ''))
     if (!signatureMatches(request.query.signature, expected)) return refuse(401, 'bad signature')
-    return fields
+    return { fields, xml: request.rawBody }
   }
   if (!config.encodingAesKey) return refuse(400, 'encrypted mode is not configured')
   const encrypted = fields.Encrypt
@@ -266,7 +374,29 @@ export function readEvent(
     return refuse(400, 'cannot decrypt')
   }
   if (opened.appId !== config.appId) return refuse(401, 'wrong appid')
-  return parseXml(opened.message) ?? refuse(400, 'malformed inner XML')
+  const inner = parseXml(opened.message)
+  return inner ? { fields: inner, xml: opened.message } : refuse(400, 'malformed inner XML')
+}
+
+/**
+ * subscribe_msg_popup_event (the user's answer in the popup) and
+ * subscribe_msg_change_event (a 拒收 in 服务通知): remembered per template so
+ * a refused template is suppressed before WeChat is called.
+ */
+async function rememberSubscriptionChoices(
+  ctx: PluginContext<WechatOaConfig>,
+  openid: string,
+  xml: string
+) {
+  for (const entry of parseXmlLists(xml)) {
+    const templateId = entry.TemplateId
+    const status = entry.SubscribeStatusString
+    if (!templateId || (status !== 'accept' && status !== 'reject')) continue
+    await ctx.kv.set(subscriptionKey(openid, templateId), {
+      accepted: status === 'accept',
+      updatedAt: new Date().toISOString(),
+    } satisfies SubscriptionChoice)
+  }
 }
 
 export default definePlugin<WechatOaConfig>({
@@ -281,11 +411,15 @@ export default definePlugin<WechatOaConfig>({
       return { status: 200, body: String(echostr ?? ''), headers: { 'content-type': 'text/plain' } }
     })
 
-    /** Events (subscribe / unsubscribe, TEMPLATESENDJOBFINISH receipts) and followers' text messages. */
+    /**
+     * Events (subscribe / unsubscribe, TEMPLATESENDJOBFINISH and
+     * subscribe_msg_sent_event receipts, subscribe-message choices) and
+     * followers' text messages.
+     */
     ctx.webhooks.post('callback', async (request) => {
       const event = readEvent(ctx.config, request)
-      if ('status' in event && 'body' in event) return event as WebhookResponse
-      const fields = event as Record<string, string>
+      if (!('fields' in event)) return event
+      const { fields, xml } = event
       const openid = fields.FromUserName
       if (fields.MsgType === 'text') {
         // A follower's text message: stored; 退订 / TD … opt the member out of WeChat messages.
@@ -337,6 +471,34 @@ export default definePlugin<WechatOaConfig>({
                 : new Date(),
             },
           ])
+          return SUCCESS
+        }
+        case 'subscribe_msg_popup_event':
+        case 'subscribe_msg_change_event':
+          if (!openid) return refuse(400, 'missing FromUserName')
+          await rememberSubscriptionChoices(ctx, openid, xml)
+          return SUCCESS
+        case 'subscribe_msg_sent_event': {
+          // One <List> per message: MsgID, ErrorCode 0 / ErrorStatus success when it reached the user.
+          const entries = parseXmlLists(xml).filter((entry) => entry.MsgID)
+          if (entries.length === 0) return refuse(400, 'missing MsgID')
+          await ctx.inbox.receipts(
+            entries.map((entry) => {
+              const delivered = Number(entry.ErrorCode ?? -1) === 0
+              const status = String(entry.ErrorStatus ?? entry.ErrorCode ?? '')
+              return {
+                outId: null,
+                providerMessageId: entry.MsgID,
+                to: null,
+                delivered,
+                providerCode: status || null,
+                description: delivered ? null : status,
+                reportedAt: fields.CreateTime
+                  ? new Date(Number(fields.CreateTime) * 1000)
+                  : new Date(),
+              }
+            })
+          )
           return SUCCESS
         }
         default:

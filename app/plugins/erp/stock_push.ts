@@ -2,7 +2,8 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import { erpRegistry } from '#app/plugins/registries'
-import { rateLimiter } from '#app/plugins/rate_limit'
+import { takeErpSlot } from '#app/plugins/rate_gate'
+import { SkuMappings } from '#app/plugins/erp/sku_mappings'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { affectedRows } from '#app/shared/kernel/db_values'
@@ -98,11 +99,12 @@ export class PushStock {
     let errorMessage: string | null = null
     let unknown = false
     try {
-      await rateLimiter.take(`erp:${connectorId}`, {
-        perSecond: connector.capabilities.ratePerSecond,
-        perMinute: connector.capabilities.ratePerMinute,
-      })
-      await connector.pushStock(pushItems, key)
+      const slot = () => takeErpSlot(connectorId, connector.capabilities)
+      // The push is recorded in the shop's SKU codes; the ERP gets its own.
+      const skus = await SkuMappings.load(connector, slot)
+      const erpItems = pushItems.map((item) => ({ ...item, skuCode: skus.toErp(item.skuCode) }))
+      await slot()
+      await connector.pushStock!(erpItems, key)
     } catch (error) {
       // A transient error the connector says must not be retried (a timeout after the request
       // left): the ERP may have the stock document, so the push stays claimed.

@@ -3,7 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { ErpConnector, ErpOrder, ErpRefund } from '#app/plugins/sdk/index'
 import { erpRegistry } from '#app/plugins/registries'
-import { rateLimiter } from '#app/plugins/rate_limit'
+import { takeErpSlot } from '#app/plugins/rate_gate'
+import { SkuMappings } from '#app/plugins/erp/sku_mappings'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { UpsertOrder, type UpsertOutcome } from '#app/commerce/actions/upsert_order'
 import { UpsertRefund } from '#app/commerce/actions/upsert_refund'
@@ -40,7 +41,9 @@ export interface SyncSummary {
  * ERP sync engine: pulls a connector's orders or refunds from where the
  * last run stopped (minus an overlap) to now, in windows no longer than
  * the connector's maximum, page by page under its rate limit, and upserts
- * each row (the same order twice changes nothing). The cursor moves after
+ * each row (the same order twice changes nothing), order lines translated
+ * from the ERP's SKU codes to the shop's through the connector's SKU
+ * mappings. The cursor moves after
  * each completed window, so a crash resumes there. Every run is recorded.
  */
 export class ErpSync {
@@ -88,14 +91,14 @@ export class ErpSync {
     }
     const shops = await Shop.query().where('company_id', company.id)
     const started = Date.now()
+    const slot = () => takeErpSlot(connectorId, connector.capabilities)
+    // Read when the first order line needs it: a run that imports nothing costs no call.
+    let skus: SkuMappings | null = null
     try {
       for (const window of splitWindows(start, end, connector.capabilities.maxWindowMinutes)) {
         let pageCursor: string | null = null
         do {
-          await rateLimiter.take(`erp:${connectorId}`, {
-            perSecond: connector.capabilities.ratePerSecond,
-            perMinute: connector.capabilities.ratePerMinute,
-          })
+          await slot()
           const range = {
             from: window.from.toJSDate(),
             to: window.to.toJSDate(),
@@ -106,12 +109,16 @@ export class ErpSync {
               ? await connector.pullOrders(range)
               : await connector.pullRefunds(range)
           summary.pages++
+          if (kind === 'orders' && page.rows.some((row) => (row as ErpOrder).items.length > 0)) {
+            // A mapping that cannot be read fails the run: lines must not land on unmapped SKUs.
+            skus ??= await SkuMappings.load(connector, slot)
+          }
           for (const row of page.rows) {
             summary.fetched++
             try {
               const outcome =
                 kind === 'orders'
-                  ? await this.#order(company.id, shops, connector, row as ErpOrder)
+                  ? await this.#order(company.id, shops, connector, skus, row as ErpOrder)
                   : await this.#refund(company.id, shops, row as ErpRefund)
               summary[outcome]++
             } catch (error) {
@@ -167,6 +174,7 @@ export class ErpSync {
     companyId: number,
     shops: Shop[],
     connector: ErpConnector,
+    skus: SkuMappings | null,
     order: ErpOrder
   ): Promise<UpsertOutcome> {
     const shop = findShop(shops, order.shopCode)
@@ -197,7 +205,7 @@ export class ErpSync {
         goodsFen: order.goodsFen,
         paidFen: order.paidFen,
         items: order.items.map((item) => ({
-          skuCode: item.skuCode,
+          skuCode: skus ? skus.toShop(item.skuCode) : item.skuCode,
           title: item.title,
           quantity: item.quantity,
           priceFen: item.priceFen,

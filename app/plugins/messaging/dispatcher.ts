@@ -11,7 +11,7 @@ import {
 } from '#app/plugins/sdk/index'
 import Message from '#app/plugins/models/message'
 import { channelRegistry } from '#app/plugins/registries'
-import { takeSlot } from '#app/plugins/messaging/rate_gate'
+import { takeSlot } from '#app/plugins/rate_gate'
 import { MayContact } from '#app/members/actions/do_not_contact'
 import type { ConsentChannel } from '#app/members/actions/manage_consent'
 import { backoffDelay, sqlTime } from '#app/shared/queue/job_runner'
@@ -130,7 +130,7 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
   const ids = kept.map((m) => m.id)
   // The slot after the claim: a run that lost every row to another batch wastes no slot.
   const waitStarted = Date.now()
-  await takeSlot(message.provider, channel.capabilities.ratePerSecond)
+  await takeSlot(message.provider, { perSecond: channel.capabilities.ratePerSecond })
   if (Date.now() - waitStarted > dispatcherSettings.leaseMs / 2) {
     // A long wait: renew the claim for the call, unless the sweeper took it over meanwhile.
     const renewed = await db

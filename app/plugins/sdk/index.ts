@@ -93,7 +93,8 @@ export interface HttpRequestOptions {
   retries?: number
   /**
    * Wait for a slot before each attempt so that requests sharing `key` stay
-   * within these limits (per process). For providers that count every call
+   * within these limits — across every worker process when Redis is
+   * configured, with a 5 % margin. For providers that count every call
    * (聚水潭: 5 a second, 100 a minute).
    */
   rateLimit?: RateLimit
@@ -316,6 +317,13 @@ export interface ErpConnector {
     items: Array<{ skuCode: string; quantity: number }>,
     idempotencyKey: string
   ): Promise<void | { reference?: string | null }>
+  /**
+   * The ERP's SKU codes against the shop's (`skuCode` as Quanzi knows it).
+   * The sync engine reads them once per run and puts imported order lines
+   * on the shop's SKU; a stock push is recorded in the shop's codes and
+   * handed to `pushStock` in the ERP's. A code not listed is the same on
+   * both sides; one ERP SKU listed against two shop SKUs fails the run.
+   */
   skuMappings?(): Promise<Array<{ erpSku: string; skuCode: string }>>
 }
 

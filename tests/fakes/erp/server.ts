@@ -27,12 +27,15 @@ export interface FakeErpRefund {
  * A JSON ERP with the limits real ones have: `GET /orders` and
  * `GET /refunds` with `from`/`to` (modification time, ISO) and `page`,
  * a bearer key, a maximum query window (400 beyond it), fixed page size,
+ * `GET /sku-mappings` (the ERP's SKU codes against the shop's),
  * and 429 throttling on demand.
  */
 export class FakeErp {
   readonly apiKey = 'erp-key'
   orders: FakeErpOrder[] = []
   refunds: FakeErpRefund[] = []
+  /** 商品对应关系 served by `GET /sku-mappings`: the ERP's SKU against the shop's. */
+  skuMappings: Array<{ erp_sku: string; shop_sku: string }> = []
   maxWindowMinutes = 60
   pageSize = 2
   requests: Array<{ path: string; from: string; to: string; page: number; status: number }> = []
@@ -72,6 +75,7 @@ export class FakeErp {
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
       return send(401, { message: 'bad key' })
     }
+    if (url.pathname === '/sku-mappings') return send(200, { rows: this.skuMappings })
     if (this.#throttleAfter !== null) {
       if (this.#throttleAfter === 0) {
         this.#throttleAfter = null

@@ -19,6 +19,12 @@ interface Follower {
  *   check `access_token` (40001 unknown, 42001 expired), openid (40003),
  *   follow state (43004), template id (40037), JSON (47001); the same openid
  *   + client_msg_id is sent once; `throttleNext()` answers 45011.
+ * - `POST /cgi-bin/message/subscribe/bizsend` (订阅通知): the same token
+ *   checks; openid (40003), template id (40037), every keyword of the
+ *   template present and within its type's rules (47003 naming the field),
+ *   mini program page (41030); only to a user who accepted that template
+ *   (43101 otherwise): a one-time acceptance allows one message, a
+ *   long-term one any number, a refusal none.
  * - Pushes events the way WeChat does: GET URL verification with echostr,
  *   POST XML events in plain mode (signature) or safe mode (msg_signature +
  *   AES envelope).
@@ -32,7 +38,21 @@ export class FakeWechatOa extends FakeHttpServer {
 
   followers = new Map<string, Follower>()
   templates = new Set<string>(['ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY'])
-  sent: Array<{ msgid: number; touser: string; templateId: string; data: any }> = []
+  /** 订阅通知 templates and their keywords (the type is the keyword's name without its number). */
+  subscribeTemplates = new Map<string, string[]>([
+    ['VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc', ['thing1', 'character_string2', 'time3']],
+  ])
+  /** Mini program pages the bound mini program has (for `miniprogram.pagepath`). */
+  miniprogramPages = new Set<string>(['pages/order/detail'])
+  sent: Array<{
+    msgid: number
+    touser: string
+    templateId: string
+    data: any
+    kind: 'template' | 'subscribe'
+    page?: string
+    miniprogram?: { appid: string; pagepath: string }
+  }> = []
   tokenRequests: Array<{ forceRefresh: boolean }> = []
   /** Every access token is refused with 40001, however fresh. */
   refuseAllTokens = false
@@ -43,6 +63,8 @@ export class FakeWechatOa extends FakeHttpServer {
   #poisoned = new Set<string>()
   #nextMsgId = 200163836
   #throttle = 0
+  /** `<openid>:<templateId>` → messages still allowed (Infinity: 长期订阅). */
+  #subscriptions = new Map<string, number>()
 
   constructor() {
     super()
@@ -80,6 +102,18 @@ export class FakeWechatOa extends FakeHttpServer {
   /** API calls refuse the current token (40001) although stable_token still answers it. */
   poisonToken() {
     if (this.#current) this.#poisoned.add(this.#current)
+  }
+
+  /** The user accepted a subscribe-message template: once (一次性订阅) or for good (长期订阅). */
+  acceptSubscription(openid: string, templateId: string, longTerm = false) {
+    const key = `${openid}:${templateId}`
+    const left = this.#subscriptions.get(key) ?? 0
+    this.#subscriptions.set(key, longTerm ? Infinity : left + 1)
+  }
+
+  /** The user refused the template (popup, or 拒收 in 服务通知 later). */
+  refuseSubscription(openid: string, templateId: string) {
+    this.#subscriptions.set(`${openid}:${templateId}`, 0)
   }
 
   throttleNext(count = 1) {
@@ -120,7 +154,11 @@ export class FakeWechatOa extends FakeHttpServer {
       return answer({ access_token: this.#current, expires_in: 7200 })
     }
 
-    const known = ['/cgi-bin/message/template/send', '/cgi-bin/user/info']
+    const known = [
+      '/cgi-bin/message/template/send',
+      '/cgi-bin/message/subscribe/bizsend',
+      '/cgi-bin/user/info',
+    ]
     if (!known.includes(url.pathname)) {
       res.writeHead(404)
       return res.end()
@@ -177,6 +215,40 @@ export class FakeWechatOa extends FakeHttpServer {
         touser: follower.openid,
         templateId: body.template_id,
         data: body.data,
+        kind: 'template',
+      })
+      return answer({ errcode: 0, errmsg: 'ok', msgid })
+    }
+
+    if (url.pathname === '/cgi-bin/message/subscribe/bizsend' && req.method === 'POST') {
+      const follower = this.followers.get(String(body.touser ?? ''))
+      if (!follower) return error(40003, 'invalid openid')
+      const keywords = this.subscribeTemplates.get(String(body.template_id ?? ''))
+      if (!keywords) return error(40037, 'invalid template_id')
+      if (!body.data || typeof body.data !== 'object') return error(47003, 'argument invalid! data')
+      for (const keyword of keywords) {
+        const problem = keywordProblem(keyword, body.data[keyword]?.value)
+        if (problem) return error(47003, `argument invalid! data.${keyword}.value ${problem}`)
+      }
+      if (body.miniprogram !== undefined) {
+        const pagePath = String(body.miniprogram?.pagepath ?? '').split('?')[0]
+        if (!body.miniprogram?.appid || !this.miniprogramPages.has(pagePath)) {
+          return error(41030, 'invalid page')
+        }
+      }
+      const key = `${follower.openid}:${body.template_id}`
+      const left = this.#subscriptions.get(key) ?? 0
+      if (left <= 0) return error(43101, 'user refuse to accept the msg')
+      this.#subscriptions.set(key, left - 1)
+      const msgid = this.#nextMsgId++
+      this.sent.push({
+        msgid,
+        touser: follower.openid,
+        templateId: body.template_id,
+        data: body.data,
+        kind: 'subscribe',
+        ...(body.page ? { page: String(body.page) } : {}),
+        ...(body.miniprogram ? { miniprogram: body.miniprogram } : {}),
       })
       return answer({ errcode: 0, errmsg: 'ok', msgid })
     }
@@ -202,12 +274,14 @@ export class FakeWechatOa extends FakeHttpServer {
   async pushEvent(
     callbackUrl: string,
     fields: Record<string, string | number>,
-    options: { encrypted?: boolean; token?: string; rawBody?: string } = {}
+    options: { encrypted?: boolean; token?: string; rawBody?: string; innerXml?: string } = {}
   ) {
     const token = options.token ?? this.token
     const timestamp = String(Math.floor(Date.now() / 1000))
     const nonce = String(Math.floor(Math.random() * 1e9))
-    const plain = toXml({ ToUserName: this.originalId, CreateTime: Number(timestamp), ...fields })
+    const flat = toXml({ ToUserName: this.originalId, CreateTime: Number(timestamp), ...fields })
+    // Nested parts (subscribe-message events' <List> blocks) go in as XML.
+    const plain = options.innerXml ? flat.replace(/<\/xml>$/, `${options.innerXml}</xml>`) : flat
     const url = new URL(callbackUrl)
     url.searchParams.set('signature', sha1Signature(token, timestamp, nonce))
     url.searchParams.set('timestamp', timestamp)
@@ -254,5 +328,83 @@ export class FakeWechatOa extends FakeHttpServer {
       MsgID: msgid,
       Status: status,
     })
+  }
+
+  /** subscribe_msg_popup_event: the user's answer to a subscribe popup, one <List> per template. */
+  async pushSubscribePopup(
+    callbackUrl: string,
+    openid: string,
+    choices: Array<{ templateId: string; accept: boolean }>,
+    options: { encrypted?: boolean } = {}
+  ) {
+    for (const choice of choices) {
+      if (choice.accept) this.acceptSubscription(openid, choice.templateId)
+      else this.refuseSubscription(openid, choice.templateId)
+    }
+    const lists = choices
+      .map((choice) =>
+        listXml({
+          TemplateId: choice.templateId,
+          SubscribeStatusString: choice.accept ? 'accept' : 'reject',
+          PopupScene: 2,
+        })
+      )
+      .join('')
+    return this.pushEvent(
+      callbackUrl,
+      { FromUserName: openid, MsgType: 'event', Event: 'subscribe_msg_popup_event' },
+      { ...options, innerXml: `<SubscribeMsgPopupEvent>${lists}</SubscribeMsgPopupEvent>` }
+    )
+  }
+
+  /** subscribe_msg_sent_event: the outcome of a subscribe message the fake accepted. */
+  async pushSubscribeSent(callbackUrl: string, msgid: number, errorCode = 0) {
+    const sent = this.sent.find((row) => row.msgid === msgid)
+    const list = listXml({
+      TemplateId: sent?.templateId ?? '',
+      MsgID: String(msgid),
+      ErrorCode: errorCode,
+      ErrorStatus: errorCode === 0 ? 'success' : 'fail:user refuse',
+    })
+    return this.pushEvent(
+      callbackUrl,
+      { FromUserName: sent?.touser ?? '', MsgType: 'event', Event: 'subscribe_msg_sent_event' },
+      { innerXml: `<SubscribeMsgSentEvent>${list}</SubscribeMsgSentEvent>` }
+    )
+  }
+}
+
+/** One `<List>` block: the flat fields of `toXml` inside it. */
+function listXml(fields: Record<string, string | number>): string {
+  return toXml(fields)
+    .replace(/^<xml>/, '<List>')
+    .replace(/<\/xml>$/, '</List>')
+}
+
+/**
+ * WeChat's rules for a subscribe-message keyword value, by the keyword's type
+ * (thing ≤ 20 characters, character_string ≤ 32 letters, digits and symbols,
+ * time a date and time …); null when the value is acceptable.
+ */
+function keywordProblem(keyword: string, value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return 'is empty'
+  const type = keyword.replace(/\d+$/, '')
+  const length = [...value].length
+  switch (type) {
+    case 'thing':
+      return length > 20 ? 'is too long' : null
+    case 'character_string':
+      return length > 32 || !/^[\x21-\x7e]+$/.test(value) ? 'invalid' : null
+    case 'number':
+      return length > 32 || !/^\d+(\.\d+)?$/.test(value) ? 'invalid' : null
+    case 'phrase':
+      return length > 5 || !/^\p{Script=Han}+$/u.test(value) ? 'invalid' : null
+    case 'time':
+      return /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(value) ||
+        /^\d{4}年\d{1,2}月\d{1,2}日( \d{1,2}:\d{2})?$/.test(value)
+        ? null
+        : 'invalid'
+    default:
+      return length > 20 ? 'is too long' : null
   }
 }

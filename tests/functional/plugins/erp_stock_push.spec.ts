@@ -6,7 +6,11 @@ import { erpRegistry } from '#app/plugins/registries'
 import { PushStock, parseStockLines } from '#app/plugins/erp/stock_push'
 
 /** An ERP connector whose pushStock does what the test says. */
-function stub(behaviour: () => Promise<void>) {
+function stub(
+  behaviour: () => Promise<void>,
+  mappings?: Array<{ erpSku: string; skuCode: string }>,
+  pushed: Array<Array<{ skuCode: string; quantity: number }>> = []
+) {
   const calls: string[] = []
   const connector: ErpConnector = {
     id: 'stub-erp',
@@ -19,10 +23,12 @@ function stub(behaviour: () => Promise<void>) {
     },
     pullOrders: async () => ({ rows: [], nextCursor: null }),
     pullRefunds: async () => ({ rows: [], nextCursor: null }),
-    async pushStock(_items, key) {
+    async pushStock(items, key) {
       calls.push(key)
+      pushed.push(items)
       await behaviour()
     },
+    ...(mappings ? { skuMappings: async () => mappings } : {}),
   }
   erpRegistry.add('stub-plugin', connector)
   return calls
@@ -57,6 +63,46 @@ test.group('Plugins / ERP stock push', (group) => {
       runs.map((r) => r.status),
       ['failed', 'completed']
     )
+  })
+
+  test("the ERP gets its own SKU codes through the connector's mappings", async ({ assert }) => {
+    const pushed: Array<Array<{ skuCode: string; quantity: number }>> = []
+    stub(
+      async () => {},
+      [
+        { erpSku: 'JST-TSHIRT-WHITE-M', skuCode: 'QZ-T-001' },
+        { erpSku: 'JST-CAP-A', skuCode: 'QZ-CAP-9' },
+        { erpSku: 'JST-CAP-B', skuCode: 'QZ-CAP-9' },
+      ],
+      pushed
+    )
+    const ok = await new PushStock().handle(
+      'stub-erp',
+      [
+        { skuCode: 'QZ-T-001', quantity: 12 },
+        { skuCode: 'QZ-SOCKS', quantity: 3 },
+      ],
+      'map-1'
+    )
+    assert.equal(ok.outcome, 'pushed', ok.errorMessage ?? '')
+    assert.deepEqual(pushed, [
+      [
+        { skuCode: 'JST-TSHIRT-WHITE-M', quantity: 12 },
+        { skuCode: 'QZ-SOCKS', quantity: 3 },
+      ],
+    ])
+    const recorded = await db.from('erp_stock_pushes').where('idempotency_key', 'map-1').first()
+    assert.include(recorded.items, 'QZ-T-001', 'the push is recorded in the shop codes')
+
+    // Two ERP SKUs behind one shop SKU: which one to set is not guessed.
+    const ambiguous = await new PushStock().handle(
+      'stub-erp',
+      [{ skuCode: 'QZ-CAP-9', quantity: 1 }],
+      'map-2'
+    )
+    assert.equal(ambiguous.outcome, 'failed')
+    assert.include(ambiguous.errorMessage!, 'QZ-CAP-9 is mapped to several ERP SKUs')
+    assert.lengthOf(pushed, 1)
   })
 
   test('a timeout after the request left is not pushed again under the same key', async ({

@@ -132,6 +132,63 @@ test.group('Plugins / ERP sync engine', (group) => {
     assert.equal(await countRows('orders'), 5)
   })
 
+  test("order lines land on the shop's SKUs through the connector's SKU mappings", async ({
+    assert,
+  }) => {
+    await setup(fake)
+    fake.skuMappings = [
+      { erp_sku: 'JST-TSHIRT-WHITE-M', shop_sku: 'QZ-T-001' },
+      { erp_sku: 'JST-TSHIRT-WHITE-M-B', shop_sku: 'QZ-T-001' },
+    ]
+    fake.orders = [
+      order('TB-1', 100, {
+        items: [
+          { sku: 'JST-TSHIRT-WHITE-M', title: '纯棉T恤 白 M', qty: 1, price_fen: 9900 },
+          { sku: 'QZ-CAP-9', title: '棒球帽', qty: 1, price_fen: 10000 },
+        ],
+      }),
+      order('TB-2', 90, {
+        items: [{ sku: 'JST-TSHIRT-WHITE-M-B', title: '纯棉T恤 白 M', qty: 2, price_fen: 9950 }],
+      }),
+    ]
+    const summary = await sync().run('json-erp', 'orders')
+    assert.equal(summary.status, 'completed', summary.errorMessage ?? '')
+    assert.equal(summary.inserted, 2)
+    const lines = await db
+      .from('order_items')
+      .join('orders', 'orders.id', 'order_items.order_id')
+      .orderBy('orders.platform_order_no')
+      .orderBy('order_items.id')
+      .select('orders.platform_order_no as no', 'order_items.sku_code as sku')
+    assert.deepEqual(lines, [
+      { no: 'TB-1', sku: 'QZ-T-001' },
+      { no: 'TB-1', sku: 'QZ-CAP-9' },
+      { no: 'TB-2', sku: 'QZ-T-001' },
+    ])
+    const codes = await db.from('skus').orderBy('code').select('code')
+    assert.notInclude(
+      codes.map((row) => row.code),
+      'JST-TSHIRT-WHITE-M',
+      'no SKU is created under the ERP code'
+    )
+    // The mappings are read once per run, not once per page.
+    assert.lengthOf(
+      fake.requests.filter((r) => r.path === '/sku-mappings'),
+      1
+    )
+
+    // One ERP SKU mapped to two shop SKUs: the run fails rather than guess; nothing imported.
+    fake.skuMappings.push({ erp_sku: 'JST-TSHIRT-WHITE-M', shop_sku: 'QZ-T-002' })
+    fake.orders.push(order('TB-3', 5))
+    const conflicting = await sync(new Date(NOW.getTime() + 5 * 60_000)).run('json-erp', 'orders')
+    assert.equal(conflicting.status, 'failed')
+    assert.include(
+      conflicting.errorMessage!,
+      'JST-TSHIRT-WHITE-M maps to both QZ-T-001 and QZ-T-002'
+    )
+    assert.equal(await countRows('orders'), 2)
+  })
+
   test('a row that cannot be placed is counted as an error; the others import', async ({
     assert,
   }) => {

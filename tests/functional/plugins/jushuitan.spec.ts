@@ -7,7 +7,7 @@ import PluginSetting from '#app/plugins/models/plugin_setting'
 import { ErpSync } from '#app/plugins/erp/sync_engine'
 import { PushStock } from '#app/plugins/erp/stock_push'
 import { erpRegistry } from '#app/plugins/registries'
-import { rateLimiter } from '#app/plugins/rate_limit'
+import { rateGate } from '#app/plugins/rate_gate'
 import { PluginKv } from '#app/plugins/kv_store'
 import queue from '#app/shared/queue/queue'
 import { sqlTime } from '#app/commerce/actions/sql_time'
@@ -79,7 +79,7 @@ async function rawCall(fake: FakeJushuitan, path: string, overrides: Record<stri
 test.group('Plugins / jushuitan (聚水潭)', (group) => {
   let fake: FakeJushuitan
   group.each.setup(async () => {
-    rateLimiter.reset()
+    await rateGate().reset()
     fake = new FakeJushuitan()
     await fake.start()
     const rollback = await testUtils.db().withGlobalTransaction()

@@ -6,7 +6,7 @@ import { pluginHost } from '#app/plugins/plugin_host'
 import PluginSetting from '#app/plugins/models/plugin_setting'
 import { ErpSync } from '#app/plugins/erp/sync_engine'
 import { PushStock } from '#app/plugins/erp/stock_push'
-import { rateLimiter } from '#app/plugins/rate_limit'
+import { rateGate } from '#app/plugins/rate_gate'
 import queue from '#app/shared/queue/queue'
 import { wdtSign } from '#plugins/wangdiantong/protocol'
 import { orderStatus, refundStatus, toOrder } from '#plugins/wangdiantong/index'
@@ -76,7 +76,7 @@ async function rawCall(fake: FakeWangdiantong, method: string, params: Record<st
 test.group('Plugins / wangdiantong (旺店通 企业版)', (group) => {
   let fake: FakeWangdiantong
   group.each.setup(async () => {
-    rateLimiter.reset()
+    await rateGate().reset()
     fake = new FakeWangdiantong()
     await fake.start()
     const rollback = await testUtils.db().withGlobalTransaction()

@@ -15,10 +15,12 @@ import Member from '#app/members/models/member'
 import MemberIdentity from '#app/members/models/member_identity'
 import {
   TOKEN_KEY,
+  subscriptionKey,
   userInfo,
   userKey,
   wechatChannel,
   type FollowerInfo,
+  type SubscriptionChoice,
   type WechatOaConfig,
 } from '#plugins/wechat-official-account/index'
 import {
@@ -33,6 +35,13 @@ import { createStaff } from '#tests/support/staff'
 
 const OPENID = 'oia2TjuEGTNoeX76QEjQNrcURxG8'
 const TEMPLATE = 'ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY'
+/** A 订阅通知 template of the fake: thing1, character_string2, time3. */
+const SUBSCRIBE_TEMPLATE = 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc'
+const SUBSCRIBE_PARAMS = {
+  thing1: '您的订单已发货',
+  character_string2: 'E20261201001',
+  time3: '2026-12-01 10:30',
+}
 
 function config(fake: FakeWechatOa, overrides: Partial<WechatOaConfig> = {}): WechatOaConfig {
   return {
@@ -213,6 +222,105 @@ test.group('Plugins / wechat-official-account against the fake API', (group) => 
     assert.lengthOf(fake.sent, 0)
   })
 
+  test('a subscribe message (订阅通知) goes through bizsend only to a user who accepted its template', async ({
+    assert,
+  }) => {
+    const kv = new MemoryKv()
+    const channel = wechatChannel(
+      context(fake, kv, {
+        subscribeTemplates: `${SUBSCRIBE_TEMPLATE}\n`,
+        subscribePage: 'https://shop.example.cn/orders/E20261201001',
+      })
+    )
+    const subscribeMessage = (id: string, params: Record<string, string> = SUBSCRIBE_PARAMS) => ({
+      ...templateMessage(OPENID, id),
+      template: { code: SUBSCRIBE_TEMPLATE, params },
+    })
+
+    // Not accepted yet: WeChat refuses with 43101, normalised to suppressed with a clear reason.
+    const refused: any = await channel.send(subscribeMessage('1'))
+    assert.equal(refused.error.code, 'suppressed')
+    assert.equal(refused.error.providerCode, '43101')
+    assert.isFalse(refused.error.retryable)
+    assert.include(refused.error.message, 'has not accepted this subscribe-message template')
+
+    // 一次性订阅: one message, then 43101 again.
+    fake.acceptSubscription(OPENID, SUBSCRIBE_TEMPLATE)
+    const sent: any = await channel.send(subscribeMessage('2'))
+    assert.isTrue(sent.ok, sent.error?.message)
+    assert.equal(sent.providerMessageId, String(fake.sent[0].msgid))
+    assert.deepInclude(fake.sent[0], {
+      kind: 'subscribe',
+      touser: OPENID,
+      templateId: SUBSCRIBE_TEMPLATE,
+      page: 'https://shop.example.cn/orders/E20261201001',
+    })
+    assert.deepEqual(fake.sent[0].data.thing1, { value: '您的订单已发货' })
+    const usedUp: any = await channel.send(subscribeMessage('3'))
+    assert.equal(usedUp.error.providerCode, '43101')
+
+    // 长期订阅; a token expired meanwhile is refreshed and the call retried once.
+    fake.acceptSubscription(OPENID, SUBSCRIBE_TEMPLATE, true)
+    fake.expireToken()
+    const afterRefresh: any = await channel.send(subscribeMessage('4'))
+    assert.isTrue(afterRefresh.ok, afterRefresh.error?.message)
+    fake.revokeToken()
+    const afterRevoke = await channel.send(subscribeMessage('5'))
+    assert.isTrue(afterRevoke.ok)
+    assert.lengthOf(fake.sent, 3)
+
+    // Keyword values outside the template's rules: 47003 naming the field, not retried.
+    const tooLong: any = await channel.send(
+      subscribeMessage('6', {
+        ...SUBSCRIBE_PARAMS,
+        thing1: '这是一段超过二十个字符的订单发货通知内容说明文字',
+      })
+    )
+    assert.equal(tooLong.error.code, 'content_rejected')
+    assert.equal(tooLong.error.providerCode, '47003')
+    assert.include(tooLong.error.message, 'data.thing1.value')
+    const missing: any = await channel.send(
+      subscribeMessage('7', { thing1: '发货', character_string2: 'E1' })
+    )
+    assert.include(missing.error.message, 'data.time3.value is empty')
+
+    // A template that is not listed as 订阅通知 still goes out as a template message.
+    const template: any = await channel.send(templateMessage(OPENID, '8'))
+    assert.isTrue(template.ok)
+    assert.equal(fake.sent.at(-1)!.kind, 'template')
+    assert.lengthOf(fake.sent, 4)
+
+    // Opening a mini program: its page must exist (41030 otherwise).
+    const toMiniprogram = (pagePath: string) =>
+      wechatChannel(
+        context(fake, kv, {
+          subscribeTemplates: SUBSCRIBE_TEMPLATE,
+          miniprogramAppId: 'wx_miniprogram_app',
+          miniprogramPagePath: pagePath,
+        })
+      )
+    const badPage: any = await toMiniprogram('pages/nowhere').send(subscribeMessage('9'))
+    assert.equal(badPage.error.code, 'content_rejected')
+    assert.equal(badPage.error.providerCode, '41030')
+    const opened: any = await toMiniprogram('pages/order/detail?id=1').send(subscribeMessage('10'))
+    assert.isTrue(opened.ok, opened.error?.message)
+    assert.deepEqual(fake.sent.at(-1)!.miniprogram, {
+      appid: 'wx_miniprogram_app',
+      pagepath: 'pages/order/detail?id=1',
+    })
+
+    // A template the user refused (known from the popup event) is not sent to WeChat at all.
+    await kv.set(subscriptionKey(OPENID, SUBSCRIBE_TEMPLATE), {
+      accepted: false,
+      updatedAt: new Date().toISOString(),
+    } satisfies SubscriptionChoice)
+    const before = fake.sent.length
+    const known: any = await channel.send(subscribeMessage('11'))
+    assert.equal(known.error.code, 'suppressed')
+    assert.equal(known.error.providerCode, '43101')
+    assert.lengthOf(fake.sent, before)
+  })
+
   test('user info gives the unionid and is remembered', async ({ assert }) => {
     const kv = new MemoryKv()
     const info = await userInfo(context(fake, kv), OPENID)
@@ -345,6 +453,95 @@ test.group('Plugins / wechat-official-account against the fake API', (group) => 
       assert.equal(next.status, 'failed')
       assert.equal(next.errorCode, 'suppressed')
       assert.lengthOf(fake.sent, 1)
+    } finally {
+      await rollback()
+      await pluginHost.load()
+    }
+  })
+
+  test('through the host: subscribe-message choices from popup events, sends and subscribe_msg_sent_event receipts', async ({
+    assert,
+  }) => {
+    const rollback = await testUtils.db().withGlobalTransaction()
+    try {
+      const { company } = await createCompanyWithShops()
+      const admin = await createStaff('admin')
+      await new ManagePlugins().configure(
+        'wechat-official-account',
+        { ...config(fake), subscribeTemplates: SUBSCRIBE_TEMPLATE },
+        admin
+      )
+      assert.equal(pluginHost.get('wechat-official-account')?.status, 'active')
+      const hook = `http://${env.get('HOST')}:${env.get('PORT')}/hooks/wechat-official-account/callback`
+      const member = await Member.create({ companyId: company.id, name: '韩梅梅' })
+      await MemberIdentity.create({
+        companyId: company.id,
+        memberId: member.id,
+        type: 'wechat_openid',
+        value: OPENID,
+        source: 'wechat',
+      })
+      const send = async (key: string) => {
+        const message = await new SendMessage().handle({
+          companyId: company.id,
+          provider: 'wechat-official-account',
+          phone: Phone.parse('13800138000'),
+          memberId: member.id,
+          category: 'notification',
+          template: { code: SUBSCRIBE_TEMPLATE, params: SUBSCRIBE_PARAMS },
+          idempotencyKey: key,
+        })
+        await queue.drain()
+        await message.refresh()
+        return message
+      }
+
+      // The user accepts in the popup (encrypted push): the message goes out through bizsend.
+      const accepted = await fake.pushSubscribePopup(
+        hook,
+        OPENID,
+        [{ templateId: SUBSCRIBE_TEMPLATE, accept: true }],
+        { encrypted: true }
+      )
+      assert.deepEqual(accepted, { status: 200, body: 'success' })
+      const first = await send('wx-sub-1')
+      assert.equal(first.status, 'sent', first.errorMessage ?? '')
+      assert.equal(fake.sent[0].kind, 'subscribe')
+      assert.equal(first.providerMessageId, String(fake.sent[0].msgid))
+
+      // WeChat reports the delivery: the message is delivered.
+      const receipt = await fake.pushSubscribeSent(hook, fake.sent[0].msgid)
+      assert.equal(receipt.status, 200)
+      await first.refresh()
+      assert.equal(first.status, 'delivered')
+      assert.equal(first.providerCode, 'success')
+
+      // The one-time acceptance is used up: WeChat answers 43101, the message is suppressed.
+      const second = await send('wx-sub-2')
+      assert.equal(second.status, 'failed')
+      assert.equal(second.errorCode, 'suppressed')
+      assert.equal(second.providerCode, '43101')
+
+      // The user refuses in the popup: remembered, and the next one never reaches WeChat.
+      await fake.pushSubscribePopup(hook, OPENID, [
+        { templateId: SUBSCRIBE_TEMPLATE, accept: false },
+      ])
+      const choice = await new PluginKv('wechat-official-account').get<SubscriptionChoice>(
+        subscriptionKey(OPENID, SUBSCRIBE_TEMPLATE)
+      )
+      assert.isFalse(choice?.accepted)
+      fake.acceptSubscription(OPENID, SUBSCRIBE_TEMPLATE)
+      const third = await send('wx-sub-3')
+      assert.equal(third.errorCode, 'suppressed')
+      assert.lengthOf(fake.sent, 1)
+
+      // A forged event changes nothing.
+      const forged = await fake.pushEvent(
+        hook,
+        { FromUserName: OPENID, MsgType: 'event', Event: 'subscribe_msg_popup_event' },
+        { token: 'guess' }
+      )
+      assert.equal(forged.status, 401)
     } finally {
       await rollback()
       await pluginHost.load()

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { RateLimiter, type Clock } from '#app/plugins/rate_limit'
+import { InProcessRateGate, type Clock } from '#app/plugins/rate_gates'
 import { shopMap, toOrder, toRefund } from '#plugins/jushuitan/index'
 import { chinaTime, parseChinaTime, yuanToFen } from '#plugin-sdk'
 
@@ -15,13 +15,13 @@ function fakeClock(): Clock & { t: number } {
   return clock
 }
 
-test.group('Plugins / rate limiter', () => {
+test.group('Plugins / rate gate limits', () => {
   test('5 a second: calls are spaced a little over 200 ms apart', async ({ assert }) => {
     const clock = fakeClock()
-    const limiter = new RateLimiter(clock)
+    const limiter = new InProcessRateGate(clock)
     const starts: number[] = []
     for (let i = 0; i < 11; i++) {
-      await limiter.take('k', { perSecond: 5 })
+      await limiter.take('k', { perSecond: 5, margin: 1.05 })
       starts.push(clock.now())
     }
     for (let i = 5; i < starts.length; i++) {
@@ -33,10 +33,10 @@ test.group('Plugins / rate limiter', () => {
 
   test('100 a minute: the 101st call waits until the first is a minute old', async ({ assert }) => {
     const clock = fakeClock()
-    const limiter = new RateLimiter(clock)
+    const limiter = new InProcessRateGate(clock)
     const starts: number[] = []
     for (let i = 0; i < 205; i++) {
-      await limiter.take('k', { perSecond: 5, perMinute: 100 })
+      await limiter.take('k', { perSecond: 5, perMinute: 100, margin: 1.05 })
       starts.push(clock.now())
     }
     for (let i = 100; i < starts.length; i++) {
@@ -44,7 +44,7 @@ test.group('Plugins / rate limiter', () => {
     }
     // Other keys are not held up.
     const before = clock.now()
-    await limiter.take('other', { perSecond: 5, perMinute: 100 })
+    await limiter.take('other', { perSecond: 5, perMinute: 100, margin: 1.05 })
     assert.equal(clock.now(), before)
   })
 })
