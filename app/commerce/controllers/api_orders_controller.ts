@@ -1,3 +1,4 @@
+import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import { currentCompany } from '#app/organization/current_company'
@@ -28,6 +29,7 @@ export default class ApiOrdersController {
     const time = (value: string | null | undefined, field: string) =>
       value ? parseApiTime(value, shop.timezone, field) : null
 
+    let resolvedMember: number | null = null
     const result = await db.transaction(async (trx) => {
       let memberId = body.memberId ?? null
       if (memberId) {
@@ -57,6 +59,7 @@ export default class ApiOrdersController {
             trx
           )
           memberId = resolved.memberId
+          if (resolved.outcome !== 'unchanged') resolvedMember = memberId
         }
       }
 
@@ -94,6 +97,9 @@ export default class ApiOrdersController {
       }
       return { ...upserted, memberId }
     })
+    if (resolvedMember) {
+      await new GrantBonuses().forMembers(shop.companyId, [resolvedMember], MEMBER_BONUSES)
+    }
 
     response.status(result.outcome === 'inserted' ? 201 : 200)
     return {

@@ -18,12 +18,15 @@ import {
 } from '#app/loyalty/services/loyalty_settings'
 import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import { Tiers, type Tier } from '#app/loyalty/services/tiers'
+import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
 }
+
+type MemberRefs = Array<{ companyId: number; memberId: number }>
 
 export const ACCRUAL_CURSOR = 'commerce_status_changes'
 
@@ -220,6 +223,31 @@ export class AccrueFromCommerce {
         }
       )
       if (counts) counts.scheduled++
+    }
+    // The first-order bonus at once when it is due (the order's points available).
+    await this.firstOrderBonuses(accepted)
+  }
+
+  /**
+   * Pending points whose return window ended become available — and the
+   * members whose first order that was get the first-order bonus at once.
+   */
+  async releaseDue(): Promise<number> {
+    const released: MemberRefs = []
+    const count = await this.ledger.releaseDue({ onReleased: (ref) => released.push(ref) })
+    await this.firstOrderBonuses(released)
+    return count
+  }
+
+  private async firstOrderBonuses(members: MemberRefs) {
+    const byCompany = new Map<number, Set<number>>()
+    for (const { companyId, memberId } of members) {
+      const set = byCompany.get(companyId) ?? new Set<number>()
+      set.add(memberId)
+      byCompany.set(companyId, set)
+    }
+    for (const [companyId, memberIds] of byCompany) {
+      await new GrantBonuses(this.now).forMembers(companyId, memberIds, ['first_order'])
     }
   }
 

@@ -1,11 +1,25 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { PointsLedger, type EarnEntry } from '#app/loyalty/services/points_ledger'
-import { EarningRules, type BonusKind, type EarningRule } from '#app/loyalty/services/earning_rules'
+import {
+  BONUS_KINDS,
+  EarningRules,
+  type BonusKind,
+  type EarningRule,
+} from '#app/loyalty/services/earning_rules'
 import { expiryFor, loyaltySettings } from '#app/loyalty/services/loyalty_settings'
 import { fromDb } from '#app/loyalty/services/db_time'
+import logger from '@adonisjs/core/services/logger'
 
 export type BonusCounts = Record<BonusKind, number>
+
+const ALL_KINDS: readonly BonusKind[] = BONUS_KINDS
+
+/** Narrows a query to the members asked about (or not at all). */
+type Narrow = <Query>(query: Query, memberIdColumn: string) => Query
+
+/** What a new member or a changed profile can make due (first order comes from the accrual path). */
+export const MEMBER_BONUSES: readonly BonusKind[] = ['signup', 'birthday', 'profile']
 
 /** The idempotency key of a bonus: once per member (birthday: once per member and year). */
 export function bonusKey(kind: BonusKind, memberId: number, year?: number) {
@@ -24,7 +38,11 @@ export function bonusKey(kind: BonusKind, memberId: number, year?: number) {
  *   (company zone), by the version in force now;
  * - completed profile: name, gender, birthday, phone, province and city all
  *   filled, by the version in force now.
- * Run daily (`loyalty.bonuses`); a replay posts nothing twice (the keys).
+ * Granted at once where the bonus becomes due — `forMembers` after a member
+ * is created or their profile changes (ResolveMember, UpdateMemberProfile,
+ * the imports), first order from the accrual path when the order's points
+ * become available — and by the daily job (`loyalty.bonuses`) as the
+ * catch-up. Both post with the same idempotency key, so nothing is posted twice.
  */
 export class GrantBonuses {
   private ledger: PointsLedger
@@ -33,11 +51,62 @@ export class GrantBonuses {
     this.ledger = new PointsLedger(now)
   }
 
-  async run(companyId: number, options: { batchSize?: number } = {}): Promise<BonusCounts> {
+  /**
+   * The bonuses now due to these members (all kinds unless `kinds` says),
+   * called right after the write that made them due has committed. Never
+   * fails the caller: a failure is logged and the daily job catches up.
+   */
+  async forMembers(
+    companyId: number,
+    memberIds: Iterable<number>,
+    kinds: readonly BonusKind[] = ALL_KINDS
+  ): Promise<BonusCounts | null> {
+    const ids = [...new Set(memberIds)].filter((id) => Number.isSafeInteger(id) && id > 0)
+    if (ids.length === 0) return null
+    try {
+      return await this.run(companyId, { memberIds: ids, kinds })
+    } catch (error) {
+      logger.warn(
+        { err: error, companyId },
+        'loyalty: immediate bonuses failed, the daily job retries'
+      )
+      return null
+    }
+  }
+
+  /**
+   * Every bonus due in the company — or only to `memberIds` and of `kinds`
+   * (the immediate grants): the same queries with the members narrowed.
+   */
+  async run(
+    companyId: number,
+    options: { batchSize?: number; memberIds?: number[]; kinds?: readonly BonusKind[] } = {}
+  ): Promise<BonusCounts> {
     const batchSize = options.batchSize ?? 500
     const counts: BonusCounts = { signup: 0, first_order: 0, birthday: 0, profile: 0 }
     const versions = await new EarningRules().versions(companyId)
     if (versions.length === 0) return counts
+    const kinds = new Set(options.kinds ?? ALL_KINDS)
+    if (options.memberIds) {
+      for (let i = 0; i < options.memberIds.length; i += 500) {
+        const part = options.memberIds.slice(i, i + 500)
+        const narrow: Narrow = (query, column) => (query as any).whereIn(column, part)
+        await this.grant(companyId, versions, counts, kinds, batchSize, narrow)
+      }
+      return counts
+    }
+    await this.grant(companyId, versions, counts, kinds, batchSize, (query) => query)
+    return counts
+  }
+
+  private async grant(
+    companyId: number,
+    versions: EarningRule[],
+    counts: BonusCounts,
+    kinds: Set<BonusKind>,
+    batchSize: number,
+    scope: Narrow
+  ) {
     const now = this.now()
     const ruleAt = (at: DateTime) =>
       versions
@@ -71,8 +140,7 @@ export class GrantBonuses {
       counts[kind] += postings.filter((posting) => posting.created).length
     }
     const members = () =>
-      db
-        .from('members')
+      scope(db.from('members'), 'members.id')
         .where('members.company_id', companyId)
         .whereNull('members.merged_into_id')
         .whereNull('members.erased_at')
@@ -90,7 +158,7 @@ export class GrantBonuses {
         .select(db.raw('1'))
 
     // Signup: by the version in force when the member registered.
-    if (versions.some((rule) => rule.bonuses!.signup > 0)) {
+    if (kinds.has('signup') && versions.some((rule) => rule.bonuses!.signup > 0)) {
       for (let after = 0; ;) {
         const rows = await members()
           .where('members.id', '>', after)
@@ -110,7 +178,7 @@ export class GrantBonuses {
     }
 
     // Completed profile, by the version in force now.
-    if (current && current.bonuses!.profile > 0) {
+    if (kinds.has('profile') && current && current.bonuses!.profile > 0) {
       for (let after = 0; ;) {
         const rows = await members()
           .where('members.id', '>', after)
@@ -139,7 +207,7 @@ export class GrantBonuses {
     }
 
     // Birthday month, once a year, by the version in force now.
-    if (current && current.bonuses!.birthday > 0) {
+    if (kinds.has('birthday') && current && current.bonuses!.birthday > 0) {
       const local = now.setZone(zone)
       const monthSql =
         db.connection().dialect.name === 'postgres'
@@ -170,10 +238,12 @@ export class GrantBonuses {
 
     // First order: the member's first earning order whose points became available.
     const byId = new Map(versions.map((rule) => [rule.id, rule]))
-    if (versions.some((rule) => rule.bonuses!.firstOrder > 0)) {
+    if (kinds.has('first_order') && versions.some((rule) => rule.bonuses!.firstOrder > 0)) {
       for (let after = 0; ;) {
-        const rows = await db
-          .from('loyalty_order_accruals')
+        const rows = await scope(
+          db.from('loyalty_order_accruals'),
+          'loyalty_order_accruals.member_id'
+        )
           .join('members', 'members.id', 'loyalty_order_accruals.member_id')
           .join('orders', 'orders.id', 'loyalty_order_accruals.order_id')
           .join('points_lots', 'points_lots.earn_posting_id', 'loyalty_order_accruals.posting_id')
@@ -218,6 +288,5 @@ export class GrantBonuses {
         await post('first_order', grants)
       }
     }
-    return counts
   }
 }

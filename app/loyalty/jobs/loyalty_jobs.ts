@@ -15,8 +15,9 @@ export const accruePointsJob = defineJob<Record<string, never>>({
   name: 'loyalty.accrue',
   maxAttempts: 3,
   async handle({ report }) {
-    const counts = await new AccrueFromCommerce().run()
-    const released = await new PointsLedger().releaseDue()
+    const accrual = new AccrueFromCommerce()
+    const counts = await accrual.run()
+    const released = await accrual.releaseDue()
     const result = { ...counts, released }
     await report(result)
     return result

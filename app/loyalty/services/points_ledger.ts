@@ -616,7 +616,13 @@ export class PointsLedger {
   }
 
   /** Pending lots whose return window has ended become available (daily job). */
-  async releaseDue(options: { batchSize?: number } = {}): Promise<number> {
+  async releaseDue(
+    options: {
+      batchSize?: number
+      /** Told of each member whose points became available (first-order bonus). */
+      onReleased?: (ref: MemberRef) => void
+    } = {}
+  ): Promise<number> {
     const batchSize = options.batchSize ?? 500
     let released = 0
     while (true) {
@@ -628,7 +634,7 @@ export class PointsLedger {
         .limit(batchSize)
       if (lots.length === 0) return released
       for (const lot of lots) {
-        const done = await this.releaseLot(Number(lot.id))
+        const done = await this.releaseLot(Number(lot.id), options.onReleased)
         if (done) released++
       }
       if (lots.length < batchSize) return released
@@ -655,7 +661,7 @@ export class PointsLedger {
     })
   }
 
-  private async releaseLot(lotId: number): Promise<boolean> {
+  private async releaseLot(lotId: number, onReleased?: (ref: MemberRef) => void): Promise<boolean> {
     const lotRow = await db.from('points_lots').where('id', lotId).firstOrFail()
     const account = mapAccount(
       await db.from('points_accounts').where('id', lotRow.account_id).firstOrFail()
@@ -681,7 +687,9 @@ export class PointsLedger {
       await this.bump(trx, acc, { balance: points, pending: -points })
       return released
     })
-    return posting !== null && posting.created
+    const created = posting !== null && posting.created
+    if (created && onReleased) onReleased(ref)
+    return created
   }
 
   /**

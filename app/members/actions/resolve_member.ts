@@ -10,6 +10,7 @@ import {
   type IdentityType,
 } from '#app/members/models/member_identity'
 import type { Gender } from '#app/members/models/member'
+import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
 
 export interface IdentityInput {
   type: IdentityType
@@ -73,9 +74,18 @@ const PROFILE_COLUMNS: [keyof ProfileInput, string][] = [
  *   never overwrites what staff or an earlier source recorded.
  */
 export class ResolveMember {
+  /**
+   * With a `client` the caller owns the transaction and grants the member's
+   * bonuses after it commits (`GrantBonuses.forMembers`); without, this
+   * commits and grants them at once.
+   */
   async handle(input: ResolveInput, client?: QueryClientContract): Promise<ResolveResult> {
     if (client) return this.run(input, client)
-    return db.transaction((trx) => this.run(input, trx))
+    const result = await db.transaction((trx) => this.run(input, trx))
+    if (result.outcome !== 'unchanged') {
+      await new GrantBonuses().forMembers(input.companyId, [result.memberId], MEMBER_BONUSES)
+    }
+    return result
   }
 
   /** `blindIndex` lets a bulk caller reuse the hash of a phone it has seen before. */

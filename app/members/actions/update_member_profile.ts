@@ -6,6 +6,7 @@ import { DomainError } from '#app/shared/errors/domain_error'
 import { Phone } from '#app/shared/kernel/phone'
 import Member, { type Gender } from '#app/members/models/member'
 import { sqlTime } from '#app/commerce/actions/sql_time'
+import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
 
 /** Fields staff (or an API client) may set by hand; `null` clears a field, absent leaves it. */
 export interface ProfileEdit {
@@ -32,6 +33,20 @@ const TEXT_FIELDS = ['name', 'province', 'city', 'email', 'notes', 'sourceChanne
  */
 export class UpdateMemberProfile {
   async handle(companyId: number, memberId: number, edit: ProfileEdit, actor: AuditActor | null) {
+    const result = await this.save(companyId, memberId, edit, actor)
+    // A profile that became complete (or a birthday now in its month): the bonus at once.
+    if (result.changed.length) {
+      await new GrantBonuses().forMembers(companyId, [memberId], MEMBER_BONUSES)
+    }
+    return result
+  }
+
+  private async save(
+    companyId: number,
+    memberId: number,
+    edit: ProfileEdit,
+    actor: AuditActor | null
+  ) {
     return db.transaction(async (trx) => {
       const member = await Member.query({ client: trx })
         .where({ id: memberId, companyId })

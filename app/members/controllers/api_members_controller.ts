@@ -1,3 +1,4 @@
+import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -91,6 +92,9 @@ export default class ApiMembersController {
       }
       return resolved
     })
+    if (result.outcome !== 'unchanged') {
+      await new GrantBonuses().forMembers(company.id, [result.memberId], MEMBER_BONUSES)
+    }
     const member = await Member.findOrFail(result.memberId)
     response.status(result.outcome === 'created' ? 201 : 200)
     return {

@@ -22,6 +22,8 @@ export interface BulkCallbacks {
   fallback: (unit: BulkUnit) => Promise<void>
   /** Counts a unit the fast path applied. */
   done: (unit: BulkUnit, outcome: RowOutcome, memberIds: number[]) => void
+  /** Members the fast path created (for what follows a new member: the signup bonus). */
+  created?: (memberIds: number[]) => void
 }
 
 type Identity = ReturnType<typeof ResolveMember.normalise>[number]
@@ -333,6 +335,7 @@ export class BulkOrderImport {
         const memberId = result.memberIds[index]
         callbacks.done(planned.unit, 'inserted', memberId ? [memberId] : [])
       }
+      callbacks.created?.(result.newMemberIds)
     } catch (error) {
       BulkOrderImport.counters.failedWrites++
       logger.warn(
@@ -508,6 +511,7 @@ export class BulkOrderImport {
     return {
       // Members new in this plan have their figures already; the others are recomputed.
       memberIds: plan.orders.map(({ member }) => (typeof member === 'number' ? member : null)),
+      newMemberIds: plan.members.map((member) => member.id!),
       fingerprints: orderRows.map((row) => row.fingerprint),
     }
   }

@@ -9,6 +9,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { DEFAULT_ZONE } from '#app/shared/kernel/time'
 import { MemberStats } from '#app/commerce/actions/member_stats'
+import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
 import {
   detectEncoding,
   isBroken,
@@ -157,6 +158,7 @@ export class RunImport {
     let trx: TransactionClientContract | null = null
     let unitsInBatch = 0
     let touchedMembers: number[] = []
+    let createdMembers: number[] = []
     let pending: BulkUnit[] = []
 
     const flushBulk = async () => {
@@ -171,6 +173,7 @@ export class RunImport {
           counts[key] += unit.rows.length
           touchedMembers.push(...memberIds)
         },
+        created: (memberIds) => createdMembers.push(...memberIds),
       })
     }
 
@@ -178,11 +181,15 @@ export class RunImport {
       await flushBulk()
       if (!trx) return
       if (touchedMembers.length) await MemberStats.recompute(touchedMembers, trx)
+      const bonusMembers = [...touchedMembers, ...createdMembers]
       touchedMembers = []
+      createdMembers = []
       unitsInBatch = 0
       if (!options.dryRun) {
         await trx.commit()
         trx = null
+        // New or completed profiles: their bonuses at once, now that the batch is committed.
+        await new GrantBonuses().forMembers(options.companyId, bonusMembers, MEMBER_BONUSES)
       }
       if (options.onProgress) await options.onProgress(bytes.done, bytes.total, { ...counts })
     }
