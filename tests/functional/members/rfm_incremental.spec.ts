@@ -204,7 +204,7 @@ test.group('Members / incremental RFM', (group) => {
 
     const rule = await new AutoTags().create(
       company.id,
-      { name: '最近活跃', filters: { lifecycle: 'active' } },
+      { name: '最近活跃', groups: [{ lifecycle: 'active' }] },
       crm
     )
     await new AutoTags().apply(company.id)
