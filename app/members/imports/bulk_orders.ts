@@ -5,7 +5,7 @@ import { ResolveMember } from '#app/members/actions/resolve_member'
 import type { Phone } from '#app/shared/kernel/phone'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
-import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
@@ -504,6 +504,11 @@ export class BulkOrderImport {
         category,
         member_id: member.id!,
       }))
+    )
+    // New members have their order figures but no RFM yet: queue them like any member whose orders changed.
+    await MemberStats.markRfmDirty(
+      plan.members.map((member) => member.id!),
+      client
     )
     return {
       // Members new in this plan have their figures already; the others are recomputed.
