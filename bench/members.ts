@@ -104,6 +104,30 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
     )
     report('order_import_row_path', (rowSummary.rows / rowMs) * 1000, 'rows/s')
   }
+  // Re-imports, committed inside a transaction that is rolled back at the end:
+  // the same file again (every order a duplicate) and the file with every
+  // order's status changed (every order updated, a status row each).
+  await db.transaction(async (outer) => {
+    const run = (file: string) =>
+      new RunImport().handle({
+        companyId: company.id,
+        kind: 'orders',
+        path: file,
+        client: outer,
+        useSavedMapping: false,
+      })
+    await run(path)
+    const [again, againMs] = await timeIt(() => run(path))
+    report('order_import_again', (again.rows / againMs) * 1000, 'rows/s')
+    const changedPath = `${dir}/orders-${Date.now()}-changed.csv`
+    await writeFile(changedPath, lines.join('\n').replaceAll(',交易成功,', ',交易关闭,'))
+    const [changed, changedMs] = await timeIt(() => run(changedPath))
+    report('order_import_changed', (changed.rows / changedMs) * 1000, 'rows/s')
+    if (changed.updated !== changed.rows)
+      report('order_import_changed_not_updated', changed.rows - changed.updated, 'rows')
+    await rm(changedPath, { force: true })
+    await outer.rollback()
+  })
   await rm(path, { force: true })
 
   // Raw baselines, values prepared beforehand, written through the driver

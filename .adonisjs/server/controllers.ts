@@ -60,6 +60,7 @@ export const controllers = {
     OrderPoints: () => import('#app/loyalty/controllers/order_points_controller'),
   },
   members: {
+    ApiAutoTags: () => import('#app/members/controllers/api_auto_tags_controller'),
     ApiMembers: () => import('#app/members/controllers/api_members_controller'),
     AutoTags: () => import('#app/members/controllers/auto_tags_controller'),
     Imports: () => import('#app/members/controllers/imports_controller'),

@@ -50,6 +50,14 @@ router
           .as('members.tag_rules.update')
           .where('id', id.id)
         router
+          .get('/tag-rules/:id/edit', [controllers.members.AutoTags, 'edit'])
+          .as('members.tag_rules.edit')
+          .where('id', id.id)
+        router
+          .post('/tag-rules/:id/conditions', [controllers.members.AutoTags, 'saveConditions'])
+          .as('members.tag_rules.conditions')
+          .where('id', id.id)
+        router
           .post('/tag-rules/:id/run', [controllers.members.AutoTags, 'run'])
           .as('members.tag_rules.run')
           .where('id', id.id)
@@ -202,6 +210,28 @@ router
       .use(middleware.can('members.import'))
   })
   .use(middleware.auth())
+
+/** /api/v1/auto-tag-rules: 自动标签 rules with OR groups, for scripts (docs/api.md). */
+apiV1(() => {
+  const api = controllers.members.ApiAutoTags
+  router
+    .get('/auto-tag-rules', [api, 'index'])
+    .as('api.auto_tag_rules.index')
+    .use(middleware.can('members.view'))
+  router
+    .group(() => {
+      router.post('/', [api, 'store']).as('api.auto_tag_rules.store')
+      router.post('/recompute', [api, 'recompute']).as('api.auto_tag_rules.recompute_all')
+      router.patch('/:id', [api, 'update']).as('api.auto_tag_rules.update').where('id', id.id)
+      router.delete('/:id', [api, 'destroy']).as('api.auto_tag_rules.destroy').where('id', id.id)
+      router
+        .post('/:id/recompute', [api, 'recompute'])
+        .as('api.auto_tag_rules.recompute')
+        .where('id', id.id)
+    })
+    .prefix('/auto-tag-rules')
+    .use(middleware.can('members.edit'))
+})
 
 /** /api/v1/members: lookup, find-or-create, profile, tags, consent (docs/api.md). */
 apiV1(() => {

@@ -45,17 +45,30 @@ export class MemberStats {
       )
       // Their RFM scores and lifecycle are now stale: the incremental recompute
       // (members.rfm_incremental) picks them up.
-      await client.rawQuery(
-        `insert into member_rfm_dirty (member_id, company_id, marked_at)
-         select id, company_id, ? from members where id in (${chunk.map(() => '?').join(',')})
-         on conflict (member_id) do update set marked_at = excluded.marked_at`,
-        [sqlTime(client, DateTime.utc())!, ...chunk]
-      )
+      await MemberStats.markRfmDirty(chunk, client)
       await client.from('member_categories').whereIn('member_id', chunk).delete()
       await client.rawQuery(
         `insert into member_categories (company_id, category, member_id)
          ${BOUGHT_CATEGORIES} and orders.member_id in (${chunk.map(() => '?').join(',')})`,
         chunk
+      )
+    }
+  }
+
+  /**
+   * Queues members for the incremental RFM recompute (member_rfm_dirty): one
+   * statement per 500 ids; a member already queued gets the newer mark.
+   */
+  static async markRfmDirty(memberIds: number[], client: QueryClientContract) {
+    const unique = [...new Set(memberIds)]
+    const markedAt = sqlTime(client, DateTime.utc())!
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500)
+      await client.rawQuery(
+        `insert into member_rfm_dirty (member_id, company_id, marked_at)
+         select id, company_id, ? from members where id in (${chunk.map(() => '?').join(',')})
+         on conflict (member_id) do update set marked_at = excluded.marked_at`,
+        [markedAt, ...chunk]
       )
     }
   }

@@ -18,8 +18,11 @@ export interface AutoTagRule {
   tagId: number
   tagName: string
   groupId: number | null
-  /** The member-list filters, as typed (query-string values). */
-  filters: Record<string, unknown>
+  /**
+   * OR groups of member-list filters, as typed (query-string values): a member
+   * matches when every condition of at least one group holds.
+   */
+  groups: ConditionGroup[]
   enabled: boolean
   memberCount: number
   lastRunAt: DateTime | null
@@ -28,6 +31,12 @@ export interface AutoTagRule {
   lastJobRunId: number | null
 }
 
+/** One group of an auto-tag rule: member-list filters (query-string form), ANDed. */
+export type ConditionGroup = Record<string, unknown>
+
+/** More groups than this is a rule nobody can read (and a UNION nobody wants to run). */
+export const MAX_CONDITION_GROUPS = 10
+
 export interface ApplyResult {
   rules: number
   added: number
@@ -35,11 +44,12 @@ export interface ApplyResult {
 }
 
 /**
- * 自动标签: tags kept by a rule. A rule's conditions are member-list
- * filters (profile fields, custom attributes, tags, spend, order count,
- * last order date or days since, shop, category or product bought, RFM
- * segment, lifecycle stage, tier, points), so "who matches" is exactly
- * what the member list shows for that filter.
+ * 自动标签: tags kept by a rule. A rule is one or more condition groups
+ * (OR); a group is a member-list filter (AND of profile fields, custom
+ * attributes, tags, spend, order count, last order date or days since, shop,
+ * category or product bought, RFM segment, lifecycle stage, tier, points), so
+ * "who matches a group" is exactly what the member list shows for that filter
+ * and the rule matches the UNION of its groups' lists.
  *
  * `apply` is set-based and idempotent: per rule one INSERT … SELECT of the
  * matching members that lack the tag and one DELETE of the tagged members
@@ -48,9 +58,24 @@ export interface ApplyResult {
  * looks at those members (after an incremental RFM recompute).
  */
 export class AutoTags {
-  /** Validates filters for a rule and returns the ones kept (query-string form). */
-  private async checkFilters(companyId: number, input: Record<string, unknown>) {
-    const { after, sort, ...kept } = memberFilterParams(input)
+  /** Validates a rule's groups and returns them as stored (query-string form). */
+  private async checkGroups(companyId: number, groups: ConditionGroup[]) {
+    if (groups.length === 0) {
+      throw new DomainError('E_AUTO_TAG_NO_CONDITION', 'members.errors.auto_tag_no_condition', 422)
+    }
+    if (groups.length > MAX_CONDITION_GROUPS) {
+      throw new DomainError('E_AUTO_TAG_TOO_MANY_GROUPS', 'members.errors.auto_tag_groups', 422, {
+        max: MAX_CONDITION_GROUPS,
+      })
+    }
+    const checked: ConditionGroup[] = []
+    for (const group of groups) checked.push(await this.checkFilters(companyId, group))
+    return checked
+  }
+
+  /** Validates one group's filters and returns the ones kept (query-string form). */
+  private async checkFilters(companyId: number, input: ConditionGroup) {
+    const { after, sort, ...kept } = memberFilterParams(asQueryValues(input))
     if (Object.keys(kept).length === 0) {
       // A rule without a condition would tag every member: refused, it is a slip.
       throw new DomainError('E_AUTO_TAG_NO_CONDITION', 'members.errors.auto_tag_no_condition', 422)
@@ -70,10 +95,10 @@ export class AutoTags {
 
   async create(
     companyId: number,
-    input: { name: string; groupId?: number; filters: Record<string, unknown> },
+    input: { name: string; groupId?: number; groups: ConditionGroup[] },
     actor: AuditActor | null
   ) {
-    const filters = await this.checkFilters(companyId, input.filters)
+    const groups = await this.checkGroups(companyId, input.groups)
     if (input.groupId)
       await MemberTagGroup.query().where({ id: input.groupId, companyId }).firstOrFail()
     return db.transaction(async (trx) => {
@@ -91,7 +116,7 @@ export class AutoTags {
         .insert({
           company_id: companyId,
           tag_id: tag.id,
-          filters: JSON.stringify(filters),
+          filters: JSON.stringify(groups),
           enabled: true,
           created_by_id: actor?.id ?? null,
           created_at: now,
@@ -103,7 +128,7 @@ export class AutoTags {
         entityType: 'member_tag_rule',
         entityId: id,
         action: 'members.auto_tag_created',
-        after: { name: tag.name, filters },
+        after: { name: tag.name, groups },
         actor,
         client: trx,
       })
@@ -111,31 +136,46 @@ export class AutoTags {
     })
   }
 
+  /** Changes what is given: the conditions, the tag's name, whether the rule runs. */
   async update(
     companyId: number,
     ruleId: number,
-    input: Record<string, unknown>,
+    input: { groups?: ConditionGroup[]; name?: string; enabled?: boolean },
     actor: AuditActor | null
   ) {
     const rule = await this.find(companyId, ruleId)
-    const filters = await this.checkFilters(companyId, input)
+    const groups = input.groups ? await this.checkGroups(companyId, input.groups) : rule.groups
+    const name = input.name ?? rule.tagName
+    const enabled = input.enabled ?? rule.enabled
     await db.transaction(async (trx) => {
+      if (name !== rule.tagName) {
+        const taken = await MemberTag.query({ client: trx })
+          .where({ companyId, name })
+          .whereNot('id', rule.tagId)
+          .first()
+        if (taken) throw new DomainError('E_TAG_EXISTS', 'members.errors.tag_exists', 422)
+        await trx.from('member_tags').where('id', rule.tagId).update({ name })
+      }
       await trx
         .from('member_tag_rules')
         .where('id', rule.id)
-        .update({ filters: JSON.stringify(filters), updated_at: sqlTime(trx, DateTime.utc()) })
+        .update({
+          filters: JSON.stringify(groups),
+          enabled,
+          updated_at: sqlTime(trx, DateTime.utc()),
+        })
       await AuditLog.record({
         entityType: 'member_tag_rule',
         entityId: rule.id,
         action: 'members.auto_tag_updated',
-        before: { filters: rule.filters },
-        after: { filters },
-        context: { tag: rule.tagName },
+        before: { name: rule.tagName, groups: rule.groups, enabled: rule.enabled },
+        after: { name, groups, enabled },
+        context: { tag: name },
         actor,
         client: trx,
       })
     })
-    return { ...rule, filters }
+    return { ...rule, tagName: name, groups, enabled }
   }
 
   /** Deletes the rule and its tag (taking it off every member). */
@@ -149,7 +189,7 @@ export class AutoTags {
         entityType: 'member_tag_rule',
         entityId: rule.id,
         action: 'members.auto_tag_deleted',
-        before: { name: rule.tagName, filters: rule.filters, memberCount: rule.memberCount },
+        before: { name: rule.tagName, groups: rule.groups, memberCount: rule.memberCount },
         actor,
         client: trx,
       })
@@ -179,7 +219,7 @@ export class AutoTags {
       tagId: row.tag_id,
       tagName: row.tag_name,
       groupId: row.group_id ?? null,
-      filters: JSON.parse(row.filters),
+      groups: storedGroups(row.filters),
       enabled: Boolean(row.enabled),
       memberCount: Number(row.member_count),
       lastRunAt: fromDbTime(row.last_run_at),
@@ -216,9 +256,14 @@ export class AutoTags {
     for (const [index, rule] of rules.entries()) {
       // Filters stored by an older version may no longer validate: that rule
       // is skipped (counts unchanged) rather than failing every other rule.
-      const [invalid, filters] = await memberFiltersValidator.tryValidate(rule.filters)
-      if (!invalid) {
-        const { added, removed } = await this.applyRule(companyId, rule, filters, zone, options)
+      const groups: ValidFilters[] = []
+      for (const group of rule.groups) {
+        const [invalid, filters] = await memberFiltersValidator.tryValidate(group)
+        if (invalid) break
+        groups.push(filters)
+      }
+      if (groups.length === rule.groups.length && groups.length > 0) {
+        const { added, removed } = await this.applyRule(companyId, rule, groups, zone, options)
         result.added += added
         result.removed += removed
       }
@@ -230,11 +275,10 @@ export class AutoTags {
   private async applyRule(
     companyId: number,
     rule: AutoTagRule,
-    filters: Awaited<ReturnType<typeof memberFiltersValidator.validate>>,
+    groups: ValidFilters[],
     zone: string,
     options: { memberIds?: number[] }
   ) {
-    const { after, sort, ...kept } = filters
     const chunks: (number[] | null)[] = []
     if (options.memberIds) {
       const unique = [...new Set(options.memberIds)]
@@ -244,13 +288,8 @@ export class AutoTags {
     }
     return db.transaction(async (trx) => {
       const now = DateTime.utc()
-      const matching = new ListMembers()
-        .query(companyId, kept, zone)
-        .useTransaction(trx)
-        .clearSelect()
-        .select('members.id')
-        .toSQL()
-      const bindings = matching.bindings as any[]
+      const matching = this.matchingSql(trx, companyId, groups, zone)
+      const bindings = matching.bindings
       let added = 0
       let removed = 0
       for (const chunk of chunks) {
@@ -292,6 +331,63 @@ export class AutoTags {
       return { added, removed }
     })
   }
+
+  /**
+   * SELECT of the ids of the members matching any group: each group is the
+   * member list's own query; several are joined with UNION (which also drops
+   * members matching more than one group). Each branch is wrapped as a derived
+   * table so an ORDER BY in it cannot break the compound SELECT on SQLite.
+   */
+  private matchingSql(
+    trx: TransactionClientContract,
+    companyId: number,
+    groups: ValidFilters[],
+    zone: string
+  ) {
+    const parts = groups.map((filters) => {
+      const { after, sort, ...kept } = filters
+      return new ListMembers()
+        .query(companyId, kept, zone)
+        .useTransaction(trx)
+        .clearSelect()
+        .clearOrder()
+        .select('members.id')
+        .toSQL()
+    })
+    if (parts.length === 1) {
+      return { sql: parts[0].sql, bindings: [...parts[0].bindings] as any[] }
+    }
+    return {
+      sql: parts.map((part, i) => `select g${i}.id from (${part.sql}) g${i}`).join(' union '),
+      bindings: parts.flatMap((part) => [...part.bindings]) as any[],
+    }
+  }
+}
+
+/** A validated member-list filter (one condition group). */
+type ValidFilters = Awaited<ReturnType<typeof memberFiltersValidator.validate>>
+
+/** Stored groups: a JSON array; a rule saved before OR groups holds one flat filter object. */
+function storedGroups(raw: string): ConditionGroup[] {
+  const stored = JSON.parse(raw)
+  return Array.isArray(stored) ? stored : [stored]
+}
+
+/**
+ * Conditions as the list's query string carries them: numbers as text, dates
+ * as YYYY-MM-DD (the API hands over validated numbers and Dates).
+ */
+function asQueryValues(group: ConditionGroup): ConditionGroup {
+  return Object.fromEntries(
+    Object.entries(group).map(([key, value]) => [
+      key,
+      value instanceof Date
+        ? DateTime.fromJSDate(value).toISODate()
+        : typeof value === 'number'
+          ? String(value)
+          : value,
+    ])
+  )
 }
 
 /** Rows a raw INSERT or DELETE wrote: better-sqlite3 reports `changes`, pg `rowCount`. */

@@ -5,7 +5,7 @@ import { ResolveMember } from '#app/members/actions/resolve_member'
 import type { Phone } from '#app/shared/kernel/phone'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
-import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { sqlTime } from '#app/commerce/actions/sql_time'
 import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
@@ -43,11 +43,42 @@ interface NewMember {
   keys: string[]
 }
 
+/** An order already stored, as the plan needs it to update it. */
+interface StoredOrder {
+  id: number
+  status: string
+  memberId: number | null
+  fingerprint: string
+}
+
 interface PlannedOrder {
   unit: BulkUnit
   input: Omit<OrderInput, 'memberId'>
   member: number | NewMember | null
+  /** Set when the order exists with other content: the plan updates it. */
+  existing?: StoredOrder
 }
+
+/** What an update of a changed order rewrites (UpsertOrder writes the same columns). */
+const UPDATED_ORDER_COLUMNS = [
+  'member_id',
+  'status',
+  'ordered_at',
+  'paid_at',
+  'shipped_at',
+  'completed_at',
+  'closed_at',
+  'goods_fen',
+  'discount_fen',
+  'shipping_fen',
+  'paid_fen',
+  'coupon_codes',
+  'fingerprint',
+  'updated_at',
+]
+const UPDATED_ITEM_COLUMNS = ['sku_id', 'sku_code', 'title', 'quantity', 'price_fen', 'paid_fen']
+const setExcluded = (columns: string[]) =>
+  columns.map((column) => `"${column}" = excluded."${column}"`).join(', ')
 
 /** Profile columns an order import can fill (ResolveMember fills only empty ones). */
 const PROFILE_COLUMNS = ['name', 'province', 'city', 'source_shop_id', 'source_channel'] as const
@@ -67,13 +98,16 @@ const PURCHASES = new Set<string>(PURCHASE_STATUSES)
 /**
  * The set-based path of the order import. For a batch of parsed orders it
  * loads the identities, their members and the existing orders with a few
- * queries, decides in memory which units are simple (new order, or the same
- * order again, buyer new or matched to exactly one member without anything
- * to fill in) and writes those with multi-row INSERTs in file order, so ids
- * come out as the row path would give them. Every other unit (a changed
- * order, identities of different or merged members, a profile or phone to
- * fill in, an order seen twice in one batch) goes through the per-unit path
- * after the pending writes, so correctness never depends on the fast path.
+ * queries, decides in memory which units are simple (new order, the same
+ * order again, or a changed order — new status, amounts, lines — whose buyer
+ * is new or matched to exactly one member without anything to fill in) and
+ * writes those with multi-row statements in file order, so ids come out as
+ * the row path would give them: INSERTs of new rows, `INSERT … ON CONFLICT DO
+ * UPDATE` of changed orders and their lines, status-change rows in bulk.
+ * Every other unit (identities of different or merged members, a profile or
+ * phone to fill in, an order seen twice in one batch) goes through the
+ * per-unit path after the pending writes, so correctness never depends on
+ * the fast path.
  */
 export class BulkOrderImport {
   /** Units taken by each path, and bulk writes that failed (for tests and diagnostics). */
@@ -81,7 +115,7 @@ export class BulkOrderImport {
 
   private identities = new Map<string, number>()
   private members = new Map<number, MemberState>()
-  private orders = new Map<string, { fingerprint: string } | 'pending'>()
+  private orders = new Map<string, StoredOrder | 'pending'>()
   private normalised = new WeakMap<BulkUnit, Identity[] | null>()
   private now: string | null = null
   /** Blind index per phone seen in this batch (repeat buyers are hashed once). */
@@ -192,9 +226,12 @@ export class BulkOrderImport {
           .from('orders')
           .where('shop_id', shopId)
           .whereIn('platform_order_no', list.slice(i, i + CHUNK))
-          .select('platform_order_no', 'fingerprint')
+          .select('id', 'platform_order_no', 'status', 'member_id', 'fingerprint')
         for (const row of rows) {
           this.orders.set(`${shopId}\u0000${row.platform_order_no}`, {
+            id: Number(row.id),
+            status: row.status,
+            memberId: row.member_id === null ? null : Number(row.member_id),
             fingerprint: row.fingerprint,
           })
         }
@@ -264,10 +301,13 @@ export class BulkOrderImport {
     }
 
     const memberId = typeof member === 'number' ? member : null
+    let changed: StoredOrder | undefined
     if (existing) {
-      // A new member would change the order's fingerprint: the per-unit path updates it.
+      // A buyer new to this batch: the per-unit path creates the member and updates the order.
       if (identities.length && typeof member !== 'number') return false
-      if (UpsertOrder.fingerprint({ ...order, memberId }) !== existing.fingerprint) return false
+      if (UpsertOrder.fingerprint({ ...order, memberId }) !== existing.fingerprint) {
+        changed = existing
+      }
     }
 
     // Simple: record the writes.
@@ -305,9 +345,9 @@ export class BulkOrderImport {
         updated_at: now,
       })
     }
-    if (existing) return this.markDuplicate(unit, plan)
+    if (existing && !changed) return this.markDuplicate(unit, plan)
     this.orders.set(key, 'pending')
-    plan.orders.push({ unit, input: order, member })
+    plan.orders.push({ unit, input: order, member, existing: changed })
     return true
   }
 
@@ -333,9 +373,16 @@ export class BulkOrderImport {
       for (const unit of duplicates) callbacks.done(unit, 'duplicate', [])
       for (const [index, planned] of plan.orders.entries()) {
         const memberId = result.memberIds[index]
-        callbacks.done(planned.unit, 'inserted', memberId ? [memberId] : [])
+        if (planned.existing) {
+          // The member it belonged to and the one it belongs to now: both figures change.
+          const ids = new Set([memberId, planned.existing.memberId])
+          ids.delete(null)
+          callbacks.done(planned.unit, 'updated', [...ids] as number[])
+        } else {
+          callbacks.done(planned.unit, 'inserted', memberId ? [memberId] : [])
+        }
       }
-      callbacks.created?.(result.newMemberIds)
+      callbacks.created?.(result.createdMemberIds)
     } catch (error) {
       BulkOrderImport.counters.failedWrites++
       logger.warn(
@@ -353,7 +400,12 @@ export class BulkOrderImport {
       return
     }
     for (const [index, planned] of plan.orders.entries()) {
-      this.orders.set(this.orderKey(planned.input), { fingerprint: result.fingerprints[index] })
+      this.orders.set(this.orderKey(planned.input), {
+        id: result.orderIds[index],
+        status: planned.input.status,
+        memberId: result.memberIds[index] ?? result.newMemberIds[index],
+        fingerprint: result.fingerprints[index],
+      })
     }
     for (const pending of plan.members) {
       for (const key of pending.keys) this.identities.set(key, pending.id!)
@@ -466,27 +518,48 @@ export class BulkOrderImport {
         updated_at: now,
       }
     })
-    const orderIds = await bulkInsert(client, 'orders', orderRows, { returning: true })
-    const statusRows = plan.orders.map(({ input }, index) => {
+    const newIds = await bulkInsert(
+      client,
+      'orders',
+      orderRows.filter((_, index) => !plan.orders[index].existing),
+      { returning: true }
+    )
+    // Changed orders: one multi-row upsert on the natural key rewrites them.
+    await bulkInsert(
+      client,
+      'orders',
+      orderRows.filter((_, index) => plan.orders[index].existing),
+      {
+        onConflict: `on conflict (shop_id, platform_order_no) do update set ${setExcluded(UPDATED_ORDER_COLUMNS)}`,
+      }
+    )
+    let next = 0
+    const orderIds = plan.orders.map(({ existing }) => existing?.id ?? newIds[next++])
+    const statusRows: Record<string, unknown>[] = []
+    for (const [index, { input, existing }] of plan.orders.entries()) {
+      // Every status change is recorded: the first status of a new order, a changed one.
+      if (existing && existing.status === input.status) continue
       const at =
         ((input as OrderInput)[STATUS_TIME[input.status]] as DateTime | null | undefined) ??
         DateTime.utc()
-      return {
+      statusRows.push({
         subject_type: 'order',
         subject_id: orderIds[index],
-        from_status: null,
+        from_status: existing?.status ?? null,
         to_status: input.status,
         changed_at: sqlTime(client, at),
         source: 'import',
         created_at: now,
-      }
-    })
+      })
+    }
     await bulkInsert(client, 'commerce_status_changes', statusRows)
+    await this.dropExtraLines(plan, client)
 
-    const itemRows = []
-    for (const [index, { input }] of plan.orders.entries()) {
+    const itemRows: Record<string, unknown>[] = []
+    const changedItemRows: Record<string, unknown>[] = []
+    for (const [index, { input, existing }] of plan.orders.entries()) {
       for (const [line, item] of input.items.entries()) {
-        itemRows.push({
+        ;(existing ? changedItemRows : itemRows).push({
           order_id: orderIds[index],
           line_no: line + 1,
           sku_id: skus[index][line]?.id ?? null,
@@ -499,6 +572,10 @@ export class BulkOrderImport {
       }
     }
     await bulkInsert(client, 'order_items', itemRows)
+    // Lines of changed orders are matched by position (refunds keep pointing at them).
+    await bulkInsert(client, 'order_items', changedItemRows, {
+      onConflict: `on conflict (order_id, line_no) do update set ${setExcluded(UPDATED_ITEM_COLUMNS)}`,
+    })
     await bulkInsert(
       client,
       'member_categories',
@@ -508,11 +585,54 @@ export class BulkOrderImport {
         member_id: member.id!,
       }))
     )
+    // New members have their order figures but no RFM yet: queue them like any member whose orders changed.
+    await MemberStats.markRfmDirty(
+      plan.members.map((member) => member.id!),
+      client
+    )
     return {
       // Members new in this plan have their figures already; the others are recomputed.
       memberIds: plan.orders.map(({ member }) => (typeof member === 'number' ? member : null)),
-      newMemberIds: plan.members.map((member) => member.id!),
+      newMemberIds: plan.orders.map(({ member }) =>
+        member !== null && typeof member !== 'number' ? member.id! : null
+      ),
+      createdMemberIds: plan.members.map((member) => member.id!),
+      orderIds,
       fingerprints: orderRows.map((row) => row.fingerprint),
+    }
+  }
+
+  /**
+   * Lines a changed order no longer has (it now has fewer): deleted, and
+   * refunds that pointed at them keep their amount without the line — what
+   * UpsertOrder does for one order.
+   */
+  private async dropExtraLines(
+    plan: ReturnType<BulkOrderImport['newPlan']>,
+    client: QueryClientContract
+  ) {
+    const lines = new Map<number, number>()
+    for (const { existing, input } of plan.orders) {
+      if (existing) lines.set(existing.id, input.items.length)
+    }
+    const ids = [...lines.keys()]
+    const extra: number[] = []
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await client
+        .from('order_items')
+        .whereIn('order_id', ids.slice(i, i + CHUNK))
+        .select('id', 'order_id', 'line_no')
+      for (const row of rows) {
+        if (Number(row.line_no) > lines.get(Number(row.order_id))!) extra.push(Number(row.id))
+      }
+    }
+    for (let i = 0; i < extra.length; i += CHUNK) {
+      const chunk = extra.slice(i, i + CHUNK)
+      await client
+        .from('refund_items')
+        .whereIn('order_item_id', chunk)
+        .update({ order_item_id: null })
+      await client.from('order_items').whereIn('id', chunk).delete()
     }
   }
 }

@@ -62,9 +62,14 @@ export async function runCliImport(
         `import #${record.id}; rejects: ${ExecuteImport.rejectsPathFor(record.id)}`
       )
       if (summary.inserted + summary.updated > 0) {
-        const { RecomputeRfm } = await import('#app/members/actions/recompute_rfm')
-        await new RecomputeRfm().handle(company.id)
-        command.logger.info('RFM segments and lifecycle stages recomputed')
+        // Only the members whose orders changed (member_rfm_dirty), as the import job does.
+        const { recomputeDirtyMembers } = await import('#app/members/jobs/incremental_rfm_job')
+        const { memberIds, full } = await recomputeDirtyMembers(company.id)
+        command.logger.info(
+          full
+            ? 'RFM segments and lifecycle stages recomputed (first ranking: all members)'
+            : `RFM segments and lifecycle stages recomputed for ${memberIds.length} members`
+        )
       }
     }
     command.logger.info(

@@ -44,6 +44,11 @@ export interface RunImportOptions {
   path: string
   /** Apply everything in a transaction that is rolled back: true counts, nothing kept. */
   dryRun?: boolean
+  /**
+   * Run inside the caller's transaction (each batch a savepoint), for a
+   * caller that decides what is kept — the benchmark rolls it all back.
+   */
+  client?: TransactionClientContract
   /** Stop after this many rows (previews). */
   limit?: number
   defaultShopId?: number | null
@@ -104,7 +109,7 @@ export class RunImport {
     const importer = IMPORTERS[options.kind]
     const format = (await isXlsx(options.path)) ? 'xlsx' : 'csv'
     const encoding = format === 'xlsx' ? 'utf-8' : await detectEncoding(options.path)
-    const shops = await db
+    const shops = await (options.client ?? db)
       .from('shops')
       .where('company_id', options.companyId)
       .select('id', 'name', 'platform', 'timezone')
@@ -165,7 +170,7 @@ export class RunImport {
       if (!pending.length) return
       const units = pending
       pending = []
-      trx ??= await db.transaction()
+      trx ??= await (options.client ?? db).transaction()
       await new BulkOrderImport(context, trx).run(units, {
         fallback: (unit) => applyUnit(unit.rows, unit.parsed),
         done: (unit, outcome, memberIds) => {
@@ -209,7 +214,7 @@ export class RunImport {
     }
 
     const applyUnit = async (rows: ImportRow[], parsed: unknown) => {
-      trx ??= await db.transaction()
+      trx ??= await (options.client ?? db).transaction()
       try {
         const result = await trx.transaction((savepoint) =>
           importer.apply(parsed, savepoint, context)

@@ -1,4 +1,5 @@
 import { defineJob } from '#app/shared/queue/define_job'
+import queue from '#app/shared/queue/queue'
 import Company from '#app/organization/models/company'
 import { AutoTags } from '#app/members/actions/auto_tags'
 
@@ -34,3 +35,17 @@ export const autoTagsJob = defineJob<{ companyId?: number; ruleId?: number; memb
     },
   }
 )
+
+/**
+ * Queues a recompute of one rule (or all of a company's) and records the run
+ * on the rules, so the tag page and the API can show its progress.
+ */
+export async function dispatchAutoTags(
+  companyId: number,
+  ruleId: number | undefined,
+  requestedBy: { id: number }
+) {
+  const run = await queue.dispatch(autoTagsJob, { companyId, ruleId }, { requestedBy })
+  await new AutoTags().markRun(companyId, run.id, ruleId)
+  return run
+}

@@ -17,14 +17,29 @@ export const incrementalRfmJob = defineJob<{ companyId?: number }>({
     const companies = dirty.map((row: any) => Number(row.company_id))
     let members = 0
     for (const companyId of companies) {
-      const { memberIds, full } = await new IncrementalRfm().drain(companyId, {
-        onProgress: (done, total) => progress(done, total),
-      })
+      const { memberIds } = await recomputeDirtyMembers(companyId, (done, total) =>
+        progress(done, total)
+      )
       members += memberIds.length
-      if (full) await new AutoTags().apply(companyId)
-      else if (memberIds.length) await new AutoTags().apply(companyId, { memberIds })
     }
     await progress(1, 1)
     return { companies: companies.length, members }
   },
 })
+
+/**
+ * RFM, lifecycle and auto tags of a company's members whose orders changed
+ * (member_rfm_dirty) — what the job runs per company, and what an import
+ * ends with (the CLI calls it directly).
+ */
+export async function recomputeDirtyMembers(
+  companyId: number,
+  onProgress?: (done: number, total: number) => Promise<void>
+) {
+  const result = await new IncrementalRfm().drain(companyId, { onProgress })
+  if (result.full) await new AutoTags().apply(companyId)
+  else if (result.memberIds.length) {
+    await new AutoTags().apply(companyId, { memberIds: result.memberIds })
+  }
+  return result
+}

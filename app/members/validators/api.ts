@@ -3,6 +3,7 @@ import { IDENTITY_TYPES } from '#app/members/models/member_identity'
 import { GENDERS } from '#app/members/models/member'
 import { CONSENT_CHANNELS } from '#app/members/actions/manage_consent'
 import { mobile } from '#app/identity/validators/user'
+import { memberFilterFields } from '#app/members/validators/member'
 
 const text = (max: number) => vine.string().trim().maxLength(max)
 const day = () => vine.date({ formats: ['YYYY-MM-DD'] })
@@ -78,4 +79,22 @@ export const memberProfileFormValidator = vine.create({
   notes: text(2000).nullable().optional(),
   phone: mobile.nullable().optional(),
   removePhone: vine.boolean().optional(),
+})
+
+/** One OR group of an auto-tag rule: member-list filters, all of which must hold. */
+const conditionGroups = () =>
+  vine.array(vine.object(memberFilterFields())).minLength(1).maxLength(10)
+
+/** POST /api/v1/auto-tag-rules */
+export const apiAutoTagRuleCreateValidator = vine.create({
+  name: text(60).minLength(1),
+  tagGroupId: vine.number().withoutDecimals().positive().optional(),
+  groups: conditionGroups(),
+})
+
+/** PATCH /api/v1/auto-tag-rules/:id — absent fields stay as they are. */
+export const apiAutoTagRuleUpdateValidator = vine.create({
+  name: text(60).minLength(1).optional(),
+  enabled: vine.boolean({ strict: true }).optional(),
+  groups: conditionGroups().optional(),
 })

@@ -10,26 +10,29 @@ import type { QueryClientContract, TransactionClientContract } from '@adonisjs/l
  *   a column per array, so a chunk is one short statement whatever its size.
  * Outside a transaction (or on another dialect) it falls back to plain
  * multi-row inserts through knex. Returns the new ids in row order when asked.
+ * `onConflict` (e.g. `on conflict (order_id, line_no) do update set …`) makes
+ * it a multi-row upsert; ids are not returned then (a row may not be new).
  */
 export async function bulkInsert(
   client: QueryClientContract,
   table: string,
   rows: Record<string, unknown>[],
-  options: { returning?: boolean } = {}
+  options: { returning?: boolean; onConflict?: string } = {}
 ): Promise<number[]> {
   if (!rows.length) return []
   const columns = Object.keys(rows[0])
-  const returning = options.returning ?? false
+  const conflict = options.onConflict ? ` ${options.onConflict}` : ''
+  const returning = !conflict && (options.returning ?? false)
   const dialect = client.dialect.name
   if (client.isTransaction && (dialect === 'better-sqlite3' || dialect === 'postgres')) {
     const connection = await (
       client as TransactionClientContract
     ).knexClient.client.acquireConnection()
     return dialect === 'postgres'
-      ? insertPg(connection, table, columns, rows, returning)
-      : insertSqlite(connection, table, columns, rows, returning)
+      ? insertPg(connection, table, columns, rows, returning, conflict)
+      : insertSqlite(connection, table, columns, rows, returning, conflict)
   }
-  return insertKnex(client, table, columns, rows, returning)
+  return insertKnex(client, table, columns, rows, returning, conflict)
 }
 
 const ROWS_PER_STATEMENT = 100
@@ -41,7 +44,8 @@ function insertSqlite(
   table: string,
   columns: string[],
   rows: Record<string, unknown>[],
-  returning: boolean
+  returning: boolean,
+  conflict: string
 ): number[] {
   let cache = statements.get(connection)
   if (!cache) statements.set(connection, (cache = new Map()))
@@ -51,7 +55,7 @@ function insertSqlite(
   const ids: number[] = []
   for (let i = 0; i < rows.length; i += per) {
     const count = Math.min(per, rows.length - i)
-    const sql = head + new Array(count).fill(tuple).join(',')
+    const sql = head + new Array(count).fill(tuple).join(',') + conflict
     let statement = cache.get(sql)
     if (!statement) {
       statement = connection.prepare(sql)
@@ -89,7 +93,8 @@ async function insertPg(
   table: string,
   columns: string[],
   rows: Record<string, unknown>[],
-  returning: boolean
+  returning: boolean,
+  conflict: string
 ): Promise<number[]> {
   let types = pgTypes.get(table)
   if (!types || columns.some((c) => !types!.has(c))) {
@@ -107,6 +112,7 @@ async function insertPg(
   const sql =
     `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) ` +
     `select * from unnest(${casts})` +
+    conflict +
     (returning ? ' returning id' : '')
   const ids: number[] = []
   for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) {
@@ -131,7 +137,8 @@ async function insertKnex(
   table: string,
   columns: string[],
   rows: Record<string, unknown>[],
-  returning: boolean
+  returning: boolean,
+  conflict: string
 ): Promise<number[]> {
   const ids: number[] = []
   const size = Math.max(1, Math.floor(30_000 / columns.length))
@@ -143,6 +150,7 @@ async function insertKnex(
     const sql =
       `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ` +
       chunk.map(() => tuple).join(',') +
+      conflict +
       (returning ? ' returning id' : '')
     const result: any = await client.rawQuery(sql, bindings as any[])
     if (!returning) continue

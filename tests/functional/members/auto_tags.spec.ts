@@ -12,6 +12,7 @@ import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { RecomputeRfm } from '#app/members/actions/recompute_rfm'
 import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
 import MemberTag from '#app/members/models/member_tag'
+import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -78,17 +79,15 @@ test.group('Members / auto tags', (group) => {
       company.id,
       {
         name: '杭州上衣客',
-        filters: { city: '杭州市', category: '上衣', minSpent: '100', sort: 'spent', after: 'x' },
+        groups: [{ city: '杭州市', category: '上衣', minSpent: '100', sort: 'spent', after: 'x' }],
       },
       crm
     )
     // Stored as list filters (sort and cursor dropped).
     const stored = await db.from('member_tag_rules').where('id', rule.id).firstOrFail()
-    assert.deepEqual(JSON.parse(stored.filters), {
-      city: '杭州市',
-      category: '上衣',
-      minSpent: '100',
-    })
+    assert.deepEqual(JSON.parse(stored.filters), [
+      { city: '杭州市', category: '上衣', minSpent: '100' },
+    ])
     const tag = await MemberTag.findOrFail(rule.tagId)
     assert.isTrue(tag.auto)
 
@@ -137,11 +136,11 @@ test.group('Members / auto tags', (group) => {
     assert.equal(await tagged(rule.tagId), 'AB')
 
     // Changing the rule and recomputing follows the new conditions.
-    await autoTags.update(company.id, rule.id, { city: '上海市' }, crm)
+    await autoTags.update(company.id, rule.id, { groups: [{ city: '上海市' }] }, crm)
     await autoTags.apply(company.id, { ruleId: rule.id })
     assert.equal(await tagged(rule.tagId), 'C')
     const audit = await AuditEvent.query().where('action', 'members.auto_tag_updated').firstOrFail()
-    assert.deepEqual(audit.changes?.filters?.after, { city: '上海市' })
+    assert.deepEqual(audit.changes?.groups?.after, [{ city: '上海市' }])
   })
 
   test('conditions over RFM segment, lifecycle, custom attributes and tags; refusals', async ({
@@ -160,7 +159,7 @@ test.group('Members / auto tags', (group) => {
       company.id,
       {
         name: '同分群',
-        filters: { segment: segmentOf.rfm_segment, lifecycle: segmentOf.lifecycle_stage },
+        groups: [{ segment: segmentOf.rfm_segment, lifecycle: segmentOf.lifecycle_stage }],
       },
       crm
     )
@@ -174,14 +173,14 @@ test.group('Members / auto tags', (group) => {
     await attributes.set(company.id, ids.B, { [levelId]: '3' }, crm)
     const byAttribute = await autoTags.create(
       company.id,
-      { name: '卡等级≥2', filters: { attribute: levelId, attributeMin: '2' } },
+      { name: '卡等级≥2', groups: [{ attribute: levelId, attributeMin: '2' }] },
       crm
     )
     const vip = await new ManageTags().create(company.id, { name: 'VIP' }, crm)
     await new ManageTags().add(company.id, ids.A, vip.id, crm)
     const byTag = await autoTags.create(
       company.id,
-      { name: 'VIP上衣', filters: { tag: vip.id, category: '上衣' } },
+      { name: 'VIP上衣', groups: [{ tag: vip.id, category: '上衣' }] },
       crm
     )
 
@@ -205,15 +204,15 @@ test.group('Members / auto tags', (group) => {
 
     // No condition, a chain over an auto tag: refused.
     await assert.rejects(
-      () => autoTags.create(company.id, { name: '全部', filters: { sort: 'spent' } }, crm),
+      () => autoTags.create(company.id, { name: '全部', groups: [{ sort: 'spent' }] }, crm),
       /auto_tag_no_condition/
     )
     await assert.rejects(
-      () => autoTags.create(company.id, { name: '链', filters: { tag: byTag.tagId } }, crm),
+      () => autoTags.create(company.id, { name: '链', groups: [{ tag: byTag.tagId }] }, crm),
       /auto_tag_chain/
     )
     await assert.rejects(() =>
-      autoTags.create(company.id, { name: '坏', filters: { segment: 'nonsense' } }, crm)
+      autoTags.create(company.id, { name: '坏', groups: [{ segment: 'nonsense' }] }, crm)
     )
     // Auto tags cannot be put on or taken off by hand.
     await assert.rejects(
@@ -289,5 +288,269 @@ test.group('Members / auto tags', (group) => {
     await queue.drain()
     await queue.drain()
     assert.equal(await tagged(rule.tag_id), 'AC')
+  })
+
+  test('OR groups: a member matching any group gets the tag once; flat rules of old still work', async ({
+    assert,
+  }) => {
+    const { company, ids } = await seed()
+    const crm = await createStaff('crm')
+    const autoTags = new AutoTags()
+    // 上海 — or — 杭州 and bought 裤装: C, B (not A: Hangzhou but 上衣).
+    const rule = await autoTags.create(
+      company.id,
+      {
+        name: '上海或杭州裤装',
+        groups: [{ city: '上海市' }, { city: '杭州市', category: '裤装' }],
+      },
+      crm
+    )
+    assert.deepEqual(await autoTags.apply(company.id), { rules: 1, added: 2, removed: 0 })
+    assert.equal(await tagged(rule.tagId), 'BC')
+    assert.deepEqual(await autoTags.apply(company.id), { rules: 1, added: 0, removed: 0 })
+
+    // A matches both groups of this one: tagged once, counted once.
+    const overlap = await autoTags.create(
+      company.id,
+      { name: '杭州或上衣', groups: [{ city: '杭州市' }, { category: '上衣' }] },
+      crm
+    )
+    await autoTags.apply(company.id, { ruleId: overlap.id })
+    assert.equal(await tagged(overlap.tagId), 'ABC')
+    const row = await db.from('member_tag_rules').where('id', overlap.id).firstOrFail()
+    assert.equal(row.member_count, 3)
+
+    // The on-change path (some members only) follows the groups too.
+    await db.from('members').where('id', ids.B).update({ city: '宁波市' })
+    await db.from('members').where('id', ids.A).update({ city: '上海市' })
+    const partial = await autoTags.apply(company.id, { memberIds: [ids.A, ids.B] })
+    assert.equal(await tagged(rule.tagId), 'AC')
+    assert.equal(await tagged(overlap.tagId), 'AC')
+    assert.equal(partial.added, 1)
+    assert.equal(partial.removed, 2)
+
+    // A rule stored before OR groups (one flat filter object) reads as one group.
+    const legacyTag = await MemberTag.create({ companyId: company.id, name: '旧规则', auto: true })
+    await db.table('member_tag_rules').insert({
+      company_id: company.id,
+      tag_id: legacyTag.id,
+      filters: JSON.stringify({ city: '上海市' }),
+      enabled: true,
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    const allRules = await autoTags.rules(company.id)
+    const legacy = allRules.find((r) => r.tagId === legacyTag.id)!
+    assert.deepEqual(legacy.groups, [{ city: '上海市' }])
+    await autoTags.apply(company.id, { ruleId: legacy.id })
+    assert.equal(await tagged(legacyTag.id), 'AC')
+
+    // No group, an empty group, too many groups: refused.
+    await assert.rejects(
+      () => autoTags.create(company.id, { name: '空', groups: [] }, crm),
+      /auto_tag_no_condition/
+    )
+    await assert.rejects(
+      () => autoTags.create(company.id, { name: '空组', groups: [{ city: '杭州市' }, {}] }, crm),
+      /auto_tag_no_condition/
+    )
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ city: `城${i}` }))
+    await assert.rejects(
+      () => autoTags.create(company.id, { name: '太多', groups: eleven }, crm),
+      /auto_tag_groups/
+    )
+  })
+
+  test('API: list, create with OR groups, update, recompute, delete; validation errors in Chinese', async ({
+    client,
+    assert,
+  }) => {
+    const { company } = await seed()
+    const crm = await createStaff('crm')
+    const secret = await new ManageAccessTokens().create(crm, { name: 'script' }, null)
+
+    const created = await client
+      .post('/api/v1/auto-tag-rules')
+      .bearerToken(secret)
+      .json({
+        name: '上海或裤装',
+        groups: [{ city: '上海市' }, { category: '裤装', minSpent: 10 }],
+      })
+    created.assertStatus(201)
+    const rule = created.body().data
+    assert.deepEqual(rule.groups, [{ city: '上海市' }, { category: '裤装', minSpent: '10' }])
+    assert.isNumber(created.body().meta.jobRunId)
+    await queue.drain()
+    assert.equal(await tagged(rule.tagId), 'BC')
+
+    const list = await client.get('/api/v1/auto-tag-rules').bearerToken(secret)
+    list.assertStatus(200)
+    assert.lengthOf(list.body().data, 1)
+    assert.equal(list.body().data[0].memberCount, 2)
+    assert.equal(list.body().data[0].name, '上海或裤装')
+
+    const updated = await client
+      .patch(`/api/v1/auto-tag-rules/${rule.id}`)
+      .bearerToken(secret)
+      .json({ name: '杭州', groups: [{ city: '杭州市' }] })
+    updated.assertStatus(200)
+    assert.equal(updated.body().data.name, '杭州')
+    await queue.drain()
+    assert.equal(await tagged(rule.tagId), 'AB')
+    const audit = await AuditEvent.query()
+      .where({ action: 'members.auto_tag_updated', entityId: String(rule.id) })
+      .firstOrFail()
+    assert.equal(audit.actorId, crm.id)
+
+    await db.from('members').where('company_id', company.id).update({ city: '杭州市' })
+    const recompute = await client
+      .post(`/api/v1/auto-tag-rules/${rule.id}/recompute`)
+      .bearerToken(secret)
+    recompute.assertStatus(202)
+    await queue.drain()
+    const run = await client
+      .get(`/api/v1/jobs/${recompute.body().data.jobRunId}`)
+      .bearerToken(secret)
+    assert.equal(run.body().data.status, 'completed')
+    assert.equal(await tagged(rule.tagId), 'ABC')
+    const all = await client.post('/api/v1/auto-tag-rules/recompute').bearerToken(secret)
+    all.assertStatus(202)
+
+    // Invalid input: every field named, messages in the owner's language (中文 by default).
+    const invalid = await client
+      .post('/api/v1/auto-tag-rules')
+      .bearerToken(secret)
+      .json({ name: '', groups: [{ segment: 'nonsense', minOrders: -1 }] })
+    invalid.assertStatus(422)
+    assert.equal(invalid.body().error.code, 'E_VALIDATION_ERROR')
+    const fields = invalid.body().error.details.map((d: any) => d.field)
+    assert.includeMembers(fields, ['name', 'groups.0.segment', 'groups.0.minOrders'])
+    for (const detail of invalid.body().error.details) {
+      assert.match(detail.message, /[\u4e00-\u9fff]/)
+    }
+    const noGroups = await client
+      .post('/api/v1/auto-tag-rules')
+      .bearerToken(secret)
+      .json({ name: '空', groups: [] })
+    noGroups.assertStatus(422)
+    assert.match(noGroups.body().error.details[0].message, /[\u4e00-\u9fff]/)
+    const emptyGroup = await client
+      .post('/api/v1/auto-tag-rules')
+      .bearerToken(secret)
+      .json({ name: '空组', groups: [{}] })
+    emptyGroup.assertStatus(422)
+    assert.equal(emptyGroup.body().error.code, 'E_AUTO_TAG_NO_CONDITION')
+    assert.equal(emptyGroup.body().error.message, '自动标签至少需要一个筛选条件。')
+
+    const removed = await client.delete(`/api/v1/auto-tag-rules/${rule.id}`).bearerToken(secret)
+    removed.assertStatus(204)
+    assert.equal(await tagged(rule.tagId), '')
+    const gone = await client.delete(`/api/v1/auto-tag-rules/${rule.id}`).bearerToken(secret)
+    gone.assertStatus(404)
+    const anonymous = await client.get('/api/v1/auto-tag-rules')
+    anonymous.assertStatus(401)
+  })
+
+  test('page: the condition editor adds groups and conditions, saves OR groups, shows slips', async ({
+    client,
+    assert,
+  }) => {
+    const { company } = await seed()
+    const crm = await createStaff('crm', { locale: 'en' })
+    const rule = await new AutoTags().create(
+      company.id,
+      { name: '上海会员', groups: [{ city: '上海市' }] },
+      crm
+    )
+
+    const page = await client.get(`/members/tag-rules/${rule.id}/edit`).loginAs(crm)
+    page.assertStatus(200)
+    page.assertTextIncludes('Group 1 — all of')
+    assert.match(page.text(), /name="groups\[0\]\[0\]\[value\]" value="上海市"/)
+
+    // “Add group (OR)” comes back with a second group holding the chosen field; nothing saved.
+    const withGroup = await client
+      .post(`/members/tag-rules/${rule.id}/conditions`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({
+        'intent': 'add_group',
+        'newGroupField': 'segment',
+        'groups[0][0][field]': 'city',
+        'groups[0][0][value]': '上海市',
+      })
+    withGroup.assertStatus(200)
+    withGroup.assertTextIncludes('Group 2 — all of')
+    assert.match(withGroup.text(), /name="groups\[1\]\[0\]\[value\]"/)
+    withGroup.assertTextIncludes('>or<')
+    const stored = await db.from('member_tag_rules').where('id', rule.id).firstOrFail()
+    assert.deepEqual(JSON.parse(stored.filters), [{ city: '上海市' }])
+
+    // “Add condition” to group 2.
+    const withCondition = await client
+      .post(`/members/tag-rules/${rule.id}/conditions`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({
+        'intent': 'add_condition:1',
+        'newField[0]': 'city',
+        'newField[1]': 'category',
+        'groups[0][0][field]': 'city',
+        'groups[0][0][value]': '上海市',
+        'groups[1][0][field]': 'city',
+        'groups[1][0][value]': '杭州市',
+      })
+    withCondition.assertStatus(200)
+    assert.match(withCondition.text(), /name="groups\[1\]\[1\]\[field\]" value="category"/)
+
+    // A slip comes back on the editor with the rows kept and a translated message.
+    const slip = await client
+      .post(`/members/tag-rules/${rule.id}/conditions`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({
+        'intent': 'save',
+        'groups[0][0][field]': 'city',
+        'groups[0][0][value]': '上海市',
+        'groups[1][0][field]': 'minSpent',
+        'groups[1][0][value]': 'lots',
+      })
+    slip.assertStatus(422)
+    slip.assertTextIncludes('Group 2:')
+    assert.match(slip.text(), /value="lots"/)
+
+    // Save: 上海 — or — 杭州 and bought 裤装.
+    const saved = await client
+      .post(`/members/tag-rules/${rule.id}/conditions`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({
+        'intent': 'save',
+        'groups[0][0][field]': 'city',
+        'groups[0][0][value]': '上海市',
+        'groups[1][0][field]': 'city',
+        'groups[1][0][value]': '杭州市',
+        'groups[1][1][field]': 'category',
+        'groups[1][1][value]': '裤装',
+      })
+      .redirects(0)
+    saved.assertStatus(302)
+    await queue.drain()
+    assert.equal(await tagged(rule.tagId), 'BC')
+
+    const tags = await client.get('/members/tags').loginAs(crm)
+    assert.equal((tags.text().match(/data-testid="auto-tag-group"/g) ?? []).length, 2)
+    tags.assertTextIncludes('Bought category')
+
+    // From the member list, the current filter can be added as one more group.
+    const added = await client
+      .post(`/members/tag-rules/${rule.id}`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ city: '杭州市', category: '上衣', mode: 'add_group' })
+      .redirects(0)
+    added.assertStatus(302)
+    await queue.drain()
+    assert.equal(await tagged(rule.tagId), 'ABC')
   })
 })

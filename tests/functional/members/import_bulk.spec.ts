@@ -62,6 +62,13 @@ const THIRD = [
   '天猫旗舰店,TM1102,交易成功,2024-06-02 10:00,2024-06-02 10:01,2024-06-05 10:00,88,,13300000003,,,新买家,浙江,,手工礼盒,,1,88',
 ].join('\n')
 
+/** Changed orders: TM1001 down to one line at a new price, TM1004 completed → closed with a new amount. */
+const FOURTH = [
+  HEADER,
+  '天猫旗舰店,TM1001,交易成功,2024-03-05 10:00,2024-03-05 10:01,2024-03-08 10:00,349.00,SPRING50,13800138000,tb_小芳,,李小芳,,QZ-W-001,羊毛开衫,针织衫,1,349.00',
+  '天猫旗舰店,TM1004,交易关闭,2024-03-08 12:00,2024-03-08 12:01,,0,,13700000001,,,,,QZ-S-010,袜子,配饰,1,49.50',
+].join('\n')
+
 // Fingerprints hash the member id, which differs between the two companies; that they are
 // right shows in the last import finding every order unchanged.
 const DROP = new Set([
@@ -158,6 +165,7 @@ async function load(bulk: boolean, batchSize: number) {
     counts(await run('orders', first)),
     counts(await run('orders', first)),
     counts(await run('orders', await fixture(THIRD))),
+    counts(await run('orders', await fixture(FOURTH))),
   ]
   return { company, summaries }
 }
@@ -179,7 +187,7 @@ test.group('Members / import / bulk order path', (group) => {
       assert.isAbove(BulkOrderImport.counters.fallback, 0)
 
       assert.deepEqual(bulkPath.summaries, rowPath.summaries)
-      const [first, second, back, again, third] = bulkPath.summaries
+      const [first, second, back, again, third, changed] = bulkPath.summaries
       for (const s of bulkPath.summaries) {
         assert.equal(s.rows, s.inserted + s.updated + s.duplicates + s.rejected)
       }
@@ -196,6 +204,7 @@ test.group('Members / import / bulk order path', (group) => {
       assert.deepInclude(back, { inserted: 0, updated: 1, duplicates: 9, rejected: 3 })
       assert.deepInclude(again, { inserted: 0, updated: 0, duplicates: 10, rejected: 3 })
       assert.deepInclude(third, { rows: 2, inserted: 2, rejected: 0 })
+      assert.deepInclude(changed, { rows: 2, inserted: 0, updated: 2, duplicates: 0, rejected: 0 })
 
       const expected = await snapshot(rowPath.company.id, since)
       const actual = await snapshot(bulkPath.company.id, since)
@@ -211,6 +220,19 @@ test.group('Members / import / bulk order path', (group) => {
       assert.isFalse(actual.categories.some((c: string) => c.endsWith(':6')))
       const fang = actual.members[0] as any
       assert.equal(Number(fang.order_count), 2)
+      // TM1001 (order 1) lost its second line; TM1004 was closed (a status change recorded).
+      assert.deepEqual(
+        actual.items
+          .filter((i: any) => i.order_id === 1)
+          .map((i: any) => [Number(i.line_no), Number(i.price_fen)]),
+        [[1, 34900]]
+      )
+      assert.deepEqual(
+        actual.statuses
+          .filter((s: any) => s.to_status === 'closed' && s.from_status === 'completed')
+          .map((s: any) => s.subject_id),
+        [5]
+      )
       assert.deepEqual(
         actual.statuses
           .filter((s: any) => s.subject_id === 2)

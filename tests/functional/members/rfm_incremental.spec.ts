@@ -14,6 +14,11 @@ import { IncrementalRfm } from '#app/members/actions/incremental_rfm'
 import { AutoTags } from '#app/members/actions/auto_tags'
 import { incrementalRfmJob } from '#app/members/jobs/incremental_rfm_job'
 import { recomputeRfmJob } from '#app/members/jobs/recompute_rfm_job'
+import app from '@adonisjs/core/services/app'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { ExecuteImport } from '#app/members/actions/execute_import'
+import { importJob } from '#app/members/jobs/import_job'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -204,7 +209,7 @@ test.group('Members / incremental RFM', (group) => {
 
     const rule = await new AutoTags().create(
       company.id,
-      { name: '最近活跃', filters: { lifecycle: 'active' } },
+      { name: '最近活跃', groups: [{ lifecycle: 'active' }] },
       crm
     )
     await new AutoTags().apply(company.id)
@@ -239,5 +244,80 @@ test.group('Members / incremental RFM', (group) => {
       tz: 'Asia/Shanghai',
     })
     assert.include(queue.registeredJobs, 'members.auto_tags')
+  })
+
+  test('an order import ends with an incremental RFM of the members whose orders it changed', async ({
+    assert,
+  }) => {
+    const { company, member, order } = await setup('thresholds')
+    const ids: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const id = await member(`IMP-${i}`)
+      ids.push(id)
+      await order(id, 400 - i * 10, 5000)
+    }
+    await new RecomputeRfm().handle(company.id)
+    await new IncrementalRfm().captureCuts(company.id)
+    await db.from('member_rfm_dirty').delete()
+    // Wipe every score: whoever is rescored afterwards shows it.
+    await db
+      .from('members')
+      .where('company_id', company.id)
+      .update({ rfm_r: null, rfm_f: null, rfm_m: null, rfm_segment: null, lifecycle_stage: null })
+
+    const day = DateTime.now().setZone('Asia/Shanghai').minus({ days: 2 }).toFormat('yyyy-MM-dd')
+    const csv = [
+      'shop,order_no,status,ordered_at,paid_amount,store_card,sku_code,title,quantity,price',
+      `天猫旗舰店,IMP-A1,交易成功,${day} 10:00:00,3000.00,IMP-1,SKU-1,外套,1,3000`,
+      `天猫旗舰店,IMP-A2,交易成功,${day} 11:00:00,2000.00,IMP-1,SKU-1,外套,1,2000`,
+      `天猫旗舰店,IMP-B1,交易成功,${day} 12:00:00,1500.00,IMP-4,SKU-2,长裤,1,1500`,
+      `天猫旗舰店,IMP-C1,交易成功,${day} 13:00:00,800.00,IMP-NEW,SKU-2,长裤,1,800`,
+    ].join('\n')
+    const dir = app.tmpPath('test-imports')
+    await mkdir(dir, { recursive: true })
+    const path = `${dir}/${randomUUID()}.csv`
+    await writeFile(path, csv)
+    const record = await new ExecuteImport().record({
+      companyId: company.id,
+      kind: 'orders',
+      fileName: 'orders.csv',
+      filePath: path,
+      requestedById: null,
+    })
+    await queue.dispatch(importJob, { importId: record.id, shopId: null })
+    await queue.drain()
+    const marked = await db.from('member_rfm_dirty').orderBy('member_id').select('member_id')
+    // Drained by the job the import dispatched (drain runs what was queued meanwhile).
+    if (marked.length) await queue.drain()
+    assert.equal(await dirtyCount(company.id), 0)
+
+    const runs = await db
+      .from('job_runs')
+      .whereIn('job_name', ['members.rfm_incremental', 'members.rfm_recompute'])
+    assert.deepEqual(
+      runs.map((run: any) => [run.job_name, run.status]),
+      [['members.rfm_incremental', 'completed']]
+    )
+
+    // Only the buyers of the file were rescored (two members, one new); the others were left alone.
+    const newcomer = await db
+      .from('member_identities')
+      .where({ company_id: company.id, type: 'store_card', value: 'IMP-NEW' })
+      .firstOrFail()
+    const after = await snapshot(company.id)
+    const rescored = after.filter((row) => row.segment !== null).map((row) => row.id)
+    assert.deepEqual(rescored, [ids[1], ids[4], newcomer.member_id])
+    assert.isNull(after.find((row) => row.id === ids[0])!.stage)
+
+    // And their segments are what a full recompute gives.
+    await new RecomputeRfm().handle(company.id)
+    const full = await snapshot(company.id)
+    for (const id of [ids[1], ids[4], newcomer.member_id]) {
+      assert.deepEqual(
+        after.find((row) => row.id === id),
+        full.find((row) => row.id === id)
+      )
+    }
+    assert.equal(full.find((row) => row.id === ids[1])!.stage, 'active')
   })
 })
