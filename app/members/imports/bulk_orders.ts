@@ -150,7 +150,13 @@ export class BulkOrderImport {
   }
 
   private newPlan() {
-    return { members: [] as NewMember[], identities: [] as any[], orders: [] as PlannedOrder[] }
+    return {
+      members: [] as NewMember[],
+      identities: [] as any[],
+      orders: [] as PlannedOrder[],
+      /** Profile fields to fill on existing members (member id → column → value). */
+      fills: new Map<number, Record<string, unknown>>(),
+    }
   }
 
   private identitiesOf(unit: BulkUnit): Identity[] | null {
@@ -291,9 +297,15 @@ export class BulkOrderImport {
           const state = this.members.get(id)
           if (!state || state.merged) return false
           if (phone && !state.phoneHash) return false
-          for (const column of Object.keys(incoming)) {
+          // Fill what the member lacks, as ResolveMember would: the first row
+          // (in file order) with a value wins, later rows see it filled.
+          for (const [column, value] of Object.entries(incoming)) {
             const current = state.profile[column]
-            if (current === null || current === undefined || current === '') return false
+            if (current !== null && current !== undefined && current !== '') continue
+            state.profile[column] = value
+            const fill = plan.fills.get(id) ?? {}
+            fill[column] = value
+            plan.fills.set(id, fill)
           }
           member = id
         }
@@ -492,6 +504,7 @@ export class BulkOrderImport {
       skus.push(list)
     }
     const categories = this.newMemberFigures(plan, skus, client)
+    await this.fillProfiles(plan.fills, client)
 
     const memberIds = await bulkInsert(
       client,
@@ -599,6 +612,39 @@ export class BulkOrderImport {
       createdMemberIds: plan.members.map((member) => member.id!),
       orderIds,
       fingerprints: orderRows.map((row) => row.fingerprint),
+    }
+  }
+
+  /**
+   * Empty profile fields of existing members filled from the file: one
+   * `UPDATE … FROM (VALUES …)` per set of columns filled and chunk of members.
+   */
+  private async fillProfiles(
+    fills: Map<number, Record<string, unknown>>,
+    client: QueryClientContract
+  ) {
+    const byColumns = new Map<string, [number, Record<string, unknown>][]>()
+    for (const [id, fill] of fills) {
+      const key = Object.keys(fill).sort().join(',')
+      if (!byColumns.has(key)) byColumns.set(key, [])
+      byColumns.get(key)!.push([id, fill])
+    }
+    const now = sqlTime(client, DateTime.utc())
+    for (const [key, list] of byColumns) {
+      const columns = key.split(',')
+      // Typed, so PostgreSQL reads the bound values as the columns' types.
+      const cast = (column: string) =>
+        `cast(? as ${column === 'source_shop_id' ? 'integer' : 'text'})`
+      const tuple = `(cast(? as integer), ${columns.map(cast).join(', ')})`
+      for (let i = 0; i < list.length; i += 500) {
+        const chunk = list.slice(i, i + 500)
+        await client.rawQuery(
+          `with v (id, ${columns.map((c) => `"${c}"`).join(', ')}) as (values ${chunk.map(() => tuple).join(', ')})
+           update members set ${columns.map((c) => `"${c}" = v."${c}"`).join(', ')}, updated_at = ?
+           from v where members.id = v.id`,
+          [...chunk.flatMap(([id, fill]) => [id, ...columns.map((c) => fill[c])]), now] as any[]
+        )
+      }
     }
   }
 
