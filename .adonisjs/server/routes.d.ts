@@ -57,6 +57,8 @@ export type ScannedRoutes = {
     'members.tag_rules.store': { paramsTuple?: []; params?: {} }
     'members.tag_rules.run_all': { paramsTuple?: []; params?: {} }
     'members.tag_rules.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tag_rules.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tag_rules.conditions': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tag_rules.run': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tag_rules.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -89,6 +91,12 @@ export type ScannedRoutes = {
     'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.auto_tag_rules.index': { paramsTuple?: []; params?: {} }
+    'api.auto_tag_rules.store': { paramsTuple?: []; params?: {} }
+    'api.auto_tag_rules.recompute_all': { paramsTuple?: []; params?: {} }
+    'api.auto_tag_rules.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.auto_tag_rules.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.auto_tag_rules.recompute': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.index': { paramsTuple?: []; params?: {} }
     'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.store': { paramsTuple?: []; params?: {} }
@@ -234,6 +242,7 @@ export type ScannedRoutes = {
     'members.tags.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -245,6 +254,7 @@ export type ScannedRoutes = {
     'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.auto_tag_rules.index': { paramsTuple?: []; params?: {} }
     'api.members.index': { paramsTuple?: []; params?: {} }
     'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.my_day': { paramsTuple?: []; params?: {} }
@@ -317,6 +327,7 @@ export type ScannedRoutes = {
     'members.tags.index': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
+    'members.tag_rules.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.dnc.index': { paramsTuple?: []; params?: {} }
     'members.personal_data.export': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.exports.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -328,6 +339,7 @@ export type ScannedRoutes = {
     'imports.preview.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.mapping': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.rejects': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.auto_tag_rules.index': { paramsTuple?: []; params?: {} }
     'api.members.index': { paramsTuple?: []; params?: {} }
     'api.members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'collaboration.my_day': { paramsTuple?: []; params?: {} }
@@ -400,6 +412,7 @@ export type ScannedRoutes = {
     'members.tag_rules.store': { paramsTuple?: []; params?: {} }
     'members.tag_rules.run_all': { paramsTuple?: []; params?: {} }
     'members.tag_rules.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'members.tag_rules.conditions': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tag_rules.run': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.tag_rules.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.attributes.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -421,6 +434,9 @@ export type ScannedRoutes = {
     'imports.preview': { paramsTuple?: []; params?: {} }
     'imports.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'imports.mapping.save': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
+    'api.auto_tag_rules.store': { paramsTuple?: []; params?: {} }
+    'api.auto_tag_rules.recompute_all': { paramsTuple?: []; params?: {} }
+    'api.auto_tag_rules.recompute': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.store': { paramsTuple?: []; params?: {} }
     'api.members.tags.add': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.phone.reveal': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -498,6 +514,7 @@ export type ScannedRoutes = {
   DELETE: {
     'account.tokens.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
+    'api.auto_tag_rules.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.tags.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'tagId': ParamValue} }
     'api.tasks.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.projects.destroy': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -507,6 +524,7 @@ export type ScannedRoutes = {
   }
   PATCH: {
     'plugins.hooks': { paramsTuple: [ParamValue,...ParamValue[]]; params: {'pluginId': ParamValue,'*': ParamValue[]} }
+    'api.auto_tag_rules.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.tasks.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.projects.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -232,9 +232,9 @@ test.group('Loyalty / API', (group) => {
         .bearerToken(token)
         .json({ points, idempotency_key: `bad-${points}` })
       bad.assertStatus(422)
-      // The translated message, not VineJS's English default.
+      // The translated message and field name, not VineJS's English default.
       const message = bad.body().error.details[0].message
-      assert.match(message, points === 1.5 ? /必须是整数/ : /不能小于/)
+      assert.match(message, points === 1.5 ? /^积分必须是整数/ : /^积分不能小于/)
     }
     assert.equal(await postingCount(), before)
 
