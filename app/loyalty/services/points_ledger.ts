@@ -274,7 +274,8 @@ interface PostingInput {
  * on PostgreSQL, the database write lock on SQLite, taken before anything
  * is read, which is what `BEGIN IMMEDIATE` gives; (2) returns the earlier
  * posting if the idempotency key was seen; (3) writes postings, lots and
- * consumptions and the account totals together.
+ * consumptions and the account totals together. `earn` on PostgreSQL does
+ * the same in one statement (`earnOnPostgres`), falling back to this path.
  */
 export class PointsLedger {
   constructor(private now: () => DateTime = () => DateTime.utc()) {}
@@ -325,6 +326,11 @@ export class PointsLedger {
   ): Promise<Posting> {
     assertPoints(input.points)
     assertCharge(input.points, input.promotionBudget)
+    if (db.connection().dialect.name === 'postgres' && !input.promotionBudget) {
+      const posting = await this.earnOnPostgres(ref, input)
+      if (posting) return posting
+      // No row: the key was used before, or the member has no account yet — the general path decides.
+    }
     return this.run(ref, input.sourceType, input.idempotencyKey, async (trx, account) => {
       const now = this.now()
       const pending = !!input.availableAt && input.availableAt > now
@@ -357,6 +363,112 @@ export class PointsLedger {
       })
       return posting
     })
+  }
+
+  /**
+   * `earn` on PostgreSQL in ONE statement (autocommit, no BEGIN/COMMIT):
+   * the conditional `UPDATE … RETURNING` of the account takes its row lock
+   * and adds the totals unless the idempotency key was used; the posting,
+   * the lot and — when new points pay back a negative balance — the
+   * consumption are inserted by data-modifying CTEs from what it returned.
+   * Either all of it commits or none. No row when the key was seen or the
+   * account does not exist yet (the caller looks); a replay racing past the
+   * NOT EXISTS is stopped by the unique index (the caller returns the
+   * winner's posting).
+   */
+  private async earnOnPostgres(
+    ref: MemberRef,
+    input: {
+      points: number
+      sourceType: SourceType
+      sourceId?: string | number | null
+      idempotencyKey: string
+      availableAt?: DateTime | null
+      expiresAt?: DateTime | null
+      actorId?: number | null
+      reason?: string | null
+    }
+  ): Promise<Posting | null> {
+    if (!input.idempotencyKey || input.idempotencyKey.length > 120) {
+      throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
+    }
+    const now = this.now()
+    const stamp = sqlTime(now)
+    const isPending = !!input.availableAt && input.availableAt > now
+    const available = isPending ? 0 : input.points
+    const pending = isPending ? input.points : 0
+    const sourceId =
+      input.sourceId === null || input.sourceId === undefined ? null : String(input.sourceId)
+    const statement = () =>
+      db.rawQuery(
+        `WITH acc AS (
+         UPDATE points_accounts
+            SET version = version + 1, balance = balance + ?, pending = pending + ?,
+                lifetime_earned = lifetime_earned + ?, updated_at = ?
+          WHERE member_id = ?
+            AND NOT EXISTS (SELECT 1 FROM points_postings WHERE company_id = ? AND source_type = ? AND idempotency_key = ?)
+          RETURNING id, company_id, balance - ? AS balance_before),
+       p AS (
+         INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, related_posting_id, reason, actor_id, created_at)
+         SELECT company_id, id, 'earn', ?, ?, 0, ?, ?, ?, NULL, ?, ?, ? FROM acc
+         RETURNING *),
+       l AS (
+         INSERT INTO points_lots (company_id, account_id, earn_posting_id, source_type, source_id, amount, remaining, status, available_at, expires_at, created_at, updated_at)
+         SELECT p.company_id, p.account_id, p.id, p.source_type, p.source_id, ?,
+                ? - CASE WHEN ? = 0 AND acc.balance_before < 0 THEN LEAST(-acc.balance_before, ?) ELSE 0 END,
+                ?, ?, ?, ?, ?
+           FROM p CROSS JOIN acc
+         RETURNING id, amount - remaining AS settled),
+       c AS (
+         INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at)
+         SELECT p.id, l.id, l.settled, ? FROM p CROSS JOIN l WHERE l.settled > 0)
+       SELECT p.* FROM p`,
+        [
+          // acc
+          available,
+          pending,
+          input.points,
+          stamp,
+          ref.memberId,
+          ref.companyId,
+          input.sourceType,
+          input.idempotencyKey,
+          available,
+          // p
+          available,
+          pending,
+          input.sourceType,
+          sourceId,
+          input.idempotencyKey,
+          input.reason ?? null,
+          input.actorId ?? null,
+          stamp,
+          // l
+          input.points,
+          input.points,
+          pending,
+          input.points,
+          isPending ? 'pending' : 'available',
+          isPending ? sqlTime(input.availableAt!) : null,
+          input.expiresAt ? sqlTime(input.expiresAt) : null,
+          stamp,
+          stamp,
+          // c
+          stamp,
+        ]
+      )
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await statement()
+        const row = result.rows[0]
+        return row ? mapPosting(row, true) : null
+      } catch (error) {
+        // A replay that raced past NOT EXISTS: the unique index decided, the general path returns the first posting.
+        if (isUniqueViolation(error)) return null
+        if (attempt >= 5 || !isRetryable(error)) throw error
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
+      }
+    }
   }
 
   /**
