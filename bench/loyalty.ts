@@ -11,6 +11,45 @@ const CONCURRENCY = 8
 const BATCH = 500
 const ORDERS = Number(process.env.BENCH_LOYALTY_ORDERS ?? 10_000)
 const SINGLE_ORDERS = 500
+const EXPIRY_MEMBERS = Number(process.env.BENCH_LOYALTY_EXPIRY_MEMBERS ?? 0)
+
+/**
+ * A company with `count` members, each with a points account holding one
+ * earn posting and one available lot of 100 points expiring at `expiresAt`
+ * — consistent with the ledger (reconcile passes), written with four
+ * `INSERT … SELECT` statements. Returns the number of lots.
+ */
+async function seedDueLots(count: number, expiresAt: DateTime) {
+  const stamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+  const expires = expiresAt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
+  const company = await Company.create({
+    name: `积分过期压测 ${stamp} ${count}`,
+    timezone: 'Asia/Shanghai',
+    defaultLocale: 'zh-CN',
+  })
+  const series =
+    db.connection().dialect.name === 'postgres'
+      ? 'SELECT n FROM generate_series(1, ?) AS n'
+      : 'WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?) SELECT n FROM seq'
+  await db.rawQuery(
+    `INSERT INTO members (company_id, name, created_at, updated_at) SELECT ?, 'expiry-' || s.n, ?, ? FROM (${series}) AS s`,
+    [company.id, stamp, stamp, count]
+  )
+  await db.rawQuery(
+    `INSERT INTO points_accounts (company_id, member_id, balance, lifetime_earned, created_at, updated_at) SELECT company_id, id, 100, 100, ?, ? FROM members WHERE company_id = ?`,
+    [stamp, stamp, company.id]
+  )
+  await db.rawQuery(
+    `INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, created_at) SELECT company_id, id, 'earn', 100, 0, 0, 'campaign', 'bench-expiry', 'bench-expiry:' || id, ? FROM points_accounts WHERE company_id = ?`,
+    [stamp, company.id]
+  )
+  await db.rawQuery(
+    `INSERT INTO points_lots (company_id, account_id, earn_posting_id, source_type, source_id, amount, remaining, status, expires_at, created_at, updated_at) SELECT company_id, account_id, id, 'campaign', 'bench-expiry', 100, 100, 'available', ?, ?, ? FROM points_postings WHERE company_id = ? AND source_type = 'campaign'`,
+    [expires, stamp, stamp, company.id]
+  )
+  const [{ n }] = await db.from('points_lots').where('company_id', company.id).count('* as n')
+  return Number(n)
+}
 
 /**
  * Points ledger figures on the configured database. It WRITES: a company
@@ -23,7 +62,9 @@ const SINGLE_ORDERS = 500
  * - postings_raw_insert: plain inserts into points_postings in one
  *   transaction (rolled back), the ceiling for the same table;
  * - expiry: the daily expiry job over one lot per member, and the time it
- *   would take for 1M members at that rate;
+ *   would take for 1M members at that rate; with BENCH_LOYALTY_EXPIRY_MEMBERS,
+ *   the same job over that many more members seeded set-based
+ *   (expiry_large, expiry_large_1m_members_estimate);
  * - accrual_orders: the accrual job (`loyalty.accrue`) over ORDERS paid
  *   orders across the members, by a rule with a daily cap and a promotion
  *   with a budget (batches of 500 through `earnMany`);
@@ -124,9 +165,20 @@ export default async function ({ report }: BenchContext) {
 
   // Nightly expiry: one due lot per member.
   const expiring = new PointsLedger(() => earnedAt.plus({ days: 2 }))
-  const [expired, expiryMs] = await timeIt(() => expiring.expireDue({ batchSize: 1000 }))
+  const [expired, expiryMs] = await timeIt(() => expiring.expireDue())
   report('expiry_lots', (expired / expiryMs) * 1000, 'lots/s')
   report('expiry_1m_members_estimate', (1_000_000 / expired) * (expiryMs / 1000), 's')
+
+  // Nightly expiry at scale: EXPIRY_MEMBERS more members, each with an account and one
+  // due lot, seeded set-based (the ledger's own path would take longer than the expiry).
+  if (EXPIRY_MEMBERS > 0) {
+    const seeded = await seedDueLots(EXPIRY_MEMBERS, earnedAt.plus({ days: 1 }))
+    const [expiredLarge, largeMs] = await timeIt(() => expiring.expireDue())
+    if (expiredLarge !== seeded) throw new Error(`expired ${expiredLarge} of ${seeded} lots`)
+    report('expiry_large_members', seeded, 'members')
+    report('expiry_large', largeMs / 1000, 's')
+    report('expiry_large_1m_members_estimate', (1_000_000 / seeded) * (largeMs / 1000), 's')
+  }
 
   // The accrual path: paid orders → the accrual job.
   const paidAt = earnedAt.minus({ hours: 1 })

@@ -274,7 +274,8 @@ interface PostingInput {
  * on PostgreSQL, the database write lock on SQLite, taken before anything
  * is read, which is what `BEGIN IMMEDIATE` gives; (2) returns the earlier
  * posting if the idempotency key was seen; (3) writes postings, lots and
- * consumptions and the account totals together.
+ * consumptions and the account totals together. `earn` on PostgreSQL does
+ * the same in one statement (`earnOnPostgres`), falling back to this path.
  */
 export class PointsLedger {
   constructor(private now: () => DateTime = () => DateTime.utc()) {}
@@ -325,6 +326,11 @@ export class PointsLedger {
   ): Promise<Posting> {
     assertPoints(input.points)
     assertCharge(input.points, input.promotionBudget)
+    if (db.connection().dialect.name === 'postgres' && !input.promotionBudget) {
+      const posting = await this.earnOnPostgres(ref, input)
+      if (posting) return posting
+      // No row: the key was used before, or the member has no account yet — the general path decides.
+    }
     return this.run(ref, input.sourceType, input.idempotencyKey, async (trx, account) => {
       const now = this.now()
       const pending = !!input.availableAt && input.availableAt > now
@@ -357,6 +363,112 @@ export class PointsLedger {
       })
       return posting
     })
+  }
+
+  /**
+   * `earn` on PostgreSQL in ONE statement (autocommit, no BEGIN/COMMIT):
+   * the conditional `UPDATE … RETURNING` of the account takes its row lock
+   * and adds the totals unless the idempotency key was used; the posting,
+   * the lot and — when new points pay back a negative balance — the
+   * consumption are inserted by data-modifying CTEs from what it returned.
+   * Either all of it commits or none. No row when the key was seen or the
+   * account does not exist yet (the caller looks); a replay racing past the
+   * NOT EXISTS is stopped by the unique index (the caller returns the
+   * winner's posting).
+   */
+  private async earnOnPostgres(
+    ref: MemberRef,
+    input: {
+      points: number
+      sourceType: SourceType
+      sourceId?: string | number | null
+      idempotencyKey: string
+      availableAt?: DateTime | null
+      expiresAt?: DateTime | null
+      actorId?: number | null
+      reason?: string | null
+    }
+  ): Promise<Posting | null> {
+    if (!input.idempotencyKey || input.idempotencyKey.length > 120) {
+      throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
+    }
+    const now = this.now()
+    const stamp = sqlTime(now)
+    const isPending = !!input.availableAt && input.availableAt > now
+    const available = isPending ? 0 : input.points
+    const pending = isPending ? input.points : 0
+    const sourceId =
+      input.sourceId === null || input.sourceId === undefined ? null : String(input.sourceId)
+    const statement = () =>
+      db.rawQuery(
+        `WITH acc AS (
+         UPDATE points_accounts
+            SET version = version + 1, balance = balance + ?, pending = pending + ?,
+                lifetime_earned = lifetime_earned + ?, updated_at = ?
+          WHERE member_id = ?
+            AND NOT EXISTS (SELECT 1 FROM points_postings WHERE company_id = ? AND source_type = ? AND idempotency_key = ?)
+          RETURNING id, company_id, balance - ? AS balance_before),
+       p AS (
+         INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, related_posting_id, reason, actor_id, created_at)
+         SELECT company_id, id, 'earn', ?, ?, 0, ?, ?, ?, NULL, ?, ?, ? FROM acc
+         RETURNING *),
+       l AS (
+         INSERT INTO points_lots (company_id, account_id, earn_posting_id, source_type, source_id, amount, remaining, status, available_at, expires_at, created_at, updated_at)
+         SELECT p.company_id, p.account_id, p.id, p.source_type, p.source_id, ?,
+                ? - CASE WHEN ? = 0 AND acc.balance_before < 0 THEN LEAST(-acc.balance_before, ?) ELSE 0 END,
+                ?, ?, ?, ?, ?
+           FROM p CROSS JOIN acc
+         RETURNING id, amount - remaining AS settled),
+       c AS (
+         INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at)
+         SELECT p.id, l.id, l.settled, ? FROM p CROSS JOIN l WHERE l.settled > 0)
+       SELECT p.* FROM p`,
+        [
+          // acc
+          available,
+          pending,
+          input.points,
+          stamp,
+          ref.memberId,
+          ref.companyId,
+          input.sourceType,
+          input.idempotencyKey,
+          available,
+          // p
+          available,
+          pending,
+          input.sourceType,
+          sourceId,
+          input.idempotencyKey,
+          input.reason ?? null,
+          input.actorId ?? null,
+          stamp,
+          // l
+          input.points,
+          input.points,
+          pending,
+          input.points,
+          isPending ? 'pending' : 'available',
+          isPending ? sqlTime(input.availableAt!) : null,
+          input.expiresAt ? sqlTime(input.expiresAt) : null,
+          stamp,
+          stamp,
+          // c
+          stamp,
+        ]
+      )
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await statement()
+        const row = result.rows[0]
+        return row ? mapPosting(row, true) : null
+      } catch (error) {
+        // A replay that raced past NOT EXISTS: the unique index decided, the general path returns the first posting.
+        if (isUniqueViolation(error)) return null
+        if (attempt >= 5 || !isRetryable(error)) throw error
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
+      }
+    }
   }
 
   /**
@@ -805,119 +917,109 @@ export class PointsLedger {
 
   /**
    * Expires due lots (daily job). Idempotent (one posting per lot and
-   * expiry, keyed by the lot), batched and resumable: it only looks at what
-   * is still due. Set-based: each batch is one transaction that locks the
-   * batch's accounts (in id order), then writes every posting, consumption,
-   * lot and account total with a handful of statements.
+   * expiry, keyed by the lot), batched and resumable: each batch is its own
+   * transaction over what is still due, so a run stopped part-way leaves
+   * consistent accounts and the next run carries on. Set-based: a batch
+   * takes the accounts of the first `batchSize` due lots (earliest expiry
+   * first), locks them, and expires all their due lots with a fixed number
+   * of statements whatever the batch size — the postings by
+   * `INSERT … SELECT` from the lots, the consumptions and account totals
+   * derived from those postings, one `UPDATE` for the lots (on PostgreSQL
+   * one statement of data-modifying CTEs after the lock; on SQLite, under
+   * the write lock, the batch's postings are those above the largest id
+   * before it).
    */
-  async expireDue(options: { batchSize?: number } = {}): Promise<number> {
-    const batchSize = options.batchSize ?? 500
+  async expireDue(options: { batchSize?: number; maxBatches?: number } = {}): Promise<number> {
+    const batchSize = options.batchSize ?? 5000
     let expired = 0
-    let afterId = 0
-    while (true) {
-      const lots = await db
-        .from('points_lots')
-        .where('status', 'available')
-        .whereNotNull('expires_at')
-        .where('expires_at', '<=', sqlTime(this.now()))
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(batchSize)
-        .select('id', 'account_id')
-      if (lots.length === 0) return expired
-      expired += await this.expireBatch(
-        lots.map((lot) => Number(lot.id)),
-        [...new Set(lots.map((lot) => Number(lot.account_id)))].sort((a, b) => a - b)
-      )
-      afterId = Number(lots[lots.length - 1].id)
+    for (let batch = 0; options.maxBatches === undefined || batch < options.maxBatches; batch++) {
+      const result = await this.expireBatch(batchSize)
+      if (result === null) break
+      expired += result
     }
+    return expired
   }
 
-  private async expireBatch(lotIds: number[], accountIds: number[]): Promise<number> {
+  /** One batch; null when nothing was due. */
+  private async expireBatch(batchSize: number): Promise<number | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (trx) => {
-          // Lock the accounts first, in id order (the same lock every ledger write takes).
-          if (trx.dialect.name === 'postgres') {
-            await trx.from('points_accounts').whereIn('id', accountIds).orderBy('id').forUpdate()
-          }
-          await trx
-            .from('points_accounts')
-            .whereIn('id', accountIds)
-            .update({ version: db.raw('version + 1') })
-          const now = this.now()
-          const stamp = sqlTime(now)
-          // Re-read under the lock: a lot may have been spent or expired meanwhile.
-          const lots = await trx
-            .from('points_lots')
-            .whereIn('id', lotIds)
-            .where('status', 'available')
-            .whereNotNull('expires_at')
-            .where('expires_at', '<=', stamp)
-            .orderBy('id')
-          if (lots.length === 0) return 0
-          const due = lots.filter((lot) => Number(lot.remaining) > 0)
-          // A lot can expire more than once (a cancelled redemption gave points back
+          const stamp = sqlTime(this.now())
+          const rows = (result: any): any[] => (Array.isArray(result) ? result : result.rows)
+          const dueLots = `status = 'available' AND expires_at IS NOT NULL AND expires_at <= ?`
+          const firstDue = `SELECT account_id FROM points_lots WHERE ${dueLots} ORDER BY expires_at, id LIMIT ?`
+          // A lot may expire more than once (a cancelled redemption gave points back
           // to it after it expired), so the key counts its earlier expiries.
-          const earlier = new Map<string, number>()
-          // With the company in the filter the (company, source) indexes apply.
-          const companyIds = [...new Set(due.map((lot) => Number(lot.company_id)))]
-          if (due.length > 0) {
-            const rows = await trx
-              .from('points_postings')
-              .whereIn('company_id', companyIds)
-              .where('source_type', 'expiry')
-              .where('kind', 'expire')
-              .whereIn(
-                'source_id',
-                due.map((lot) => String(lot.id))
+          const postingsFrom = (due: string) =>
+            `INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, created_at)
+             SELECT d.company_id, d.account_id, 'expire', -d.remaining, 0, 0, 'expiry', CAST(d.id AS TEXT),
+               'expire:lot:' || d.id || ':' || (1 + (SELECT COUNT(*) FROM points_postings e WHERE e.company_id = d.company_id AND e.source_type = 'expiry' AND e.source_id = CAST(d.id AS TEXT) AND e.kind = 'expire')),
+               ?
+             FROM ${due} d WHERE d.remaining > 0`
+
+          if (trx.dialect.name === 'postgres') {
+            // Row locks on the batch's accounts, in id order (as every ledger write takes them).
+            const locked = rows(
+              await trx.rawQuery(
+                // `= ANY(ARRAY(…))` keeps the plan on the primary key (an IN subquery was planned
+                // as a hash join over every account); ordered by expiry only, the (status,
+                // expires_at) index stops after `batchSize` entries (an id tie-break sorted them all).
+                `SELECT id FROM points_accounts WHERE id = ANY(ARRAY(SELECT account_id FROM points_lots WHERE ${dueLots} ORDER BY expires_at LIMIT ?)) ORDER BY id FOR UPDATE`,
+                [stamp, batchSize]
               )
-              .groupBy('source_id')
-              .select('source_id')
-              .count('* as n')
-            for (const row of rows) earlier.set(String(row.source_id), Number(row.n))
+            ).map((row) => Number(row.id))
+            if (locked.length === 0) return null
+            // Read after the lock (a new statement: lots spent or expired meanwhile are seen).
+            const [row] = rows(
+              await trx.rawQuery(
+                `WITH due AS (SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id = ANY(?::bigint[])),
+                 ins AS (${postingsFrom('due')} RETURNING id, account_id, source_id, amount),
+                 cons AS (INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT id, CAST(source_id AS INTEGER), -amount, ? FROM ins),
+                 totals AS (UPDATE points_accounts a SET balance = a.balance + t.total, lifetime_expired = a.lifetime_expired - t.total, version = a.version + 1, updated_at = ?
+                   FROM (SELECT account_id, SUM(amount) AS total FROM ins GROUP BY account_id) t WHERE a.id = t.account_id),
+                 lots AS (UPDATE points_lots SET remaining = 0, status = 'expired', updated_at = ? WHERE id IN (SELECT id FROM due))
+                 SELECT COUNT(*) AS n FROM ins`,
+                [stamp, locked, stamp, stamp, stamp, stamp]
+              )
+            )
+            return Number(row.n)
           }
-          const keyOf = (lot: any) =>
-            `expire:lot:${lot.id}:${(earlier.get(String(lot.id)) ?? 0) + 1}`
-          if (due.length > 0) {
-            await insertChunked(
-              trx,
-              'points_postings',
-              due.map((lot) => ({
-                company_id: lot.company_id,
-                account_id: lot.account_id,
-                kind: 'expire',
-                amount: -Number(lot.remaining),
-                pending_amount: 0,
-                shortfall: 0,
-                source_type: 'expiry',
-                source_id: String(lot.id),
-                idempotency_key: keyOf(lot),
-                created_at: stamp,
-              }))
-            )
-            // The batch's new postings, as a subquery: consumptions and account
-            // totals are derived from them set-based (no per-lot or per-account statement).
-            const keys = due.map(keyOf)
-            const marks = (items: unknown[]) => items.map(() => '?').join(',')
-            const batchPostings = `SELECT id, account_id, source_id, amount FROM points_postings WHERE company_id IN (${marks(companyIds)}) AND source_type = 'expiry' AND idempotency_key IN (${marks(keys)})`
+
+          // SQLite: the first statement is a write, so the database write lock is
+          // held before anything is read (the effect of BEGIN IMMEDIATE).
+          const locked = rows(
             await trx.rawQuery(
-              `INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT p.id, CAST(p.source_id AS INTEGER), -p.amount, ? FROM (${batchPostings}) AS p`,
-              [stamp, ...companyIds, ...keys]
+              `UPDATE points_accounts SET version = version + 1 WHERE id IN (${firstDue}) RETURNING id`,
+              [stamp, batchSize]
             )
-            await trx.rawQuery(
-              `UPDATE points_accounts SET balance = points_accounts.balance + t.total, lifetime_expired = points_accounts.lifetime_expired - t.total, updated_at = ? FROM (SELECT account_id, SUM(amount) AS total FROM (${batchPostings}) AS p GROUP BY account_id) AS t WHERE points_accounts.id = t.account_id`,
-              [stamp, ...companyIds, ...keys]
-            )
-          }
-          await trx
-            .from('points_lots')
-            .whereIn(
-              'id',
-              lots.map((lot) => lot.id)
-            )
-            .update({ remaining: 0, status: 'expired', updated_at: stamp })
-          return due.length
+          )
+          if (locked.length === 0) return null
+          // Nothing else writes until commit: the lots below stay as they are, and
+          // every posting above the largest id now is this batch's.
+          const due = `(SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id IN (${firstDue}))`
+          const [{ base }] = rows(
+            await trx.rawQuery('SELECT COALESCE(MAX(id), 0) AS base FROM points_postings')
+          )
+          // Bindings in text order: created_at, then the due-lots filter.
+          await trx.rawQuery(postingsFrom(due), [stamp, stamp, stamp, batchSize])
+          const batchPostings = `SELECT id, account_id, source_id, amount FROM points_postings WHERE id > ?`
+          await trx.rawQuery(
+            `INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT p.id, CAST(p.source_id AS INTEGER), -p.amount, ? FROM (${batchPostings}) AS p`,
+            [stamp, base]
+          )
+          await trx.rawQuery(
+            `UPDATE points_accounts SET balance = points_accounts.balance + t.total, lifetime_expired = points_accounts.lifetime_expired - t.total, updated_at = ? FROM (SELECT account_id, SUM(amount) AS total FROM (${batchPostings}) AS p GROUP BY account_id) AS t WHERE points_accounts.id = t.account_id`,
+            [stamp, base]
+          )
+          await trx.rawQuery(
+            `UPDATE points_lots SET remaining = 0, status = 'expired', updated_at = ? WHERE id IN (SELECT id FROM ${due})`,
+            [stamp, stamp, stamp, batchSize]
+          )
+          const [{ n }] = rows(
+            await trx.rawQuery('SELECT COUNT(*) AS n FROM points_postings WHERE id > ?', [base])
+          )
+          return Number(n)
         })
       } catch (error) {
         if (attempt >= 5 || !isRetryable(error)) throw error

@@ -237,6 +237,75 @@ test.group('Points ledger', (group) => {
     assert.lengthOf(await differences(), 0)
   })
 
+  test('expiry batches: a run stopped after one batch leaves consistent accounts, the next carries on, a re-run posts nothing', async ({
+    assert,
+  }) => {
+    const time = clock()
+    const ledger = new PointsLedger(time.now)
+    const { refs } = await createMembers(5)
+    // Each member: a lot expiring tomorrow (day by member, so the batch order is known)
+    // and one in a year; the first member also a second due lot, spent to 0.
+    for (const [i, m] of refs.entries()) {
+      await ledger.earn(m, {
+        points: 10,
+        sourceType: 'order',
+        idempotencyKey: `due-${i}`,
+        expiresAt: time.now().plus({ days: 1, minutes: i }),
+      })
+      await ledger.earn(m, {
+        points: 7,
+        sourceType: 'order',
+        idempotencyKey: `later-${i}`,
+        expiresAt: time.now().plus({ days: 365 }),
+      })
+    }
+    await ledger.earn(refs[0], {
+      points: 4,
+      sourceType: 'order',
+      idempotencyKey: 'due-spent',
+      expiresAt: time.now().plus({ days: 1, hours: 2 }),
+    })
+    await ledger.redeem(refs[0], { points: 14, idempotencyKey: 'spend-0' })
+    time.advance({ days: 3 })
+
+    // Batch boundary: two lots per batch → the accounts of members 0 and 1, with all their due lots.
+    assert.equal(await ledger.expireDue({ batchSize: 2, maxBatches: 1 }), 1)
+    const balances = async () => {
+      const out: number[] = []
+      for (const m of refs) out.push(await balanceOf(ledger, m))
+      return out
+    }
+    assert.deepEqual(await balances(), [7, 7, 17, 17, 17])
+    const firstLots = await lots(refs[0].memberId)
+    assert.deepEqual(
+      firstLots.map((lot) => lot.status),
+      ['expired', 'available', 'expired']
+    )
+    assert.lengthOf(await differences(), 0)
+
+    // The next run carries on from what is still due; then nothing is left.
+    assert.equal(await ledger.expireDue({ batchSize: 2 }), 3)
+    assert.deepEqual(await balances(), [7, 7, 7, 7, 7])
+    assert.equal(await ledger.expireDue({ batchSize: 2 }), 0)
+    assert.equal(await ledger.expireDue(), 0)
+    const keys = await db
+      .from('points_postings')
+      .where('company_id', refs[0].companyId)
+      .where('kind', 'expire')
+      .orderBy('id')
+      .select('idempotency_key', 'amount', 'source_id')
+    assert.lengthOf(keys, 4)
+    for (const row of keys) {
+      assert.equal(row.idempotency_key, `expire:lot:${row.source_id}:1`)
+      assert.equal(Number(row.amount), -10)
+    }
+    for (const m of refs) {
+      const account = await ledger.account(m)
+      assert.equal(account.lifetimeExpired, m === refs[0] ? 0 : 10)
+    }
+    assert.lengthOf(await differences(), 0)
+  })
+
   test('staff adjustments need a reason and are audit-logged', async ({ assert }) => {
     const ledger = new PointsLedger()
     const {
