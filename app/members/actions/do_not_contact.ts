@@ -84,6 +84,19 @@ export class DoNotContactList {
 
 export type ContactCategory = 'marketing' | 'notification' | 'otp'
 
+export interface ContactQuery {
+  companyId: number
+  channel: ConsentChannel
+  category: ContactCategory
+  phone?: Phone | null
+  memberId?: number | null
+}
+
+export interface ContactVerdict {
+  allowed: boolean
+  reason: 'do_not_contact' | 'no_consent' | 'erased' | null
+}
+
 /**
  * May we message this person on this channel? The one check every sender
  * calls. Do-not-contact always wins; marketing additionally needs the
@@ -91,30 +104,80 @@ export type ContactCategory = 'marketing' | 'notification' | 'otp'
  * marketing).
  */
 export class MayContact {
-  async check(input: {
-    companyId: number
-    channel: ConsentChannel
-    category: ContactCategory
-    phone?: Phone | null
-    memberId?: number | null
-  }): Promise<{ allowed: boolean; reason: 'do_not_contact' | 'no_consent' | 'erased' | null }> {
-    const member = input.memberId ? await Member.find(input.memberId) : null
-    if (member?.erasedAt) return { allowed: false, reason: 'erased' }
-    const phoneHash = input.phone?.blindIndex ?? member?.phoneHash ?? null
-    if (
-      phoneHash &&
-      (await new DoNotContactList().blocks(input.companyId, phoneHash, input.channel))
-    ) {
-      return { allowed: false, reason: 'do_not_contact' }
-    }
-    if (input.category !== 'marketing') return { allowed: true, reason: null }
-    if (!member) return { allowed: false, reason: 'no_consent' }
-    const consent = await db
-      .from('member_consents')
-      .where({ member_id: member.id, channel: input.channel })
-      .first()
-    return consent && Boolean(consent.granted)
-      ? { allowed: true, reason: null }
-      : { allowed: false, reason: 'no_consent' }
+  async check(input: ContactQuery): Promise<ContactVerdict> {
+    const [verdict] = await this.checkMany([input])
+    return verdict
   }
+
+  /**
+   * The same check for many recipients at once (a batch of messages): three
+   * queries whatever their number — members, do-not-contact, consents.
+   */
+  async checkMany(inputs: ContactQuery[]): Promise<ContactVerdict[]> {
+    const memberIds = unique(inputs.map((input) => input.memberId ?? null))
+    const members = new Map<number, Member>()
+    for (const ids of chunks(memberIds)) {
+      for (const member of await Member.query().whereIn('id', ids)) members.set(member.id, member)
+    }
+    const hashOf = (input: ContactQuery) =>
+      input.phone?.blindIndex ??
+      (input.memberId ? members.get(input.memberId)?.phoneHash : null) ??
+      null
+
+    const blocked = new Set<string>()
+    const hashes = unique(inputs.map(hashOf))
+    const companies = unique(inputs.map((input) => input.companyId))
+    for (const ids of chunks(hashes)) {
+      const rows = await db
+        .from('do_not_contact')
+        .whereIn('company_id', companies)
+        .whereIn('phone_hash', ids)
+        .select('company_id', 'phone_hash', 'channel')
+      for (const row of rows) blocked.add(`${row.company_id}:${row.phone_hash}:${row.channel}`)
+    }
+
+    const consents = new Map<string, boolean>()
+    const marketingMembers = unique(
+      inputs
+        .filter((input) => input.category === 'marketing')
+        .map((input) => input.memberId ?? null)
+    )
+    for (const ids of chunks(marketingMembers)) {
+      const rows = await db
+        .from('member_consents')
+        .whereIn('member_id', ids)
+        .orderBy('id')
+        .select('member_id', 'channel', 'granted')
+      for (const row of rows) {
+        const key = `${row.member_id}:${row.channel}`
+        if (!consents.has(key)) consents.set(key, Boolean(row.granted))
+      }
+    }
+
+    return inputs.map((input): ContactVerdict => {
+      const member = input.memberId ? (members.get(input.memberId) ?? null) : null
+      if (member?.erasedAt) return { allowed: false, reason: 'erased' }
+      const phoneHash = hashOf(input)
+      const prefix = `${input.companyId}:${phoneHash}:`
+      if (phoneHash && (blocked.has(`${prefix}all`) || blocked.has(`${prefix}${input.channel}`))) {
+        return { allowed: false, reason: 'do_not_contact' }
+      }
+      if (input.category !== 'marketing') return { allowed: true, reason: null }
+      if (!member) return { allowed: false, reason: 'no_consent' }
+      return consents.get(`${member.id}:${input.channel}`)
+        ? { allowed: true, reason: null }
+        : { allowed: false, reason: 'no_consent' }
+    })
+  }
+}
+
+function unique<T>(values: Array<T | null | undefined>): T[] {
+  return [...new Set(values.filter((value): value is T => value !== null && value !== undefined))]
+}
+
+/** Lists cut to a size every database accepts in one `IN (…)`. */
+function chunks<T>(values: T[], size = 500): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size))
+  return out
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import {
   HttpTransportError,
   PluginError,
@@ -10,6 +11,7 @@ import {
   type SendResult,
 } from '#app/plugins/sdk/index'
 import Message from '#app/plugins/models/message'
+import type { Phone } from '#app/shared/kernel/phone'
 import { channelRegistry } from '#app/plugins/registries'
 import { takeSlot } from '#app/plugins/rate_gate'
 import { MayContact } from '#app/members/actions/do_not_contact'
@@ -52,8 +54,12 @@ function add(counts: Counts, key: string, n = 1) {
  *
  * 1. The rows are claimed (`pending` → `sending`, one batch token, the
  *    claim time) by a conditional update: a message is in one call only.
- * 2. Opt-outs are checked again on the claimed rows (they may have arrived
- *    while the messages waited); opted-out ones become `suppressed`.
+ *    On PostgreSQL the batch's rows are picked `FOR UPDATE SKIP LOCKED`,
+ *    so concurrent runners take disjoint batches instead of racing for
+ *    the same rows.
+ * 2. Opt-outs are checked again on the claimed rows, for the whole batch
+ *    at once (they may have arrived while the messages waited); opted-out
+ *    ones become `suppressed`.
  * 3. One slot is taken from the provider's rate gate (one per call).
  * 4. The provider is called; its per-recipient results are recorded:
  *    `sent` with the provider's id; retryable errors back to `pending` with
@@ -63,13 +69,33 @@ function add(counts: Counts, key: string, n = 1) {
  * they are recovered by `recoverStuck`.
  */
 export async function sendPending(messageId: number, jobAttempt: number): Promise<Counts> {
-  const message = await Message.find(messageId)
-  if (!message) return { skipped: 1 }
-  if (message.status === 'sending') {
-    return isStale(message) ? recoverStuck([message]) : { in_flight: 1 }
+  // Most runs of a batching channel find their message already taken into another run's call:
+  // a few columns, judged by the database, and no model until there is work to do.
+  const cutoff = sqlTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
+  const probe = await db
+    .from('messages')
+    .where('id', messageId)
+    .select('id', 'status', 'provider', 'template_code')
+    .select(
+      db.raw('CASE WHEN next_attempt_at IS NULL OR next_attempt_at <= ? THEN 1 ELSE 0 END AS due', [
+        sqlTime(),
+      ]),
+      db.raw('CASE WHEN COALESCE(claimed_at, updated_at) < ? THEN 1 ELSE 0 END AS stale', [cutoff])
+    )
+    .first()
+  if (!probe) return { skipped: 1 }
+  if (probe.status === 'sending') {
+    if (Number(probe.stale) !== 1) return { in_flight: 1 }
+    const stuck = await Message.find(messageId)
+    return stuck && isStale(stuck) ? recoverStuck([stuck]) : { in_flight: 1 }
   }
-  if (message.status !== 'pending') return { skipped: 1 }
-  if (message.nextAttemptAt && message.nextAttemptAt > DateTime.utc()) return { waiting: 1 }
+  if (probe.status !== 'pending') return { skipped: 1 }
+  if (Number(probe.due) !== 1) return { waiting: 1 }
+  // Only what the claim needs; the claimed rows come back whole.
+  const message = new Message()
+  message.id = probe.id
+  message.provider = probe.provider
+  message.templateCode = probe.template_code
 
   const channel = channelRegistry.get(message.provider)
   if (!channel) {
@@ -93,37 +119,10 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
   }
 
   const counts: Counts = {}
-  const group = await batchFor(message, channel)
-
   const token = randomUUID().replaceAll('-', '')
   const now = sqlTime()
-  const claimedCount = affected(
-    await db
-      .from('messages')
-      .whereIn(
-        'id',
-        group.map((m) => m.id)
-      )
-      .where('status', 'pending')
-      .update({
-        status: 'sending',
-        batch_token: token,
-        claimed_at: now,
-        attempts: db.raw('attempts + 1'),
-        updated_at: now,
-      })
-  )
-  if (claimedCount === 0) return { ...counts, skipped: 1 }
-  // Usually every row was ours to claim; otherwise read back which were.
-  const claimed =
-    claimedCount === group.length
-      ? group.map((m) => {
-          // In memory only, as the claim wrote them; these instances are never saved.
-          m.attempts += 1
-          m.batchToken = token
-          return m
-        })
-      : await Message.query().where('batch_token', token).orderBy('id')
+  const claimed = await claimBatch(message, channel, token, now)
+  if (claimed.length === 0) return { ...counts, skipped: 1 }
   // Opt-outs are checked on the claimed rows only: runs that lost the race did no such work.
   const kept = await allowed(claimed, token, counts)
   if (kept.length === 0) return counts
@@ -169,66 +168,182 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
   return counts
 }
 
-/** The message and the pending messages that may share its call, up to the batch size. */
-async function batchFor(lead: Message, channel: MessageChannel): Promise<Message[]> {
+/**
+ * Claims the message — and, when the channel batches, other pending
+ * messages that may share its provider call, up to the batch size — for
+ * one call under `token`, claimed at `now`. Answers the claimed rows as the claim wrote
+ * them; none when another runner was first.
+ */
+async function claimBatch(
+  lead: Message,
+  channel: MessageChannel,
+  token: string,
+  now: string
+): Promise<Message[]> {
+  const claim = {
+    status: 'sending',
+    batch_token: token,
+    claimed_at: now,
+    attempts: db.raw('attempts + 1'),
+    updated_at: now,
+  }
   const size = channel.sendBatch ? Math.max(1, Math.floor(channel.capabilities.batchSize)) : 1
-  if (size <= 1) return [lead]
-  const keyOf = (m: Message) => {
-    const out = bareOutgoing(m)
-    return channel.batchKey ? channel.batchKey(out) : (m.templateCode ?? '')
+  if (size <= 1) {
+    const result = await db
+      .from('messages')
+      .where({ id: lead.id, status: 'pending' })
+      .update(claim)
+      .returning('*')
+    return claimedRows(result, token)
   }
-  const key = keyOf(lead)
-  const candidates = await Message.query()
-    .where('provider', lead.provider)
-    .where('direction', 'out')
-    .where('status', 'pending')
-    .whereNot('id', lead.id)
-    .where((q) =>
-      lead.templateCode ? q.where('template_code', lead.templateCode) : q.whereNull('template_code')
-    )
-    .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', sqlTime()))
-    .orderBy('id')
-    .limit(size * 2)
-  const group = [lead]
-  for (const candidate of candidates) {
-    if (group.length >= size) break
-    if (keyOf(candidate) === key) group.push(candidate)
+
+  // The lead first, then the oldest others with its template. Rows another runner is claiming
+  // right now are skipped rather than waited for (PostgreSQL; SQLite has one writer).
+  const candidates = (client: QueryClientContract, limit: number) => {
+    const query = client
+      .from('messages')
+      .where('provider', lead.provider)
+      .where('direction', 'out')
+      .where('status', 'pending')
+      .where((q) =>
+        lead.templateCode
+          ? q.where('template_code', lead.templateCode)
+          : q.whereNull('template_code')
+      )
+      .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
+      .orderByRaw('(CASE WHEN id = ? THEN 0 ELSE 1 END), id', [lead.id])
+      .limit(limit)
+    if (client.dialect.name === 'postgres') query.forUpdate().skipLocked()
+    return query
   }
-  return group
+
+  if (!channel.batchKey) {
+    // The template is the batch key: pick and claim in one statement.
+    if (db.connection().dialect.name === 'postgres') {
+      // A CTE, locked once: `IN (… LIMIT n FOR UPDATE SKIP LOCKED)` can be re-run by PostgreSQL's
+      // re-check of concurrently updated rows and then claim more than n.
+      const result = await db.rawQuery(
+        `WITH picked AS MATERIALIZED (
+           SELECT id FROM messages
+           WHERE provider = ? AND direction = 'out' AND status = 'pending'
+             AND ${lead.templateCode ? 'template_code = ?' : 'template_code IS NULL'}
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+           ORDER BY (CASE WHEN id = ? THEN 0 ELSE 1 END), id
+           LIMIT ? FOR UPDATE SKIP LOCKED
+         )
+         UPDATE messages SET status = 'sending', batch_token = ?, claimed_at = ?,
+           attempts = attempts + 1, updated_at = ?
+         FROM picked WHERE messages.id = picked.id AND messages.status = 'pending'
+         RETURNING messages.*`,
+        [
+          lead.provider,
+          ...(lead.templateCode ? [lead.templateCode] : []),
+          now,
+          lead.id,
+          size,
+          token,
+          now,
+          now,
+        ]
+      )
+      return claimedRows(result.rows, token)
+    }
+    const result = await db
+      .from('messages')
+      .whereIn('id', candidates(db.connection(), size).select('id'))
+      .where('status', 'pending')
+      .update(claim)
+      .returning('*')
+    return claimedRows(result, token)
+  }
+
+  // A channel's own batch key (Tencent: template and parameters) decides who goes together:
+  // the candidates stay locked while it is computed.
+  const keyOf = (m: Message) => channel.batchKey!(bareOutgoing(m))
+  return db.transaction(async (trx) => {
+    const picked = await candidates(trx, size * 2)
+    const rows = picked.map((row) => Message.$createFromAdapterResult(row)!)
+    if (rows.length === 0) return []
+    const key = keyOf(rows[0])
+    const group = rows.filter((m) => keyOf(m) === key).slice(0, size)
+    const result = await trx
+      .from('messages')
+      .whereIn(
+        'id',
+        group.map((m) => m.id)
+      )
+      .where('status', 'pending')
+      .update(claim)
+      .returning('*')
+    return claimedRows(result, token, trx)
+  })
 }
 
-/** Drops (and records as suppressed) the claimed messages whose recipient opted out meanwhile. */
+/**
+ * The rows a claim wrote: from its RETURNING (PostgreSQL: no second round
+ * trip), or read back by the token where the driver answers a count only.
+ */
+async function claimedRows(
+  result: unknown,
+  token: string,
+  client: QueryClientContract = db.connection()
+): Promise<Message[]> {
+  if (Array.isArray(result) && (result.length === 0 || typeof result[0] === 'object')) {
+    return result.map((row) => Message.$createFromAdapterResult(row)!).sort((a, b) => a.id - b.id)
+  }
+  if (affected(result) === 0) return []
+  return Message.query({ client }).where('batch_token', token).orderBy('id')
+}
+
+/**
+ * Drops (and records as suppressed) the claimed messages whose recipient
+ * opted out meanwhile: one check for the whole batch, one update per reason.
+ */
 async function allowed(claimed: Message[], token: string, counts: Counts): Promise<Message[]> {
-  const kept: Message[] = []
-  for (const message of claimed) {
-    const phone = message.phone
-    const may = await new MayContact().check({
+  const phones = claimed.map(phoneOf)
+  const verdicts = await new MayContact().checkMany(
+    claimed.map((message, index) => ({
       companyId: message.companyId,
       channel: message.channel as ConsentChannel,
       category: message.category ?? 'notification',
-      phone,
+      phone: phones[index],
       memberId: message.memberId,
-    })
-    if (may.allowed && phone) {
+    }))
+  )
+  const kept: Message[] = []
+  const suppressed = new Map<string | null, number[]>()
+  for (const [index, message] of claimed.entries()) {
+    const verdict = verdicts[index]
+    if (verdict.allowed && phones[index]) {
       kept.push(message)
       continue
     }
-    await db.from('messages').where({ id: message.id, batch_token: token }).update({
+    suppressed.set(verdict.reason, [...(suppressed.get(verdict.reason) ?? []), message.id])
+  }
+  for (const [reason, ids] of suppressed) {
+    await db.from('messages').whereIn('id', ids).where('batch_token', token).update({
       status: 'suppressed',
       error_code: 'suppressed',
-      provider_code: may.reason,
+      provider_code: reason,
       updated_at: sqlTime(),
     })
-    add(counts, 'suppressed')
+    add(counts, 'suppressed', ids.length)
   }
   return kept
+}
+
+/** Each message's phone, decrypted once per dispatcher run (checked, then sent). */
+const decryptedPhones = new WeakMap<Message, Phone | null>()
+function phoneOf(message: Message): Phone | null {
+  if (!decryptedPhones.has(message)) decryptedPhones.set(message, message.phone)
+  return decryptedPhones.get(message)!
 }
 
 function bareOutgoing(message: Message, batchId: string | null = null): OutgoingMessage {
   return {
     id: String(message.id),
     idempotencyKey: message.idempotencyKey ?? String(message.id),
-    to: message.phone?.digits ?? '',
+    to: phoneOf(message)?.digits ?? '',
     category: message.category ?? 'notification',
     template: message.templateCode
       ? { code: message.templateCode, params: message.templateParams ?? {} }
@@ -320,7 +435,7 @@ async function finish(
     same.ids.push(message.id)
     alike.set(key, same)
   }
-  await db.transaction(async (trx) => {
+  const record = async (trx: QueryClientContract) => {
     const rows = (ids: number[]) => {
       const query = trx.from('messages').whereIn('id', ids)
       if (token) query.where({ batch_token: token, status: 'sending' })
@@ -345,11 +460,14 @@ async function finish(
         {
           idempotencyKey: `message:${message.id}:attempt:${message.attempts + 1}`,
           delayMs,
-          client: trx,
+          client: trx as TransactionClientContract,
         }
       )
     }
-  })
+  }
+  // One statement is atomic by itself: the usual all-sent batch needs no transaction.
+  if (retries.length === 0 && alike.size <= 1) await record(db.connection())
+  else await db.transaction(record)
   return entries.map(([, outcome]) => (outcome.status === 'retry' ? 'retried' : outcome.status))
 }
 
