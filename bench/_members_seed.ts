@@ -3,9 +3,9 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import MembersSeeder from '#database/seeders/members_seeder'
 import { Phone } from '#app/shared/kernel/phone'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * The benchmark seeder for large sizes (1M members, 10M orders): members
@@ -70,7 +70,7 @@ export async function seedMembersBulk(size: {
   const client = db.connection()
   const pg = client.dialect.name === 'postgres'
   const now = DateTime.utc()
-  const stamp = sqlTime(client, now)!
+  const stamp = toDbTime(now, client)!
   const skus = await MembersSeeder.catalog(client, company.id, stamp)
   const skuRows = await db
     .from('skus')
@@ -106,7 +106,7 @@ export async function seedMembersBulk(size: {
           gender: random(2) ? 'female' : 'male',
           province,
           city,
-          registered_at: sqlTime(client, now.minus({ days: random(1100) })),
+          registered_at: toDbTime(now.minus({ days: random(1100) }), client),
           source_shop_id: home.id,
           source_channel: home.platform,
           phone_encrypted: phone.encrypt(),

@@ -9,8 +9,8 @@ import { ManageTemplates } from '#app/collaboration/actions/manage_templates'
 import { TaskQueries } from '#app/collaboration/actions/task_queries'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { TemplateFiles } from '#app/collaboration/actions/template_files'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { type BenchContext, percentile, timeIt } from './_support.js'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 const TASKS = 10_000
 const PROJECTS = 20
@@ -58,7 +58,7 @@ export default async function ({ report }: BenchContext) {
     }
     const statuses = await TaskStatuses.forCompany(company.id)
     const now = DateTime.utc()
-    const at = (value: DateTime) => sqlTime(db.connection(), value)
+    const at = (value: DateTime) => toDbTime(value, db.connection())
     const rows = Array.from({ length: TASKS }, (_, i) => ({
       company_id: company.id,
       project_id: projects[i % PROJECTS].id,

@@ -6,11 +6,11 @@ import { RunImport } from '#app/members/imports/run_import'
 import { RecomputeRfm } from '#app/members/actions/recompute_rfm'
 import { ListMembers } from '#app/members/actions/list_members'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 import { Phone } from '#app/shared/kernel/phone'
 import { type BenchContext, percentile, timeIt } from './_support.js'
 import { seedMembersBulk } from './_members_seed.js'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** Top-ups of this many members or more use the set-based seeder. */
 const BULK_SEED_FROM = 100_000
@@ -162,7 +162,7 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
   // and rolled back: the orders rows alone, and every row the import writes
   // for this file (a new member with its phone identity, the order, its
   // status row and its line), so the import can be read against both.
-  const now = sqlTime(db.connection(), DateTime.utc())
+  const now = toDbTime(DateTime.utc(), db.connection())
   const orderRow = (i: number, memberId: number | null) => ({
     company_id: company.id,
     shop_id: shop.id,
@@ -271,7 +271,7 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
       .where(
         'ordered_at',
         '>=',
-        sqlTime(db.connection(), DateTime.utc().minus({ days: settings.windowDays }))!
+        toDbTime(DateTime.utc().minus({ days: settings.windowDays }), db.connection())!
       )
       .groupBy('member_id')
       .select('member_id')

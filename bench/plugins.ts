@@ -11,7 +11,7 @@ import Message from '#app/plugins/models/message'
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
 import { recoverMessagesJob } from '#app/plugins/jobs/recover_messages_job'
 import { dispatcherFaults } from '#app/plugins/messaging/dispatcher'
-import { sqlTime } from '#app/shared/queue/job_runner'
+import {} from '#app/shared/queue/job_runner'
 import queueConfig from '#config/queue'
 import { runGateWorkers } from '#tests/fixtures/plugins/rate_gate/run_workers'
 import { findCurrentCompany } from '#app/organization/current_company'
@@ -19,6 +19,7 @@ import { Phone } from '#app/shared/kernel/phone'
 import { aliyunChannel, type AliyunSmsConfig } from '#plugins/aliyun-sms/index'
 import { FakeAliyunSms } from '#tests/fakes/aliyun-sms/server'
 import { type BenchContext, timeIt } from './_support.js'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * Plugin figures:
@@ -221,7 +222,7 @@ async function dispatcher(report: BenchContext['report']) {
           .from('messages')
           .whereIn('id', crashIds)
           .where('status', 'sending')
-          .update({ claimed_at: sqlTime(DateTime.utc().minus({ minutes: 5 })) })
+          .update({ claimed_at: toDbTime(DateTime.utc().minus({ minutes: 5 })) })
         await recoverMessagesJob.handle({ payload: {} } as any)
         const left = await Message.query()
           .whereIn('id', crashIds)

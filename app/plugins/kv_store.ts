@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { PluginKeyValueStore } from '#app/plugins/sdk/index'
-import { sqlTime } from '#app/commerce/actions/sql_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** A plugin's private key–value store: rows of `plugin_kv`, values as JSON. */
 export class PluginKv implements PluginKeyValueStore {
@@ -13,7 +13,7 @@ export class PluginKv implements PluginKeyValueStore {
   }
 
   async set(key: string, value: unknown): Promise<void> {
-    const updatedAt = sqlTime(db.connection(), DateTime.utc())
+    const updatedAt = toDbTime(DateTime.utc(), db.connection())
     await db
       .table('plugin_kv')
       .insert({

@@ -8,7 +8,7 @@ import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
 import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
 import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
-import { toDb } from '#app/loyalty/services/db_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * Demo loyalty programme for the demo company: an earning rule in force
@@ -58,14 +58,14 @@ export default class LoyaltySeeder extends BaseSeeder {
       points_per_yuan: 1,
       include_shipping: false,
       per_order_cap: 5000,
-      effective_from: toDb(now.minus({ years: 5 })),
+      effective_from: toDbTime(now.minus({ years: 5 })),
       note: '开业规则',
       tier_multipliers: JSON.stringify({ [silver]: 110, [gold]: 120, [diamond]: 150 }),
       signup_bonus: 100,
       first_order_bonus: 200,
       birthday_bonus: 50,
       profile_bonus: 50,
-      created_at: toDb(now),
+      created_at: toDbTime(now),
     })
 
     const rewards = new Rewards()

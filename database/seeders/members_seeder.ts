@@ -3,8 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { Phone } from '#app/shared/kernel/phone'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { bulkInsert } from '#app/shared/kernel/bulk_insert'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface MembersSeedSize {
   members: number
@@ -175,7 +175,7 @@ export default class MembersSeeder extends BaseSeeder {
     const random = rng(options.seed ?? 20260401)
     const batch = options.batch ?? 5000
     const client = db.connection()
-    const now = sqlTime(client, DateTime.utc())!
+    const now = toDbTime(DateTime.utc(), client)!
     const skus = await MembersSeeder.catalog(client, company.id, now)
 
     const lastMember = await db.from('members').max('id as max').first()
@@ -276,15 +276,15 @@ export default class MembersSeeder extends BaseSeeder {
           birthday: birthday.toISODate(),
           province,
           city,
-          registered_at: sqlTime(client, registered),
+          registered_at: toDbTime(registered, client),
           source_shop_id: home.id,
           source_channel: home.platform,
           phone_encrypted: phone.encrypt(),
           phone_hash: phone.blindIndex,
           order_count: purchases,
           spent_fen: spent,
-          first_order_at: sqlTime(client, first),
-          last_order_at: sqlTime(client, last),
+          first_order_at: toDbTime(first, client),
+          last_order_at: toDbTime(last, client),
           created_at: now,
           updated_at: now,
         })
@@ -325,14 +325,14 @@ export default class MembersSeeder extends BaseSeeder {
             platform_order_no: o.no,
             member_id: ids[plan.memberIndex],
             status: o.status,
-            ordered_at: sqlTime(trx, o.orderedAt),
-            paid_at: o.status === 'closed' ? null : sqlTime(trx, o.orderedAt.plus({ minutes: 2 })),
+            ordered_at: toDbTime(o.orderedAt, trx),
+            paid_at: o.status === 'closed' ? null : toDbTime(o.orderedAt.plus({ minutes: 2 }), trx),
             shipped_at: ['shipped', 'completed'].includes(o.status)
-              ? sqlTime(trx, o.orderedAt.plus({ days: 1 }))
+              ? toDbTime(o.orderedAt.plus({ days: 1 }), trx)
               : null,
             completed_at:
-              o.status === 'completed' ? sqlTime(trx, o.orderedAt.plus({ days: 5 })) : null,
-            closed_at: o.status === 'closed' ? sqlTime(trx, o.orderedAt.plus({ hours: 1 })) : null,
+              o.status === 'completed' ? toDbTime(o.orderedAt.plus({ days: 5 }), trx) : null,
+            closed_at: o.status === 'closed' ? toDbTime(o.orderedAt.plus({ hours: 1 }), trx) : null,
             goods_fen: o.goods,
             discount_fen: o.discount,
             shipping_fen: 0,

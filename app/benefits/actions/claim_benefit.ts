@@ -3,10 +3,9 @@ import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { DEFAULT_ZONE } from '#app/shared/kernel/time'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import Benefit, { type BenefitPeriod } from '#app/benefits/models/benefit'
 import BenefitGrant from '#app/benefits/models/benefit_grant'
-import { affectedRows } from '#app/shared/kernel/db_values'
+import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
 
 /** The quota period a use falls in, by the company's calendar. */
 export function periodKey(period: BenefitPeriod, at: DateTime, zone: string = DEFAULT_ZONE) {
@@ -40,7 +39,7 @@ export class ClaimBenefit {
   /** The member's benefits in force at `at`: their own grants first, then their tier's. */
   async available(companyId: number, memberId: number, at: DateTime = DateTime.utc()) {
     const tier = await db.from('member_tiers').where('member_id', memberId).first()
-    const now = sqlTime(db.connection(), at)!
+    const now = toDbTime(at, db.connection())!
     const grants = await BenefitGrant.query()
       .where('companyId', companyId)
       .whereNull('revokedAt')
@@ -121,7 +120,7 @@ export class ClaimBenefit {
           .from('benefit_grants')
           .where('id', entry.grant.id)
           .whereNull('revoked_at')
-          .update({ updated_at: sqlTime(client, DateTime.utc()) })
+          .update({ updated_at: toDbTime(DateTime.utc(), client) })
         if (!affectedRows(held)) throw refused('expired')
         const usage = { member_id: request.memberId, benefit_id: benefit.id, period_key: key }
         await trx
@@ -148,7 +147,7 @@ export class ClaimBenefit {
             note: request.note ?? null,
             idempotency_key: request.idempotencyKey,
             created_by_id: request.actor?.id ?? null,
-            claimed_at: sqlTime(client, at),
+            claimed_at: toDbTime(at, client),
           })
           .returning('id')
         const id = Number(typeof row === 'object' ? row.id : row)

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import Benefit, { type BenefitKind, type BenefitPeriod } from '#app/benefits/models/benefit'
 import BenefitGrant from '#app/benefits/models/benefit_grant'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** The benefits catalogue and its grants (to a tier, or to one member for a while), audit-logged. */
 export class ManageBenefits {
@@ -119,7 +119,7 @@ export class ManageBenefits {
         .groupBy('benefit_id')
         .select('benefit_id')
         .count('* as n')
-      if (from) query.where('claimed_at', '>=', sqlTime(db.connection(), from)!)
+      if (from) query.where('claimed_at', '>=', toDbTime(from, db.connection())!)
       const rows = await query
       return new Map<number, number>(rows.map((row) => [Number(row.benefit_id), Number(row.n)]))
     }

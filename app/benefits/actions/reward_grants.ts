@@ -2,8 +2,7 @@ import type { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
-import { affectedRows } from '#app/shared/kernel/db_values'
+import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * Benefits bought with points (积分兑换权益). Both run inside the points
@@ -41,12 +40,12 @@ export async function grantBenefitForReward(
       benefit_id: input.benefitId,
       tier_id: null,
       member_id: input.memberId,
-      valid_from: sqlTime(client, input.now),
-      valid_until: sqlTime(client, input.now.plus({ days: input.days })),
+      valid_from: toDbTime(input.now, client),
+      valid_until: toDbTime(input.now.plus({ days: input.days }), client),
       reason: input.reason.slice(0, 200),
       created_by_id: input.actorId,
-      created_at: sqlTime(client, input.now),
-      updated_at: sqlTime(client, input.now),
+      created_at: toDbTime(input.now, client),
+      updated_at: toDbTime(input.now, client),
     })
     .returning('id')
   return Number(typeof row === 'object' ? row.id : row)
@@ -75,8 +74,8 @@ export async function revokeRewardGrant(
     .where('id', grantId)
     .whereNull('revoked_at')
     .update({
-      revoked_at: sqlTime(db.connection(), now),
-      updated_at: sqlTime(db.connection(), now),
+      revoked_at: toDbTime(now, db.connection()),
+      updated_at: toDbTime(now, db.connection()),
     })
   return affectedRows(changed) === 1
 }

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Activity from '#app/collaboration/models/activity'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import type User from '#app/identity/models/user'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface ActivityEntry {
   companyId: number
@@ -32,7 +32,7 @@ export class ActivityFeed {
 
   /** Many rows in one insert, in the order given (e.g. a project from a template). */
   static async recordMany(entries: ActivityEntry[], client: TransactionClientContract) {
-    const now = sqlTime(client, DateTime.utc())
+    const now = toDbTime(DateTime.utc(), client)
     for (let i = 0; i < entries.length; i += 200) {
       await client.table('collaboration_activities').multiInsert(
         entries.slice(i, i + 200).map((entry) => ({

@@ -2,10 +2,10 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import User from '#app/identity/models/user'
 import Task from '#app/collaboration/models/task'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { NotifyStaff } from '#app/collaboration/actions/notify_staff'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { TaskDependencies } from '#app/collaboration/actions/task_dependencies'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * The morning run: "due today" to each assignee, "a blocker is late" to
@@ -19,7 +19,7 @@ export class DailyReminders {
     const open = doneIds.length ? doneIds : [0]
     const today = now.setZone(zone).startOf('day')
     const date = today.toISODate()!
-    const t = (value: DateTime) => sqlTime(db.connection(), value)!
+    const t = (value: DateTime) => toDbTime(value, db.connection())!
     const notify = new NotifyStaff()
     const counts = { dueSoon: 0, blockerLate: 0, digests: 0 }
 

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#app/identity/models/user'
 import CompanyHoliday from '#app/collaboration/models/company_holiday'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { AuditLog } from '#app/shared/audit/audit_log'
 import { DomainError, ForbiddenError } from '#app/shared/errors/domain_error'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** A holiday entered as one day or a range (国庆 10-01 … 10-07) of at most 31 days. */
 export interface HolidayInput {
@@ -53,7 +53,7 @@ export class Holidays {
     const have = await Holidays.daysBetween(companyId, from, to)
     const missing = wanted.filter((day) => !have.has(day))
     if (missing.length) {
-      const now = sqlTime(db.connection(), DateTime.utc())
+      const now = toDbTime(DateTime.utc(), db.connection())
       await db.table('company_holidays').multiInsert(
         missing.map((day) => ({
           company_id: companyId,

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import db from '@adonisjs/lucid/services/db'
 import User from '#app/identity/models/user'
 import Project from '#app/collaboration/models/project'
@@ -15,6 +14,7 @@ import { TaskDates } from '#app/collaboration/actions/task_dates'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { AuditLog } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface TaskInput {
   title: string
@@ -176,9 +176,9 @@ export class ManageTasks {
       .whereNot('status_id', to.id)
       .update({
         status_id: to.id,
-        completed_at: to.isDone ? sqlTime(db.connection(), DateTime.utc()) : null,
+        completed_at: to.isDone ? toDbTime(DateTime.utc(), db.connection()) : null,
         version: db.raw('version + 1'),
-        updated_at: sqlTime(db.connection(), DateTime.utc()),
+        updated_at: toDbTime(DateTime.utc(), db.connection()),
       })
     const count = Array.isArray(moved) ? Number(moved[0] ?? 0) : Number(moved)
     if (!count) return false

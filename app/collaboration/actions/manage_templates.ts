@@ -9,7 +9,6 @@ import { BUILTIN_TEMPLATES } from '#app/collaboration/playbooks/builtin'
 import { ManageProjects } from '#app/collaboration/actions/manage_projects'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { ActivityFeed, type ActivityEntry } from '#app/collaboration/actions/activity_feed'
 import { TaskDates } from '#app/collaboration/actions/task_dates'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
@@ -18,6 +17,7 @@ import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { AuditLog } from '#app/shared/audit/audit_log'
 import { Holidays } from '#app/collaboration/actions/holidays'
 import { DomainError, ForbiddenError } from '#app/shared/errors/domain_error'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface InstantiateInput {
   templateId: number
@@ -311,7 +311,7 @@ export class ManageTemplates {
     names: Map<number, string>
   ) {
     if (planned.length === 0) return []
-    const now = sqlTime(trx, DateTime.utc())
+    const now = toDbTime(DateTime.utc(), trx)
     for (let i = 0; i < planned.length; i += CHUNK) {
       await trx.table('tasks').multiInsert(
         planned.slice(i, i + CHUNK).map((p, j) => ({
@@ -324,7 +324,7 @@ export class ManageTemplates {
           assignee_id: p.assigneeId,
           start_at: null,
           start_has_time: false,
-          due_at: sqlTime(trx, p.due.at),
+          due_at: toDbTime(p.due.at, trx),
           due_has_time: p.due.hasTime,
           completed_at: null,
           position: i + j + 1,

@@ -5,7 +5,7 @@ import Task from '#app/collaboration/models/task'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#app/commerce/actions/sql_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface BurndownDay {
   date: string
@@ -123,8 +123,8 @@ export class ProjectCharts {
       .whereIn('projectId', ProjectAccess.visibleProjectIds(companyId, viewer))
       .whereNotNull('assigneeId')
       .whereNotIn('statusId', doneIds.length ? doneIds : [0])
-      .where('dueAt', '>=', sqlTime(db.connection(), start)!)
-      .where('dueAt', '<=', sqlTime(db.connection(), end)!)
+      .where('dueAt', '>=', toDbTime(start, db.connection())!)
+      .where('dueAt', '<=', toDbTime(end, db.connection())!)
       .select('id', 'assigneeId', 'dueAt')
     const dates = Array.from({ length: days }, (_, i) => start.plus({ days: i }).toISODate()!)
     const counts = new Map<number, Map<string, number>>()

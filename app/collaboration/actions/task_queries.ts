@@ -1,14 +1,14 @@
 import { DateTime } from 'luxon'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#app/identity/models/user'
 import Task from '#app/collaboration/models/task'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
 import { TaskDependencies } from '#app/collaboration/actions/task_dependencies'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** A Luxon time as the connected dialect stores it, for comparisons in SQL. */
-const sql = (value: DateTime) => sqlTime(db.connection(), value)!
+const sql = (value: DateTime) => toDbTime(value, db.connection())!
 
 export interface TaskFilters {
   assignee?: number

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import User from '#app/identity/models/user'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { TaskStatuses } from '#app/collaboration/actions/task_statuses'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface PersonToday {
   user: User
@@ -22,7 +22,7 @@ export class TeamOverview {
     const doneList = doneIds.length ? doneIds.join(',') : '0'
     const start = now.setZone(zone).startOf('day')
     const end = start.endOf('day')
-    const t = (value: DateTime) => sqlTime(db.connection(), value)!
+    const t = (value: DateTime) => toDbTime(value, db.connection())!
     const rows = await db
       .from('tasks')
       .where('company_id', companyId)

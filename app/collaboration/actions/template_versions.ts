@@ -5,9 +5,9 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#app/identity/models/user'
 import PlaybookTemplate from '#app/collaboration/models/playbook_template'
 import PlaybookTemplateTask from '#app/collaboration/models/playbook_template_task'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { AuditLog } from '#app/shared/audit/audit_log'
 import { DomainError, ForbiddenError } from '#app/shared/errors/domain_error'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** One task of a template as files, the edit form and built-ins describe it. */
 export interface TemplateTaskSpec {
@@ -287,7 +287,7 @@ export class TemplateVersions {
         .from('playbook_templates')
         .where({ id: template.id })
         .whereNull('superseded_at')
-        .update({ superseded_at: sqlTime(trx, DateTime.utc()) })
+        .update({ superseded_at: toDbTime(DateTime.utc(), trx) })
       const count = Array.isArray(retired) ? Number(retired[0] ?? 0) : Number(retired)
       if (!count) return null
       return TemplateVersions.write(trx, template.companyId, spec, {

@@ -1,9 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import StaffNotification from '#app/collaboration/models/staff_notification'
 import { NotifyStaff } from '#app/collaboration/actions/notify_staff'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** 通知: my in-app notifications. */
 export default class NotificationsController {
@@ -42,7 +42,7 @@ export default class NotificationsController {
     await StaffNotification.query()
       .where('userId', auth.user!.id)
       .whereNull('readAt')
-      .update({ read_at: sqlTime(db.connection(), DateTime.utc()) })
+      .update({ read_at: toDbTime(DateTime.utc(), db.connection()) })
     return response.redirect().toRoute('collaboration.notifications.index')
   }
 }

@@ -1,6 +1,6 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
-import { sqlTime } from '#app/commerce/actions/sql_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface SkuRef {
   skuCode: string
@@ -59,7 +59,7 @@ export class Catalog {
       return found
     }
 
-    const now = sqlTime(this.client, DateTime.utc())
+    const now = toDbTime(DateTime.utc(), this.client)
     const productCode = ref.productCode || ref.skuCode
     let product = await this.client
       .from('products')

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { sqlTime } from '#app/commerce/actions/sql_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** Order statuses that count as a purchase (pending and closed do not). */
 export const PURCHASE_STATUSES = ['paid', 'shipped', 'completed']
@@ -61,7 +61,7 @@ export class MemberStats {
    */
   static async markRfmDirty(memberIds: number[], client: QueryClientContract) {
     const unique = [...new Set(memberIds)]
-    const markedAt = sqlTime(client, DateTime.utc())!
+    const markedAt = toDbTime(DateTime.utc(), client)!
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500)
       await client.rawQuery(

@@ -5,9 +5,9 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { ORDER_STATUSES, type OrderStatus } from '#app/commerce/models/order'
 import { Catalog } from '#app/commerce/actions/catalog'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { MemberStats } from '#app/commerce/actions/member_stats'
 import { utcIso } from '#app/shared/kernel/local_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface OrderItemInput {
   skuCode?: string | null
@@ -94,7 +94,7 @@ export class UpsertOrder {
     }
 
     const catalog = options.catalog ?? new Catalog(input.companyId, client)
-    const now = sqlTime(client, DateTime.utc())
+    const now = toDbTime(DateTime.utc(), client)
     let orderId: number
     let outcome: UpsertOutcome
     const memberIds = new Set<number>()
@@ -158,11 +158,11 @@ export class UpsertOrder {
       platform_order_no: input.platformOrderNo,
       member_id: input.memberId ?? null,
       status: input.status,
-      ordered_at: sqlTime(client, input.orderedAt),
-      paid_at: sqlTime(client, input.paidAt),
-      shipped_at: sqlTime(client, input.shippedAt),
-      completed_at: sqlTime(client, input.completedAt),
-      closed_at: sqlTime(client, input.closedAt),
+      ordered_at: toDbTime(input.orderedAt, client),
+      paid_at: toDbTime(input.paidAt, client),
+      shipped_at: toDbTime(input.shippedAt, client),
+      completed_at: toDbTime(input.completedAt, client),
+      closed_at: toDbTime(input.closedAt, client),
       goods_fen: input.goodsFen,
       discount_fen: input.discountFen ?? 0,
       shipping_fen: input.shippingFen ?? 0,
@@ -216,9 +216,9 @@ export class UpsertOrder {
         subject_id: orderId,
         from_status: from,
         to_status: input.status,
-        changed_at: sqlTime(client, at),
+        changed_at: toDbTime(at, client),
         source,
-        created_at: sqlTime(client, DateTime.utc()),
+        created_at: toDbTime(DateTime.utc(), client),
       })
   }
 

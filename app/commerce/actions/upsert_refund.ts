@@ -4,9 +4,9 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { REFUND_STATUSES, type RefundStatus } from '#app/commerce/models/refund'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { MemberStats } from '#app/commerce/actions/member_stats'
 import type { UpsertOptions, UpsertOutcome } from '#app/commerce/actions/upsert_order'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface RefundItemInput {
   skuCode?: string | null
@@ -77,7 +77,7 @@ export class UpsertRefund {
       return { refundId: existing.id, outcome: 'unchanged' as const, memberIds: [] }
     }
 
-    const now = sqlTime(client, DateTime.utc())
+    const now = toDbTime(DateTime.utc(), client)
     const row = {
       company_id: input.companyId,
       shop_id: input.shopId,
@@ -85,8 +85,8 @@ export class UpsertRefund {
       order_id: order.id,
       status: input.status,
       amount_fen: input.amountFen,
-      requested_at: sqlTime(client, input.requestedAt),
-      completed_at: sqlTime(client, input.completedAt),
+      requested_at: toDbTime(input.requestedAt, client),
+      completed_at: toDbTime(input.completedAt, client),
       reason: input.reason ?? null,
       fingerprint,
       updated_at: now,
@@ -178,9 +178,9 @@ export class UpsertRefund {
         subject_id: refundId,
         from_status: from,
         to_status: input.status,
-        changed_at: sqlTime(client, from === null ? input.requestedAt : at),
+        changed_at: toDbTime(from === null ? input.requestedAt : at, client),
         source,
-        created_at: sqlTime(client, DateTime.utc()),
+        created_at: toDbTime(DateTime.utc(), client),
       })
   }
 }

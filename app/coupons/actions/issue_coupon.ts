@@ -3,10 +3,9 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import { newCouponCode, validityOf } from '#app/coupons/actions/coupon_rules'
-import { affectedRows } from '#app/shared/kernel/db_values'
+import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * One coupon of a template to one member, inside the caller's transaction
@@ -45,11 +44,11 @@ export async function issueCouponTo(
         member_id: memberId,
         code,
         status: 'issued',
-        issued_at: sqlTime(client, now),
-        valid_from: sqlTime(client, from),
-        valid_until: sqlTime(client, until),
-        created_at: sqlTime(client, now),
-        updated_at: sqlTime(client, now),
+        issued_at: toDbTime(now, client),
+        valid_from: toDbTime(from, client),
+        valid_until: toDbTime(until, client),
+        created_at: toDbTime(now, client),
+        updated_at: toDbTime(now, client),
       })
       .returning('id')
     return Number(typeof row === 'object' ? row.id : row)
@@ -66,7 +65,7 @@ export async function voidCoupon(trx: TransactionClientContract, couponId: numbe
     .from('coupons')
     .where('id', couponId)
     .where('status', 'issued')
-    .update({ status: 'void', updated_at: sqlTime(db.connection(), DateTime.utc()) })
+    .update({ status: 'void', updated_at: toDbTime(DateTime.utc(), db.connection()) })
   if (!affectedRows(changed)) {
     throw new DomainError('E_COUPON_USED', 'coupons.errors.cannot_void_used', 409)
   }

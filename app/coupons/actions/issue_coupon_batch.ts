@@ -5,13 +5,13 @@ import queue from '#app/shared/queue/queue'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { DEFAULT_ZONE } from '#app/shared/kernel/time'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { ListMembers } from '#app/members/actions/list_members'
 import { memberFiltersValidator } from '#app/members/validators/member'
 import CouponBatch from '#app/coupons/models/coupon_batch'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import { newCouponCode, validityOf } from '#app/coupons/actions/coupon_rules'
 import { issueCouponBatchJob } from '#app/coupons/jobs/issue_coupon_batch_job'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 const CHUNK = 500
 
@@ -148,11 +148,11 @@ export class IssueCouponBatch {
         member_id: memberId,
         code: newCouponCode(randomBytes),
         status: 'issued',
-        issued_at: sqlTime(client, now),
-        valid_from: sqlTime(client, from),
-        valid_until: sqlTime(client, until),
-        created_at: sqlTime(client, now),
-        updated_at: sqlTime(client, now),
+        issued_at: toDbTime(now, client),
+        valid_from: toDbTime(from, client),
+        valid_until: toDbTime(until, client),
+        created_at: toDbTime(now, client),
+        updated_at: toDbTime(now, client),
       }))
       await db.transaction(async (trx) => {
         await trx.insertQuery().table('coupons').multiInsert(rows).onConflict().ignore()

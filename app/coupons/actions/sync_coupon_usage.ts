@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { normaliseCouponCode } from '#app/coupons/actions/coupon_rules'
-import { affectedRows, fromDbTime } from '#app/shared/kernel/db_values'
+import { affectedRows, fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 const BATCH = 1000
 const OVERLAP = { minutes: 10 }
@@ -38,7 +37,7 @@ export class SyncCouponUsage {
     // batch). Handling an order twice changes nothing, so the overlap only costs reads.
     let after = {
       at: cursor.order_updated_at
-        ? sqlTime(client, fromDbTime(cursor.order_updated_at)!.minus(OVERLAP))
+        ? toDbTime(fromDbTime(cursor.order_updated_at)!.minus(OVERLAP), client)
         : null,
       id: 0,
     }
@@ -91,7 +90,7 @@ export class SyncCouponUsage {
             )
           counts.unknown += codes.length - coupons.length
           const purchase = PURCHASE_STATUSES.includes(order.status)
-          const now = sqlTime(client, DateTime.utc())
+          const now = toDbTime(DateTime.utc(), client)
 
           for (const coupon of coupons) {
             const mine =
@@ -163,7 +162,7 @@ export async function expireCoupons(companyId: number, now = DateTime.utc()) {
     .from('coupons')
     .where('company_id', companyId)
     .where('status', 'issued')
-    .where('valid_until', '<', sqlTime(client, now)!)
-    .update({ status: 'expired', updated_at: sqlTime(client, now) })
+    .where('valid_until', '<', toDbTime(now, client)!)
+    .update({ status: 'expired', updated_at: toDbTime(now, client) })
   return affectedRows(result)
 }

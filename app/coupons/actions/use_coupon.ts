@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import Coupon from '#app/coupons/models/coupon'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import {
@@ -10,7 +9,7 @@ import {
   normaliseCouponCode,
   type CouponBasket,
 } from '#app/coupons/actions/coupon_rules'
-import { affectedRows } from '#app/shared/kernel/db_values'
+import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
 
 export interface CouponCheck {
   companyId: number
@@ -47,11 +46,11 @@ export class UseCoupon {
       .where('status', 'issued')
       .update({
         status: 'used',
-        used_at: sqlTime(client, request.basket.at.toUTC()),
+        used_at: toDbTime(request.basket.at.toUTC(), client),
         used_shop_id: request.shopId,
         used_order_no: request.orderNo,
         discount_fen: discountFen,
-        updated_at: sqlTime(client, DateTime.utc()),
+        updated_at: toDbTime(DateTime.utc(), client),
       })
     await coupon.refresh()
     if (!affectedRows(changed) && !this.#usedBy(coupon, request)) throw refused('used', coupon)

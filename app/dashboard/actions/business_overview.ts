@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { sqlTime } from '#app/commerce/actions/sql_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export const OVERVIEW_PERIODS = [7, 30, 90] as const
 export type OverviewPeriod = (typeof OVERVIEW_PERIODS)[number]
@@ -63,7 +63,7 @@ export class BusinessOverview {
     from: DateTime,
     to: DateTime
   ): Promise<PeriodFigures> {
-    const window = [sqlTime(client, from)!, sqlTime(client, to)!]
+    const window = [toDbTime(from, client)!, toDbTime(to, client)!]
     const purchases = () =>
       client
         .from('orders')
@@ -139,7 +139,7 @@ export class BusinessOverview {
     const rows = await client
       .from('orders')
       .where('company_id', companyId)
-      .whereBetween('ordered_at', [sqlTime(client, from)!, sqlTime(client, to)!])
+      .whereBetween('ordered_at', [toDbTime(from, client)!, toDbTime(to, client)!])
       .whereIn('status', PURCHASE_STATUSES)
       .select(client.raw(`${hour} as hour`))
       .sum('paid_fen as gmv')

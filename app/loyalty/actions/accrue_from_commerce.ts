@@ -16,9 +16,9 @@ import {
   loyaltySettings,
   type LoyaltySettings,
 } from '#app/loyalty/services/loyalty_settings'
-import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import { Tiers, type Tier } from '#app/loyalty/services/tiers'
 import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
+import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = []
@@ -113,7 +113,7 @@ export class AccrueFromCommerce {
   }
 
   private async saveCursor(position: number) {
-    const stamp = toDb(this.now())
+    const stamp = toDbTime(this.now())
     await db
       .table('loyalty_cursors')
       .knexQuery.insert({ name: ACCRUAL_CURSOR, position, updated_at: stamp })
@@ -163,7 +163,7 @@ export class AccrueFromCommerce {
     for (const id of ids) {
       const loaded = orders.get(id)
       const row = loaded?.row
-      const paidAt = row ? (fromDb(row.paid_at) ?? fromDb(row.completed_at)) : null
+      const paidAt = row ? (fromDbTime(row.paid_at) ?? fromDbTime(row.completed_at)) : null
       // An order already closed by the time the job sees it never earns (nothing to take back later).
       if (
         !row ||
@@ -180,7 +180,7 @@ export class AccrueFromCommerce {
         companyId: Number(row.company_id),
         memberId: Number(row.member_id),
         paidAt,
-        completedAt: fromDb(row.completed_at),
+        completedAt: fromDbTime(row.completed_at),
         order: loaded!,
       })
     }
@@ -337,7 +337,7 @@ export class AccrueFromCommerce {
       posted.forEach((posting) => postings.set(posting.idempotencyKey, posting))
       if (counts) counts.earned += posted.filter((posting) => posting.created).length
     }
-    const stamp = toDb(this.now())
+    const stamp = toDbTime(this.now())
     const rows = planned.map(({ o, earning, entry }) => {
       const posting = entry ? postings.get(entry.idempotencyKey) : undefined
       const points = posting ? posting.amount + posting.pendingAmount : 0
@@ -377,7 +377,7 @@ export class AccrueFromCommerce {
     if (!loaded) return null
     const row = loaded.row
     const companyId = Number(row.company_id)
-    const paidAt = fromDb(row.paid_at) ?? fromDb(row.completed_at)
+    const paidAt = fromDbTime(row.paid_at) ?? fromDbTime(row.completed_at)
     const accrual = await db.from('loyalty_order_accruals').where('order_id', orderId).first()
     if (!paidAt) return { order: row, lines: loaded.lines!, accrual, preview: null }
     const memberId = row.member_id ? Number(row.member_id) : null
@@ -414,7 +414,7 @@ export class AccrueFromCommerce {
       for (const row of rows) {
         const list = byMember.get(Number(row.member_id)) ?? []
         list.push({
-          at: fromDb(row.created_at)!,
+          at: fromDbTime(row.created_at)!,
           tierId: row.to_tier_id === null ? null : Number(row.to_tier_id),
         })
         byMember.set(Number(row.member_id), list)
@@ -456,8 +456,8 @@ export class AccrueFromCommerce {
           'loyalty_order_accruals.order_id',
           orders.map((o) => o.id)
         )
-        .where('orders.paid_at', '>=', toDb(from.minus({ days: 1 })))
-        .where('orders.paid_at', '<', toDb(to.plus({ days: 1 })))
+        .where('orders.paid_at', '>=', toDbTime(from.minus({ days: 1 })))
+        .where('orders.paid_at', '<', toDbTime(to.plus({ days: 1 })))
         .select(
           'loyalty_order_accruals.member_id',
           'loyalty_order_accruals.points',
@@ -465,7 +465,7 @@ export class AccrueFromCommerce {
         )
       for (const row of rows) {
         const memberId = Number(row.member_id)
-        const key = await this.dayKey(companyOf.get(memberId)!, memberId, fromDb(row.paid_at)!)
+        const key = await this.dayKey(companyOf.get(memberId)!, memberId, fromDbTime(row.paid_at)!)
         out.set(key, (out.get(key) ?? 0) + Number(row.points))
       }
     }

@@ -8,8 +8,8 @@ import {
   type EarningRule,
 } from '#app/loyalty/services/earning_rules'
 import { expiryFor, loyaltySettings } from '#app/loyalty/services/loyalty_settings'
-import { fromDb } from '#app/loyalty/services/db_time'
 import logger from '@adonisjs/core/services/logger'
+import { fromDbTime } from '#app/shared/kernel/db_values'
 
 export type BonusCounts = Record<BonusKind, number>
 
@@ -170,7 +170,7 @@ export class GrantBonuses {
         after = Number(rows[rows.length - 1].id)
         const grants = []
         for (const row of rows) {
-          const rule = ruleAt(fromDb(row.registered_at) ?? fromDb(row.created_at)!)
+          const rule = ruleAt(fromDbTime(row.registered_at) ?? fromDbTime(row.created_at)!)
           if (rule) grants.push({ memberId: Number(row.id), rule, points: rule.bonuses!.signup })
         }
         await post('signup', grants)

@@ -2,8 +2,8 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import type { ItemRule, RuleBonuses } from '#app/loyalty/services/earning_rules'
+import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 export interface RuleVersionInput {
   pointsPerYuan: number
@@ -142,10 +142,10 @@ export class ManageEarningRules {
           first_order_bonus: bonuses.firstOrder,
           birthday_bonus: bonuses.birthday,
           profile_bonus: bonuses.profile,
-          effective_from: toDb(effectiveFrom),
+          effective_from: toDbTime(effectiveFrom),
           note: input.note?.trim() || null,
           created_by_id: actor?.id ?? null,
-          created_at: toDb(now),
+          created_at: toDbTime(now),
         })
       const id = insertedId(rows)
       await AuditLog.record({
@@ -191,8 +191,8 @@ export class ManageEarningRules {
         .from('loyalty_promotions')
         .where('company_id', companyId)
         .whereNull('cancelled_at')
-        .where('starts_at', '<', toDb(input.endsAt))
-        .where('ends_at', '>', toDb(input.startsAt))
+        .where('starts_at', '<', toDbTime(input.endsAt))
+        .where('ends_at', '>', toDbTime(input.startsAt))
         .first()
       if (clash) {
         throw new DomainError('E_PROMOTION_OVERLAP', 'loyalty.errors.promotion_overlap', 422, {
@@ -206,11 +206,11 @@ export class ManageEarningRules {
           company_id: companyId,
           name,
           multiplier_percent: input.multiplierPercent,
-          starts_at: toDb(input.startsAt),
-          ends_at: toDb(input.endsAt),
+          starts_at: toDbTime(input.startsAt),
+          ends_at: toDbTime(input.endsAt),
           budget_points: budget,
           created_by_id: actor?.id ?? null,
-          created_at: toDb(this.now()),
+          created_at: toDbTime(this.now()),
         })
       const id = insertedId(rows)
       await AuditLog.record({
@@ -240,13 +240,13 @@ export class ManageEarningRules {
         .whereNull('cancelled_at')
         .first()
       if (!row) throw new DomainError('E_NOT_FOUND', 'loyalty.errors.not_found', 404)
-      if (this.now() >= fromDb(row.starts_at)!) {
+      if (this.now() >= fromDbTime(row.starts_at)!) {
         throw new DomainError('E_PROMOTION_STARTED', 'loyalty.errors.promotion_started', 422)
       }
       await trx
         .from('loyalty_promotions')
         .where('id', id)
-        .update({ cancelled_at: toDb(this.now()) })
+        .update({ cancelled_at: toDbTime(this.now()) })
       await AuditLog.record({
         entityType: 'loyalty_promotion',
         entityId: id,

@@ -3,9 +3,8 @@ import { DateTime } from 'luxon'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
-import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import { issueCouponTo, voidCoupon } from '#app/coupons/actions/issue_coupon'
-import { affectedRows } from '#app/shared/kernel/db_values'
+import { affectedRows, toDbTime, fromDbTime } from '#app/shared/kernel/db_values'
 import { grantBenefitForReward, revokeRewardGrant } from '#app/benefits/actions/reward_grants'
 
 export const REWARD_KINDS = ['coupon', 'gift', 'benefit', 'cash'] as const
@@ -112,7 +111,7 @@ export class Rewards {
         throw new DomainError('E_REWARD_INVALID', 'loyalty.errors.reward_invalid', 422)
       }
     }
-    const stamp = toDb(this.now())
+    const stamp = toDbTime(this.now())
     const id = insertedId(
       await db.table('loyalty_rewards').returning('id').insert({
         company_id: companyId,
@@ -178,7 +177,7 @@ export class Rewards {
             .from('loyalty_rewards')
             .where('id', reward.id)
             .where('stock', '>', 0)
-            .update({ stock: db.raw('stock - 1'), updated_at: toDb(this.now()) })
+            .update({ stock: db.raw('stock - 1'), updated_at: toDbTime(this.now()) })
           if (affectedRows(updated) === 0) {
             throw new DomainError(
               'E_REWARD_OUT_OF_STOCK',
@@ -215,7 +214,7 @@ export class Rewards {
           benefit_grant_id: benefitGrantId,
           status: 'active',
           created_by_id: actor?.id ?? null,
-          created_at: toDb(this.now()),
+          created_at: toDbTime(this.now()),
         })
       },
     })
@@ -247,7 +246,7 @@ export class Rewards {
             status: 'cancelled',
             cancel_posting_id: cancelled.id,
             cancelled_by_id: actor?.id ?? null,
-            cancelled_at: toDb(this.now()),
+            cancelled_at: toDbTime(this.now()),
           })
         if (affectedRows(updated) === 0) return
         // The coupon it gave is taken back; if it was used, the whole cancel is refused.
@@ -260,7 +259,7 @@ export class Rewards {
           .from('loyalty_rewards')
           .where('id', row.reward_id)
           .whereNotNull('stock')
-          .update({ stock: db.raw('stock + 1'), updated_at: toDb(this.now()) })
+          .update({ stock: db.raw('stock + 1'), updated_at: toDbTime(this.now()) })
       },
     })
     await AuditLog.record({
@@ -285,8 +284,8 @@ export class Rewards {
       rewardName: String(r.reward_name),
       points: Number(r.points),
       status: r.status as 'active' | 'cancelled',
-      createdAt: fromDb(r.created_at)!,
-      cancelledAt: fromDb(r.cancelled_at),
+      createdAt: fromDbTime(r.created_at)!,
+      cancelledAt: fromDbTime(r.cancelled_at),
     }))
   }
 }

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { DateTime } from 'luxon'
-import { fromDb, toDb } from '#app/loyalty/services/db_time'
+import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 /** A SKU / category / shop multiplier or exclusion (percent 0 = excluded). */
 export interface ItemRule {
@@ -256,7 +256,7 @@ export function mapRule(row: any): EarningRule {
       row.per_member_daily_cap === null || row.per_member_daily_cap === undefined
         ? null
         : Number(row.per_member_daily_cap),
-    effectiveFrom: fromDb(row.effective_from)!,
+    effectiveFrom: fromDbTime(row.effective_from)!,
     note: row.note,
     tierMultipliers: parseJson<Record<string, number>>(row.tier_multipliers, {}),
     itemRules: parseJson<ItemRule[]>(row.item_rules, []),
@@ -274,9 +274,9 @@ function mapPromotion(row: any): Promotion {
     id: Number(row.id),
     name: row.name,
     multiplierPercent: Number(row.multiplier_percent),
-    startsAt: fromDb(row.starts_at)!,
-    endsAt: fromDb(row.ends_at)!,
-    cancelledAt: fromDb(row.cancelled_at),
+    startsAt: fromDbTime(row.starts_at)!,
+    endsAt: fromDbTime(row.ends_at)!,
+    cancelledAt: fromDbTime(row.cancelled_at),
     budgetPoints:
       row.budget_points === null || row.budget_points === undefined
         ? null
@@ -341,7 +341,7 @@ export class EarningRules {
     const row = await db
       .from('loyalty_earning_rules')
       .where('company_id', companyId)
-      .where('effective_from', '<=', toDb(at))
+      .where('effective_from', '<=', toDbTime(at))
       .orderBy('effective_from', 'desc')
       .orderBy('version', 'desc')
       .first()
@@ -354,8 +354,8 @@ export class EarningRules {
       .from('loyalty_promotions')
       .where('company_id', companyId)
       .whereNull('cancelled_at')
-      .where('starts_at', '<=', toDb(at))
-      .where('ends_at', '>', toDb(at))
+      .where('starts_at', '<=', toDbTime(at))
+      .where('ends_at', '>', toDbTime(at))
       .orderBy('id')
       .first()
     return row ? mapPromotion(row) : null

@@ -1,8 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { decodeCursor, encodeCursor } from '#app/shared/kernel/pagination'
-import { fromDb, toDb } from '#app/loyalty/services/db_time'
 import { tierOf } from '#app/loyalty/services/tiers'
+import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 export interface LoyaltySummary {
   available: number
@@ -76,7 +76,7 @@ export class MemberPoints {
       reason: row.reason,
       actorId: row.actor_id === null ? null : Number(row.actor_id),
       actorName: row.actor_name ?? null,
-      createdAt: fromDb(row.created_at)!,
+      createdAt: fromDbTime(row.created_at)!,
     }))
     const last = entries[entries.length - 1]
     const next = rows.length > limit && last ? encodeCursor(last.id, last.id) : null
@@ -103,9 +103,9 @@ export class MemberPoints {
       amount: Number(row.amount),
       remaining: Number(row.remaining),
       status: row.status,
-      availableAt: fromDb(row.available_at),
-      expiresAt: fromDb(row.expires_at),
-      createdAt: fromDb(row.created_at)!,
+      availableAt: fromDbTime(row.available_at),
+      expiresAt: fromDbTime(row.expires_at),
+      createdAt: fromDbTime(row.created_at)!,
     }))
   }
 
@@ -135,7 +135,7 @@ export async function pointsExpiringWithin(
     .where('points_lots.status', 'available')
     .where('points_lots.remaining', '>', 0)
     .whereNotNull('points_lots.expires_at')
-    .where('points_lots.expires_at', '<=', toDb(now.plus({ days })))
+    .where('points_lots.expires_at', '<=', toDbTime(now.plus({ days })))
     .groupBy('points_accounts.member_id')
     .select('points_accounts.member_id')
     .sum('points_lots.remaining as points')
@@ -145,7 +145,7 @@ export async function pointsExpiringWithin(
   return rows.map((row: any) => ({
     memberId: Number(row.member_id),
     points: Number(row.points),
-    firstExpiry: fromDb(row.first_expiry)!,
+    firstExpiry: fromDbTime(row.first_expiry)!,
   }))
 }
 
@@ -195,7 +195,7 @@ export async function monthlyFlow(
   const rows = await db
     .from('points_postings')
     .where('company_id', companyId)
-    .where('created_at', '>=', toDb(since))
+    .where('created_at', '>=', toDbTime(since))
     .select(month, 'kind')
     .sum('amount as amount')
     .sum('pending_amount as pending')

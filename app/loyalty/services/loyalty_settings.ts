@@ -1,8 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { ShortfallPolicy } from '#app/loyalty/services/points_ledger'
-import { toDb } from '#app/loyalty/services/db_time'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export type ExpiryPolicy = 'never' | 'months' | 'year_after_next'
 export const EXPIRY_POLICIES: ExpiryPolicy[] = ['never', 'months', 'year_after_next']
@@ -48,7 +48,7 @@ export async function loyaltySettings(companyId: number): Promise<LoyaltySetting
 
 export async function saveLoyaltySettings(settings: LoyaltySettings, actor: AuditActor | null) {
   const before = await loyaltySettings(settings.companyId)
-  const stamp = toDb(DateTime.utc())
+  const stamp = toDbTime(DateTime.utc())
   const values = {
     return_window_days: settings.returnWindowDays,
     expiry_policy: settings.expiryPolicy,

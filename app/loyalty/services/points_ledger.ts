@@ -3,7 +3,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
-import { affectedRows } from '#app/shared/kernel/db_values'
+import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
 
 export type PostingKind =
   | 'earn'
@@ -82,10 +82,6 @@ function toDateTime(value: Date | string): DateTime {
   return value instanceof Date
     ? DateTime.fromJSDate(value, { zone: 'utc' })
     : DateTime.fromSQL(String(value), { zone: 'utc' })
-}
-
-function sqlTime(value: DateTime) {
-  return value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
 }
 
 function mapAccount(row: any): Account {
@@ -285,7 +281,7 @@ export class PointsLedger {
     const conn = client ?? db
     const existing = await conn.from('points_accounts').where('member_id', ref.memberId).first()
     if (existing) return mapAccount(existing)
-    const stamp = sqlTime(this.now())
+    const stamp = toDbTime(this.now())
     await conn
       .table('points_accounts')
       .knexQuery.insert({
@@ -393,7 +389,7 @@ export class PointsLedger {
       throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
     }
     const now = this.now()
-    const stamp = sqlTime(now)
+    const stamp = toDbTime(now)
     const isPending = !!input.availableAt && input.availableAt > now
     const available = isPending ? 0 : input.points
     const pending = isPending ? input.points : 0
@@ -449,8 +445,8 @@ export class PointsLedger {
           pending,
           input.points,
           isPending ? 'pending' : 'available',
-          isPending ? sqlTime(input.availableAt!) : null,
-          input.expiresAt ? sqlTime(input.expiresAt) : null,
+          isPending ? toDbTime(input.availableAt!) : null,
+          input.expiresAt ? toDbTime(input.expiresAt) : null,
           stamp,
           stamp,
           // c
@@ -505,7 +501,7 @@ export class PointsLedger {
   }
 
   private async ensureAccounts(refs: MemberRef[]) {
-    const stamp = sqlTime(this.now())
+    const stamp = toDbTime(this.now())
     for (let i = 0; i < refs.length; i += 200) {
       await db
         .table('points_accounts')
@@ -575,7 +571,7 @@ export class PointsLedger {
 
     const existing = await findPostings(entries)
     const now = this.now()
-    const stamp = sqlTime(now)
+    const stamp = toDbTime(now)
     const fresh: EarnEntry[] = []
     const seen = new Set<string>()
     for (const entry of entries) {
@@ -640,8 +636,8 @@ export class PointsLedger {
           amount: entry.points,
           remaining: entry.points,
           status: pending ? 'pending' : 'available',
-          available_at: pending ? sqlTime(entry.availableAt!) : null,
-          expires_at: entry.expiresAt ? sqlTime(entry.expiresAt) : null,
+          available_at: pending ? toDbTime(entry.availableAt!) : null,
+          expires_at: entry.expiresAt ? toDbTime(entry.expiresAt) : null,
           created_at: stamp,
           updated_at: stamp,
         }
@@ -741,7 +737,7 @@ export class PointsLedger {
       const lots = await db
         .from('points_lots')
         .where('status', 'pending')
-        .where('available_at', '<=', sqlTime(this.now()))
+        .where('available_at', '<=', toDbTime(this.now()))
         .orderBy('id')
         .limit(batchSize)
       if (lots.length === 0) return released
@@ -769,7 +765,7 @@ export class PointsLedger {
         .where('source_type', input.sourceType)
         .where('source_id', String(input.sourceId))
         .where('status', 'pending')
-        .update({ available_at: sqlTime(input.availableAt), updated_at: sqlTime(this.now()) })
+        .update({ available_at: toDbTime(input.availableAt), updated_at: toDbTime(this.now()) })
     })
   }
 
@@ -794,7 +790,7 @@ export class PointsLedger {
       await trx
         .from('points_lots')
         .where('id', lotId)
-        .update({ status: 'available', updated_at: sqlTime(this.now()) })
+        .update({ status: 'available', updated_at: toDbTime(this.now()) })
       await this.settleDebt(trx, acc, released.id, lotId, points)
       await this.bump(trx, acc, { balance: points, pending: -points })
       return released
@@ -889,7 +885,7 @@ export class PointsLedger {
         .sum('amount as amount')
         .groupBy('lot_id')
         .orderBy('lot_id')
-      const stamp = sqlTime(this.now())
+      const stamp = toDbTime(this.now())
       let returned = 0
       for (const row of taken) {
         const amount = Number(row.amount)
@@ -945,7 +941,7 @@ export class PointsLedger {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (trx) => {
-          const stamp = sqlTime(this.now())
+          const stamp = toDbTime(this.now())
           const rows = (result: any): any[] => (Array.isArray(result) ? result : result.rows)
           const dueLots = `status = 'available' AND expires_at IS NOT NULL AND expires_at <= ?`
           const firstDue = `SELECT account_id FROM points_lots WHERE ${dueLots} ORDER BY expires_at, id LIMIT ?`
@@ -1190,7 +1186,7 @@ export class PointsLedger {
         idempotencyKey: key,
         reason: `order:${orderId}`,
       })
-      const stamp = sqlTime(this.now())
+      const stamp = toDbTime(this.now())
       for (const take of takes) {
         const lot = orderLots.find((row) => Number(row.id) === take.lotId)
         const left = Number(lot.remaining) - take.amount
@@ -1250,7 +1246,7 @@ export class PointsLedger {
         sourceId: String(to.memberId),
         idempotencyKey: `${key}:out`,
       })
-      const stamp = sqlTime(this.now())
+      const stamp = toDbTime(this.now())
       for (const lot of lots) {
         await trx
           .from('points_lots')
@@ -1323,7 +1319,7 @@ export class PointsLedger {
       .where('points_accounts.member_id', ref.memberId)
       .where('points_lots.status', 'available')
       .whereNotNull('points_lots.expires_at')
-      .where('points_lots.expires_at', '<=', sqlTime(before))
+      .where('points_lots.expires_at', '<=', toDbTime(before))
       .sum('points_lots.remaining as n')
     return Number(row.n ?? 0)
   }
@@ -1411,7 +1407,7 @@ export class PointsLedger {
       related_posting_id: input.relatedPostingId ?? null,
       reason: input.reason ?? null,
       actor_id: input.actorId ?? null,
-      created_at: sqlTime(this.now()),
+      created_at: toDbTime(this.now()),
     }
     const id = insertedId(await trx.table('points_postings').returning('id').insert(row))
     return mapPosting({ ...row, id }, true)
@@ -1428,7 +1424,7 @@ export class PointsLedger {
       expiresAt: DateTime | null
     }
   ) {
-    const stamp = sqlTime(this.now())
+    const stamp = toDbTime(this.now())
     return insertedId(
       await trx
         .table('points_lots')
@@ -1442,8 +1438,8 @@ export class PointsLedger {
           amount: points,
           remaining: points,
           status: options.status,
-          available_at: options.availableAt ? sqlTime(options.availableAt) : null,
-          expires_at: options.expiresAt ? sqlTime(options.expiresAt) : null,
+          available_at: options.availableAt ? toDbTime(options.availableAt) : null,
+          expires_at: options.expiresAt ? toDbTime(options.expiresAt) : null,
           created_at: stamp,
           updated_at: stamp,
         })
@@ -1510,7 +1506,7 @@ export class PointsLedger {
       .where('status', 'available')
       .where('remaining', '>', 0)
       .orderByRaw('CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, id')
-    const stamp = sqlTime(this.now())
+    const stamp = toDbTime(this.now())
     for (const lot of lots) {
       if (left === 0) break
       const take = Math.min(Number(lot.remaining), left)
@@ -1534,7 +1530,7 @@ export class PointsLedger {
       posting_id: postingId,
       lot_id: lotId,
       amount,
-      created_at: sqlTime(this.now()),
+      created_at: toDbTime(this.now()),
     })
   }
 
@@ -1553,7 +1549,7 @@ export class PointsLedger {
       >
     >
   ) {
-    const update: Record<string, unknown> = { updated_at: sqlTime(this.now()) }
+    const update: Record<string, unknown> = { updated_at: toDbTime(this.now()) }
     for (const [column, delta] of Object.entries(deltas)) {
       if (delta) update[column] = db.raw(`${column} + ?`, [delta])
     }

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { loyaltySettings } from '#app/loyalty/services/loyalty_settings'
-import { fromDb, toDb } from '#app/loyalty/services/db_time'
+import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 /** 会员等级 */
 export interface Tier {
@@ -83,7 +83,7 @@ export class Tiers {
       .where((q) => q.where('name', name).orWhere('min_spend_fen', input.minSpendFen))
       .first()
     if (clash) throw new DomainError('E_TIER_DUPLICATE', 'loyalty.errors.tier_duplicate', 422)
-    const stamp = toDb(this.now())
+    const stamp = toDbTime(this.now())
     const id = insertedId(
       await db.table('loyalty_tiers').returning('id').insert({
         company_id: companyId,
@@ -136,7 +136,7 @@ export class Tiers {
         name,
         color: input.color.toLowerCase(),
         min_spend_fen: input.minSpendFen,
-        updated_at: toDb(this.now()),
+        updated_at: toDbTime(this.now()),
       })
     await AuditLog.record({
       entityType: 'loyalty_tier',
@@ -150,8 +150,8 @@ export class Tiers {
 
   /** Paid spend of the 12 months before `at`, net of completed refunds of those orders. */
   async rollingSpend(memberId: number, at: DateTime = this.now()): Promise<number> {
-    const since = toDb(at.minus({ months: 12 }))
-    const until = toDb(at)
+    const since = toDbTime(at.minus({ months: 12 }))
+    const until = toDbTime(at)
     const [paid] = await db
       .from('orders')
       .where('member_id', memberId)
@@ -178,8 +178,8 @@ export class Tiers {
       tierId: row.tier_id === null ? null : Number(row.tier_id),
       manual: Boolean(row.manual),
       manualReason: row.manual_reason,
-      manualUntil: fromDb(row.manual_until),
-      belowSince: fromDb(row.below_since),
+      manualUntil: fromDbTime(row.manual_until),
+      belowSince: fromDbTime(row.below_since),
     }
   }
 
@@ -246,7 +246,8 @@ export class Tiers {
         return change
       }
       const belowSince = state.belowSince ?? now
-      if (!state.belowSince) await this.write(trx, companyId, memberId, { below_since: toDb(now) })
+      if (!state.belowSince)
+        await this.write(trx, companyId, memberId, { below_since: toDbTime(now) })
       if (mode === 'periodic' && now.diff(belowSince, 'days').days >= graceDays) {
         const to = earned?.id ?? null
         await this.write(trx, companyId, memberId, { tier_id: to, below_since: null })
@@ -274,7 +275,7 @@ export class Tiers {
     const graceDays = await this.graceDays(companyId)
     const counts = { members: 0, upgrades: 0, downgrades: 0 }
     if (tiers.length === 0) return counts
-    const since = toDb(this.now().minus({ months: 12 }))
+    const since = toDbTime(this.now().minus({ months: 12 }))
     let afterId = 0
     while (true) {
       const rows = await db
@@ -329,7 +330,7 @@ export class Tiers {
         tier_id: input.tierId,
         manual: true,
         manual_reason: reason,
-        manual_until: input.until ? toDb(input.until) : null,
+        manual_until: input.until ? toDbTime(input.until) : null,
         below_since: null,
       })
       await this.history(
@@ -376,7 +377,7 @@ export class Tiers {
       note,
       spend_fen: spend,
       actor_id: actorId,
-      created_at: toDb(this.now()),
+      created_at: toDbTime(this.now()),
     })
   }
 
@@ -394,7 +395,7 @@ export class Tiers {
       fromName: row.from_name as string | null,
       toName: row.to_name as string | null,
       note: row.note as string | null,
-      createdAt: fromDb(row.created_at)!,
+      createdAt: fromDbTime(row.created_at)!,
     }))
   }
 
@@ -441,7 +442,7 @@ export class Tiers {
       .knexQuery.insert({
         company_id: companyId,
         member_id: memberId,
-        updated_at: toDb(this.now()),
+        updated_at: toDbTime(this.now()),
       })
       .onConflict('member_id')
       .ignore()
@@ -449,14 +450,14 @@ export class Tiers {
     await trx
       .from('member_tiers')
       .where('member_id', memberId)
-      .update({ updated_at: toDb(this.now()) })
+      .update({ updated_at: toDbTime(this.now()) })
     const row = await trx.from('member_tiers').where('member_id', memberId).firstOrFail()
     return {
       tierId: row.tier_id === null ? null : Number(row.tier_id),
       manual: Boolean(row.manual),
       manualReason: row.manual_reason,
-      manualUntil: fromDb(row.manual_until),
-      belowSince: fromDb(row.below_since),
+      manualUntil: fromDbTime(row.manual_until),
+      belowSince: fromDbTime(row.below_since),
     } as MemberTierState
   }
 
@@ -469,7 +470,7 @@ export class Tiers {
     await trx
       .from('member_tiers')
       .where('member_id', memberId)
-      .update({ ...values, updated_at: toDb(this.now()) })
+      .update({ ...values, updated_at: toDbTime(this.now()) })
   }
 }
 

@@ -3,9 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { fromDbTime } from '#app/shared/kernel/db_values'
+import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 import { DEFAULT_ZONE } from '#app/shared/kernel/time'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import Company from '#app/organization/models/company'
 import MemberTag from '#app/members/models/member_tag'
 import MemberTagGroup from '#app/members/models/member_tag_group'
@@ -109,7 +108,7 @@ export class AutoTags {
         { companyId, name: input.name, groupId: input.groupId ?? null, auto: true },
         { client: trx }
       )
-      const now = sqlTime(trx, DateTime.utc())
+      const now = toDbTime(DateTime.utc(), trx)
       const [row] = await trx
         .insertQuery()
         .table('member_tag_rules')
@@ -162,7 +161,7 @@ export class AutoTags {
         .update({
           filters: JSON.stringify(groups),
           enabled,
-          updated_at: sqlTime(trx, DateTime.utc()),
+          updated_at: toDbTime(DateTime.utc(), trx),
         })
       await AuditLog.record({
         entityType: 'member_tag_rule',
@@ -301,7 +300,7 @@ export class AutoTags {
              select 1 from member_tag_assignments a where a.tag_id = ? and a.member_id = m.id
            ) ${only}
            on conflict (member_id, tag_id) do nothing`,
-          [rule.tagId, sqlTime(trx, now), ...bindings, rule.tagId, ...(chunk ?? [])]
+          [rule.tagId, toDbTime(now, trx), ...bindings, rule.tagId, ...(chunk ?? [])]
         )
         added += insertedRows(inserted)
         const deleted = await trx.rawQuery(
@@ -325,7 +324,7 @@ export class AutoTags {
           member_count: Number(n),
           // A partial run (some members only) keeps the last full run's figures.
           ...(chunks[0] === null
-            ? { last_run_at: sqlTime(trx, now), last_added: added, last_removed: removed }
+            ? { last_run_at: toDbTime(now, trx), last_added: added, last_removed: removed }
             : {}),
         })
       return { added, removed }

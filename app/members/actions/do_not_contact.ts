@@ -3,9 +3,9 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { type Phone } from '#app/shared/kernel/phone'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import Member from '#app/members/models/member'
 import type { ConsentChannel } from '#app/members/actions/manage_consent'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export type DncChannel = ConsentChannel | 'all'
 export const DNC_SOURCES = ['staff', 'reply', 'erasure', 'import', 'api'] as const
@@ -41,7 +41,7 @@ export class DoNotContactList {
       source: entry.source,
       reason: entry.reason ?? null,
       created_by_id: entry.actor?.id ?? null,
-      created_at: sqlTime(client ?? db.connection(), DateTime.utc()),
+      created_at: toDbTime(DateTime.utc(), client ?? db.connection()),
     })
     const added = true
     if (added) {

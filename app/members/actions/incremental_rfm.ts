@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { RecomputeRfm, type RfmSettings } from '#app/members/actions/recompute_rfm'
 import { lifecycleStage, segmentCase, thresholdScores } from '#app/members/actions/rfm_scoring'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** Per score 2–5 (index 0–3), the lowest [value, member id] of that quintile. */
 type Cut = [string | number, number]
@@ -36,7 +36,7 @@ export class IncrementalRfm {
     const settings = await new RecomputeRfm().settings(companyId)
     if (settings.scoring !== 'quintiles') return null
     const statuses = PURCHASE_STATUSES
-    const since = sqlTime(db.connection(), now.minus({ days: settings.windowDays }))!
+    const since = toDbTime(now.minus({ days: settings.windowDays }), db.connection())!
     const rows = await db.rawQuery(
       `select * from (
          select m.rfm_r, m.rfm_f, m.rfm_m, t.member_id, t.last_at, t.purchases, t.paid,
@@ -59,7 +59,7 @@ export class IncrementalRfm {
     const cuts: QuintileCuts = { r: [], f: [], m: [] }
     const time = (value: unknown) =>
       value instanceof Date
-        ? sqlTime(db.connection(), DateTime.fromJSDate(value, { zone: 'utc' }))!
+        ? toDbTime(DateTime.fromJSDate(value, { zone: 'utc' }), db.connection())!
         : String(value)
     for (let score = 2; score <= 5; score++) {
       const r = list.find((row) => Number(row.rfm_r) === score && Number(row.rr) === 1)
@@ -71,7 +71,7 @@ export class IncrementalRfm {
       cuts.f.push(f ? [Number(f.purchases), Number(f.member_id)] : [Number.MAX_SAFE_INTEGER, 0])
       cuts.m.push(m ? [Number(m.paid), Number(m.member_id)] : [Number.MAX_SAFE_INTEGER, 0])
     }
-    const stamp = sqlTime(db.connection(), now)
+    const stamp = toDbTime(now, db.connection())
     await db.transaction(async (trx) => {
       await trx.from('member_rfm_cuts').where('company_id', companyId).delete()
       await trx
@@ -97,7 +97,7 @@ export class IncrementalRfm {
   ): Promise<{ memberIds: number[]; full: boolean }> {
     const now = (options.now ?? DateTime.utc()) as DateTime<true>
     const settings = await new RecomputeRfm().settings(companyId)
-    const startedAt = sqlTime(db.connection(), DateTime.utc())!
+    const startedAt = toDbTime(DateTime.utc(), db.connection())!
     const [{ n }] = await db.from('member_rfm_dirty').where('company_id', companyId).count('* as n')
     const total = Number(n)
     if (total === 0) return { memberIds: [], full: false }
@@ -162,7 +162,7 @@ export class IncrementalRfm {
     now: DateTime
   ) {
     const statuses = PURCHASE_STATUSES
-    const at = (days: number) => sqlTime(client, now.minus({ days }))!
+    const at = (days: number) => toDbTime(now.minus({ days }), client)!
     const differs = client.dialect.name === 'postgres' ? 'is distinct from' : 'is not'
     const placeholders = statuses.map(() => '?').join(', ')
     const ids = memberIds.map(() => '?').join(', ')

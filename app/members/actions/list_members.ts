@@ -2,8 +2,8 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { Phone } from '#app/shared/kernel/phone'
 import Member from '#app/members/models/member'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface MemberFilters {
   name?: string
@@ -232,12 +232,12 @@ export class ListMembers {
   }
 
   private daysAgo(days: number) {
-    return sqlTime(db.connection(), DateTime.utc().minus({ days }))!
+    return toDbTime(DateTime.utc().minus({ days }), db.connection())!
   }
 
   private dayStart(date: Date, zone: string, plusDays: number) {
     const day = DateTime.fromJSDate(date).toISODate()!
-    return sqlTime(db.connection(), DateTime.fromISO(day, { zone }).plus({ days: plusDays }))!
+    return toDbTime(DateTime.fromISO(day, { zone }).plus({ days: plusDays }), db.connection())!
   }
 }
 

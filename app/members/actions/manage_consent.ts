@@ -2,8 +2,8 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import type Member from '#app/members/models/member'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export const CONSENT_CHANNELS = ['sms', 'wechat', 'email'] as const
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number]
@@ -32,7 +32,7 @@ export class ManageConsent {
         .first()
       if (current && Boolean(current.granted) === change.granted) return false
 
-      const now = sqlTime(trx, DateTime.utc())
+      const now = toDbTime(DateTime.utc(), trx)
       if (current) {
         await trx
           .from('member_consents')

@@ -2,11 +2,11 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import MemberTag from '#app/members/models/member_tag'
 import MemberTagGroup from '#app/members/models/member_tag_group'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type Member from '#app/members/models/member'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * Manual tags: create, put on and take off members, one by one or on a whole
@@ -117,7 +117,7 @@ export class ManageTags {
   private async insert(companyId: number, tagId: number, memberIds: number[]) {
     ManageTags.refuseAuto(await MemberTag.query().where({ id: tagId, companyId }).firstOrFail())
     let added = 0
-    const now = sqlTime(db.connection(), DateTime.utc())
+    const now = toDbTime(DateTime.utc(), db.connection())
     for (let i = 0; i < memberIds.length; i += 500) {
       const chunk = memberIds.slice(i, i + 500)
       const tagged = await db

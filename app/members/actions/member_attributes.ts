@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'enum', 'boolean'] as const
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number]
@@ -57,7 +57,7 @@ export class MemberAttributes {
       .first()
     if (taken) throw new DomainError('E_ATTRIBUTE_EXISTS', 'members.attributes.errors.exists', 422)
     return db.transaction(async (trx) => {
-      const now = sqlTime(trx, DateTime.utc())
+      const now = toDbTime(DateTime.utc(), trx)
       const [row] = await trx
         .insertQuery()
         .table('member_attribute_definitions')

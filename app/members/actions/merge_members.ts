@@ -3,10 +3,10 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { MemberStats } from '#app/commerce/actions/member_stats'
 import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
 import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * Admins merge a duplicate (source) into the member that stays (target):
@@ -64,14 +64,14 @@ export class MergeMembers {
             tagIds.map((tagId: number) => ({
               member_id: targetId,
               tag_id: tagId,
-              created_at: sqlTime(trx, now),
+              created_at: toDbTime(now, trx),
             }))
           )
       }
       // The source keeps its own assignments until undo; it is hidden from lists while merged.
       const sourceUpdate: Record<string, unknown> = {
         merged_into_id: targetId,
-        updated_at: sqlTime(trx, now),
+        updated_at: toDbTime(now, trx),
       }
       if (phoneMoved) {
         sourceUpdate.phone_encrypted = null
@@ -178,7 +178,7 @@ export class UndoMerge {
       }
       const sourceUpdate: Record<string, unknown> = {
         merged_into_id: null,
-        updated_at: sqlTime(trx, now),
+        updated_at: toDbTime(now, trx),
       }
       if (phoneMoved) {
         const targetRow = await trx

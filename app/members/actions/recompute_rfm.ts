@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { lifecycleStage, segmentCase, thresholdScores } from '#app/members/actions/rfm_scoring'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export const RFM_SEGMENTS = [
   'important_value',
@@ -113,7 +113,7 @@ export class RecomputeRfm {
     const settings = await this.settings(companyId)
     const statuses = PURCHASE_STATUSES
     await db.transaction(async (trx) => {
-      const at = (days: number) => sqlTime(trx, now.minus({ days }))!
+      const at = (days: number) => toDbTime(now.minus({ days }), trx)!
       // Only rows whose values change are written: on a routine recompute most
       // members keep their scores, and rewriting every row (and every index on
       // members) is what made a recompute cost many times the GROUP BY.
@@ -192,7 +192,7 @@ export class RecomputeRfm {
       }
 
       const exists = await trx.from('member_rfm_settings').where('company_id', companyId).first()
-      const stamp = sqlTime(trx, now)
+      const stamp = toDbTime(now, trx)
       if (exists)
         await trx
           .query()

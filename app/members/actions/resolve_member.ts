@@ -3,7 +3,6 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { Phone } from '#app/shared/kernel/phone'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import {
   IDENTITY_PRIORITY,
   IDENTITY_TYPES,
@@ -11,6 +10,7 @@ import {
 } from '#app/members/models/member_identity'
 import type { Gender } from '#app/members/models/member'
 import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface IdentityInput {
   type: IdentityType
@@ -118,7 +118,7 @@ export class ResolveMember {
     if (!identities.length) {
       throw new DomainError('E_NO_IDENTITY', 'members.errors.no_identity', 422)
     }
-    const now = sqlTime(client, DateTime.utc())!
+    const now = toDbTime(DateTime.utc(), client)!
 
     const found = await client
       .from('member_identities')
@@ -235,7 +235,7 @@ export class ResolveMember {
       const value = profile[key]
       if (value === undefined || value === null || value === '') continue
       if (DateTime.isDateTime(value)) {
-        row[column] = key === 'birthday' ? value.toISODate() : sqlTime(client, value)
+        row[column] = key === 'birthday' ? value.toISODate() : toDbTime(value, client)
       } else {
         row[column] = value
       }

@@ -2,8 +2,8 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { ListMembers, type MemberFilters } from '#app/members/actions/list_members'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface SegmentRow {
   id: number
@@ -33,7 +33,7 @@ export class StaticSegments {
     return db.transaction(async (trx) => {
       const taken = await trx.from('member_segments').where({ company_id: companyId, name }).first()
       if (taken) throw new DomainError('E_SEGMENT_EXISTS', 'members.errors.segment_exists', 422)
-      const now = sqlTime(trx, DateTime.utc())
+      const now = toDbTime(DateTime.utc(), trx)
       const [row] = await trx
         .insertQuery()
         .table('member_segments')

@@ -5,8 +5,8 @@ import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { Phone } from '#app/shared/kernel/phone'
 import Member, { type Gender } from '#app/members/models/member'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** Fields staff (or an API client) may set by hand; `null` clears a field, absent leaves it. */
 export interface ProfileEdit {
@@ -143,7 +143,7 @@ export class UpdateMemberProfile {
         .where({ member_id: member.id, type: 'phone', value: next.blindIndex })
         .first()
       if (!exists) {
-        const now = sqlTime(trx, DateTime.utc())
+        const now = toDbTime(DateTime.utc(), trx)
         await trx.table('member_identities').insert({
           company_id: member.companyId,
           member_id: member.id,

@@ -2,8 +2,8 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { RecomputeRfm, type RfmSettings, type Thresholds } from '#app/members/actions/recompute_rfm'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * RFM settings per company (window, quintiles or fixed thresholds, what
@@ -15,7 +15,7 @@ export class UpdateRfmSettings {
     this.check(next)
     const before = await new RecomputeRfm().settings(companyId)
     return db.transaction(async (trx) => {
-      const now = sqlTime(trx, DateTime.utc())
+      const now = toDbTime(DateTime.utc(), trx)
       const row = RecomputeRfm.settingsRow(next)
       const existing = await trx.from('member_rfm_settings').where('company_id', companyId).first()
       if (existing) {

@@ -6,11 +6,11 @@ import type { Phone } from '#app/shared/kernel/phone'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
 import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface BulkUnit {
   rows: ImportRow[]
@@ -132,7 +132,7 @@ export class BulkOrderImport {
   ) {}
 
   async run(units: BulkUnit[], callbacks: BulkCallbacks) {
-    this.now = sqlTime(this.client, DateTime.utc())
+    this.now = toDbTime(DateTime.utc(), this.client)
     await this.load(units)
     let plan = this.newPlan()
     for (let i = 0; i < units.length; i++) {
@@ -471,8 +471,8 @@ export class BulkOrderImport {
       Object.assign(member.row, {
         order_count: figure.count,
         spent_fen: figure.spent,
-        first_order_at: sqlTime(client, figure.first),
-        last_order_at: sqlTime(client, figure.last),
+        first_order_at: toDbTime(figure.first, client),
+        last_order_at: toDbTime(figure.last, client),
       })
       for (const category of figure.categories) categories.push({ member, category })
     }
@@ -520,7 +520,7 @@ export class BulkOrderImport {
       'member_identities',
       plan.identities.map(({ member, ...row }) => ({ ...row, member_id: idOf(member) }))
     )
-    const now = sqlTime(client, DateTime.utc())
+    const now = toDbTime(DateTime.utc(), client)
     const orderRows = plan.orders.map(({ input, member }) => {
       const memberId = idOf(member)
       const full = { ...input, memberId }
@@ -560,7 +560,7 @@ export class BulkOrderImport {
         subject_id: orderIds[index],
         from_status: existing?.status ?? null,
         to_status: input.status,
-        changed_at: sqlTime(client, at),
+        changed_at: toDbTime(at, client),
         source: 'import',
         created_at: now,
       })
@@ -629,7 +629,7 @@ export class BulkOrderImport {
       if (!byColumns.has(key)) byColumns.set(key, [])
       byColumns.get(key)!.push([id, fill])
     }
-    const now = sqlTime(client, DateTime.utc())
+    const now = toDbTime(DateTime.utc(), client)
     for (const [key, list] of byColumns) {
       const columns = key.split(',')
       // Typed, so PostgreSQL reads the bound values as the columns' types.

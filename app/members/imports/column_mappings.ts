@@ -3,9 +3,9 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { normaliseHeader, type FieldAliases, type HeaderMap } from '#app/members/imports/columns'
 import type { ImportKind } from '#app/members/models/import'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** Identifies a header row: the same cells in the same order (after normalising) give the same signature. */
 export function headerSignature(cells: string[]): string {
@@ -81,7 +81,7 @@ export class ColumnMappings {
     }
     const signature = headerSignature(cells)
     return db.transaction(async (trx) => {
-      const now = sqlTime(trx, DateTime.utc())
+      const now = toDbTime(DateTime.utc(), trx)
       const existing = await trx
         .from('import_column_mappings')
         .where({ company_id: companyId, kind, header_signature: signature })

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { IncrementalRfm } from '#app/members/actions/incremental_rfm'
 import { defineJob } from '#app/shared/queue/define_job'
 import queue from '#app/shared/queue/queue'
 import Company from '#app/organization/models/company'
 import { RecomputeRfm } from '#app/members/actions/recompute_rfm'
 import { autoTagsJob } from '#app/members/jobs/auto_tags_job'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /**
  * Nightly, and after every import: RFM scores, segments and lifecycle
@@ -28,7 +28,7 @@ export const recomputeRfmJob = defineJob<{ companyId?: number }>({
       await db
         .from('member_rfm_dirty')
         .where('company_id', company.id)
-        .where('marked_at', '<=', sqlTime(db.connection(), startedAt)!)
+        .where('marked_at', '<=', toDbTime(startedAt, db.connection())!)
         .delete()
       await queue.dispatch(
         autoTagsJob,

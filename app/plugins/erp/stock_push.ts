@@ -4,9 +4,8 @@ import logger from '@adonisjs/core/services/logger'
 import { erpRegistry } from '#app/plugins/registries'
 import { takeErpSlot } from '#app/plugins/rate_gate'
 import { SkuMappings } from '#app/plugins/erp/sku_mappings'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { affectedRows } from '#app/shared/kernel/db_values'
+import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
 
 export interface StockItem {
   skuCode: string
@@ -52,7 +51,7 @@ export class PushStock {
         status: 'pending',
         items_count: clean.length,
         items: JSON.stringify(clean),
-        created_at: sqlTime(conn, now),
+        created_at: toDbTime(now, conn),
       })
       .onConflict(['connector', 'idempotency_key'])
       .ignore()
@@ -86,10 +85,10 @@ export class PushStock {
         connector: connectorId,
         kind: 'stock',
         status: 'running',
-        window_from: sqlTime(conn, now),
-        window_to: sqlTime(conn, now),
+        window_from: toDbTime(now, conn),
+        window_to: toDbTime(now, conn),
         fetched: pushItems.length,
-        started_at: sqlTime(conn, now),
+        started_at: toDbTime(now, conn),
       })
       .returning('id')
     const runId = Number(typeof inserted === 'object' ? inserted.id : inserted)
@@ -123,7 +122,7 @@ export class PushStock {
       .update({
         status: unknown ? 'pushing' : errorMessage ? 'failed' : 'pushed',
         error_message: errorMessage,
-        pushed_at: errorMessage ? null : sqlTime(conn, finished),
+        pushed_at: errorMessage ? null : toDbTime(finished, conn),
       })
     await db
       .from('erp_sync_runs')
@@ -135,7 +134,7 @@ export class PushStock {
         inserted: errorMessage ? 0 : pushItems.length,
         errors: errorMessage ? pushItems.length : 0,
         error_message: errorMessage,
-        finished_at: sqlTime(conn, finished),
+        finished_at: toDbTime(finished, conn),
         duration_ms: Date.now() - started,
       })
     return {

@@ -5,12 +5,12 @@ import type { ErpConnector, ErpOrder, ErpRefund } from '#app/plugins/sdk/index'
 import { erpRegistry } from '#app/plugins/registries'
 import { takeErpSlot } from '#app/plugins/rate_gate'
 import { SkuMappings } from '#app/plugins/erp/sku_mappings'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { UpsertOrder, type UpsertOutcome } from '#app/commerce/actions/upsert_order'
 import { UpsertRefund } from '#app/commerce/actions/upsert_refund'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { findCurrentCompany } from '#app/organization/current_company'
 import Shop from '#app/organization/models/shop'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export type SyncKind = 'orders' | 'refunds'
 
@@ -70,9 +70,9 @@ export class ErpSync {
         connector: connectorId,
         kind,
         status: 'running',
-        window_from: sqlTime(conn, start),
-        window_to: sqlTime(conn, end),
-        started_at: sqlTime(conn, now),
+        window_from: toDbTime(start, conn),
+        window_to: toDbTime(end, conn),
+        started_at: toDbTime(now, conn),
       })
       .returning('id')
     const runId = Number(typeof inserted === 'object' ? inserted.id : inserted)
@@ -150,7 +150,7 @@ export class ErpSync {
         unchanged: summary.unchanged,
         errors: summary.errors,
         error_message: summary.errorMessage,
-        finished_at: sqlTime(conn, DateTime.utc()),
+        finished_at: toDbTime(DateTime.utc(), conn),
         duration_ms: Date.now() - started,
       })
     return summary
@@ -163,8 +163,8 @@ export class ErpSync {
       .insert({
         connector: connectorId,
         kind,
-        synced_until: sqlTime(conn, until),
-        updated_at: sqlTime(conn, DateTime.utc()),
+        synced_until: toDbTime(until, conn),
+        updated_at: toDbTime(DateTime.utc(), conn),
       })
       .onConflict(['connector', 'kind'])
       .merge(['synced_until', 'updated_at'])

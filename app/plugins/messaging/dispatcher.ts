@@ -16,9 +16,10 @@ import { channelRegistry } from '#app/plugins/registries'
 import { takeSlot } from '#app/plugins/rate_gate'
 import { MayContact } from '#app/members/actions/do_not_contact'
 import type { ConsentChannel } from '#app/members/actions/manage_consent'
-import { backoffDelay, sqlTime } from '#app/shared/queue/job_runner'
+import { backoffDelay } from '#app/shared/queue/job_runner'
 import queue from '#app/shared/queue/queue'
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export const dispatcherSettings = {
   /** Provider calls one message may take (the first send and its retries). */
@@ -71,14 +72,14 @@ function add(counts: Counts, key: string, n = 1) {
 export async function sendPending(messageId: number, jobAttempt: number): Promise<Counts> {
   // Most runs of a batching channel find their message already taken into another run's call:
   // a few columns, judged by the database, and no model until there is work to do.
-  const cutoff = sqlTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
+  const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
   const probe = await db
     .from('messages')
     .where('id', messageId)
     .select('id', 'status', 'provider', 'template_code')
     .select(
       db.raw('CASE WHEN next_attempt_at IS NULL OR next_attempt_at <= ? THEN 1 ELSE 0 END AS due', [
-        sqlTime(),
+        toDbTime(DateTime.utc()),
       ]),
       db.raw('CASE WHEN COALESCE(claimed_at, updated_at) < ? THEN 1 ELSE 0 END AS stale', [cutoff])
     )
@@ -120,7 +121,7 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
 
   const counts: Counts = {}
   const token = randomUUID().replaceAll('-', '')
-  const now = sqlTime()
+  const now = toDbTime(DateTime.utc())
   const claimed = await claimBatch(message, channel, token, now)
   if (claimed.length === 0) return { ...counts, skipped: 1 }
   // Opt-outs are checked on the claimed rows only: runs that lost the race did no such work.
@@ -135,7 +136,7 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
     const renewed = await db
       .from('messages')
       .where({ batch_token: token, status: 'sending', claimed_at: now })
-      .update({ claimed_at: sqlTime() })
+      .update({ claimed_at: toDbTime(DateTime.utc()) })
     if (affected(renewed) !== kept.length) return { ...counts, lease_lost: 1 }
   }
 
@@ -321,12 +322,16 @@ async function allowed(claimed: Message[], token: string, counts: Counts): Promi
     suppressed.set(verdict.reason, [...(suppressed.get(verdict.reason) ?? []), message.id])
   }
   for (const [reason, ids] of suppressed) {
-    await db.from('messages').whereIn('id', ids).where('batch_token', token).update({
-      status: 'suppressed',
-      error_code: 'suppressed',
-      provider_code: reason,
-      updated_at: sqlTime(),
-    })
+    await db
+      .from('messages')
+      .whereIn('id', ids)
+      .where('batch_token', token)
+      .update({
+        status: 'suppressed',
+        error_code: 'suppressed',
+        provider_code: reason,
+        updated_at: toDbTime(DateTime.utc()),
+      })
     add(counts, 'suppressed', ids.length)
   }
   return kept
@@ -417,8 +422,8 @@ async function finish(
         provider_code: null,
         error_message: null,
         next_attempt_at: null,
-        sent_at: sqlTime(now),
-        updated_at: sqlTime(now),
+        sent_at: toDbTime(now),
+        updated_at: toDbTime(now),
       }
     } else {
       values = {
@@ -427,7 +432,7 @@ async function finish(
         provider_code: outcome.error.providerCode,
         error_message: outcome.error.message.slice(0, 500),
         next_attempt_at: null,
-        updated_at: sqlTime(now),
+        updated_at: toDbTime(now),
       }
     }
     const key = JSON.stringify(values)
@@ -450,8 +455,8 @@ async function finish(
         error_code: error.code,
         provider_code: error.providerCode,
         error_message: error.message.slice(0, 500),
-        next_attempt_at: sqlTime(now.plus({ milliseconds: delayMs })),
-        updated_at: sqlTime(now),
+        next_attempt_at: toDbTime(now.plus({ milliseconds: delayMs })),
+        updated_at: toDbTime(now),
       })
       if (affected(changed) !== 1) continue
       await queue.dispatch(
@@ -501,9 +506,9 @@ export async function recoverStuck(messages: Message[]): Promise<Counts> {
     const key = message.batchToken ?? `row:${message.id}`
     byClaim.set(key, [...(byClaim.get(key) ?? []), message])
   }
-  const cutoff = sqlTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
+  const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
   for (const [claim, group] of byClaim) {
-    const releasedAt = sqlTime()
+    const releasedAt = toDbTime(DateTime.utc())
     const query = db.from('messages').where('status', 'sending')
     if (claim.startsWith('row:')) query.where('id', group[0].id).whereNull('batch_token')
     else query.where('batch_token', claim)
@@ -599,7 +604,7 @@ async function lookUp(
 
 /** Rows left `sending` past the lease, for the sweeper job. */
 export async function staleSending(limit = 1000): Promise<Message[]> {
-  const cutoff = sqlTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
+  const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
   return Message.query()
     .where('status', 'sending')
     .where((q) =>

@@ -3,6 +3,7 @@ import { HttpContext } from '@adonisjs/core/http'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditEvent from '#app/shared/audit/models/audit_event'
 import { Phone } from '#app/shared/kernel/phone'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export interface AuditActor {
   id: number
@@ -65,7 +66,7 @@ export class AuditLog {
   static async recordMany(entries: AuditEntry[], client: TransactionClientContract) {
     const ctx = HttpContext.get()
     const now = DateTime.utc()
-    const createdAt = now.toFormat(client.dialect.dateTimeFormat)
+    const createdAt = toDbTime(now, client)
     const rows = entries.map((entry) => {
       const actor = entry.actor === undefined ? (ctx?.auth?.user ?? null) : entry.actor
       const changes = AuditLog.diff(entry.before ?? {}, entry.after ?? {})

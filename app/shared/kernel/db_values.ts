@@ -1,4 +1,7 @@
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { utcSqlString } from '#app/shared/kernel/local_time'
 
 /**
  * What the two databases hand back, read one way: knex answers an UPDATE or
@@ -7,6 +10,25 @@ import { DateTime } from 'luxon'
  */
 export function affectedRows(result: unknown): number {
   return Number(Array.isArray(result) ? result[0] : result)
+}
+
+/**
+ * A time as the connection stores timestamps: UTC in the dialect's own
+ * format, the very text Lucid writes for a model, so rows written by raw
+ * queries and by models compare equal (SQLite compares them as text). The
+ * one way to put a time into a raw query or insert; `fromDbTime` reads it back.
+ */
+export function toDbTime(value: DateTime, client?: Pick<QueryClientContract, 'dialect'>): string
+export function toDbTime(
+  value: DateTime | null | undefined,
+  client?: Pick<QueryClientContract, 'dialect'>
+): string | null
+export function toDbTime(
+  value: DateTime | null | undefined,
+  client: Pick<QueryClientContract, 'dialect'> = db.connection()
+): string | null {
+  if (!value) return null
+  return utcSqlString(value, client.dialect.dateTimeFormat)
 }
 
 /** A timestamp as the driver returns it, in UTC. */

@@ -4,13 +4,9 @@ import logger from '@adonisjs/core/services/logger'
 import JobRun from '#app/shared/queue/models/job_run'
 import type { JobContext, JobDefinition } from '#app/shared/queue/define_job'
 import queueConfig from '#config/queue'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 export type RunOutcome = 'completed' | 'retry' | 'failed' | 'skipped'
-
-/** A timestamp as this connection's dialect stores it (UTC). */
-export function sqlTime(value: DateTime = DateTime.utc()): string {
-  return value.toUTC().toFormat(db.connection().dialect.dateTimeFormat)
-}
 
 /** Rows changed by an update, whatever shape the driver reports it in. */
 function affectedRows(result: unknown): number {
@@ -39,8 +35,8 @@ export class JobRunner {
       .update({
         status: 'running',
         attempts: db.raw('attempts + 1'),
-        started_at: sqlTime(),
-        updated_at: sqlTime(),
+        started_at: toDbTime(DateTime.utc()),
+        updated_at: toDbTime(DateTime.utc()),
         error: null,
       })
     if (affectedRows(claimed) !== 1) return 'skipped'
@@ -60,7 +56,7 @@ export class JobRunner {
     const heartbeat = setInterval(() => {
       db.from('job_runs')
         .where('id', run.id)
-        .update({ updated_at: sqlTime() })
+        .update({ updated_at: toDbTime(DateTime.utc()) })
         .catch(() => {})
     }, 30_000)
     heartbeat.unref()
@@ -79,14 +75,14 @@ export class JobRunner {
         await db
           .from('job_runs')
           .where('id', run.id)
-          .update({ progress: percent, updated_at: sqlTime() })
+          .update({ progress: percent, updated_at: toDbTime(DateTime.utc()) })
       },
       report: async (counts) => {
         run.counts = { ...(run.counts ?? {}), ...counts }
         await db
           .from('job_runs')
           .where('id', run.id)
-          .update({ counts: JSON.stringify(run.counts), updated_at: sqlTime() })
+          .update({ counts: JSON.stringify(run.counts), updated_at: toDbTime(DateTime.utc()) })
       },
     }
 
@@ -120,7 +116,7 @@ export class JobRunner {
    * fail when out of attempts). Returns the ids that were re-queued.
    */
   async recoverStale(staleAfterMs = queueConfig.staleAfterMs): Promise<number[]> {
-    const cutoff = sqlTime(DateTime.utc().minus({ milliseconds: staleAfterMs }))
+    const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: staleAfterMs }))
     const stale = await JobRun.query().where('status', 'running').where('updated_at', '<', cutoff)
     const requeued: number[] = []
     for (const run of stale) {

@@ -5,9 +5,9 @@ import { DateTime } from 'luxon'
 import { ProjectCharts } from '#app/collaboration/actions/project_charts'
 import { ManageTasks } from '#app/collaboration/actions/manage_tasks'
 import { TaskDependencies } from '#app/collaboration/actions/task_dependencies'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { createStaff } from '#tests/support/staff'
 import { ZONE, addTask, projectOf } from '#tests/functional/collaboration/fixtures'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE })
 
@@ -26,7 +26,7 @@ test.group('Collaboration / burndown, timeline, workload', (group) => {
       db
         .from('tasks')
         .where('id', task)
-        .update({ [column]: sqlTime(db.connection(), local(iso)) })
+        .update({ [column]: toDbTime(local(iso), db.connection()) })
     for (const task of tasks) await at(task.id, 'created_at', '2026-11-01T09:00:00')
     const manage = new ManageTasks(ZONE)
     await manage.complete(tasks[0], manager)

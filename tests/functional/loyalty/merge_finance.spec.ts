@@ -9,10 +9,10 @@ import {
   monthlyFlow,
   pointsLiability,
 } from '#app/loyalty/services/loyalty_queries'
-import { fromDb } from '#app/loyalty/services/db_time'
 import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import { createMembers } from '#tests/functional/loyalty/fixtures'
 import { createStaff } from '#tests/support/staff'
+import { fromDbTime } from '#app/shared/kernel/db_values'
 
 async function differenceCount() {
   const result = await reconcilePoints()
@@ -110,7 +110,7 @@ test.group('Loyalty / member merge and finance figures', (group) => {
       .where('source_id', '1')
       .firstOrFail()
     assert.equal(moved.source_type, 'order')
-    assert.equal(fromDb(moved.expires_at)!.toISO(), expiresAt.toISO())
+    assert.equal(fromDbTime(moved.expires_at)!.toISO(), expiresAt.toISO())
     const pendingLot = await db
       .from('points_lots')
       .where('account_id', targetAccount.id)

@@ -10,7 +10,7 @@ import Message from '#app/plugins/models/message'
 import { sendMessageJob } from '#app/plugins/jobs/send_message_job'
 import { recoverMessagesJob } from '#app/plugins/jobs/recover_messages_job'
 import { dispatcherFaults } from '#app/plugins/messaging/dispatcher'
-import { sqlTime } from '#app/shared/queue/job_runner'
+import {} from '#app/shared/queue/job_runner'
 import { Phone } from '#app/shared/kernel/phone'
 import { DateTime } from 'luxon'
 import { DoNotContactList } from '#app/members/actions/do_not_contact'
@@ -18,6 +18,7 @@ import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 import { createStaff } from '#tests/support/staff'
 import { FakeAliyunSms } from '#tests/fakes/aliyun-sms/server'
 import { FakeTencentSms } from '#tests/fakes/tencent-sms/server'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 const TOKEN = 'cb-token-batch'
 const hooks = (path: string) =>
@@ -68,7 +69,7 @@ async function expireLeases() {
   await db
     .from('messages')
     .where('status', 'sending')
-    .update({ claimed_at: sqlTime(DateTime.utc().minus({ minutes: 5 })) })
+    .update({ claimed_at: toDbTime(DateTime.utc().minus({ minutes: 5 })) })
 }
 
 async function refreshAll(messages: Message[]) {

@@ -10,13 +10,13 @@ import { erpRegistry } from '#app/plugins/registries'
 import { rateGate } from '#app/plugins/rate_gate'
 import { PluginKv } from '#app/plugins/kv_store'
 import queue from '#app/shared/queue/queue'
-import { sqlTime } from '#app/commerce/actions/sql_time'
 import { DateTime } from 'luxon'
 import { jushuitanSign } from '#plugins/jushuitan/protocol'
 import { TOKEN_KEY, type StoredToken } from '#plugins/jushuitan/client'
 import { FakeJushuitan, type FakeJstOrder } from '#tests/fakes/jushuitan/server'
 import { createCompanyWithShops, countRows } from '#tests/functional/members/fixtures'
 import { createStaff } from '#tests/support/staff'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 const at = (minutesAgo: number) => FakeJushuitan.formatTime(Date.now() - minutesAgo * 60_000)
 
@@ -403,7 +403,7 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
     // Half an hour on, it is due again: it runs and imports nothing new.
     await db
       .from('erp_sync_runs')
-      .update({ started_at: sqlTime(db.connection(), DateTime.utc().minus({ minutes: 31 })) })
+      .update({ started_at: toDbTime(DateTime.utc().minus({ minutes: 31 }), db.connection()) })
     await queue.dispatch(erpSyncJob, {})
     await queue.drain()
     const runs = await db.from('erp_sync_runs').where('kind', 'orders').orderBy('id')

@@ -5,8 +5,9 @@ import db from '@adonisjs/lucid/services/db'
 import queue, { Queue } from '#app/shared/queue/queue'
 import { defineJob } from '#app/shared/queue/define_job'
 import JobRun from '#app/shared/queue/models/job_run'
-import { JobRunner, sqlTime } from '#app/shared/queue/job_runner'
+import { JobRunner } from '#app/shared/queue/job_runner'
 import { createStaff } from '#tests/support/staff'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** A job that records what it saw, to assert how often and how it ran. */
 const seen: { payload: unknown; attempt: number }[] = []
@@ -129,7 +130,7 @@ test.group('Queue', (group) => {
   test('a run left running by a dead process is re-queued, and fails when out of attempts', async ({
     assert,
   }) => {
-    const longAgo = sqlTime(DateTime.utc().minus({ hours: 1 }))
+    const longAgo = toDbTime(DateTime.utc().minus({ hours: 1 }))
     const orphan = await JobRun.create({
       jobName: countingJob.name,
       status: 'running',

@@ -2,9 +2,10 @@ import { Queue as BullQueue, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import logger from '@adonisjs/core/services/logger'
 import JobRun from '#app/shared/queue/models/job_run'
-import { sqlTime, type JobRunner } from '#app/shared/queue/job_runner'
+import { type JobRunner } from '#app/shared/queue/job_runner'
 import type { QueueDriver, QueueRole } from '#app/shared/queue/drivers/driver'
 import { DateTime } from 'luxon'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 const SCHEDULE_JOB = '__schedule'
 const QUEUE_NAME = 'jobs'
@@ -134,11 +135,11 @@ export class BullMqDriver implements QueueDriver {
     const recovered = await this.runner.recoverStale()
     const lost = await JobRun.query()
       .where('status', 'queued')
-      .where('updated_at', '<', sqlTime(DateTime.utc().minus({ minutes: 1 })))
+      .where('updated_at', '<', toDbTime(DateTime.utc().minus({ minutes: 1 })))
       .where((query) =>
         query
           .whereNull('available_at')
-          .orWhere('available_at', '<', sqlTime(DateTime.utc().minus({ minutes: 1 })))
+          .orWhere('available_at', '<', toDbTime(DateTime.utc().minus({ minutes: 1 })))
       )
       .orderBy('id')
       .limit(500)

@@ -1,6 +1,8 @@
+import { DateTime } from 'luxon'
 import JobRun from '#app/shared/queue/models/job_run'
-import { backoffDelay, sqlTime, type JobRunner } from '#app/shared/queue/job_runner'
+import { backoffDelay, type JobRunner } from '#app/shared/queue/job_runner'
 import type { QueueDriver, QueueRole } from '#app/shared/queue/drivers/driver'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 interface InProcessOptions {
   concurrency: number
@@ -73,7 +75,9 @@ export class InProcessDriver implements QueueDriver {
       await this.options.onTick()
       const due = await JobRun.query()
         .where('status', 'queued')
-        .where((query) => query.whereNull('available_at').orWhere('available_at', '<=', sqlTime()))
+        .where((query) =>
+          query.whereNull('available_at').orWhere('available_at', '<=', toDbTime(DateTime.utc()))
+        )
         .orderBy('id')
         .limit(50)
         .select('id')
