@@ -269,7 +269,7 @@ test.group('Points ledger', (group) => {
     time.advance({ days: 3 })
 
     // Batch boundary: two lots per batch → the accounts of members 0 and 1, with all their due lots.
-    assert.equal(await ledger.expireDue({ batchSize: 2, maxBatches: 1 }), 1)
+    assert.equal(await ledger.expireDue({ batchSize: 2, maxBatches: 1, workers: 1 }), 1)
     const balances = async () => {
       const out: number[] = []
       for (const m of refs) out.push(await balanceOf(ledger, m))
