@@ -6,6 +6,7 @@ import { DomainError } from '#app/shared/errors/domain_error'
 import { Phone } from '#app/shared/kernel/phone'
 import Member, { type Gender } from '#app/members/models/member'
 import { sqlTime } from '#app/commerce/actions/sql_time'
+import { AutoTags } from '#app/members/actions/auto_tags'
 
 /** Fields staff (or an API client) may set by hand; `null` clears a field, absent leaves it. */
 export interface ProfileEdit {
@@ -28,10 +29,23 @@ const TEXT_FIELDS = ['name', 'province', 'city', 'email', 'notes', 'sourceChanne
  * Unlike imports, which only fill empty fields, an explicit edit overwrites.
  * The phone keeps its OneID identity in step and may not belong to another
  * member. Audit-logged with before/after (the phone masked); saving the
- * values it already has changes nothing and logs nothing.
+ * values it already has changes nothing and logs nothing. A change re-runs
+ * the auto-tag rules for this member once it is committed (a rule "city =
+ * 杭州" follows the edit at once instead of at the nightly run).
  */
 export class UpdateMemberProfile {
   async handle(companyId: number, memberId: number, edit: ProfileEdit, actor: AuditActor | null) {
+    const result = await this.write(companyId, memberId, edit, actor)
+    if (result.changed.length) await new AutoTags().apply(companyId, { memberIds: [memberId] })
+    return result
+  }
+
+  private async write(
+    companyId: number,
+    memberId: number,
+    edit: ProfileEdit,
+    actor: AuditActor | null
+  ) {
     return db.transaction(async (trx) => {
       const member = await Member.query({ client: trx })
         .where({ id: memberId, companyId })
