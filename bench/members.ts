@@ -135,13 +135,36 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
     const memberLines = ['phone,name,province,city']
     for (let i = 0; i < importRows; i++) memberLines.push(`${phoneOf(i)},会员${i},浙江省,杭州市`)
     await writeFile(membersPath, memberLines.join('\n'))
-    await new RunImport().handle({
-      companyId: company.id,
-      kind: 'members',
-      path: membersPath,
-      client: outer,
-      useSavedMapping: false,
-    })
+    const importMembers = (bulk = true) =>
+      new RunImport().handle({
+        companyId: company.id,
+        kind: 'members',
+        path: membersPath,
+        client: outer,
+        useSavedMapping: false,
+        bulk,
+      })
+    if (process.env.BENCH_ROW_PATH === '1') {
+      // The per-row path on the same file, in a savepoint rolled back, for comparison.
+      const savepoint = await outer.transaction()
+      const [rowMembers, rowMembersMs] = await timeIt(() =>
+        new RunImport().handle({
+          companyId: company.id,
+          kind: 'members',
+          path: membersPath,
+          client: savepoint,
+          useSavedMapping: false,
+          bulk: false,
+        })
+      )
+      await savepoint.rollback()
+      report('member_import_row_path', (rowMembers.rows / rowMembersMs) * 1000, 'rows/s')
+    }
+    // New members (phone, name, province, city), then the same file again (all duplicates).
+    const [members, membersMs] = await timeIt(() => importMembers())
+    report('member_import', (members.rows / membersMs) * 1000, 'rows/s')
+    const [membersAgain, membersAgainMs] = await timeIt(() => importMembers())
+    report('member_import_again', (membersAgain.rows / membersAgainMs) * 1000, 'rows/s')
     const knownLines = [lines[0]]
     for (let i = 0; i < importRows; i++) {
       knownLines.push(
