@@ -28,6 +28,7 @@ import {
 } from '#app/members/imports/importer'
 import { memberImporter, type ParsedMember } from '#app/members/imports/member_importer'
 import { BulkMemberImport } from '#app/members/imports/bulk_members'
+import { BulkRefundImport, type BulkRefundUnit } from '#app/members/imports/bulk_refunds'
 import { orderImporter } from '#app/members/imports/order_importer'
 import { BulkOrderImport, type BulkUnit } from '#app/members/imports/bulk_orders'
 import { refundImporter } from '#app/members/imports/refund_importer'
@@ -65,9 +66,9 @@ export interface RunImportOptions {
   /** Use a mapping saved earlier for the same header (default true). */
   useSavedMapping?: boolean
   /**
-   * Orders and members: the set-based path (BulkOrderImport,
-   * BulkMemberImport; default true). False applies every order or member
-   * row on its own, as the per-unit path does.
+   * The set-based path (BulkOrderImport, BulkMemberImport,
+   * BulkRefundImport; default true). False applies every unit (order,
+   * member row, refund) on its own, as the per-unit path does.
    */
   bulk?: boolean
 }
@@ -123,7 +124,7 @@ export class RunImport {
         shops.map((s: any) => [s.name, { id: s.id, platform: s.platform, timezone: s.timezone }])
       ),
     }
-    const bulk = (options.kind === 'orders' || options.kind === 'members') && options.bulk !== false
+    const bulk = options.bulk !== false
     const batchSize = options.batchSize ?? (bulk ? 2000 : 500)
     const i18n = i18nManager.locale(options.locale ?? 'zh-CN')
 
@@ -186,6 +187,8 @@ export class RunImport {
           units as { rows: ImportRow[]; parsed: ParsedMember }[],
           callbacks
         )
+      } else if (options.kind === 'refunds') {
+        await new BulkRefundImport(context.companyId, trx).run(units as BulkRefundUnit[], callbacks)
       } else {
         await new BulkOrderImport(context, trx).run(units as BulkUnit[], callbacks)
       }
