@@ -135,13 +135,36 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
     const memberLines = ['phone,name,province,city']
     for (let i = 0; i < importRows; i++) memberLines.push(`${phoneOf(i)},会员${i},浙江省,杭州市`)
     await writeFile(membersPath, memberLines.join('\n'))
-    await new RunImport().handle({
-      companyId: company.id,
-      kind: 'members',
-      path: membersPath,
-      client: outer,
-      useSavedMapping: false,
-    })
+    const importMembers = (bulk = true) =>
+      new RunImport().handle({
+        companyId: company.id,
+        kind: 'members',
+        path: membersPath,
+        client: outer,
+        useSavedMapping: false,
+        bulk,
+      })
+    if (process.env.BENCH_ROW_PATH === '1') {
+      // The per-row path on the same file, in a savepoint rolled back, for comparison.
+      const savepoint = await outer.transaction()
+      const [rowMembers, rowMembersMs] = await timeIt(() =>
+        new RunImport().handle({
+          companyId: company.id,
+          kind: 'members',
+          path: membersPath,
+          client: savepoint,
+          useSavedMapping: false,
+          bulk: false,
+        })
+      )
+      await savepoint.rollback()
+      report('member_import_row_path', (rowMembers.rows / rowMembersMs) * 1000, 'rows/s')
+    }
+    // New members (phone, name, province, city), then the same file again (all duplicates).
+    const [members, membersMs] = await timeIt(() => importMembers())
+    report('member_import', (members.rows / membersMs) * 1000, 'rows/s')
+    const [membersAgain, membersAgainMs] = await timeIt(() => importMembers())
+    report('member_import_again', (membersAgain.rows / membersAgainMs) * 1000, 'rows/s')
     const knownLines = [lines[0]]
     for (let i = 0; i < importRows; i++) {
       knownLines.push(
@@ -151,6 +174,35 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
     await writeFile(knownPath, knownLines.join('\n'))
     const [known, knownMs] = await timeIt(() => run(knownPath))
     report('order_import_known_buyers', (known.rows / knownMs) * 1000, 'rows/s')
+
+    // Refunds of those orders (one each, completed, part of the amount).
+    const refundsPath = `${dir}/refunds-${Date.now()}.csv`
+    const refundLines = ['shop,refund_no,order_no,status,amount,requested_at,completed_at']
+    for (let i = 0; i < importRows; i++) {
+      const at = base.plus({ minutes: i, days: 3 }).toFormat('yyyy-MM-dd HH:mm:ss')
+      refundLines.push(`${shop.name},R${stamp}-${i},K${stamp}-${i},completed,50.00,${at},${at}`)
+    }
+    await writeFile(refundsPath, refundLines.join('\n'))
+    const importRefunds = (client: typeof outer, bulk = true) =>
+      new RunImport().handle({
+        companyId: company.id,
+        kind: 'refunds',
+        path: refundsPath,
+        client,
+        useSavedMapping: false,
+        bulk,
+      })
+    if (process.env.BENCH_ROW_PATH === '1') {
+      const savepoint = await outer.transaction()
+      const [rowRefunds, rowRefundsMs] = await timeIt(() => importRefunds(savepoint, false))
+      await savepoint.rollback()
+      report('refund_import_row_path', (rowRefunds.rows / rowRefundsMs) * 1000, 'rows/s')
+    }
+    const [refunds, refundsMs] = await timeIt(() => importRefunds(outer))
+    report('refund_import', (refunds.rows / refundsMs) * 1000, 'rows/s')
+    if (refunds.inserted !== refunds.rows)
+      report('refund_import_not_inserted', refunds.rows - refunds.inserted, 'rows')
+    await rm(refundsPath, { force: true })
     await rm(membersPath, { force: true })
     await rm(knownPath, { force: true })
     await outer.rollback()

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { AutoTags } from '#app/members/actions/auto_tags'
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'enum', 'boolean'] as const
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number]
@@ -109,7 +110,11 @@ export class MemberAttributes {
     return new Map(rows.map((row: any) => [row.attribute_id, this.display(row)]))
   }
 
-  /** Sets the given attributes ('' clears one); audit-logged with before/after by label. */
+  /**
+   * Sets the given attributes ('' clears one); audit-logged with before/after
+   * by label. Once committed, the auto-tag rules are re-run for this member
+   * (rules may have attribute conditions).
+   */
   async set(
     companyId: number,
     memberId: number,
@@ -161,6 +166,7 @@ export class MemberAttributes {
         client: trx,
       })
     })
+    await new AutoTags().apply(companyId, { memberIds: [memberId] })
     return Object.keys(after)
   }
 

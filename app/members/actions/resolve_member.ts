@@ -230,6 +230,11 @@ export class ResolveMember {
   }
 
   private profileRow(profile: ProfileInput, client: QueryClientContract) {
+    return ResolveMember.profileRow(profile, client)
+  }
+
+  /** The profile's non-empty fields as member columns (a bulk caller writes the same values). */
+  static profileRow(profile: ProfileInput, client: QueryClientContract) {
     const row: Record<string, unknown> = {}
     for (const [key, column] of PROFILE_COLUMNS) {
       const value = profile[key]

@@ -7,6 +7,7 @@ import { Phone } from '#app/shared/kernel/phone'
 import Member, { type Gender } from '#app/members/models/member'
 import { GrantBonuses, MEMBER_BONUSES } from '#app/loyalty/actions/grant_bonuses'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { AutoTags } from '#app/members/actions/auto_tags'
 
 /** Fields staff (or an API client) may set by hand; `null` clears a field, absent leaves it. */
 export interface ProfileEdit {
@@ -29,19 +30,23 @@ const TEXT_FIELDS = ['name', 'province', 'city', 'email', 'notes', 'sourceChanne
  * Unlike imports, which only fill empty fields, an explicit edit overwrites.
  * The phone keeps its OneID identity in step and may not belong to another
  * member. Audit-logged with before/after (the phone masked); saving the
- * values it already has changes nothing and logs nothing.
+ * values it already has changes nothing and logs nothing. A change re-runs
+ * the auto-tag rules for this member once it is committed (a rule "city =
+ * 杭州" follows the edit at once instead of at the nightly run).
  */
 export class UpdateMemberProfile {
   async handle(companyId: number, memberId: number, edit: ProfileEdit, actor: AuditActor | null) {
-    const result = await this.save(companyId, memberId, edit, actor)
-    // A profile that became complete (or a birthday now in its month): the bonus at once.
+    const result = await this.write(companyId, memberId, edit, actor)
     if (result.changed.length) {
+      // A profile that became complete (or a birthday now in its month): the bonus at once;
+      // and the auto-tag rules for the new values.
       await new GrantBonuses().forMembers(companyId, [memberId], MEMBER_BONUSES)
+      await new AutoTags().apply(companyId, { memberIds: [memberId] })
     }
     return result
   }
 
-  private async save(
+  private async write(
     companyId: number,
     memberId: number,
     edit: ProfileEdit,

@@ -6,7 +6,7 @@ import type { Phone } from '#app/shared/kernel/phone'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
 import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { bulkInsert } from '#app/shared/kernel/bulk_insert'
+import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
@@ -615,37 +615,15 @@ export class BulkOrderImport {
     }
   }
 
-  /**
-   * Empty profile fields of existing members filled from the file: one
-   * `UPDATE … FROM (VALUES …)` per set of columns filled and chunk of members.
-   */
+  /** Empty profile fields of existing members filled from the file, in bulk. */
   private async fillProfiles(
     fills: Map<number, Record<string, unknown>>,
     client: QueryClientContract
   ) {
-    const byColumns = new Map<string, [number, Record<string, unknown>][]>()
-    for (const [id, fill] of fills) {
-      const key = Object.keys(fill).sort().join(',')
-      if (!byColumns.has(key)) byColumns.set(key, [])
-      byColumns.get(key)!.push([id, fill])
-    }
-    const now = toDbTime(DateTime.utc(), client)
-    for (const [key, list] of byColumns) {
-      const columns = key.split(',')
-      // Typed, so PostgreSQL reads the bound values as the columns' types.
-      const cast = (column: string) =>
-        `cast(? as ${column === 'source_shop_id' ? 'integer' : 'text'})`
-      const tuple = `(cast(? as integer), ${columns.map(cast).join(', ')})`
-      for (let i = 0; i < list.length; i += 500) {
-        const chunk = list.slice(i, i + 500)
-        await client.rawQuery(
-          `with v (id, ${columns.map((c) => `"${c}"`).join(', ')}) as (values ${chunk.map(() => tuple).join(', ')})
-           update members set ${columns.map((c) => `"${c}" = v."${c}"`).join(', ')}, updated_at = ?
-           from v where members.id = v.id`,
-          [...chunk.flatMap(([id, fill]) => [id, ...columns.map((c) => fill[c])]), now] as any[]
-        )
-      }
-    }
+    await bulkUpdate(client, 'members', fills, {
+      types: { source_shop_id: 'integer' },
+      also: { updated_at: toDbTime(DateTime.utc(), client) },
+    })
   }
 
   /**

@@ -15,7 +15,7 @@ import {
 } from '#app/members/imports/importer'
 import { IDENTITY_TYPES, type IdentityType } from '#app/members/models/member_identity'
 
-interface ParsedMember {
+export interface ParsedMember {
   line: number
   identities: IdentityInput[]
   profile: ProfileInput
@@ -110,7 +110,8 @@ export const memberImporter: Importer<ParsedMember> = {
         : result.outcome === 'updated'
           ? 'updated'
           : 'duplicate'
-    return { outcome, memberIds: [result.memberId] }
+    // An unchanged member has nothing to recompute (no RFM mark, no auto-tag run).
+    return { outcome, memberIds: outcome === 'duplicate' ? [] : [result.memberId] }
   },
 
   describe(parsed) {

@@ -25,9 +25,12 @@ import {
   type Importer,
   type ImportRow,
   type Reject,
+  type RowOutcome,
 } from '#app/members/imports/importer'
-import { memberImporter } from '#app/members/imports/member_importer'
-import { orderImporter, type ParsedOrder } from '#app/members/imports/order_importer'
+import { memberImporter, type ParsedMember } from '#app/members/imports/member_importer'
+import { BulkMemberImport } from '#app/members/imports/bulk_members'
+import { BulkRefundImport, type BulkRefundUnit } from '#app/members/imports/bulk_refunds'
+import { orderImporter } from '#app/members/imports/order_importer'
 import { BulkOrderImport, type BulkUnit } from '#app/members/imports/bulk_orders'
 import { refundImporter } from '#app/members/imports/refund_importer'
 import type { ImportKind } from '#app/members/models/import'
@@ -64,8 +67,9 @@ export interface RunImportOptions {
   /** Use a mapping saved earlier for the same header (default true). */
   useSavedMapping?: boolean
   /**
-   * Orders only: the set-based path (BulkOrderImport, default true). False
-   * applies every order on its own, as the per-unit path does.
+   * The set-based path (BulkOrderImport, BulkMemberImport,
+   * BulkRefundImport; default true). False applies every unit (order,
+   * member row, refund) on its own, as the per-unit path does.
    */
   bulk?: boolean
 }
@@ -121,7 +125,7 @@ export class RunImport {
         shops.map((s: any) => [s.name, { id: s.id, platform: s.platform, timezone: s.timezone }])
       ),
     }
-    const bulk = options.kind === 'orders' && options.bulk !== false
+    const bulk = options.bulk !== false
     const batchSize = options.batchSize ?? (bulk ? 2000 : 500)
     const i18n = i18nManager.locale(options.locale ?? 'zh-CN')
 
@@ -164,22 +168,33 @@ export class RunImport {
     let unitsInBatch = 0
     let touchedMembers: number[] = []
     let createdMembers: number[] = []
-    let pending: BulkUnit[] = []
+    let pending: { rows: ImportRow[]; parsed: unknown }[] = []
 
     const flushBulk = async () => {
       if (!pending.length) return
       const units = pending
       pending = []
       trx ??= await (options.client ?? db).transaction()
-      await new BulkOrderImport(context, trx).run(units, {
-        fallback: (unit) => applyUnit(unit.rows, unit.parsed),
-        done: (unit, outcome, memberIds) => {
+      const callbacks = {
+        fallback: (unit: { rows: ImportRow[]; parsed: unknown }) =>
+          applyUnit(unit.rows, unit.parsed),
+        done: (unit: { rows: ImportRow[] }, outcome: RowOutcome, memberIds: number[]) => {
           const key = outcome === 'duplicate' ? 'duplicates' : outcome
           counts[key] += unit.rows.length
           touchedMembers.push(...memberIds)
         },
-        created: (memberIds) => createdMembers.push(...memberIds),
-      })
+        created: (memberIds: number[]) => createdMembers.push(...memberIds),
+      }
+      if (options.kind === 'members') {
+        await new BulkMemberImport(context, trx).run(
+          units as { rows: ImportRow[]; parsed: ParsedMember }[],
+          callbacks
+        )
+      } else if (options.kind === 'refunds') {
+        await new BulkRefundImport(context.companyId, trx).run(units as BulkRefundUnit[], callbacks)
+      } else {
+        await new BulkOrderImport(context, trx).run(units as BulkUnit[], callbacks)
+      }
     }
 
     const commitBatch = async () => {
@@ -208,7 +223,7 @@ export class RunImport {
         return rejectUnit(rows, error)
       }
       if (summary.preview.length < KEEP_PREVIEW) summary.preview.push(importer.describe(parsed))
-      if (bulk) pending.push({ rows, parsed: parsed as ParsedOrder })
+      if (bulk) pending.push({ rows, parsed })
       else await applyUnit(rows, parsed)
       if (++unitsInBatch >= batchSize) await commitBatch()
     }

@@ -161,3 +161,49 @@ async function insertKnex(
   }
   return ids
 }
+
+/**
+ * Sets columns of many rows by id, for the set-based paths: one
+ * `WITH v AS (VALUES …) UPDATE … FROM v` per set of columns and chunk of
+ * rows (rows that set the same columns share a statement). `types` gives a
+ * column's PostgreSQL type when it is not text (bound values arrive untyped
+ * there); SQLite takes the values as bound. `also` is set on every row
+ * (e.g. updated_at).
+ */
+export async function bulkUpdate(
+  client: QueryClientContract,
+  table: string,
+  updates: Map<number, Record<string, unknown>>,
+  options: { types?: Record<string, string>; also?: Record<string, unknown> } = {}
+) {
+  const byColumns = new Map<string, [number, Record<string, unknown>][]>()
+  for (const [id, values] of updates) {
+    const key = Object.keys(values).sort().join(',')
+    if (!key) continue
+    if (!byColumns.has(key)) byColumns.set(key, [])
+    byColumns.get(key)!.push([id, values])
+  }
+  const pg = client.dialect.name === 'postgres'
+  const cast = (type: string) => (pg ? `cast(? as ${type})` : '?')
+  const also = Object.entries(options.also ?? {})
+  for (const [key, list] of byColumns) {
+    const columns = key.split(',')
+    const tuple = `(${[cast('bigint'), ...columns.map((c) => cast(options.types?.[c] ?? 'text'))].join(', ')})`
+    const set = [
+      ...columns.map((c) => `"${c}" = v."${c}"`),
+      ...also.map(([column]) => `"${column}" = ?`),
+    ].join(', ')
+    const per = Math.max(1, Math.floor(20_000 / (columns.length + 1)))
+    for (let i = 0; i < list.length; i += Math.min(per, 500)) {
+      const chunk = list.slice(i, i + Math.min(per, 500))
+      await client.rawQuery(
+        `with v (id, ${columns.map((c) => `"${c}"`).join(', ')}) as (values ${chunk.map(() => tuple).join(', ')})
+         update "${table}" set ${set} from v where "${table}".id = v.id`,
+        [
+          ...chunk.flatMap(([id, values]) => [id, ...columns.map((c) => values[c] ?? null)]),
+          ...also.map(([, value]) => value),
+        ] as any[]
+      )
+    }
+  }
+}

@@ -553,4 +553,56 @@ test.group('Members / auto tags', (group) => {
     await queue.drain()
     assert.equal(await tagged(rule.tagId), 'ABC')
   })
+
+  test('a profile edit through the API or an attribute edit on the page re-tags that member at once', async ({
+    client,
+    assert,
+  }) => {
+    const { company, ids } = await seed()
+    const crm = await createStaff('crm')
+    const secret = await new ManageAccessTokens().create(crm, { name: 'erp' }, null)
+    const autoTags = new AutoTags()
+    const rule = await autoTags.create(
+      company.id,
+      { name: '杭州客', groups: [{ city: '杭州' }] },
+      crm
+    )
+    await autoTags.apply(company.id)
+    assert.equal(await tagged(rule.tagId), '')
+
+    // No job, no nightly run: the PATCH itself puts the tag on, then takes it off.
+    const moved = await client
+      .patch(`/api/v1/members/${ids.C}`)
+      .bearerToken(secret)
+      .json({ city: '杭州' })
+    moved.assertStatus(200)
+    assert.equal(await tagged(rule.tagId), 'C')
+    const count = await db.from('member_tag_rules').where('id', rule.id).firstOrFail()
+    assert.equal(count.member_count, 1)
+    const away = await client
+      .patch(`/api/v1/members/${ids.C}`)
+      .bearerToken(secret)
+      .json({ city: '上海' })
+    away.assertStatus(200)
+    assert.equal(await tagged(rule.tagId), '')
+
+    // The same for a custom attribute set on the member page.
+    const attributes = new MemberAttributes()
+    const levelId = await attributes.define(company.id, { label: '卡等级', type: 'number' }, crm)
+    const byLevel = await autoTags.create(
+      company.id,
+      { name: '高等级', groups: [{ attribute: levelId, attributeMin: '3' }] },
+      crm
+    )
+    const raised = await client
+      .post(`/members/${ids.B}/attributes`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ values: { [`a${levelId}`]: '4' } })
+      .redirects(0)
+    raised.assertStatus(302)
+    assert.equal(await tagged(byLevel.tagId), 'B')
+    await attributes.set(company.id, ids.B, { [levelId]: '1' }, crm)
+    assert.equal(await tagged(byLevel.tagId), '')
+  })
 })

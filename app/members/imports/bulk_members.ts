@@ -1,0 +1,350 @@
+import { DateTime } from 'luxon'
+import logger from '@adonisjs/core/services/logger'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { ResolveMember } from '#app/members/actions/resolve_member'
+import type { Phone } from '#app/shared/kernel/phone'
+import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
+import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
+import type { ParsedMember } from '#app/members/imports/member_importer'
+import { toDbTime } from '#app/shared/kernel/db_values'
+
+export interface BulkMemberUnit {
+  rows: ImportRow[]
+  parsed: ParsedMember
+}
+
+export interface BulkMemberCallbacks {
+  /** The per-row path (ResolveMember in a savepoint, rejects on error). */
+  fallback: (unit: BulkMemberUnit) => Promise<void>
+  /** Counts a row the fast path applied. */
+  done: (unit: BulkMemberUnit, outcome: RowOutcome, memberIds: number[]) => void
+}
+
+type Identity = ReturnType<typeof ResolveMember.normalise>[number]
+
+/** Profile columns a member import fills (ResolveMember fills only empty ones). */
+const PROFILE_COLUMNS = [
+  'name',
+  'birthday',
+  'province',
+  'city',
+  'email',
+  'registered_at',
+  'source_shop_id',
+  'source_channel',
+] as const
+const PG_TYPES = { birthday: 'date', registered_at: 'timestamptz', source_shop_id: 'integer' }
+
+/** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
+const CHUNK = 2000
+
+interface MemberState {
+  merged: boolean
+  phoneHash: string | null
+  gender: string
+  profile: Record<string, unknown>
+}
+
+interface NewMember {
+  ref: number
+  row: Record<string, unknown>
+  id?: number
+}
+
+/** An identity as the plan knows it: stored (id), or planned in this batch (row). */
+interface KnownIdentity {
+  member: number | NewMember
+  id?: number
+  row?: Record<string, unknown>
+  /** As stored (compared as the per-row path compares it). */
+  platformData: unknown
+}
+
+type Plan = ReturnType<BulkMemberImport['newPlan']>
+
+/**
+ * The set-based path of the member import. For a batch of parsed rows it
+ * loads the identities they name (one query per identity type) and their
+ * members (one query), decides in memory what ResolveMember would do for
+ * each row — a new member, empty profile fields and gender filled on the one
+ * member its identities point at, new identities attached, a platform
+ * report (会员等级, 累计消费 …) replaced — and writes that with multi-row
+ * statements in file order, so ids come out as the per-row path gives them.
+ * A row whose identities point at two members (the OneID conflict rules), at
+ * a merged member, or that would give a member without a phone one, goes
+ * through the per-row path after the pending writes; so does a batch whose
+ * bulk write fails. Nothing here is audit-logged or touches consent: the
+ * per-row path does neither for member imports.
+ */
+export class BulkMemberImport {
+  /** Rows taken by each path, and bulk writes that failed (for tests and diagnostics). */
+  static counters = { fast: 0, fallback: 0, failedWrites: 0 }
+
+  private identities = new Map<string, KnownIdentity>()
+  private members = new Map<number, MemberState>()
+  private normalised = new WeakMap<BulkMemberUnit, Identity[] | null>()
+  private now: string | null = null
+  private phoneHashes = new Map<string, string>()
+  private blindIndex = (phone: Phone) => {
+    let hash = this.phoneHashes.get(phone.digits)
+    if (hash === undefined) this.phoneHashes.set(phone.digits, (hash = phone.blindIndex))
+    return hash
+  }
+
+  constructor(
+    private context: ImportContext,
+    private client: QueryClientContract
+  ) {}
+
+  async run(units: BulkMemberUnit[], callbacks: BulkMemberCallbacks) {
+    this.now = toDbTime(DateTime.utc(), this.client)
+    await this.load(units)
+    let plan = this.newPlan()
+    for (let i = 0; i < units.length; i++) {
+      const unit = units[i]
+      if (this.plan(unit, plan)) continue
+      await this.flush(plan, callbacks, units.slice(i))
+      plan = this.newPlan()
+      // After the pending writes the state is current: try the fast path again.
+      if (this.plan(unit, plan)) continue
+      BulkMemberImport.counters.fallback++
+      await callbacks.fallback(unit)
+      await this.load([unit])
+    }
+    await this.flush(plan, callbacks, [])
+  }
+
+  private newPlan() {
+    return {
+      units: [] as { unit: BulkMemberUnit; member: number | NewMember; outcome: RowOutcome }[],
+      members: [] as NewMember[],
+      identities: [] as { member: number | NewMember; row: Record<string, unknown> }[],
+      /** Empty profile fields to fill (member id → column → value). */
+      fills: new Map<number, Record<string, unknown>>(),
+      /** Platform reports replaced on stored identities (identity id → JSON). */
+      reports: new Map<number, Record<string, unknown>>(),
+    }
+  }
+
+  private identitiesOf(unit: BulkMemberUnit): Identity[] | null {
+    if (!this.normalised.has(unit)) {
+      let list: Identity[] | null
+      try {
+        list = ResolveMember.normalise(unit.parsed.identities, this.blindIndex)
+        if (!list.length) list = null
+      } catch {
+        list = null
+      }
+      this.normalised.set(unit, list)
+    }
+    return this.normalised.get(unit)!
+  }
+
+  /** Loads the identities the rows name (one query per type) and their members. */
+  private async load(units: BulkMemberUnit[]) {
+    const byType = new Map<string, Set<string>>()
+    for (const unit of units) {
+      for (const identity of this.identitiesOf(unit) ?? []) {
+        if (!byType.has(identity.type)) byType.set(identity.type, new Set())
+        byType.get(identity.type)!.add(identity.value)
+      }
+    }
+    const memberIds = new Set<number>()
+    for (const [type, values] of byType) {
+      const list = [...values]
+      for (const value of list) this.identities.delete(`${type}:${value}`)
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const rows = await this.client
+          .from('member_identities')
+          .where('company_id', this.context.companyId)
+          .where('type', type)
+          .whereIn('value', list.slice(i, i + CHUNK))
+          .select('id', 'value', 'member_id', 'platform_data')
+        for (const row of rows) {
+          this.identities.set(`${type}:${row.value}`, {
+            member: Number(row.member_id),
+            id: Number(row.id),
+            platformData: row.platform_data,
+          })
+          memberIds.add(Number(row.member_id))
+        }
+      }
+    }
+    const ids = [...memberIds]
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.client
+        .from('members')
+        .whereIn('id', ids.slice(i, i + CHUNK))
+        .select('id', 'merged_into_id', 'phone_hash', 'gender', ...PROFILE_COLUMNS)
+      for (const row of rows) {
+        const profile: Record<string, unknown> = {}
+        for (const column of PROFILE_COLUMNS) profile[column] = row[column]
+        this.members.set(Number(row.id), {
+          merged: !!row.merged_into_id,
+          phoneHash: row.phone_hash,
+          gender: row.gender,
+          profile,
+        })
+      }
+    }
+  }
+
+  /** Adds a simple row to the plan and returns true; false (plan untouched) if it is not simple. */
+  private plan(unit: BulkMemberUnit, plan: Plan): boolean {
+    const identities = this.identitiesOf(unit)
+    if (identities === null) return false
+    const owners = new Set<number | NewMember>()
+    for (const identity of identities) {
+      const known = this.identities.get(`${identity.type}:${identity.value}`)
+      if (known) owners.add(known.member)
+    }
+    // Two members (or a merged one): the OneID rules of the per-row path decide.
+    if (owners.size > 1) return false
+    const phone = identities.find((i) => i.type === 'phone')
+    const profile = unit.parsed.profile
+    const incoming = ResolveMember.profileRow(profile, this.client)
+    const gender = profile.gender && profile.gender !== 'unknown' ? profile.gender : null
+
+    let member: number | NewMember
+    let changed = false
+    let outcome: RowOutcome
+    if (owners.size === 0) {
+      const row: Record<string, unknown> = { company_id: this.context.companyId }
+      for (const column of PROFILE_COLUMNS) row[column] = incoming[column] ?? null
+      Object.assign(row, {
+        gender: profile.gender ?? 'unknown',
+        phone_encrypted: phone?.phone?.encrypt() ?? null,
+        phone_hash: phone?.value ?? null,
+        created_at: this.now,
+        updated_at: this.now,
+      })
+      member = { ref: plan.members.length, row }
+      plan.members.push(member)
+      outcome = 'inserted'
+    } else {
+      const owner = [...owners][0]
+      let current: { profile: Record<string, unknown>; phoneHash: unknown; gender: unknown }
+      if (typeof owner === 'number') {
+        const state = this.members.get(owner)
+        if (!state || state.merged) return false
+        current = state
+      } else {
+        // A member this batch creates and has not written yet.
+        if (plan.members[owner.ref] !== owner) return false
+        current = { profile: owner.row, phoneHash: owner.row.phone_hash, gender: owner.row.gender }
+      }
+      // Giving a member a phone checks that no one else has it: the per-row path does that.
+      if (phone && !current.phoneHash) return false
+      const fill: Record<string, unknown> = {}
+      for (const [column, value] of Object.entries(incoming)) {
+        const was = current.profile[column]
+        if (was === null || was === undefined || was === '') fill[column] = value
+      }
+      if (gender && current.gender === 'unknown') fill.gender = gender
+      if (Object.keys(fill).length) {
+        changed = true
+        for (const [column, value] of Object.entries(fill)) {
+          if (column === 'gender') current.gender = value
+          else current.profile[column] = value
+        }
+        if (typeof owner === 'number') {
+          const state = this.members.get(owner)!
+          state.gender = current.gender as string
+          plan.fills.set(owner, { ...plan.fills.get(owner), ...fill })
+        } else {
+          owner.row.gender = current.gender
+        }
+      }
+      member = owner
+      outcome = 'updated'
+    }
+
+    for (const identity of identities) {
+      const key = `${identity.type}:${identity.value}`
+      const report = identity.platformData ? JSON.stringify(identity.platformData) : null
+      const known = this.identities.get(key)
+      if (known) {
+        if (!report || report === known.platformData) continue
+        known.platformData = report
+        if (known.row) known.row.platform_data = report
+        else plan.reports.set(known.id!, { platform_data: report })
+        changed = true
+        continue
+      }
+      const row = {
+        company_id: this.context.companyId,
+        type: identity.type,
+        value: identity.value,
+        source: 'import',
+        platform_data: report,
+        created_at: this.now,
+        updated_at: this.now,
+      }
+      this.identities.set(key, { member, row, platformData: report })
+      plan.identities.push({ member, row })
+      changed = true
+    }
+    if (outcome === 'updated' && !changed) outcome = 'duplicate'
+    plan.units.push({ unit, member, outcome })
+    return true
+  }
+
+  /** Writes the plan; if that fails, undoes it and sends its rows through the per-row path. */
+  private async flush(plan: Plan, callbacks: BulkMemberCallbacks, rest: BulkMemberUnit[]) {
+    if (!plan.units.length) return
+    try {
+      await this.client.transaction((savepoint) => this.write(plan, savepoint))
+    } catch (error) {
+      BulkMemberImport.counters.failedWrites++
+      logger.warn({ err: error }, 'member import: bulk write failed, applying the batch row by row')
+      // Unexpected (a constraint the plan did not foresee): the per-row path decides.
+      this.identities.clear()
+      this.members.clear()
+      for (const { unit } of plan.units) await callbacks.fallback(unit)
+      await this.load(rest)
+      return
+    }
+    BulkMemberImport.counters.fast += plan.units.length
+    const idOf = (member: number | NewMember) => (typeof member === 'number' ? member : member.id!)
+    for (const { unit, member, outcome } of plan.units) {
+      callbacks.done(unit, outcome, outcome === 'duplicate' ? [] : [idOf(member)])
+    }
+    // What the batch wrote is now stored: later rows see ids, not plans.
+    for (const known of this.identities.values()) {
+      if (typeof known.member !== 'number') known.member = known.member.id!
+      known.row = undefined
+    }
+    for (const pending of plan.members) {
+      const profile: Record<string, unknown> = {}
+      for (const column of PROFILE_COLUMNS) profile[column] = pending.row[column]
+      this.members.set(pending.id!, {
+        merged: false,
+        phoneHash: (pending.row.phone_hash as string | null) ?? null,
+        gender: pending.row.gender as string,
+        profile,
+      })
+    }
+  }
+
+  /** Profile fills, multi-row inserts of members and identities, replaced platform reports. */
+  private async write(plan: Plan, client: QueryClientContract) {
+    const now = toDbTime(DateTime.utc(), client)
+    await bulkUpdate(client, 'members', plan.fills, { types: PG_TYPES, also: { updated_at: now } })
+    const ids = await bulkInsert(
+      client,
+      'members',
+      plan.members.map((m) => m.row),
+      { returning: true }
+    )
+    plan.members.forEach((m, index) => (m.id = ids[index]))
+    await bulkInsert(
+      client,
+      'member_identities',
+      plan.identities.map(({ member, row }) => ({
+        ...row,
+        member_id: typeof member === 'number' ? member : member.id!,
+      }))
+    )
+    await bulkUpdate(client, 'member_identities', plan.reports, { also: { updated_at: now } })
+  }
+}
