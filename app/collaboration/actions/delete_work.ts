@@ -10,7 +10,6 @@ import TaskComment from '#app/collaboration/models/task_comment'
 import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { AuditLog } from '#app/shared/audit/audit_log'
-import { ForbiddenError } from '#app/shared/errors/domain_error'
 
 type Client = TransactionClientContract
 /** The ids of the tasks to delete, as a subquery (one task, or all of a project). */
@@ -36,13 +35,6 @@ export interface DeletionSummary {
  * "deleted" line; the audit log keeps a snapshot.
  */
 export class DeleteWork {
-  static canDeleteComment(project: Project, comment: TaskComment, user: User) {
-    return (
-      ProjectAccess.canManage(project, user) ||
-      (comment.authorId === user.id && ProjectAccess.canEditTasks(project, user))
-    )
-  }
-
   /** Counts for the confirm step. */
   async summary(scope: { projectId?: number; taskId?: number }): Promise<DeletionSummary> {
     const ids = scope.taskId
@@ -147,7 +139,7 @@ export class DeleteWork {
     const comment = await TaskComment.query()
       .where({ id: commentId, taskId: task.id })
       .firstOrFail()
-    if (!DeleteWork.canDeleteComment(task.project, comment, actor)) throw new ForbiddenError()
+    ProjectAccess.assertDeleteComment(task.project, comment, actor)
     await db.transaction(async (trx) => {
       comment.useTransaction(trx)
       await comment.delete()

@@ -6,7 +6,7 @@ import Project, { type ProjectStatus } from '#app/collaboration/models/project'
 import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { AuditLog } from '#app/shared/audit/audit_log'
-import { DomainError, ForbiddenError } from '#app/shared/errors/domain_error'
+import { DomainError } from '#app/shared/errors/domain_error'
 
 export interface ProjectInput {
   name: string
@@ -35,7 +35,7 @@ export class ManageProjects {
     actor: User,
     client?: TransactionClientContract
   ) {
-    if (!actor.can('tasks.manage') && !actor.can('tasks.edit')) throw new ForbiddenError()
+    ProjectAccess.assertCreate(actor)
     const startsOn = toDate(input.startsOn)
     const endsOn = toDate(input.endsOn)
     this.assertDates(startsOn, endsOn)

@@ -2,13 +2,17 @@ import { errors as lucidErrors } from '@adonisjs/lucid'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type User from '#app/identity/models/user'
 import Project from '#app/collaboration/models/project'
+import type TaskComment from '#app/collaboration/models/task_comment'
 import { ForbiddenError } from '#app/shared/errors/domain_error'
 
 /**
- * Who sees and edits which project. Open projects are visible to everyone
- * with `tasks.view`; a private project only to its owner, its members and
- * admins. Editing tasks needs `tasks.edit` on top; managing a project
- * (settings, members) needs `tasks.manage` or being its owner.
+ * Who sees and edits which project — every project-level permission rule
+ * lives here. Open projects are visible to everyone with `tasks.view`; a
+ * private project only to its owner, its members and admins. Creating a
+ * project and editing tasks need `tasks.edit` (or `tasks.manage`); managing
+ * a project (settings, members, deleting it and its tasks) needs
+ * `tasks.manage` or being its owner; a comment is deleted by whoever
+ * manages the project or by its author while they may edit tasks.
  */
 export class ProjectAccess {
   static isAdmin(user: User) {
@@ -69,6 +73,17 @@ export class ProjectAccess {
     return user.can('tasks.edit') && ProjectAccess.canView(project, user)
   }
 
+  static canCreate(user: User) {
+    return user.can('tasks.manage') || user.can('tasks.edit')
+  }
+
+  static canDeleteComment(project: Project, comment: TaskComment, user: User) {
+    return (
+      ProjectAccess.canManage(project, user) ||
+      (comment.authorId === user.id && ProjectAccess.canEditTasks(project, user))
+    )
+  }
+
   static canManage(project: Project, user: User) {
     return (
       ProjectAccess.canView(project, user) &&
@@ -82,5 +97,13 @@ export class ProjectAccess {
 
   static assertManage(project: Project, user: User) {
     if (!ProjectAccess.canManage(project, user)) throw new ForbiddenError()
+  }
+
+  static assertCreate(user: User) {
+    if (!ProjectAccess.canCreate(user)) throw new ForbiddenError()
+  }
+
+  static assertDeleteComment(project: Project, comment: TaskComment, user: User) {
+    if (!ProjectAccess.canDeleteComment(project, comment, user)) throw new ForbiddenError()
   }
 }

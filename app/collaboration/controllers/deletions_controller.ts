@@ -5,7 +5,6 @@ import { currentCompany } from '#app/organization/current_company'
 import { DeleteWork } from '#app/collaboration/actions/delete_work'
 import { ProjectAccess } from '#app/collaboration/actions/project_access'
 import { findVisibleTask } from '#app/collaboration/actions/find_task'
-import { ForbiddenError } from '#app/shared/errors/domain_error'
 
 /**
  * 删除 projects, tasks and comments, each behind a confirm step: the GET
@@ -61,9 +60,7 @@ export default class DeletionsController {
     const comment = await TaskComment.query()
       .where({ id: Number(ctx.params.commentId), taskId: task.id })
       .firstOrFail()
-    if (!DeleteWork.canDeleteComment(task.project, comment, ctx.auth.user!)) {
-      throw new ForbiddenError()
-    }
+    ProjectAccess.assertDeleteComment(task.project, comment, ctx.auth.user!)
     return this.confirm(ctx, {
       message: ctx.i18n.t('collaboration.delete.comment_confirm', {
         excerpt: comment.body.slice(0, 80),

@@ -13,7 +13,6 @@ import { ActivityFeed } from '#app/collaboration/actions/activity_feed'
 import { findVisibleTask } from '#app/collaboration/actions/find_task'
 import { renderMarkdown } from '#app/collaboration/actions/markdown'
 import { TaskDependencies } from '#app/collaboration/actions/task_dependencies'
-import { DeleteWork } from '#app/collaboration/actions/delete_work'
 import {
   blockerValidator,
   checklistItemValidator,
@@ -81,7 +80,7 @@ export default class TasksController {
       comments: task.comments.map((c) => ({
         comment: c,
         html: renderMarkdown(c.body),
-        canDelete: DeleteWork.canDeleteComment(task.project, c, user),
+        canDelete: ProjectAccess.canDeleteComment(task.project, c, user),
       })),
       canEdit: ProjectAccess.canEditTasks(task.project, user),
       canDelete: ProjectAccess.canManage(task.project, user),
