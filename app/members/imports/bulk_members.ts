@@ -2,11 +2,11 @@ import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { ResolveMember } from '#app/members/actions/resolve_member'
-import type { Phone } from '#app/shared/kernel/phone'
 import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedMember } from '#app/members/imports/member_importer'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { blindIndexCache, planInFileOrder } from '#app/members/imports/bulk_plan'
 
 export interface BulkMemberUnit {
   rows: ImportRow[]
@@ -84,12 +84,7 @@ export class BulkMemberImport {
   private members = new Map<number, MemberState>()
   private normalised = new WeakMap<BulkMemberUnit, Identity[] | null>()
   private now: string | null = null
-  private phoneHashes = new Map<string, string>()
-  private blindIndex = (phone: Phone) => {
-    let hash = this.phoneHashes.get(phone.digits)
-    if (hash === undefined) this.phoneHashes.set(phone.digits, (hash = phone.blindIndex))
-    return hash
-  }
+  private blindIndex = blindIndexCache()
 
   constructor(
     private context: ImportContext,
@@ -99,19 +94,16 @@ export class BulkMemberImport {
   async run(units: BulkMemberUnit[], callbacks: BulkMemberCallbacks) {
     this.now = toDbTime(DateTime.utc(), this.client)
     await this.load(units)
-    let plan = this.newPlan()
-    for (let i = 0; i < units.length; i++) {
-      const unit = units[i]
-      if (this.plan(unit, plan)) continue
-      await this.flush(plan, callbacks, units.slice(i))
-      plan = this.newPlan()
-      // After the pending writes the state is current: try the fast path again.
-      if (this.plan(unit, plan)) continue
-      BulkMemberImport.counters.fallback++
-      await callbacks.fallback(unit)
-      await this.load([unit])
-    }
-    await this.flush(plan, callbacks, [])
+    await planInFileOrder(units, {
+      newPlan: () => this.newPlan(),
+      plan: (unit, plan) => this.plan(unit, plan),
+      flush: (plan, rest) => this.flush(plan, callbacks, rest),
+      fallback: async (unit) => {
+        BulkMemberImport.counters.fallback++
+        await callbacks.fallback(unit)
+      },
+      load: (rest) => this.load(rest),
+    })
   }
 
   private newPlan() {

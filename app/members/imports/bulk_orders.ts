@@ -2,7 +2,6 @@ import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { ResolveMember } from '#app/members/actions/resolve_member'
-import type { Phone } from '#app/shared/kernel/phone'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
 import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
@@ -11,6 +10,7 @@ import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { blindIndexCache, planInFileOrder } from '#app/members/imports/bulk_plan'
 
 export interface BulkUnit {
   rows: ImportRow[]
@@ -118,13 +118,7 @@ export class BulkOrderImport {
   private orders = new Map<string, StoredOrder | 'pending'>()
   private normalised = new WeakMap<BulkUnit, Identity[] | null>()
   private now: string | null = null
-  /** Blind index per phone seen in this batch (repeat buyers are hashed once). */
-  private phoneHashes = new Map<string, string>()
-  private blindIndex = (phone: Phone) => {
-    let hash = this.phoneHashes.get(phone.digits)
-    if (hash === undefined) this.phoneHashes.set(phone.digits, (hash = phone.blindIndex))
-    return hash
-  }
+  private blindIndex = blindIndexCache()
 
   constructor(
     private context: ImportContext,
@@ -134,19 +128,16 @@ export class BulkOrderImport {
   async run(units: BulkUnit[], callbacks: BulkCallbacks) {
     this.now = toDbTime(DateTime.utc(), this.client)
     await this.load(units)
-    let plan = this.newPlan()
-    for (let i = 0; i < units.length; i++) {
-      const unit = units[i]
-      if (this.plan(unit, plan)) continue
-      await this.flush(plan, callbacks, units.slice(i))
-      plan = this.newPlan()
-      // After the pending writes the state is current: try the fast path again.
-      if (this.plan(unit, plan)) continue
-      BulkOrderImport.counters.fallback++
-      await callbacks.fallback(unit)
-      await this.load([unit])
-    }
-    await this.flush(plan, callbacks, [])
+    await planInFileOrder(units, {
+      newPlan: () => this.newPlan(),
+      plan: (unit, plan) => this.plan(unit, plan),
+      flush: (plan, rest) => this.flush(plan, callbacks, rest),
+      fallback: async (unit) => {
+        BulkOrderImport.counters.fallback++
+        await callbacks.fallback(unit)
+      },
+      load: (rest) => this.load(rest),
+    })
   }
 
   private newPlan() {
