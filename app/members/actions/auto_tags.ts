@@ -228,6 +228,14 @@ export class AutoTags {
     }))
   }
 
+  /** The enabled rules with a condition "has tag `tagId`" in any group. */
+  async rulesReadingTag(companyId: number, tagId: number): Promise<AutoTagRule[]> {
+    const rules = await this.rules(companyId)
+    return rules.filter(
+      (rule) => rule.enabled && rule.groups.some((group) => Number(group.tag) === tagId)
+    )
+  }
+
   /** Records which job run recomputes these rules (the tag page shows its progress). */
   async markRun(companyId: number, jobRunId: number, ruleId?: number) {
     const query = db.from('member_tag_rules').where('company_id', companyId)

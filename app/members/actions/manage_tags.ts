@@ -7,10 +7,20 @@ import MemberTagGroup from '#app/members/models/member_tag_group'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type Member from '#app/members/models/member'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { AutoTags } from '#app/members/actions/auto_tags'
+import { dispatchAutoTags } from '#app/members/jobs/auto_tags_job'
+
+/**
+ * A bulk change up to this many members re-runs the affected auto-tag rules
+ * for those members in the request; a larger one queues a run of each rule.
+ */
+const FOLLOW_INLINE_MEMBERS = 500
 
 /**
  * Manual tags: create, put on and take off members, one by one or on a whole
- * filtered list. Auto tags (AutoTags) are refused here.
+ * filtered list. Auto tags (AutoTags) are refused here. An auto-tag rule may
+ * read a manual tag ("has tag VIP"): a change re-runs those rules for the
+ * members it touched, so the auto tag follows at once, not at the nightly run.
  */
 export class ManageTags {
   async createGroup(companyId: number, name: string, actor: AuditActor) {
@@ -68,6 +78,7 @@ export class ManageTags {
       context: { tag: tag.name },
       actor,
     })
+    await this.followInAutoTags(companyId, tag.id, [memberId], actor)
     return Number(removed)
   }
 
@@ -89,6 +100,7 @@ export class ManageTags {
       context: { ...context, added, matched: ids.length },
       actor,
     })
+    if (added) await this.followInAutoTags(companyId, tagId, ids, actor)
     return added
   }
 
@@ -104,7 +116,24 @@ export class ManageTags {
         actor,
       })
     }
+    if (added) await this.followInAutoTags(companyId, tagId, memberIds, actor)
     return added
+  }
+
+  private async followInAutoTags(
+    companyId: number,
+    tagId: number,
+    memberIds: number[],
+    actor: AuditActor
+  ) {
+    const autoTags = new AutoTags()
+    for (const rule of await autoTags.rulesReadingTag(companyId, tagId)) {
+      if (memberIds.length <= FOLLOW_INLINE_MEMBERS) {
+        await autoTags.apply(companyId, { ruleId: rule.id, memberIds })
+      } else {
+        await dispatchAutoTags(companyId, rule.id, actor)
+      }
+    }
   }
 
   /** Auto tags follow their rule; a hand-made change would be undone at the next run. */

@@ -15,6 +15,7 @@ import MemberTag from '#app/members/models/member_tag'
 import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** 杭州 members A (spent 300 yuan, bought 上衣), B (50 yuan); 上海 member C (500 yuan, 上衣). */
 async function seed() {
@@ -604,5 +605,81 @@ test.group('Members / auto tags', (group) => {
     assert.equal(await tagged(byLevel.tagId), 'B')
     await attributes.set(company.id, ids.B, { [levelId]: '1' }, crm)
     assert.equal(await tagged(byLevel.tagId), '')
+  })
+  test('a manual tag change re-runs the rules that read that tag: at once, or as a job for a large list', async ({
+    client,
+    assert,
+  }) => {
+    const { company, ids } = await seed()
+    const crm = await createStaff('crm')
+    const tags = new ManageTags()
+    const vip = await tags.create(company.id, { name: 'VIP' }, crm)
+    const autoTags = new AutoTags()
+    const rule = await autoTags.create(
+      company.id,
+      { name: '杭州VIP', groups: [{ tag: vip.id, city: '杭州市' }] },
+      crm
+    )
+    const unrelated = await autoTags.create(
+      company.id,
+      { name: '上海客', groups: [{ city: '上海' }] },
+      crm
+    )
+    await autoTags.apply(company.id)
+    assert.equal(await tagged(rule.tagId), '')
+    const reading = await autoTags.rulesReadingTag(company.id, vip.id)
+    assert.deepEqual(
+      reading.map((r) => r.id),
+      [rule.id]
+    )
+
+    // The member page's add and remove.
+    const added = await client
+      .post(`/members/${ids.A}/tags`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .form({ tagId: vip.id })
+      .redirects(0)
+    added.assertStatus(302)
+    assert.equal(await tagged(rule.tagId), 'A')
+    await tags.add(company.id, ids.C, vip.id, crm)
+    assert.equal(await tagged(rule.tagId), 'A', 'C has VIP but is in 上海')
+    const removed = await client
+      .post(`/members/${ids.A}/tags/${vip.id}/remove`)
+      .loginAs(crm)
+      .withCsrfToken()
+      .redirects(0)
+    removed.assertStatus(302)
+    assert.equal(await tagged(rule.tagId), '')
+
+    // A bulk change over the inline limit queues a run of the rule instead.
+    const now = toDbTime(DateTime.utc(), db.connection())
+    await db.table('members').multiInsert(
+      Array.from({ length: 500 }, (_, i) => ({
+        company_id: company.id,
+        name: `外地${i}`,
+        city: '北京市',
+        created_at: now,
+        updated_at: now,
+      }))
+    )
+    const many = await db.from('members').where('company_id', company.id).select('id')
+    assert.isAbove(many.length, 500)
+    await tags.bulkAdd(
+      company.id,
+      vip.id,
+      many.map((m: any) => m.id),
+      crm
+    )
+    assert.equal(await tagged(rule.tagId), '', 'not inline')
+    const queued = await db
+      .from('member_tag_rules')
+      .whereIn('id', [rule.id, unrelated.id])
+      .orderBy('id')
+      .select('last_job_run_id')
+    assert.isNotNull(queued[0].last_job_run_id)
+    assert.isNull(queued[1].last_job_run_id, 'a rule that does not read the tag is not re-run')
+    await queue.drain()
+    assert.equal(await tagged(rule.tagId), 'AB')
   })
 })
