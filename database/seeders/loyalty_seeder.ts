@@ -38,17 +38,17 @@ export default class LoyaltySeeder extends BaseSeeder {
     const tiers = new Tiers()
     const silver = await tiers.create(
       companyId,
-      { name: '银卡', color: '#94a3b8', minSpendFen: 100_000 },
+      { name: '银卡', color: '#94a3b8', threshold: 100_000 },
       null
     )
     const gold = await tiers.create(
       companyId,
-      { name: '金卡', color: '#d4a017', minSpendFen: 300_000 },
+      { name: '金卡', color: '#d4a017', threshold: 300_000 },
       null
     )
     const diamond = await tiers.create(
       companyId,
-      { name: '钻石卡', color: '#3b82f6', minSpendFen: 800_000 },
+      { name: '钻石卡', color: '#3b82f6', threshold: 800_000 },
       null
     )
     // Seed data only: a rule dated back so the demo history earns (staff can only publish from now on).

@@ -17,7 +17,7 @@ export default class BenefitsController {
       db
         .from('loyalty_tiers')
         .where('company_id', company.id)
-        .orderBy('min_spend_fen')
+        .orderBy('threshold')
         .select('id', 'name', 'color'),
       BenefitGrant.query()
         .where('companyId', company.id)

@@ -16,7 +16,7 @@ import {
   loyaltySettings,
   type LoyaltySettings,
 } from '#app/loyalty/services/loyalty_settings'
-import { Tiers, type Tier } from '#app/loyalty/services/tiers'
+import { Tiers, type TierRules } from '#app/loyalty/services/tiers'
 import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
 import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
@@ -63,7 +63,7 @@ export class AccrueFromCommerce {
   private rules = new EarningRules()
   private settings = new Map<number, LoyaltySettings>()
   private zones = new Map<number, string>()
-  private tierLists = new Map<number, Tier[]>()
+  private tierRules = new Map<number, TierRules>()
 
   constructor(private now: () => DateTime = () => DateTime.utc()) {
     this.ledger = new PointsLedger(now)
@@ -532,16 +532,12 @@ export class AccrueFromCommerce {
 
   /** Upgrades at once on the qualifying order; a refund only starts the grace period. */
   private async evaluateTier(companyId: number, memberId: number, counts?: AccrualCounts) {
-    if (!this.tierLists.has(companyId)) {
-      this.tierLists.set(companyId, await new Tiers(this.now).list(companyId))
+    if (!this.tierRules.has(companyId)) {
+      this.tierRules.set(companyId, await new Tiers(this.now).rules(companyId))
     }
-    const tiers = this.tierLists.get(companyId)!
-    if (tiers.length === 0) return
-    const settings = await this.settingsFor(companyId)
-    const change = await new Tiers(this.now).evaluate(companyId, memberId, 'event', {
-      tiers,
-      graceDays: settings.tierGraceDays,
-    })
+    const rules = this.tierRules.get(companyId)!
+    if (rules.tiers.length === 0) return
+    const change = await new Tiers(this.now).evaluate(companyId, memberId, 'event', rules)
     if (change === 'upgrade' && counts) counts.upgrades++
   }
 

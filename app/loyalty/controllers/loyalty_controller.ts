@@ -12,6 +12,8 @@ import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
 import {
   EXPIRY_POLICIES,
   SHORTFALL_POLICIES,
+  TIER_BASES,
+  TIER_DOWNGRADES,
   loyaltySettings,
   saveLoyaltySettings,
 } from '#app/loyalty/services/loyalty_settings'
@@ -111,6 +113,8 @@ export default class LoyaltyController {
       now: DateTime.utc(),
       expiryPolicies: EXPIRY_POLICIES,
       shortfallPolicies: SHORTFALL_POLICIES,
+      tierBases: TIER_BASES,
+      tierDowngrades: TIER_DOWNGRADES,
       preview: request.qs().paid ? await this.evaluatePreview(request, zone, company.id) : null,
     })
   }
@@ -224,9 +228,14 @@ export default class LoyaltyController {
   async createTier({ request, auth, response, session, i18n }: HttpContext) {
     const company = await currentCompany()
     const input = await request.validateUsing(tierValidator)
+    const settings = await loyaltySettings(company.id)
     await new Tiers().create(
       company.id,
-      { name: input.name, color: input.color, minSpendFen: Money.parseYuan(input.minSpend)!.fen },
+      {
+        name: input.name,
+        color: input.color,
+        threshold: Tiers.thresholdFrom(settings.tierBasis, input.threshold),
+      },
       auth.user!
     )
     session.flash('success', i18n.t('loyalty.tiers.created'))
@@ -257,10 +266,15 @@ export default class LoyaltyController {
   async updateTier({ params, request, auth, response, session, i18n }: HttpContext) {
     const company = await currentCompany()
     const input = await request.validateUsing(tierValidator)
+    const settings = await loyaltySettings(company.id)
     await new Tiers().update(
       company.id,
       Number(params.id),
-      { name: input.name, color: input.color, minSpendFen: Money.parseYuan(input.minSpend)!.fen },
+      {
+        name: input.name,
+        color: input.color,
+        threshold: Tiers.thresholdFrom(settings.tierBasis, input.threshold),
+      },
       auth.user!
     )
     session.flash('success', i18n.t('loyalty.tiers.updated'))
@@ -273,6 +287,7 @@ export default class LoyaltyController {
     if (input.expiryPolicy === 'months' && !input.expiryMonths) {
       throw new DomainError('E_EXPIRY_MONTHS', 'loyalty.errors.expiry_months_required', 422)
     }
+    const current = await loyaltySettings(company.id)
     await saveLoyaltySettings(
       {
         companyId: company.id,
@@ -282,6 +297,8 @@ export default class LoyaltyController {
         shortfallPolicy: input.shortfallPolicy,
         unitCostFen: input.unitCostFen,
         tierGraceDays: input.tierGraceDays,
+        tierBasis: input.tierBasis ?? current.tierBasis,
+        tierDowngrade: input.tierDowngrade ?? current.tierDowngrade,
       },
       auth.user!
     )

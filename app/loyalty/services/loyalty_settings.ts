@@ -7,6 +7,12 @@ import { toDbTime } from '#app/shared/kernel/db_values'
 export type ExpiryPolicy = 'never' | 'months' | 'year_after_next'
 export const EXPIRY_POLICIES: ExpiryPolicy[] = ['never', 'months', 'year_after_next']
 export const SHORTFALL_POLICIES: ShortfallPolicy[] = ['record_shortfall', 'allow_negative']
+/** What tiers qualify by, over the rolling 12 months: paid spend, points earned or orders. */
+export type TierBasis = 'spend' | 'points' | 'orders'
+export const TIER_BASES: TierBasis[] = ['spend', 'points', 'orders']
+/** Where a downgrade goes: the tier the figure earns, or one level down. */
+export type TierDowngrade = 'earned' | 'one_level'
+export const TIER_DOWNGRADES: TierDowngrade[] = ['earned', 'one_level']
 
 export interface LoyaltySettings {
   companyId: number
@@ -15,8 +21,10 @@ export interface LoyaltySettings {
   expiryMonths: number | null
   shortfallPolicy: ShortfallPolicy
   unitCostFen: number
-  /** Days below the tier's spend before the periodic re-evaluation downgrades. */
+  /** Days below the tier's threshold before the periodic re-evaluation downgrades. */
   tierGraceDays: number
+  tierBasis: TierBasis
+  tierDowngrade: TierDowngrade
 }
 
 /** What a company has before anyone saves settings. */
@@ -29,6 +37,8 @@ export function defaultSettings(companyId: number): LoyaltySettings {
     shortfallPolicy: 'record_shortfall',
     unitCostFen: 1,
     tierGraceDays: 30,
+    tierBasis: 'spend',
+    tierDowngrade: 'earned',
   }
 }
 
@@ -43,6 +53,8 @@ export async function loyaltySettings(companyId: number): Promise<LoyaltySetting
     shortfallPolicy: row.shortfall_policy,
     unitCostFen: Number(row.unit_cost_fen),
     tierGraceDays: Number(row.tier_grace_days ?? 30),
+    tierBasis: row.tier_basis ?? 'spend',
+    tierDowngrade: row.tier_downgrade ?? 'earned',
   }
 }
 
@@ -56,6 +68,8 @@ export async function saveLoyaltySettings(settings: LoyaltySettings, actor: Audi
     shortfall_policy: settings.shortfallPolicy,
     unit_cost_fen: settings.unitCostFen,
     tier_grace_days: settings.tierGraceDays,
+    tier_basis: settings.tierBasis,
+    tier_downgrade: settings.tierDowngrade,
     updated_at: stamp,
   }
   await db

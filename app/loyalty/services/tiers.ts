@@ -3,7 +3,13 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
-import { loyaltySettings } from '#app/loyalty/services/loyalty_settings'
+import { Money } from '#app/shared/kernel/money'
+import {
+  loyaltySettings,
+  type TierBasis,
+  type TierDowngrade,
+} from '#app/loyalty/services/loyalty_settings'
+import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 /** 会员等级 */
@@ -11,8 +17,20 @@ export interface Tier {
   id: number
   name: string
   color: string
-  minSpendFen: number
+  /** In the company's basis unit: fen of paid spend, points earned, or orders. */
+  threshold: number
 }
+
+/** The company's tier rules, read once per evaluation run. */
+export interface TierRules {
+  tiers: Tier[]
+  graceDays: number
+  basis: TierBasis
+  downgrade: TierDowngrade
+}
+
+/** Postings that make up "points earned": earns, less their reversals and cancelled pending points. */
+const EARNED_KINDS = ['earn', 'reverse', 'cancel_pending']
 
 export interface MemberTierState {
   tierId: number | null
@@ -29,7 +47,7 @@ function mapTier(row: any): Tier {
     id: Number(row.id),
     name: row.name,
     color: row.color,
-    minSpendFen: Number(row.min_spend_fen),
+    threshold: Number(row.threshold),
   }
 }
 
@@ -38,49 +56,68 @@ function insertedId(rows: any[]): number {
   return Number(typeof row === 'object' ? row.id : row)
 }
 
-/** The highest tier whose threshold the spend reaches (tiers sorted by threshold). */
-export function earnedTier(tiers: Tier[], spendFen: number): Tier | null {
+/** The highest tier whose threshold the figure reaches (tiers sorted by threshold). */
+export function earnedTier(tiers: Tier[], value: number): Tier | null {
   let best: Tier | null = null
-  for (const tier of tiers) if (spendFen >= tier.minSpendFen) best = tier
+  for (const tier of tiers) if (value >= tier.threshold) best = tier
   return best
 }
 
 /**
- * Tiers: qualification by rolling 12-month paid spend (net of completed
- * refunds). An upgrade happens at once (on the order that qualifies); a
- * member who falls below keeps the tier for the grace period and is moved
- * to the earned tier by the periodic re-evaluation. A manual tier (with a
+ * Tiers: qualification by one rolling 12-month figure, chosen per company —
+ * paid spend (net of completed refunds), points earned (net of reversals) or
+ * purchase count. An upgrade happens at once (on the order or posting that
+ * qualifies); a member who falls below keeps the tier for the grace period
+ * and is then moved down by the periodic re-evaluation — to the earned tier,
+ * or one level (and a new grace period for the next). A manual tier (with a
  * reason and an optional end date) is left alone until it ends.
  */
 export class Tiers {
   constructor(private now: () => DateTime = () => DateTime.utc()) {}
 
   async list(companyId: number): Promise<Tier[]> {
-    const rows = await db
-      .from('loyalty_tiers')
-      .where('company_id', companyId)
-      .orderBy('min_spend_fen')
+    const rows = await db.from('loyalty_tiers').where('company_id', companyId).orderBy('threshold')
     return rows.map(mapTier)
+  }
+
+  /**
+   * A threshold as typed on the tier form, in the basis's unit: yuan with up
+   * to two decimals for spend (stored in fen), a whole number for points or
+   * orders.
+   */
+  static thresholdFrom(basis: TierBasis, typed: string): number {
+    const text = typed.trim()
+    if (basis === 'spend') {
+      const fen = Money.parseYuan(text)?.fen
+      if (fen === undefined || fen < 0) {
+        throw new DomainError('E_TIER_INVALID', 'loyalty.errors.tier_invalid', 422)
+      }
+      return fen
+    }
+    if (!/^\d{1,9}$/.test(text)) {
+      throw new DomainError('E_TIER_THRESHOLD', 'loyalty.errors.tier_threshold_whole', 422)
+    }
+    return Number(text)
   }
 
   async create(
     companyId: number,
-    input: { name: string; color: string; minSpendFen: number },
+    input: { name: string; color: string; threshold: number },
     actor: AuditActor | null
   ) {
     const name = input.name.trim()
     if (
       !name ||
       !/^#[0-9a-fA-F]{6}$/.test(input.color) ||
-      !Number.isSafeInteger(input.minSpendFen) ||
-      input.minSpendFen < 0
+      !Number.isSafeInteger(input.threshold) ||
+      input.threshold < 0
     ) {
       throw new DomainError('E_TIER_INVALID', 'loyalty.errors.tier_invalid', 422)
     }
     const clash = await db
       .from('loyalty_tiers')
       .where('company_id', companyId)
-      .where((q) => q.where('name', name).orWhere('min_spend_fen', input.minSpendFen))
+      .where((q) => q.where('name', name).orWhere('threshold', input.threshold))
       .first()
     if (clash) throw new DomainError('E_TIER_DUPLICATE', 'loyalty.errors.tier_duplicate', 422)
     const stamp = toDbTime(this.now())
@@ -89,7 +126,7 @@ export class Tiers {
         company_id: companyId,
         name,
         color: input.color.toLowerCase(),
-        min_spend_fen: input.minSpendFen,
+        threshold: input.threshold,
         created_at: stamp,
         updated_at: stamp,
       })
@@ -98,7 +135,7 @@ export class Tiers {
       entityType: 'loyalty_tier',
       entityId: id,
       action: 'loyalty.tier.create',
-      after: { name, color: input.color, minSpendFen: input.minSpendFen },
+      after: { name, color: input.color, threshold: input.threshold },
       actor,
     })
     return id
@@ -108,15 +145,15 @@ export class Tiers {
   async update(
     companyId: number,
     id: number,
-    input: { name: string; color: string; minSpendFen: number },
+    input: { name: string; color: string; threshold: number },
     actor: AuditActor | null
   ) {
     const name = input.name.trim()
     if (
       !name ||
       !/^#[0-9a-fA-F]{6}$/.test(input.color) ||
-      !Number.isSafeInteger(input.minSpendFen) ||
-      input.minSpendFen < 0
+      !Number.isSafeInteger(input.threshold) ||
+      input.threshold < 0
     ) {
       throw new DomainError('E_TIER_INVALID', 'loyalty.errors.tier_invalid', 422)
     }
@@ -126,7 +163,7 @@ export class Tiers {
       .from('loyalty_tiers')
       .where('company_id', companyId)
       .whereNot('id', id)
-      .where((q) => q.where('name', name).orWhere('min_spend_fen', input.minSpendFen))
+      .where((q) => q.where('name', name).orWhere('threshold', input.threshold))
       .first()
     if (clash) throw new DomainError('E_TIER_DUPLICATE', 'loyalty.errors.tier_duplicate', 422)
     await db
@@ -135,15 +172,15 @@ export class Tiers {
       .update({
         name,
         color: input.color.toLowerCase(),
-        min_spend_fen: input.minSpendFen,
+        threshold: input.threshold,
         updated_at: toDbTime(this.now()),
       })
     await AuditLog.record({
       entityType: 'loyalty_tier',
       entityId: id,
       action: 'loyalty.tier.update',
-      before: { name: before.name, color: before.color, minSpendFen: Number(before.min_spend_fen) },
-      after: { name, color: input.color.toLowerCase(), minSpendFen: input.minSpendFen },
+      before: { name: before.name, color: before.color, threshold: Number(before.threshold) },
+      after: { name, color: input.color.toLowerCase(), threshold: input.threshold },
       actor,
     })
   }
@@ -171,6 +208,48 @@ export class Tiers {
     return Math.max(Number(paid.n ?? 0) - Number(refunded.n ?? 0), 0)
   }
 
+  /** Points earned in the 12 months before `at`: earn postings less reversals and cancelled pending points. */
+  async rollingPointsEarned(memberId: number, at: DateTime = this.now()): Promise<number> {
+    const [row] = await db
+      .from('points_postings')
+      .join('points_accounts', 'points_accounts.id', 'points_postings.account_id')
+      .where('points_accounts.member_id', memberId)
+      .whereIn('points_postings.kind', EARNED_KINDS)
+      .where('points_postings.created_at', '>', toDbTime(at.minus({ months: 12 })))
+      .where('points_postings.created_at', '<=', toDbTime(at))
+      .select(db.raw('sum(points_postings.amount + points_postings.pending_amount) as n'))
+    return Math.max(Number(row?.n ?? 0), 0)
+  }
+
+  /** Purchases (orders paid in the 12 months before `at` and not closed or refunded). */
+  async rollingOrderCount(memberId: number, at: DateTime = this.now()): Promise<number> {
+    const [row] = await db
+      .from('orders')
+      .where('member_id', memberId)
+      .whereIn('status', PURCHASE_STATUSES)
+      .where('paid_at', '>', toDbTime(at.minus({ months: 12 })))
+      .where('paid_at', '<=', toDbTime(at))
+      .count('* as n')
+    return Number(row?.n ?? 0)
+  }
+
+  /** The member's figure in the company's basis. */
+  async qualifyingValue(memberId: number, basis: TierBasis, at: DateTime = this.now()) {
+    if (basis === 'points') return this.rollingPointsEarned(memberId, at)
+    if (basis === 'orders') return this.rollingOrderCount(memberId, at)
+    return this.rollingSpend(memberId, at)
+  }
+
+  async rules(companyId: number): Promise<TierRules> {
+    const [tiers, settings] = await Promise.all([this.list(companyId), loyaltySettings(companyId)])
+    return {
+      tiers,
+      graceDays: settings.tierGraceDays,
+      basis: settings.tierBasis,
+      downgrade: settings.tierDowngrade,
+    }
+  }
+
   async state(memberId: number): Promise<MemberTierState | null> {
     const row = await db.from('member_tiers').where('member_id', memberId).first()
     if (!row) return null
@@ -184,21 +263,21 @@ export class Tiers {
   }
 
   /**
-   * Re-evaluates one member. `event`: after an order or refund — upgrades at
-   * once, never downgrades (starts the grace period instead). `periodic`:
-   * also downgrades to the earned tier once the grace period has passed.
+   * Re-evaluates one member. `event`: after an order, refund or accrual —
+   * upgrades at once, never downgrades (starts the grace period instead).
+   * `periodic`: also downgrades once the grace period has passed.
    */
   async evaluate(
     companyId: number,
     memberId: number,
     mode: 'event' | 'periodic',
-    cache?: { tiers?: Tier[]; graceDays?: number }
+    rules?: TierRules
   ): Promise<TierChange | null> {
-    const tiers = cache?.tiers ?? (await this.list(companyId))
-    const graceDays = cache?.graceDays ?? (await this.graceDays(companyId))
+    const { tiers, graceDays, basis, downgrade } = rules ?? (await this.rules(companyId))
     const now = this.now()
-    const spend = await this.rollingSpend(memberId, now)
-    const earned = earnedTier(tiers, spend)
+    const value = await this.qualifyingValue(memberId, basis, now)
+    const spend = basis === 'spend' ? value : null
+    const earned = earnedTier(tiers, value)
     return db.transaction(async (trx) => {
       let state = await this.lockState(trx, companyId, memberId)
       let change: TierChange | null = null
@@ -249,8 +328,13 @@ export class Tiers {
       if (!state.belowSince)
         await this.write(trx, companyId, memberId, { below_since: toDbTime(now) })
       if (mode === 'periodic' && now.diff(belowSince, 'days').days >= graceDays) {
-        const to = earned?.id ?? null
-        await this.write(trx, companyId, memberId, { tier_id: to, below_since: null })
+        // One level down still above what the member earns starts a new grace period there.
+        const landing = downgrade === 'one_level' ? Math.max(current - 1, target) : target
+        const to = landing >= 0 ? tiers[landing].id : null
+        await this.write(trx, companyId, memberId, {
+          tier_id: to,
+          below_since: landing > target ? toDbTime(now) : null,
+        })
         await this.history(
           trx,
           companyId,
@@ -271,10 +355,9 @@ export class Tiers {
   /** Periodic re-evaluation of every member with a tier or an order in the last 12 months. */
   async reevaluateAll(companyId: number, options: { batchSize?: number } = {}) {
     const batchSize = options.batchSize ?? 500
-    const tiers = await this.list(companyId)
-    const graceDays = await this.graceDays(companyId)
+    const rules = await this.rules(companyId)
     const counts = { members: 0, upgrades: 0, downgrades: 0 }
-    if (tiers.length === 0) return counts
+    if (rules.tiers.length === 0) return counts
     const since = toDbTime(this.now().minus({ months: 12 }))
     let afterId = 0
     while (true) {
@@ -293,10 +376,7 @@ export class Tiers {
         .select('id')
       if (rows.length === 0) return counts
       for (const row of rows) {
-        const change = await this.evaluate(companyId, Number(row.id), 'periodic', {
-          tiers,
-          graceDays,
-        })
+        const change = await this.evaluate(companyId, Number(row.id), 'periodic', rules)
         if (change === 'upgrade') counts.upgrades++
         if (change === 'downgrade') counts.downgrades++
         counts.members++
@@ -412,28 +492,25 @@ export class Tiers {
     )
   }
 
-  /** Current tier, spend and what is missing for the next one ("还差 ¥820 升级金卡"). */
+  /**
+   * Current tier, the member's figure in the company's basis and what is
+   * missing for the next tier ("还差 ¥820 升级金卡", "还差 2 单升级金卡").
+   */
   async progress(companyId: number, memberId: number) {
-    const [tiers, state, spend] = await Promise.all([
-      this.list(companyId),
-      this.state(memberId),
-      this.rollingSpend(memberId),
-    ])
+    const [rules, state] = await Promise.all([this.rules(companyId), this.state(memberId)])
+    const { tiers, basis } = rules
+    const value = await this.qualifyingValue(memberId, basis)
     const current = tiers.find((t) => t.id === state?.tierId) ?? null
     const rank = current ? tiers.indexOf(current) : -1
     const next = tiers[rank + 1] ?? null
     return {
       current,
       state,
-      spendFen: spend,
+      basis,
+      value,
       next,
-      missingFen: next ? Math.max(next.minSpendFen - spend, 0) : null,
+      missing: next ? Math.max(next.threshold - value, 0) : null,
     }
-  }
-
-  private async graceDays(companyId: number) {
-    const settings = await loyaltySettings(companyId)
-    return settings.tierGraceDays
   }
 
   private async lockState(trx: TransactionClientContract, companyId: number, memberId: number) {

@@ -1,5 +1,10 @@
 import vine from '@vinejs/vine'
-import { EXPIRY_POLICIES, SHORTFALL_POLICIES } from '#app/loyalty/services/loyalty_settings'
+import {
+  EXPIRY_POLICIES,
+  SHORTFALL_POLICIES,
+  TIER_BASES,
+  TIER_DOWNGRADES,
+} from '#app/loyalty/services/loyalty_settings'
 import { REWARD_KINDS } from '#app/loyalty/actions/rewards'
 
 /** `<input type="datetime-local">`, read in the staff member's zone. */
@@ -46,6 +51,9 @@ export const settingsValidator = vine.create({
   shortfallPolicy: vine.enum(SHORTFALL_POLICIES),
   unitCostFen: vine.number().withoutDecimals().min(0).max(10000),
   tierGraceDays: vine.number().withoutDecimals().min(0).max(365),
+  /** Absent: unchanged (forms and scripts from before these settings). */
+  tierBasis: vine.enum(TIER_BASES).optional(),
+  tierDowngrade: vine.enum(TIER_DOWNGRADES).optional(),
 })
 
 export const previewValidator = vine.create({
@@ -97,7 +105,8 @@ export const tierValidator = vine.create({
     .string()
     .trim()
     .regex(/^#[0-9a-fA-F]{6}$/),
-  minSpend: yuan.clone(),
+  /** Yuan (two decimals at most) for a spend basis, a whole number for points or orders. */
+  threshold: yuan.clone(),
 })
 
 /** A tier set by staff: tier (empty = none), reason required, optional end date. */

@@ -54,7 +54,7 @@ export default class MembersController {
         db
           .from('loyalty_tiers')
           .where('company_id', company.id)
-          .orderBy('min_spend_fen')
+          .orderBy('threshold')
           .select('id', 'name'),
       ])
     const { after, editRule: editRuleId, ...kept } = invalid ? {} : request.qs()

@@ -20,7 +20,7 @@ async function setup() {
     company_id: company.id,
     name: '金卡',
     color: '#d4a017',
-    min_spend_fen: 300000,
+    threshold: 300000,
     created_at: stamp,
     updated_at: stamp,
   })

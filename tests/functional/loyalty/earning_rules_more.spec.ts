@@ -154,7 +154,7 @@ test.group('Loyalty / earning rules: multipliers, exclusions, tiers, budgets', (
     const tiers = new Tiers(ctx.time.now)
     const goldId = await tiers.create(
       ctx.company.id,
-      { name: '金卡', color: '#d4a017', minSpendFen: 10_000_000 },
+      { name: '金卡', color: '#d4a017', threshold: 10_000_000 },
       null
     )
     await new ManageEarningRules(ctx.time.now).publishVersion(

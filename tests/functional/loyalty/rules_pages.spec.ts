@@ -21,7 +21,7 @@ test.group('Loyalty / rules page: multipliers, bonuses, budgets, order page', (g
     const shops = await createCompanyWithShops()
     const goldId = await new Tiers().create(
       shops.company.id,
-      { name: '金卡', color: '#d4a017', minSpendFen: 300_000 },
+      { name: '金卡', color: '#d4a017', threshold: 300_000 },
       null
     )
     const crm = await createStaff('crm')

@@ -32,12 +32,12 @@ async function setup() {
   const tiers = new Tiers(time.now)
   const silver = await tiers.create(
     shops.company.id,
-    { name: '银卡', color: '#9ca3af', minSpendFen: 100_000 },
+    { name: '银卡', color: '#9ca3af', threshold: 100_000 },
     null
   )
   const gold = await tiers.create(
     shops.company.id,
-    { name: '金卡', color: '#d4a017', minSpendFen: 300_000 },
+    { name: '金卡', color: '#d4a017', threshold: 300_000 },
     null
   )
   await saveLoyaltySettings({ ...defaultSettings(shops.company.id), tierGraceDays: 30 }, null)
@@ -80,7 +80,7 @@ test.group('Loyalty / tiers', (group) => {
     await new AccrueFromCommerce(ctx.time.now).run()
     assert.equal(await tierName(ctx.memberId), '银卡')
     const progress = await new Tiers(ctx.time.now).progress(ctx.company.id, ctx.memberId)
-    assert.equal(progress.missingFen, 82_000) // 还差 ¥820 升级金卡
+    assert.equal(progress.missing, 82_000) // 还差 ¥820 升级金卡
 
     await new UpsertOrder().handle(order(ctx, 'B', 90_000))
     await new AccrueFromCommerce(ctx.time.now).run()
@@ -183,7 +183,7 @@ test.group('Loyalty / tiers', (group) => {
       .post('/loyalty/tiers')
       .loginAs(crm)
       .withCsrfToken()
-      .form({ name: '钻石', color: '#3b82f6', minSpend: '10000' })
+      .form({ name: '钻石', color: '#3b82f6', threshold: '10000' })
       .redirects(0)
     created.assertStatus(302)
     assert.lengthOf(await new Tiers().list(ctx.company.id), 3)
@@ -191,17 +191,17 @@ test.group('Loyalty / tiers', (group) => {
       .post(`/loyalty/tiers/${ctx.gold}`)
       .loginAs(crm)
       .withCsrfToken()
-      .form({ name: '金卡会员', color: '#b8860b', minSpend: '2800.00' })
+      .form({ name: '金卡会员', color: '#b8860b', threshold: '2800.00' })
       .redirects(0)
     renamed.assertStatus(302)
     const afterRename = await new Tiers().list(ctx.company.id)
     const gold = afterRename.find((t) => t.id === ctx.gold)!
-    assert.deepEqual([gold.name, gold.color, gold.minSpendFen], ['金卡会员', '#b8860b', 280_000])
+    assert.deepEqual([gold.name, gold.color, gold.threshold], ['金卡会员', '#b8860b', 280_000])
     await client
       .post(`/loyalty/tiers/${ctx.gold}`)
       .loginAs(crm)
       .withCsrfToken()
-      .form({ name: '金卡', color: '#d4a017', minSpend: '3000' })
+      .form({ name: '金卡', color: '#d4a017', threshold: '3000' })
       .redirects(0)
 
     const fragment = await client
@@ -227,5 +227,164 @@ test.group('Loyalty / tiers', (group) => {
       .withCsrfToken()
       .form({ tierId: String(ctx.silver), reason: 'x' })
     refused.assertStatus(403)
+  })
+  test('points basis: points earned (pending included) upgrade at once; a refund reversal starts the grace', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    await saveLoyaltySettings(
+      { ...defaultSettings(ctx.company.id), tierGraceDays: 30, tierBasis: 'points' },
+      null
+    )
+    const tiers = new Tiers(ctx.time.now)
+    await tiers.update(
+      ctx.company.id,
+      ctx.silver,
+      { name: '银卡', color: '#9ca3af', threshold: 1000 },
+      null
+    )
+    await tiers.update(
+      ctx.company.id,
+      ctx.gold,
+      { name: '金卡', color: '#d4a017', threshold: 3000 },
+      null
+    )
+
+    await new UpsertOrder().handle(order(ctx, 'A', 218_000)) // 2,180 points, pending
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '银卡')
+    const progress = await tiers.progress(ctx.company.id, ctx.memberId)
+    assert.deepEqual([progress.basis, progress.value, progress.missing], ['points', 2180, 820])
+
+    await new UpsertOrder().handle(order(ctx, 'B', 90_000))
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '金卡')
+
+    await new UpsertRefund().handle({
+      companyId: ctx.company.id,
+      shopId: ctx.tmall.id,
+      platformRefundNo: 'RB',
+      platformOrderNo: 'B',
+      status: 'completed',
+      amountFen: 90_000,
+      requestedAt: PAID.plus({ days: 1 }),
+      completedAt: PAID.plus({ days: 1 }),
+    })
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tiers.rollingPointsEarned(ctx.memberId), 2180, 'the reversal counts')
+    assert.equal(await tierName(ctx.memberId), '金卡')
+    ctx.time.advance({ days: 31 })
+    await new Tiers(ctx.time.now).reevaluateAll(ctx.company.id)
+    assert.equal(await tierName(ctx.memberId), '银卡')
+  })
+
+  test('orders basis, downgrade one level at a time: each level takes its own grace period', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    await saveLoyaltySettings(
+      {
+        ...defaultSettings(ctx.company.id),
+        tierGraceDays: 30,
+        tierBasis: 'orders',
+        tierDowngrade: 'one_level',
+      },
+      null
+    )
+    const tiers = new Tiers(ctx.time.now)
+    await tiers.update(
+      ctx.company.id,
+      ctx.silver,
+      { name: '银卡', color: '#9ca3af', threshold: 1 },
+      null
+    )
+    await tiers.update(
+      ctx.company.id,
+      ctx.gold,
+      { name: '金卡', color: '#d4a017', threshold: 2 },
+      null
+    )
+    await tiers.create(ctx.company.id, { name: '钻石', color: '#3b82f6', threshold: 3 }, null)
+
+    for (const no of ['A', 'B']) await new UpsertOrder().handle(order(ctx, no, 1_000))
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '金卡')
+    const progress = await tiers.progress(ctx.company.id, ctx.memberId)
+    assert.equal(progress.missing, 1)
+    // A closed order is not a purchase.
+    await new UpsertOrder().handle({ ...order(ctx, 'C', 1_000), status: 'closed' })
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '金卡')
+    await new UpsertOrder().handle(order(ctx, 'D', 1_000))
+    await new AccrueFromCommerce(ctx.time.now).run()
+    assert.equal(await tierName(ctx.memberId), '钻石')
+
+    // Thirteen months on, no order is left in the window: 钻石 → 金卡 → 银卡 → none, 30 days apart.
+    ctx.time.set(PAID.plus({ months: 13 }))
+    const walk: (string | null)[] = []
+    for (let step = 0; step < 4; step++) {
+      await new Tiers(ctx.time.now).reevaluateAll(ctx.company.id)
+      walk.push(await tierName(ctx.memberId))
+      ctx.time.advance({ days: 31 })
+    }
+    assert.deepEqual(walk, ['钻石', '金卡', '银卡', null])
+  })
+
+  test('pages: the basis and downgrade settings; thresholds typed in the basis unit; progress in points', async ({
+    client,
+    assert,
+  }) => {
+    const ctx = await setup()
+    const admin = await createStaff('admin')
+    const saved = await client
+      .post('/loyalty/settings')
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({
+        returnWindowDays: '7',
+        unitCostFen: '1',
+        expiryPolicy: 'year_after_next',
+        tierGraceDays: '30',
+        shortfallPolicy: 'record_shortfall',
+        tierBasis: 'points',
+        tierDowngrade: 'one_level',
+      })
+      .redirects(0)
+    saved.assertStatus(302)
+    const page = await client.get('/loyalty').loginAs(admin)
+    page.assertTextIncludes('近 12 个月积分门槛')
+    page.assertTextIncludes('降一级')
+    assert.match(page.text(), /<option value="points" selected>/)
+
+    const fractional = await client
+      .post(`/loyalty/tiers/${ctx.gold}`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .header('referer', '/loyalty')
+      .form({ name: '金卡', color: '#d4a017', threshold: '2500.5' })
+    fractional.assertTextIncludes('积分或订单数门槛须为非负整数')
+    await client
+      .post(`/loyalty/tiers/${ctx.gold}`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({ name: '金卡', color: '#d4a017', threshold: '2500' })
+      .redirects(0)
+    await client
+      .post(`/loyalty/tiers/${ctx.silver}`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .form({ name: '银卡', color: '#9ca3af', threshold: '1000' })
+      .redirects(0)
+    const tierList = await new Tiers().list(ctx.company.id)
+    assert.deepEqual(
+      tierList.map((t) => t.threshold),
+      [1000, 2500]
+    )
+
+    await new UpsertOrder().handle(order(ctx, 'A', 218_000, DateTime.utc().minus({ days: 1 })))
+    await new AccrueFromCommerce().run()
+    const member = await client.get(`/members/${ctx.memberId}/points`).loginAs(admin)
+    member.assertTextIncludes('近 12 个月获得积分')
+    member.assertTextIncludes('还差 320 积分升级金卡')
   })
 })

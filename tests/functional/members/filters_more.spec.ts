@@ -66,7 +66,7 @@ async function seed() {
       company_id: company.id,
       name: '金卡',
       color: '#d4a017',
-      min_spend_fen: 100000,
+      threshold: 100000,
       created_at: stamp,
       updated_at: stamp,
     },
@@ -74,7 +74,7 @@ async function seed() {
       company_id: company.id,
       name: '银卡',
       color: '#c0c0c0',
-      min_spend_fen: 10000,
+      threshold: 10000,
       created_at: stamp,
       updated_at: stamp,
     },
@@ -83,7 +83,7 @@ async function seed() {
   const tiers = await db
     .from('loyalty_tiers')
     .where('company_id', company.id)
-    .orderBy('min_spend_fen', 'desc')
+    .orderBy('threshold', 'desc')
   await db.table('member_tiers').multiInsert([
     { company_id: company.id, member_id: ids.A, tier_id: tierId(tiers[0]), updated_at: stamp },
     { company_id: company.id, member_id: ids.C, tier_id: tierId(tiers[1]), updated_at: stamp },
