@@ -8,6 +8,25 @@ import { newCouponCode, validityOf } from '#app/coupons/actions/coupon_rules'
 import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
 
 /**
+ * Takes the template's lock for the rest of the transaction: every issuer of
+ * a template (batches, points redemptions) checks its issue limit and inserts
+ * under it, one at a time, so two running together cannot pass the limit. A
+ * write first: the row lock on PostgreSQL, the write lock on SQLite.
+ */
+export async function lockTemplateForIssue(trx: TransactionClientContract, templateId: number) {
+  await trx
+    .from('coupon_templates')
+    .where('id', templateId)
+    .update({ updated_at: trx.raw('updated_at') })
+}
+
+/** Coupons of the template issued so far (every status counts toward 发行量). */
+export async function issuedOf(trx: TransactionClientContract, templateId: number) {
+  const row = await trx.from('coupons').where('template_id', templateId).count('* as n').first()
+  return Number(row?.n ?? 0)
+}
+
+/**
  * One coupon of a template to one member, inside the caller's transaction
  * (a points redemption): refused if the template is archived or its issue
  * limit is reached, so the caller's whole transaction rolls back.
@@ -23,8 +42,8 @@ export async function issueCouponTo(
     throw new DomainError('E_COUPON_TEMPLATE_ARCHIVED', 'coupons.errors.archived', 409)
   }
   if (template.totalLimit !== null) {
-    const row = await trx.from('coupons').where('template_id', template.id).count('* as n').first()
-    if (Number(row?.n ?? 0) >= template.totalLimit) {
+    await lockTemplateForIssue(trx, template.id)
+    if ((await issuedOf(trx, template.id)) >= template.totalLimit) {
       throw new DomainError('E_COUPON_LIMIT_REACHED', 'coupons.errors.limit_reached', 409)
     }
   }

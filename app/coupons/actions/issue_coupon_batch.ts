@@ -12,6 +12,8 @@ import CouponTemplate from '#app/coupons/models/coupon_template'
 import { newCouponCode, validityOf } from '#app/coupons/actions/coupon_rules'
 import { issueCouponBatchJob } from '#app/coupons/jobs/issue_coupon_batch_job'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { issuedOf, lockTemplateForIssue } from '#app/coupons/actions/issue_coupon'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 
 const CHUNK = 500
 
@@ -102,25 +104,39 @@ export class IssueCouponBatch {
       lastId = ids[ids.length - 1]
       counts.members += ids.length
 
-      const held = await this.#holders(batch.id, ids)
-      let missing = ids.filter((id) => !held.has(id))
-      counts.already += ids.length - missing.length
-
-      if (template.totalLimit !== null && missing.length) {
-        const issuedSoFar = await this.#issuedOf(template.id)
-        const room = Math.max(0, template.totalLimit - issuedSoFar)
-        counts.overLimit += Math.max(0, missing.length - room)
-        missing = missing.slice(0, room)
-      }
-      counts.issued += await this.#issue(batch, template, missing)
+      const result = await this.#issueChunk(batch, template, ids)
+      counts.already += result.already
+      counts.overLimit += result.overLimit
+      counts.issued += result.issued
       await progress(counts.members, total)
     }
     return counts
   }
 
+  /**
+   * One chunk in one transaction: who already holds a coupon of the batch,
+   * the room left under the template's limit (under its lock, so batches and
+   * redemptions of one template take turns), and the inserts.
+   */
+  async #issueChunk(batch: CouponBatch, template: CouponTemplate, memberIds: number[]) {
+    return db.transaction(async (trx) => {
+      if (template.totalLimit !== null) await lockTemplateForIssue(trx, template.id)
+      const held = await this.#holders(trx, batch.id, memberIds)
+      let missing = memberIds.filter((id) => !held.has(id))
+      let overLimit = 0
+      if (template.totalLimit !== null && missing.length) {
+        const room = Math.max(0, template.totalLimit - (await issuedOf(trx, template.id)))
+        overLimit = Math.max(0, missing.length - room)
+        missing = missing.slice(0, room)
+      }
+      const issued = await this.#issue(trx, batch, template, missing)
+      return { already: memberIds.length - missing.length - overLimit, overLimit, issued }
+    })
+  }
+
   /** Which of these members already hold a coupon of the batch. */
-  async #holders(batchId: number, memberIds: number[]) {
-    const rows = await db
+  async #holders(trx: TransactionClientContract, batchId: number, memberIds: number[]) {
+    const rows = await trx
       .from('coupons')
       .where('batch_id', batchId)
       .whereIn('member_id', memberIds)
@@ -128,19 +144,18 @@ export class IssueCouponBatch {
     return new Set(rows.map((row) => row.member_id as number))
   }
 
-  async #issuedOf(templateId: number) {
-    const row = await db.from('coupons').where('template_id', templateId).count('* as n').first()
-    return Number(row?.n ?? 0)
-  }
-
   /** Inserts one coupon per member; a code that collides is drawn again. */
-  async #issue(batch: CouponBatch, template: CouponTemplate, memberIds: number[]) {
+  async #issue(
+    trx: TransactionClientContract,
+    batch: CouponBatch,
+    template: CouponTemplate,
+    memberIds: number[]
+  ) {
     let pending = memberIds
     let issued = 0
+    const now = DateTime.utc()
+    const { from, until } = validityOf(template, now)
     for (let attempt = 0; pending.length && attempt < 5; attempt++) {
-      const client = db.connection()
-      const now = DateTime.utc()
-      const { from, until } = validityOf(template, now)
       const rows = pending.map((memberId) => ({
         company_id: batch.companyId,
         template_id: template.id,
@@ -148,16 +163,14 @@ export class IssueCouponBatch {
         member_id: memberId,
         code: newCouponCode(randomBytes),
         status: 'issued',
-        issued_at: toDbTime(now, client),
-        valid_from: toDbTime(from, client),
-        valid_until: toDbTime(until, client),
-        created_at: toDbTime(now, client),
-        updated_at: toDbTime(now, client),
+        issued_at: toDbTime(now, trx),
+        valid_from: toDbTime(from, trx),
+        valid_until: toDbTime(until, trx),
+        created_at: toDbTime(now, trx),
+        updated_at: toDbTime(now, trx),
       }))
-      await db.transaction(async (trx) => {
-        await trx.insertQuery().table('coupons').multiInsert(rows).onConflict().ignore()
-      })
-      const got = await this.#holders(batch.id, pending)
+      await trx.insertQuery().table('coupons').multiInsert(rows).onConflict().ignore()
+      const got = await this.#holders(trx, batch.id, pending)
       issued += got.size
       pending = pending.filter((id) => !got.has(id))
     }
