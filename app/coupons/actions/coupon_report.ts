@@ -37,13 +37,19 @@ export class CouponReport {
       if (row.status === 'expired') entry.expired += n
     }
 
-    const gmv = await db
+    // Each order once per template, however many of its coupons it used.
+    const usedOrders = db
       .from('coupons')
-      .join('orders', 'orders.id', 'coupons.used_order_id')
-      .whereIn('coupons.template_id', templateIds)
-      .where('coupons.status', 'used')
-      .groupBy('coupons.template_id')
-      .select('coupons.template_id')
+      .whereIn('template_id', templateIds)
+      .where('status', 'used')
+      .whereNotNull('used_order_id')
+      .distinct('template_id', 'used_order_id')
+      .as('used')
+    const gmv = await db
+      .from(usedOrders)
+      .join('orders', 'orders.id', 'used.used_order_id')
+      .groupBy('used.template_id')
+      .select('used.template_id')
       .sum('orders.paid_fen as gmv')
     for (const row of gmv) figures.get(row.template_id)!.gmvFen = Number(row.gmv ?? 0)
     return figures

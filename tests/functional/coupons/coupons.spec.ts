@@ -15,6 +15,8 @@ import { SyncCouponUsage, expireCoupons } from '#app/coupons/actions/sync_coupon
 import { UseCoupon } from '#app/coupons/actions/use_coupon'
 import { CouponReport } from '#app/coupons/actions/coupon_report'
 import { couponDiscount } from '#app/coupons/actions/coupon_rules'
+import { issueCouponTo } from '#app/coupons/actions/issue_coupon'
+import db from '@adonisjs/lucid/services/db'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops, countRows } from '#tests/functional/members/fixtures'
 
@@ -320,23 +322,26 @@ test.group('Coupons / use', (group) => {
     assert,
   }) => {
     const { company, tmall, template, coupon } = await issued()
+    // A second coupon of the same template, used by the same order: its GMV counts once.
+    const secondId = await db.transaction((trx) => issueCouponTo(trx, template.id, coupon.memberId))
+    const second = await Coupon.findOrFail(secondId)
     const upsert = new UpsertOrder()
     await upsert.handle(
       order(company.id, tmall.id, {
         memberId: coupon.memberId,
-        couponCodes: [coupon.code, 'PLATFORM88'],
+        couponCodes: [coupon.code, second.code, 'PLATFORM88'],
       })
     )
     const sync = new SyncCouponUsage()
     const first = await sync.handle(company.id)
-    assert.deepEqual(first, { orders: 1, used: 1, released: 0, unknown: 1 })
+    assert.deepEqual(first, { orders: 1, used: 2, released: 0, unknown: 1 })
     await coupon.refresh()
     assert.equal(coupon.status, 'used')
     assert.equal(coupon.usedOrderNo, 'TM1001')
 
     const report = await new CouponReport().byTemplate([template.id])
     const figures = report.get(template.id)!
-    assert.include(figures, { issued: 1, used: 1, expired: 0, gmvFen: 22900 })
+    assert.include(figures, { issued: 2, used: 2, expired: 0, gmvFen: 22900 })
 
     // A rerun re-reads the overlap before its cursor and changes nothing.
     const rerun = await sync.handle(company.id)
@@ -347,14 +352,14 @@ test.group('Coupons / use', (group) => {
     await upsert.handle(
       order(company.id, tmall.id, {
         memberId: coupon.memberId,
-        couponCodes: [coupon.code, 'PLATFORM88'],
+        couponCodes: [coupon.code, second.code, 'PLATFORM88'],
         status: 'closed',
         closedAt: DateTime.utc(),
       })
     )
     // Closed within the same second as the cursor's position: still seen.
     const third = await sync.handle(company.id)
-    assert.equal(third.released, 1)
+    assert.equal(third.released, 2)
     await coupon.refresh()
     assert.equal(coupon.status, 'issued')
     assert.isNull(coupon.usedOrderId)
