@@ -1145,18 +1145,23 @@ export class PointsLedger {
     const key = `refund:${input.refundId}`
     return this.run(ref, 'refund', key, async (trx, account) => {
       const orderId = String(input.orderId)
-      const earned = await trx
+      // The earning may sit on another account: a member merged into this one
+      // (its lots came here by transfer, keeping the order as their source).
+      const earnedRows = await trx
         .from('points_postings')
-        .where('account_id', account.id)
+        .where('company_id', ref.companyId)
         .where('source_type', 'order')
         .where('source_id', orderId)
         .where('kind', 'earn')
-        .sum('amount as a')
-        .sum('pending_amount as p')
-      const earnedPoints = Number(earned[0].a ?? 0) + Number(earned[0].p ?? 0)
+        .select('account_id', 'amount', 'pending_amount')
+      let earnedPoints = 0
+      for (const row of earnedRows) earnedPoints += Number(row.amount) + Number(row.pending_amount)
+      const accounts = [
+        ...new Set([account.id, ...earnedRows.map((row) => Number(row.account_id))]),
+      ]
       const reversedRows = await trx
         .from('points_postings')
-        .where('account_id', account.id)
+        .whereIn('account_id', accounts)
         .where('source_type', 'refund')
         .where('kind', 'reverse')
         .where('reason', `order:${orderId}`)

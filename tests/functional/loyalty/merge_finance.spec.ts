@@ -124,6 +124,63 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     assert.equal(await differenceCount(), 0)
   })
 
+  test('a refund of an order whose points moved in a merge reverses them on the target, once', async ({
+    assert,
+  }) => {
+    const {
+      company,
+      refs: [source, target],
+    } = await createMembers(2)
+    const ledger = new PointsLedger()
+    await ledger.earn(source, {
+      points: 100,
+      sourceType: 'order',
+      sourceId: 7,
+      idempotencyKey: 'o7',
+    })
+    await ledger.earn(target, {
+      points: 10,
+      sourceType: 'order',
+      sourceId: 8,
+      idempotencyKey: 'o8',
+    })
+    // Half refunded before the merge, on the source.
+    await ledger.reverseForRefund(source, {
+      orderId: 7,
+      refundId: 'r1',
+      refundedFen: 5000,
+      orderPaidFen: 10000,
+      policy: 'record_shortfall',
+    })
+    await new MergeMembers().handle(company.id, source.memberId, target.memberId, null)
+    assert.equal(await available(target.memberId), 60)
+
+    // The order now belongs to the target; the rest is refunded there.
+    const reverse = () =>
+      ledger.reverseForRefund(target, {
+        orderId: 7,
+        refundId: 'r2',
+        refundedFen: 10000,
+        orderPaidFen: 10000,
+        policy: 'record_shortfall',
+      })
+    const posting = await reverse()
+    assert.equal(posting?.amount, -50, 'what the order earned, less the first refund')
+    assert.equal(await available(target.memberId), 10)
+    await reverse()
+    assert.equal(await available(target.memberId), 10)
+    // A third refund of the same order finds nothing left to take back.
+    const third = await ledger.reverseForRefund(target, {
+      orderId: 7,
+      refundId: 'r3',
+      refundedFen: 10000,
+      orderPaidFen: 10000,
+      policy: 'record_shortfall',
+    })
+    assert.isNull(third)
+    assert.equal(await differenceCount(), 0)
+  })
+
   test('liability is (available + pending) × unit cost; the monthly flow sums each kind', async ({
     assert,
   }) => {
