@@ -323,7 +323,9 @@ test.group('Coupons / use', (group) => {
   }) => {
     const { company, tmall, template, coupon } = await issued()
     // A second coupon of the same template, used by the same order: its GMV counts once.
-    const secondId = await db.transaction((trx) => issueCouponTo(trx, template.id, coupon.memberId))
+    const secondId = await db.transaction((trx) =>
+      issueCouponTo(trx, template.id, coupon.memberId!)
+    )
     const second = await Coupon.findOrFail(secondId)
     const upsert = new UpsertOrder()
     await upsert.handle(
