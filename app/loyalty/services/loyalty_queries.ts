@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { decodeCursor, encodeCursor } from '#app/shared/kernel/pagination'
 import { tierOf } from '#app/loyalty/services/tiers'
-import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
+import { fromDbTime, monthInZone, toDbTime } from '#app/shared/kernel/db_values'
 
 export interface LoyaltySummary {
   available: number
@@ -188,15 +188,11 @@ export async function monthlyFlow(
     .setZone(zone)
     .startOf('month')
     .minus({ months: months - 1 })
-  const month =
-    db.connection().dialect.name === 'postgres'
-      ? db.raw(`to_char(created_at AT TIME ZONE ?, 'YYYY-MM') as month`, [zone])
-      : db.raw(`strftime('%Y-%m', created_at, ?) as month`, [`${since.offset} minutes`])
   const rows = await db
     .from('points_postings')
     .where('company_id', companyId)
     .where('created_at', '>=', toDbTime(since))
-    .select(month, 'kind')
+    .select(monthInZone('created_at', zone, since), 'kind')
     .sum('amount as amount')
     .sum('pending_amount as pending')
     .groupBy('month', 'kind')

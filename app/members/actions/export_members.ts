@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import { Money } from '#app/shared/kernel/money'
+import { csvLine } from '#app/shared/kernel/csv'
 import drive from '@adonisjs/drive/services/main'
 import db from '@adonisjs/lucid/services/db'
 import type { I18n } from '@adonisjs/i18n'
@@ -101,17 +102,4 @@ export class ExportMembers {
     }
     return byMember
   }
-}
-
-/** One CSV line; cells that a spreadsheet would run as a formula are defused. */
-function csvLine(cells: (string | number)[]): string {
-  return (
-    cells
-      .map((cell) => {
-        let text = String(cell)
-        if (/^[=+\-@\t\r]/.test(text) && typeof cell === 'string') text = `'${text}`
-        return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-      })
-      .join(',') + '\r\n'
-  )
 }

@@ -39,3 +39,16 @@ export function fromDbTime(value: Date | string | null | undefined): DateTime | 
   const parsed = DateTime.fromSQL(text, { zone: 'utc' })
   return parsed.isValid ? parsed : DateTime.fromISO(text, { zone: 'utc' })
 }
+
+/**
+ * `YYYY-MM` of a timestamp column in a time zone, selected as `month` for
+ * grouping by month in SQL. SQLite has no zone database: it shifts by the zone's offset at
+ * `at` (exact for zones without daylight saving, such as Asia/Shanghai).
+ */
+export function monthInZone(column: string, zone: string, at: DateTime = DateTime.now()) {
+  // PostgreSQL columns are timestamptz (knex's default): AT TIME ZONE gives the local time there.
+  if (db.connection().dialect.name === 'postgres') {
+    return db.raw(`to_char(?? AT TIME ZONE ?, 'YYYY-MM') as month`, [column, zone])
+  }
+  return db.raw(`strftime('%Y-%m', ??, ?) as month`, [column, `${at.setZone(zone).offset} minutes`])
+}
