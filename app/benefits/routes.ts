@@ -12,6 +12,10 @@ router
       .as('benefits.index')
       .use(middleware.can('benefits.view'))
     router
+      .get('/benefits/usage.csv', [controllers.benefits.Benefits, 'usageCsv'])
+      .as('benefits.usage_csv')
+      .use(middleware.can('benefits.view'))
+    router
       .get('/members/:id/benefits', [controllers.benefits.MemberBenefits, 'index'])
       .as('benefits.member')
       .where('id', id.id)

@@ -4,7 +4,7 @@ import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import Benefit, { type BenefitKind, type BenefitPeriod } from '#app/benefits/models/benefit'
 import BenefitGrant from '#app/benefits/models/benefit_grant'
-import { toDbTime } from '#app/shared/kernel/db_values'
+import { monthInZone, toDbTime } from '#app/shared/kernel/db_values'
 
 /** The benefits catalogue and its grants (to a tier, or to one member for a while), audit-logged. */
 export class ManageBenefits {
@@ -125,4 +125,58 @@ export class ManageBenefits {
     }
     return { total: await count(null), recent: await count(since) }
   }
+
+  /**
+   * 按月使用: per benefit and calendar month (company zone) of the last
+   * `months` months, the claims and the members who claimed — newest month
+   * first, every benefit of the catalogue present in every month.
+   */
+  async monthlyUsage(companyId: number, zone: string, months = 12): Promise<MonthlyUsage> {
+    const start = DateTime.now().setZone(zone).startOf('month')
+    const since = start.minus({ months: months - 1 })
+    const monthKeys = Array.from({ length: months }, (_, i) =>
+      start.minus({ months: i }).toFormat('yyyy-MM')
+    )
+    const rows = await db
+      .from('benefit_claims')
+      .where('company_id', companyId)
+      .where('claimed_at', '>=', toDbTime(since))
+      .select('benefit_id', monthInZone('claimed_at', zone, since))
+      .count('* as claims')
+      .countDistinct('member_id as members')
+      .groupBy('benefit_id', 'month')
+    const cells = new Map<string, { claims: number; members: number }>()
+    for (const row of rows as any[]) {
+      cells.set(`${row.benefit_id}:${row.month}`, {
+        claims: Number(row.claims),
+        members: Number(row.members),
+      })
+    }
+    const benefits = await Benefit.query()
+      .where('companyId', companyId)
+      .orderBy('id')
+      .select('id', 'name', 'archivedAt')
+    return {
+      months: monthKeys,
+      rows: benefits.map((benefit) => ({
+        benefitId: benefit.id,
+        name: benefit.name,
+        archived: benefit.archivedAt !== null,
+        byMonth: monthKeys.map(
+          (month) => cells.get(`${benefit.id}:${month}`) ?? { claims: 0, members: 0 }
+        ),
+      })),
+    }
+  }
+}
+
+export interface MonthlyUsage {
+  /** `yyyy-MM`, newest first. */
+  months: string[]
+  rows: Array<{
+    benefitId: number
+    name: string
+    archived: boolean
+    byMonth: Array<{ claims: number; members: number }>
+  }>
 }

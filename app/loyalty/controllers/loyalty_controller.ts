@@ -19,6 +19,7 @@ import {
 } from '#app/loyalty/services/loyalty_settings'
 import { monthlyFlow, pointsLiability } from '#app/loyalty/services/loyalty_queries'
 import { Tiers } from '#app/loyalty/services/tiers'
+import { CSV_BOM, csvLine } from '#app/shared/kernel/csv'
 import { REWARD_KINDS, Rewards } from '#app/loyalty/actions/rewards'
 import {
   previewValidator,
@@ -148,10 +149,10 @@ export default class LoyaltyController {
     const zone = userZone(auth.user)
     const flow = await monthlyFlow(company.id, zone, 24)
     const columns = ['month', 'issued', 'redeemed', 'expired', 'reversed', 'adjusted'] as const
-    const lines = [
-      columns.map((c) => i18n.t(`loyalty.flow.${c}`)).join(','),
-      ...flow.map((row) => columns.map((c) => String(row[c])).join(',')),
-    ]
+    const body =
+      CSV_BOM +
+      csvLine(columns.map((c) => i18n.t(`loyalty.flow.${c}`))) +
+      flow.map((row) => csvLine(columns.map((c) => row[c]))).join('')
     await AuditLog.record({
       entityType: 'company',
       entityId: company.id,
@@ -161,7 +162,7 @@ export default class LoyaltyController {
     })
     response.header('Content-Type', 'text/csv; charset=utf-8')
     response.header('Content-Disposition', 'attachment; filename="points-flow.csv"')
-    return '\uFEFF' + lines.join('\r\n') + '\r\n'
+    return body
   }
 
   async publishRule({ request, auth, response, session, i18n }: HttpContext) {

@@ -10,6 +10,7 @@ import { ManageBenefits } from '#app/benefits/actions/manage_benefits'
 import { createStaff } from '#tests/support/staff'
 import { createMembers } from '#tests/functional/loyalty/fixtures'
 import { countRows } from '#tests/functional/members/fixtures'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 /** A company with two members, a gold tier holding member 0, and "2 free shippings a month" granted to gold. */
 async function setup() {
@@ -194,6 +195,67 @@ test.group('Benefits / pages and API', (group) => {
       .form(form)
       .redirects(0)
     refused.assertStatus(403)
+  })
+
+  test('use by month: claims and members per benefit and month on the page and as an audited CSV', async ({
+    client,
+    assert,
+  }) => {
+    const { company, refs, admin, shipping, manage } = await setup()
+    const zone = 'Asia/Shanghai'
+    const thisMonth = DateTime.now().setZone(zone)
+    const lastMonth = thisMonth.minus({ months: 1 }).set({ day: 10 })
+    await claim(company.id, refs[0].memberId, shipping.id, 'm1')
+    await claim(company.id, refs[0].memberId, shipping.id, 'm2')
+    // One of them counted as last month's (the grant is too new to claim in the past).
+    await db
+      .from('benefit_claims')
+      .where('idempotency_key', 'm2')
+      .update({ claimed_at: toDbTime(lastMonth.toUTC()) })
+    // A name a spreadsheet would run as a formula, with a comma in it.
+    const odd = await manage.create(
+      company.id,
+      { name: '=礼品,限量', kind: 'custom', period: 'once' },
+      admin
+    )
+    await manage.grantToMember(
+      odd,
+      refs[1].memberId,
+      { validUntil: DateTime.utc().plus({ days: 5 }), reason: '活动' },
+      admin
+    )
+    await claim(company.id, refs[1].memberId, odd.id, 'o1')
+
+    const report = await manage.monthlyUsage(company.id, zone, 3)
+    assert.deepEqual(report.months, [
+      thisMonth.toFormat('yyyy-MM'),
+      thisMonth.minus({ months: 1 }).toFormat('yyyy-MM'),
+      thisMonth.minus({ months: 2 }).toFormat('yyyy-MM'),
+    ])
+    const byName = Object.fromEntries(report.rows.map((row) => [row.name, row.byMonth]))
+    assert.deepEqual(byName['每月包邮'], [
+      { claims: 1, members: 1 },
+      { claims: 1, members: 1 },
+      { claims: 0, members: 0 },
+    ])
+    assert.deepEqual(byName['=礼品,限量'][0], { claims: 1, members: 1 })
+
+    const page = await client.get('/benefits').loginAs(admin)
+    page.assertTextIncludes('按月使用')
+    page.assertTextIncludes(thisMonth.toFormat('yyyy-MM'))
+
+    const csv = await client.get('/benefits/usage.csv').loginAs(admin)
+    csv.assertStatus(200)
+    const lines = csv.text().replace('\uFEFF', '').trim().split('\r\n')
+    assert.deepEqual(lines[0].split(','), ['月份', '权益', '核销次数', '人数'])
+    assert.includeMembers(lines.slice(1), [
+      `${thisMonth.toFormat('yyyy-MM')},每月包邮,1,1`,
+      `${thisMonth.toFormat('yyyy-MM')},"'=礼品,限量",1,1`,
+      `${thisMonth.minus({ months: 1 }).toFormat('yyyy-MM')},每月包邮,1,1`,
+    ])
+    assert.lengthOf(lines, 4)
+    const audit = await AuditEvent.query().where('action', 'benefits.usage.export').firstOrFail()
+    assert.equal(audit.context?.rows, 3)
   })
 
   test('the API lists what is left and claims with an idempotency key; over quota is a clear 409', async ({
