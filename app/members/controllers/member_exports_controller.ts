@@ -7,14 +7,21 @@ import { ForbiddenError } from '#app/shared/errors/domain_error'
 import { roleAllows } from '#app/identity/roles'
 import { memberFiltersValidator } from '#app/members/validators/member'
 import { memberFilterParams } from '#app/members/member_filter_params'
-import { exportMembersJob, memberExportKey } from '#app/members/jobs/export_members_job'
+import {
+  exportMembersJob,
+  memberExportFile,
+  type ExportMembersPayload,
+} from '#app/members/jobs/export_members_job'
+import { exportOptionsValidator } from '#app/members/validators/member'
+import { TABLE_CONTENT_TYPES } from '#app/shared/storage/table_file'
 
-/** 导出会员: start an export of the filtered list, watch it, download the file. */
+/** 导出会员 / 导出订单: start an export of the filtered list, watch it, download the file. */
 export default class MemberExportsController {
   async store({ request, response, auth }: HttpContext) {
     const company = await currentCompany()
     const filters = memberFilterParams(request.all(), { withSort: true })
     await memberFiltersValidator.validate(filters)
+    const { subject, format } = await request.validateUsing(exportOptionsValidator)
     const user = auth.user!
     const run = await queue.dispatch(
       exportMembersJob,
@@ -23,6 +30,8 @@ export default class MemberExportsController {
         userId: user.id,
         filters,
         unmask: roleAllows(user.role, 'members.phone.unmask'),
+        subject: subject ?? 'members',
+        format: format ?? 'csv',
       },
       { requestedBy: user }
     )
@@ -41,10 +50,10 @@ export default class MemberExportsController {
     const run = await this.#ownRun(params.id, auth.user!.id)
     if (run.status !== 'completed')
       return response.redirect().toRoute('members.exports.show', { id: run.id })
-    const key = memberExportKey(run.id)
-    response.header('Content-Type', 'text/csv; charset=utf-8')
-    response.attachment(`members-${run.id}.csv`)
-    return response.stream(await drive.use().getStream(key))
+    const file = memberExportFile(run.id, run.payload as ExportMembersPayload)
+    response.header('Content-Type', TABLE_CONTENT_TYPES[file.format])
+    response.attachment(`${file.subject}-${run.id}.${file.format}`)
+    return response.stream(await drive.use().getStream(file.key))
   }
 
   /** An export's file holds personal data: only the person who made it downloads it. */

@@ -3,7 +3,8 @@ import { defineJob } from '#app/shared/queue/define_job'
 import { AuditLog } from '#app/shared/audit/audit_log'
 import User from '#app/identity/models/user'
 import { memberFiltersValidator } from '#app/members/validators/member'
-import { ExportMembers } from '#app/members/actions/export_members'
+import { ExportMembers, type ExportSubject } from '#app/members/actions/export_members'
+import type { TableFormat } from '#app/shared/storage/table_file'
 import { userZone } from '#app/shared/kernel/time'
 
 export interface ExportMembersPayload {
@@ -12,14 +13,22 @@ export interface ExportMembersPayload {
   /** The list's query string, re-validated when the job runs. */
   filters: Record<string, unknown>
   unmask: boolean
+  /** Absent on runs queued before orders and XLSX could be exported: members, CSV. */
+  subject?: ExportSubject
+  format?: TableFormat
 }
 
-/** Where a run's file lives on the drive disk. */
-export function memberExportKey(runId: number) {
-  return `exports/members-${runId}.csv`
+/** What a run exports and its file name on the drive disk. */
+export function memberExportFile(runId: number, payload: ExportMembersPayload) {
+  const subject = payload.subject ?? 'members'
+  const format = payload.format ?? 'csv'
+  return { subject, format, key: `exports/${subject}-${runId}.${format}` }
 }
 
-/** 导出会员 as a job: streams the CSV, then records the export (filter and row count) in the audit log. */
+/**
+ * 导出会员 / 导出订单 as a job: streams the file, then records the export
+ * (what, format, filter and row count) in the audit log.
+ */
 export const exportMembersJob = defineJob<ExportMembersPayload>({
   name: 'members.export',
   maxAttempts: 2,
@@ -30,13 +39,16 @@ export const exportMembersJob = defineJob<ExportMembersPayload>({
     const everyPage = { ...filters, after: undefined }
     const i18n = i18nManager.locale(user.locale ?? i18nManager.defaultLocale)
 
-    const { rows } = await new ExportMembers().handle(memberExportKey(run.id), {
+    const file = memberExportFile(run.id, payload)
+    const { rows } = await new ExportMembers().handle(file.key, {
       companyId: payload.companyId,
       filters: everyPage,
+      subject: file.subject,
+      format: file.format,
       zone: userZone(user),
       unmask: payload.unmask,
       i18n,
-      onProgress: (written) => report({ rows: written }),
+      onProgress: (members) => report({ members }),
     })
 
     await AuditLog.record({
@@ -45,6 +57,8 @@ export const exportMembersJob = defineJob<ExportMembersPayload>({
       actor: user,
       context: {
         run: run.id,
+        subject: file.subject,
+        format: file.format,
         rows,
         filters: payload.filters,
         phones: payload.unmask ? 'full' : 'masked',

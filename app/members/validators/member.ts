@@ -1,6 +1,8 @@
 import vine from '@vinejs/vine'
 import { LIFECYCLE_STAGES, RFM_SEGMENTS } from '#app/members/actions/recompute_rfm'
 import { MEMBER_FILTER_KEYS } from '#app/members/member_filter_params'
+import { EXPORT_SUBJECTS } from '#app/members/actions/export_members'
+import { TABLE_FORMATS } from '#app/shared/storage/table_file'
 
 const optionalText = (max: number) => vine.string().trim().maxLength(max).optional()
 
@@ -130,4 +132,10 @@ export const autoTagConditionsFormValidator = vine.create({
     .optional(),
   newField: vine.array(vine.enum(MEMBER_FILTER_KEYS)).maxLength(10).optional(),
   newGroupField: vine.enum(MEMBER_FILTER_KEYS).optional(),
+})
+
+/** What the member list's export writes (absent: the members, as CSV). */
+export const exportOptionsValidator = vine.create({
+  subject: vine.enum(EXPORT_SUBJECTS).optional(),
+  format: vine.enum(TABLE_FORMATS).optional(),
 })
