@@ -64,6 +64,24 @@ function order(
   }
 }
 
+/** Order `no` refunded in full, completed the day after payment. */
+function refundInFull(
+  ctx: { company: { id: number }; tmall: { id: number } },
+  no: string,
+  amountFen: number
+) {
+  return {
+    companyId: ctx.company.id,
+    shopId: ctx.tmall.id,
+    platformRefundNo: `R${no}`,
+    platformOrderNo: no,
+    status: 'completed' as const,
+    amountFen,
+    requestedAt: PAID.plus({ days: 1 }),
+    completedAt: PAID.plus({ days: 1 }),
+  }
+}
+
 async function tierName(memberId: number) {
   const summary = await loyaltySummaryFor(memberId)
   return summary.tier?.name ?? null
@@ -86,16 +104,7 @@ test.group('Loyalty / tiers', (group) => {
     await new AccrueFromCommerce(ctx.time.now).run()
     assert.equal(await tierName(ctx.memberId), '金卡')
 
-    await new UpsertRefund().handle({
-      companyId: ctx.company.id,
-      shopId: ctx.tmall.id,
-      platformRefundNo: 'RB',
-      platformOrderNo: 'B',
-      status: 'completed',
-      amountFen: 90_000,
-      requestedAt: PAID.plus({ days: 1 }),
-      completedAt: PAID.plus({ days: 1 }),
-    })
+    await new UpsertRefund().handle(refundInFull(ctx, 'B', 90_000))
     await new AccrueFromCommerce(ctx.time.now).run()
     assert.equal(await tierName(ctx.memberId), '金卡') // grace period
 
@@ -260,16 +269,7 @@ test.group('Loyalty / tiers', (group) => {
     await new AccrueFromCommerce(ctx.time.now).run()
     assert.equal(await tierName(ctx.memberId), '金卡')
 
-    await new UpsertRefund().handle({
-      companyId: ctx.company.id,
-      shopId: ctx.tmall.id,
-      platformRefundNo: 'RB',
-      platformOrderNo: 'B',
-      status: 'completed',
-      amountFen: 90_000,
-      requestedAt: PAID.plus({ days: 1 }),
-      completedAt: PAID.plus({ days: 1 }),
-    })
+    await new UpsertRefund().handle(refundInFull(ctx, 'B', 90_000))
     await new AccrueFromCommerce(ctx.time.now).run()
     assert.equal(await tiers.rollingPointsEarned(ctx.memberId), 2180, 'the reversal counts')
     assert.equal(await tierName(ctx.memberId), '金卡')
