@@ -12,6 +12,10 @@ import type { AddressInfo } from 'node:net'
  * minute, and each query to seven days of modification time; it pages, and
  * answers with the platform's envelope and error codes:
  *
+ * `skumap/query` (店铺商品资料查询) answers the shop listings with the ERP SKU each is
+ * linked to: by modification window (≤ 7 days) or by up to 20 online codes
+ * (`sku_ids`), at most 50 a page, optionally one shop's (`shop_id`).
+ *
  *   0 ok · 100 token expired/invalid · 120 bad sign · 140 bad parameter ·
  *   160 not saved · 180 bad timestamp · 199 too frequent (per second) ·
  *   200 over the minute's limit
@@ -48,6 +52,23 @@ export interface FakeJstRefund {
   items: Array<{ sku_id: string; qty: number; price: string }>
 }
 
+/** A shop listing (店铺商品资料) and the ERP SKU it is linked to (商品对应关系). */
+export interface FakeJstSkuMap {
+  shop_id: number
+  channel: string
+  /** 线上商品编码: the listing's own merchant code. */
+  sku_id: string
+  i_id: string
+  shop_sku_id: string
+  shop_i_id: string
+  name: string
+  enabled: boolean
+  modified: string
+  link_modified: string | null
+  /** 对应商品编码: the ERP SKU; empty when the listing is not linked to another code. */
+  link_sku_id: string
+}
+
 interface Token {
   access: string
   refresh: string
@@ -70,6 +91,7 @@ export class FakeJushuitan {
   ]
   orders: FakeJstOrder[] = []
   refunds: FakeJstRefund[] = []
+  skuMaps: FakeJstSkuMap[] = []
   /** Stock documents received (inventoryv2/upload), by so_id. */
   stockDocuments = new Map<
     string,
@@ -202,6 +224,20 @@ export class FakeJushuitan {
     if (url.pathname === '/open/refund/single/query') {
       return this.#page(biz, this.refunds, 'datas', answer)
     }
+    if (url.pathname === '/open/skumap/query') {
+      const shopId = biz.shop_id === undefined ? null : Number(biz.shop_id)
+      const inShop = this.skuMaps.filter((row) => shopId === null || row.shop_id === shopId)
+      if (biz.sku_ids !== undefined && biz.modified_begin === undefined) {
+        const codes = String(biz.sku_ids)
+          .split(',')
+          .map((code) => code.trim())
+          .filter(Boolean)
+        if (codes.length === 0 || codes.length > 20) return answer(140, 'sku_ids 最多 20 个')
+        const rows = inShop.filter((row) => codes.includes(row.sku_id))
+        return this.#page({ ...biz, all: true }, rows, 'datas', answer, 50)
+      }
+      return this.#page(biz, inShop, 'datas', answer, 50)
+    }
     if (url.pathname === '/open/jushuitan/inventoryv2/upload') {
       if (!biz.so_id || !Array.isArray(biz.items) || biz.items.length === 0) {
         return answer(140, 'so_id 和 items 必填')
@@ -217,22 +253,26 @@ export class FakeJushuitan {
     biz: any,
     source: Array<{ modified: string }>,
     key: string,
-    answer: (code: number, msg: string, data?: unknown) => void
+    answer: (code: number, msg: string, data?: unknown) => void,
+    maxPageSize = this.maxPageSize
   ) {
     const begin = FakeJushuitan.parseTime(biz.modified_begin)
     const end = FakeJushuitan.parseTime(biz.modified_end)
-    if (Number.isNaN(begin) || Number.isNaN(end) || end < begin) {
-      return answer(140, 'modified_begin/modified_end 参数不符合规范')
+    if (!biz.all) {
+      if (Number.isNaN(begin) || Number.isNaN(end) || end < begin) {
+        return answer(140, 'modified_begin/modified_end 参数不符合规范')
+      }
+      if (end - begin > this.maxWindowMs) return answer(140, '查询时间范围不能超过 7 天')
     }
-    if (end - begin > this.maxWindowMs) return answer(140, '查询时间范围不能超过 7 天')
     const pageIndex = Number(biz.page_index ?? 1)
     const pageSize = Number(biz.page_size ?? 30)
     if (!Number.isInteger(pageIndex) || pageIndex < 1) return answer(140, 'page_index 不符合规范')
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > this.maxPageSize) {
-      return answer(140, `page_size 须在 1–${this.maxPageSize}`)
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+      return answer(140, `page_size 须在 1–${maxPageSize}`)
     }
     const rows = source
       .filter((row) => {
+        if (biz.all) return true
         const at = FakeJushuitan.parseTime(row.modified)
         return at >= begin && at <= end
       })

@@ -11,9 +11,12 @@ import type { AddressInfo } from 'node:net'
  * within five minutes (code 100, like a bad key or signature). Answers
  * trade_query.php (orders modified within at most 60 minutes per query,
  * pages from 0, `total_count` + `trades`), refund_query.php (`refunds`) and
- * stock_sync_by_pd.php, with code 0 on success.
+ * stock_sync_by_pd.php, with code 0 on success; vip_api_goods_query.php
+ * (平台货品: each shop listing and the ERP single item it is matched to,
+ * `goods_list`, optionally one shop's by `shop_no`).
  *
- * Assumptions of this fake, not of the documentation: a query longer than
+ * Assumptions of this fake, not of the documentation: a platform-goods query
+ * longer than 30 days (the window published clients walk it by), a query longer than
  * an hour, a bad page size or a repeated `outer_no` answer code 1; calls
  * over `perSecond` answer `throttleCode` (1020, one of the codes published
  * clients retry; its documented meaning was not found).
@@ -50,6 +53,26 @@ export interface FakeWdtRefund {
   refund_reason: string | null
 }
 
+/** A platform listing (平台货品) and what it is matched to (match_target_type 1: a single item). */
+export interface FakeWdtApiGoods {
+  rec_id: number
+  shop_no: string
+  shop_name: string
+  platform_id: number
+  api_goods_id: string
+  api_spec_id: string
+  api_goods_name: string
+  /** 平台商家编码: the listing's own code. */
+  spec_outer_id: string
+  outer_id: string
+  match_target_type: number
+  /** The matched ERP item's 商家编码 (spec_no); empty when unmatched. */
+  merchant_no: string
+  is_deleted: number
+  status: number
+  modified: string
+}
+
 export class FakeWangdiantong {
   sid = 'fakesid'
   appKey = 'fakesid-quanzi'
@@ -57,9 +80,11 @@ export class FakeWangdiantong {
   perSecond = 5
   throttleCode = 1020
   maxWindowMs = 3600_000
+  maxGoodsWindowMs = 30 * 24 * 3600_000
   warehouses = new Set(['WH001'])
   trades: FakeWdtTrade[] = []
   refunds: FakeWdtRefund[] = []
+  apiGoods: FakeWdtApiGoods[] = []
   stockCounts = new Map<
     string,
     { warehouse_no: string; is_adjust_stock: string; goods_list: any[] }
@@ -140,6 +165,10 @@ export class FakeWangdiantong {
 
     if (method === 'trade_query.php') return this.#query(params, this.trades, 'trades', answer)
     if (method === 'refund_query.php') return this.#query(params, this.refunds, 'refunds', answer)
+    if (method === 'vip_api_goods_query.php') {
+      const rows = this.apiGoods.filter((row) => !params.shop_no || row.shop_no === params.shop_no)
+      return this.#query(params, rows, 'goods_list', answer, this.maxGoodsWindowMs)
+    }
     if (method === 'stock_sync_by_pd.php') {
       if (!this.warehouses.has(params.warehouse_no)) {
         return answer(1, `仓库不存在:${params.warehouse_no ?? ''}`)
@@ -167,14 +196,17 @@ export class FakeWangdiantong {
     params: Record<string, string>,
     source: Array<{ modified: string }>,
     key: string,
-    answer: (code: number, message: string, data?: Record<string, unknown>) => void
+    answer: (code: number, message: string, data?: Record<string, unknown>) => void,
+    maxWindowMs = this.maxWindowMs
   ) {
     const start = FakeWangdiantong.parseTime(params.start_time)
     const end = FakeWangdiantong.parseTime(params.end_time)
     if (Number.isNaN(start) || Number.isNaN(end) || end < start) {
       return answer(1, 'start_time/end_time 格式错误')
     }
-    if (end - start > this.maxWindowMs) return answer(1, '开始时间和结束时间的间隔不能超过1小时')
+    if (end - start > maxWindowMs) {
+      return answer(1, `开始时间和结束时间的间隔不能超过${maxWindowMs / 3600_000}小时`)
+    }
     const pageNo = Number(params.page_no ?? 0)
     const pageSize = Number(params.page_size ?? 40)
     if (!Number.isInteger(pageNo) || pageNo < 0) return answer(1, 'page_no 错误')
