@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { chinaTime, FakeHttpServer, parseChinaTime } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for the 聚水潭 open platform, for the jushuitan
@@ -76,7 +76,7 @@ interface Token {
   revoked: boolean
 }
 
-export class FakeJushuitan {
+export class FakeJushuitan extends FakeHttpServer {
   appKey = 'fake-app-key-0001'
   appSecret = 'fake-app-secret-0001'
   /** Seconds a token lives. */
@@ -101,21 +101,6 @@ export class FakeJushuitan {
   requests: Array<{ path: string; code: number; at: number; biz: any }> = []
   tokens: Token[] = []
   #accepted: number[] = []
-  #server: Server | null = null
-  url = ''
-
-  async start(port = 0): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(port, '127.0.0.1', resolve))
-    const address = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${address.port}`
-    return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
 
   /** Every issued token stops working (as after expiry); refresh tokens still work. */
   expireTokens() {
@@ -133,22 +118,15 @@ export class FakeJushuitan {
 
   /** China time `yyyy-MM-dd HH:mm:ss` → epoch ms. */
   static parseTime(text: string): number {
-    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(String(text))
-    if (!m) return Number.NaN
-    return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6])
+    return parseChinaTime(text)
   }
 
   static formatTime(ms: number): string {
-    const d = new Date(ms + 8 * 3600_000)
-    const p = (n: number) => String(n).padStart(2, '0')
-    return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+    return chinaTime(new Date(ms))
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const url = new URL(req.url ?? '/', 'http://fake')
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const raw = Buffer.concat(chunks).toString('utf8')
     let biz: any = null
     const answer = (code: number, msg: string, data: unknown = null) => {
       this.requests.push({ path: url.pathname, code, at: Date.now(), biz })

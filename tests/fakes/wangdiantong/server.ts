@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { chinaTime, FakeHttpServer, parseChinaTime } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for the 旺店通 企业版 open API (openapi2). Checks each
@@ -73,7 +73,7 @@ export interface FakeWdtApiGoods {
   modified: string
 }
 
-export class FakeWangdiantong {
+export class FakeWangdiantong extends FakeHttpServer {
   sid = 'fakesid'
   appKey = 'fakesid-quanzi'
   appSecret = 'fake-wdt-secret'
@@ -91,19 +91,11 @@ export class FakeWangdiantong {
   >()
   requests: Array<{ method: string; code: number; params: Record<string, string> }> = []
   #accepted: number[] = []
-  #server: Server | null = null
-  url = ''
 
+  /** The API's address includes its `/openapi2` path. */
   async start(port = 0): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(port, '127.0.0.1', resolve))
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/openapi2`
+    this.url = `${await super.start(port)}/openapi2`
     return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
   }
 
   /** `NN-name:MMMM-value` joined by `;`, then the secret; MD5, lower-case hex. Lengths in characters. */
@@ -124,27 +116,21 @@ export class FakeWangdiantong {
   }
 
   static parseTime(text: string): number {
-    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(String(text))
-    if (!m) return Number.NaN
-    return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6])
+    return parseChinaTime(text)
   }
 
   static formatTime(ms: number): string {
-    const d = new Date(ms + 8 * 3600_000)
-    const p = (n: number) => String(n).padStart(2, '0')
-    return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+    return chinaTime(new Date(ms))
   }
 
   codes(method?: string): number[] {
     return this.requests.filter((r) => !method || r.method === method).map((r) => r.code)
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const url = new URL(req.url ?? '/', 'http://fake')
     const method = url.pathname.replace(/^\/openapi2\//, '')
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
+    const params = Object.fromEntries(new URLSearchParams(raw))
     const answer = (code: number, message: string, data: Record<string, unknown> = {}) => {
       this.requests.push({ method, code, params })
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
