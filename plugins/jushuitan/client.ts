@@ -19,6 +19,10 @@ export interface JushuitanConfig {
   /** 仓库 for stock uploads (the platform's `warehouse`, 1 = main warehouse). */
   stockWarehouse: number
   syncEveryMinutes: number
+  /** Days of 店铺商品资料 the first SKU-mapping read walks back; 0: no SKU mappings. */
+  skuMappingDays: number
+  /** Only this shop's listings (`shop_id`) give SKU mappings; optional. */
+  skuMappingShopId?: string
 }
 
 /** The platform's published limits per app: 5 calls a second, 100 a minute. */

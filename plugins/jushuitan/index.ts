@@ -7,6 +7,7 @@ import {
   parseChinaTime,
   type PluginContext,
   PluginError,
+  readErpSkuMappings,
   yuanToFen,
 } from '#plugin-sdk'
 import { JushuitanApi, LIMITS, type JushuitanConfig } from './client.js'
@@ -15,6 +16,9 @@ import { JushuitanApi, LIMITS, type JushuitanConfig } from './client.js'
 export const PAGE_SIZE = 50
 /** The platform answers at most seven days of modification time per query. */
 export const MAX_WINDOW_MINUTES = 7 * 24 * 60
+
+/** `skumap/query` answers at most 50 listings a page. */
+export const SKU_MAP_PAGE_SIZE = 50
 
 /** 聚水潭 order `status` → Quanzi order status; anything else by whether it is paid. */
 const ORDER_STATUS: Record<string, ErpOrder['status']> = {
@@ -119,6 +123,32 @@ export function jushuitanConnector(
     const rows = Array.isArray(data[listKey]) ? data[listKey] : []
     return { rows, next: data.has_next === true && rows.length > 0 ? String(index + 1) : null }
   }
+  /**
+   * 店铺商品资料 (`skumap/query`) modified in one window, every page: each
+   * listing's own code (`sku_id`, 线上商品编码) and the ERP SKU it is linked
+   * to on the 商品对应关系 page (`link_sku_id`; empty or the same code: none).
+   */
+  const skuLinks = async (from: Date, to: Date) => {
+    const links = []
+    for (let index = 1; ; index++) {
+      const data = await api.call('/open/skumap/query', {
+        modified_begin: chinaTime(from),
+        modified_end: chinaTime(to),
+        page_index: index,
+        page_size: SKU_MAP_PAGE_SIZE,
+        ...(ctx.config.skuMappingShopId ? { shop_id: Number(ctx.config.skuMappingShopId) } : {}),
+      })
+      const rows = Array.isArray(data.datas) ? data.datas : []
+      for (const row of rows) {
+        links.push({
+          key: `${row.shop_id}:${row.sku_id}`,
+          erpSku: String(row.link_sku_id ?? '').trim(),
+          skuCode: String(row.sku_id ?? '').trim(),
+        })
+      }
+      if (data.has_next !== true || rows.length === 0) return links
+    }
+  }
   return {
     id: ctx.id,
     capabilities: {
@@ -157,6 +187,19 @@ export function jushuitanConnector(
         { once: true }
       )
     },
+    ...(ctx.config.skuMappingDays > 0
+      ? {
+          skuMappings: () =>
+            readErpSkuMappings({
+              kv: ctx.kv,
+              key: `sku-mappings:${ctx.config.skuMappingShopId ?? 'all'}`,
+              now: new Date(),
+              historyDays: ctx.config.skuMappingDays,
+              windowMinutes: MAX_WINDOW_MINUTES,
+              readWindow: skuLinks,
+            }),
+        }
+      : {}),
   }
 }
 

@@ -8,6 +8,7 @@ import {
   parseChinaTime,
   type PluginContext,
   PluginError,
+  readErpSkuMappings,
   yuanToFen,
 } from '#plugin-sdk'
 import { wdtSign } from './protocol.js'
@@ -28,12 +29,21 @@ export interface WangdiantongConfig {
   /** `is_adjust_stock` sent with a stock count. */
   isAdjustStock: string
   syncEveryMinutes: number
+  /** Days of 平台货品 the first SKU-mapping read walks back; 0: no SKU mappings. */
+  skuMappingDays: number
+  /** Only this shop's platform goods (`shop_no`) give SKU mappings; optional. */
+  skuMappingShopNo?: string
 }
 
 /** trade_query answers at most one hour of modification time per query. */
 export const MAX_WINDOW_MINUTES = 60
 /** The API takes page_size 1–100; pages are numbered from 0. */
 export const PAGE_SIZE = 100
+/**
+ * vip_api_goods_query is read in windows of 30 days: published clients walk it so; its documented
+ * limit was not found.
+ */
+export const GOODS_WINDOW_MINUTES = 30 * 24 * 60
 
 /** Codes a published client retries after a pause (busy or temporary conditions). */
 const RETRY_CODES = new Set([1012, 1013, 1020, 1030, 1040, 1200, 1610])
@@ -187,6 +197,39 @@ export function wangdiantongConnector(ctx: PluginContext<WangdiantongConfig>): E
       rows.length === PAGE_SIZE && (!Number.isFinite(total) || (pageNo + 1) * PAGE_SIZE < total)
     return { rows, next: more ? String(pageNo + 1) : null }
   }
+  /**
+   * 平台货品 (`vip_api_goods_query`) modified in one window, every page: each
+   * listing's own code (`spec_outer_id`) and the code of the single item it
+   * is matched to (`merchant_no`, the `spec_no` orders carry). Listings
+   * matched to a suite (match_target_type 2) map to none: an order line is
+   * a single item.
+   */
+  const skuLinks = async (from: Date, to: Date) => {
+    const links = []
+    for (let cursor: string | null = null; ;) {
+      const pageNo: number = cursor ? Number(cursor) : 0
+      const answer = await callWdt(ctx, 'vip_api_goods_query.php', {
+        start_time: chinaTime(from),
+        end_time: chinaTime(to),
+        page_no: String(pageNo),
+        page_size: String(PAGE_SIZE),
+        ...(ctx.config.skuMappingShopNo ? { shop_no: ctx.config.skuMappingShopNo } : {}),
+      })
+      const rows = Array.isArray(answer.goods_list) ? answer.goods_list : []
+      for (const row of rows) {
+        links.push({
+          key: `${row.shop_no}:${row.api_goods_id}:${row.api_spec_id}`,
+          erpSku: Number(row.match_target_type) === 1 ? String(row.merchant_no ?? '').trim() : '',
+          skuCode: String(row.spec_outer_id ?? '').trim(),
+        })
+      }
+      const total = Number(answer.total_count)
+      const more =
+        rows.length === PAGE_SIZE && (!Number.isFinite(total) || (pageNo + 1) * PAGE_SIZE < total)
+      if (!more) return links
+      cursor = String(pageNo + 1)
+    }
+  }
   return {
     id: ctx.id,
     capabilities: {
@@ -228,6 +271,19 @@ export function wangdiantongConnector(ctx: PluginContext<WangdiantongConfig>): E
         { once: true }
       )
     },
+    ...(ctx.config.skuMappingDays > 0
+      ? {
+          skuMappings: () =>
+            readErpSkuMappings({
+              kv: ctx.kv,
+              key: `sku-mappings:${ctx.config.skuMappingShopNo ?? 'all'}`,
+              now: new Date(),
+              historyDays: ctx.config.skuMappingDays,
+              windowMinutes: GOODS_WINDOW_MINUTES,
+              readWindow: skuLinks,
+            }),
+        }
+      : {}),
   }
 }
 

@@ -70,67 +70,80 @@ function add(counts: Counts, key: string, n = 1) {
  * they are recovered by `recoverStuck`.
  */
 export async function sendPending(messageId: number, jobAttempt: number): Promise<Counts> {
-  // Most runs of a batching channel find their message already taken into another run's call:
-  // a few columns, judged by the database, and no model until there is work to do.
-  const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
-  const probe = await db
-    .from('messages')
-    .where('id', messageId)
-    .select('id', 'status', 'provider', 'template_code')
-    .select(
-      db.raw('CASE WHEN next_attempt_at IS NULL OR next_attempt_at <= ? THEN 1 ELSE 0 END AS due', [
-        toDbTime(DateTime.utc()),
-      ]),
-      db.raw('CASE WHEN COALESCE(claimed_at, updated_at) < ? THEN 1 ELSE 0 END AS stale', [cutoff])
-    )
-    .first()
-  if (!probe) return { skipped: 1 }
-  if (probe.status === 'sending') {
-    if (Number(probe.stale) !== 1) return { in_flight: 1 }
-    const stuck = await Message.find(messageId)
-    return stuck && isStale(stuck) ? recoverStuck([stuck]) : { in_flight: 1 }
-  }
-  if (probe.status !== 'pending') return { skipped: 1 }
-  if (Number(probe.due) !== 1) return { waiting: 1 }
-  // Only what the claim needs; the claimed rows come back whole.
-  const message = new Message()
-  message.id = probe.id
-  message.provider = probe.provider
-  message.templateCode = probe.template_code
+  const token = randomUUID().replaceAll('-', '')
+  const now = toDbTime(DateTime.utc())
+  // A channel that sends one message per call has its message claimed by the very statement
+  // that reads it; the channel is taken now, so a plugin disabled meanwhile still owns its claim.
+  const singles = new Map(
+    channelRegistry
+      .list()
+      .filter((channel) => batchSizeOf(channel) <= 1)
+      .map((channel) => [channel.id, channel] as const)
+  )
+  const first = await claimOrProbe(messageId, [...singles.keys()], token, now)
 
-  const channel = channelRegistry.get(message.provider)
-  if (!channel) {
-    // The plugin is disabled or failed: keep the message pending and let the job retry.
-    if (jobAttempt < dispatcherSettings.maxAttempts) {
-      throw new Error(`channel ${message.provider} is not active`)
+  let channel: MessageChannel
+  let claimed: Message[]
+  if (first.claimed) {
+    channel = singles.get(first.claimed.provider)!
+    claimed = [first.claimed]
+  } else {
+    // Most runs of a batching channel find their message already taken into another run's call:
+    // a few columns, judged by the database, and no model until there is work to do.
+    const probe = first.probe
+    if (!probe) return { skipped: 1 }
+    if (probe.status === 'sending') {
+      if (Number(probe.stale) !== 1) return { in_flight: 1 }
+      const stuck = await Message.find(messageId)
+      return stuck && isStale(stuck) ? recoverStuck([stuck]) : { in_flight: 1 }
     }
-    await finish(
-      [
+    if (probe.status !== 'pending') return { skipped: 1 }
+    if (Number(probe.due) !== 1) return { waiting: 1 }
+    // Claimable as read, yet not claimed by the same statement: a concurrent run changed the
+    // row first (PostgreSQL re-checks the claim's condition on the newest version of the row).
+    if (singles.has(probe.provider)) return { in_flight: 1 }
+    // Only what the claim needs; the claimed rows come back whole.
+    const message = new Message()
+    message.id = probe.id
+    message.provider = probe.provider
+    message.templateCode = probe.template_code
+
+    const active = channelRegistry.get(message.provider)
+    if (!active) {
+      // The plugin is disabled or failed: keep the message pending and let the job retry.
+      if (jobAttempt < dispatcherSettings.maxAttempts) {
+        throw new Error(`channel ${message.provider} is not active`)
+      }
+      await finish(
         [
-          message,
-          {
-            status: 'failed',
-            error: new PluginError('transient', `channel ${message.provider} is not active`),
-          },
+          [
+            message,
+            {
+              status: 'failed',
+              error: new PluginError('transient', `channel ${message.provider} is not active`),
+            },
+          ],
         ],
-      ],
-      null
-    )
-    return { failed: 1 }
+        null
+      )
+      return { failed: 1 }
+    }
+    channel = active
+    claimed = await claimBatch(message, channel, token, now)
+    if (claimed.length === 0) return { skipped: 1 }
   }
 
   const counts: Counts = {}
-  const token = randomUUID().replaceAll('-', '')
-  const now = toDbTime(DateTime.utc())
-  const claimed = await claimBatch(message, channel, token, now)
-  if (claimed.length === 0) return { ...counts, skipped: 1 }
-  // Opt-outs are checked on the claimed rows only: runs that lost the race did no such work.
-  const kept = await allowed(claimed, token, counts)
+  // The slot is reserved while opt-outs are checked, so the database's answer does not delay
+  // the call; it comes after the claim: a run that lost every row to another run wastes no slot.
+  // (A call whose every recipient opted out leaves its slot unused: under the limit, never over.)
+  const waitStarted = Date.now()
+  const [kept] = await Promise.all([
+    allowed(claimed, token, counts),
+    takeSlot(channel.id, { perSecond: channel.capabilities.ratePerSecond }),
+  ])
   if (kept.length === 0) return counts
   const ids = kept.map((m) => m.id)
-  // The slot after the claim: a run that lost every row to another batch wastes no slot.
-  const waitStarted = Date.now()
-  await takeSlot(message.provider, { perSecond: channel.capabilities.ratePerSecond })
   if (Date.now() - waitStarted > dispatcherSettings.leaseMs / 2) {
     // A long wait: renew the claim for the call, unless the sweeper took it over meanwhile.
     const renewed = await db
@@ -169,6 +182,90 @@ export async function sendPending(messageId: number, jobAttempt: number): Promis
   return counts
 }
 
+/** Messages one provider call of the channel carries: 1 unless it has `sendBatch`. */
+function batchSizeOf(channel: MessageChannel): number {
+  return channel.sendBatch ? Math.max(1, Math.floor(channel.capabilities.batchSize)) : 1
+}
+
+/** What a run needs to know of a message it did not claim (snake_case columns, as read). */
+interface Probe {
+  id: number
+  status: string
+  provider: string
+  template_code: string | null
+  /** 1 when its retry time has come (or it has none). */
+  due: number | string
+  /** 1 when its claim is older than the lease. */
+  stale: number | string
+}
+
+/**
+ * Claims the message for one call under `token` when it is pending, due and
+ * its provider is one of `providers` (channels sending one message per
+ * call); otherwise reads what the run must know about it. On PostgreSQL the
+ * two are one statement — a run that finds its message sent, taken or
+ * batched by another run costs one round trip, and so does a claim; SQLite
+ * (in-process, one writer) claims first and reads only when it did not.
+ */
+async function claimOrProbe(
+  messageId: number,
+  providers: string[],
+  token: string,
+  now: string
+): Promise<{ claimed: Message | null; probe: Probe | null }> {
+  const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
+  const due = 'CASE WHEN next_attempt_at IS NULL OR next_attempt_at <= ? THEN 1 ELSE 0 END'
+  const stale = 'CASE WHEN COALESCE(claimed_at, updated_at) < ? THEN 1 ELSE 0 END'
+  const among = providers.map(() => '?').join(', ')
+  if (providers.length > 0 && db.connection().dialect.name === 'postgres') {
+    // The outer SELECT reads the row as it was before the claim: only used when nothing was claimed.
+    const result = await db.rawQuery(
+      `WITH claimed AS (
+         UPDATE messages SET status = 'sending', batch_token = ?, claimed_at = ?,
+           attempts = attempts + 1, updated_at = ?
+         WHERE id = ? AND status = 'pending'
+           AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND provider IN (${among})
+         RETURNING messages.*
+       )
+       SELECT claimed.*, 1 AS claimed_now, 1 AS due, 0 AS stale FROM claimed
+       UNION ALL
+       SELECT messages.*, 0 AS claimed_now, ${due} AS due, ${stale} AS stale FROM messages
+       WHERE id = ? AND NOT EXISTS (SELECT 1 FROM claimed)`,
+      [token, now, now, messageId, now, ...providers, now, cutoff, messageId]
+    )
+    const row = result.rows[0]
+    if (!row) return { claimed: null, probe: null }
+    if (Number(row.claimed_now) === 1) {
+      return { claimed: Message.$createFromAdapterResult(row)!, probe: null }
+    }
+    return { claimed: null, probe: row }
+  }
+  if (providers.length > 0) {
+    const result = await db
+      .from('messages')
+      .where({ id: messageId, status: 'pending' })
+      .whereRaw(`provider IN (${among})`, providers)
+      .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
+      .update({
+        status: 'sending',
+        batch_token: token,
+        claimed_at: now,
+        attempts: db.raw('attempts + 1'),
+        updated_at: now,
+      })
+      .returning('*')
+    const [claimed] = await claimedRows(result, token)
+    if (claimed) return { claimed, probe: null }
+  }
+  const probe = await db
+    .from('messages')
+    .where('id', messageId)
+    .select('id', 'status', 'provider', 'template_code')
+    .select(db.raw(`${due} AS due`, [now]), db.raw(`${stale} AS stale`, [cutoff]))
+    .first()
+  return { claimed: null, probe: probe ?? null }
+}
+
 /**
  * Claims the message — and, when the channel batches, other pending
  * messages that may share its provider call, up to the batch size — for
@@ -188,7 +285,7 @@ async function claimBatch(
     attempts: db.raw('attempts + 1'),
     updated_at: now,
   }
-  const size = channel.sendBatch ? Math.max(1, Math.floor(channel.capabilities.batchSize)) : 1
+  const size = batchSizeOf(channel)
   if (size <= 1) {
     const result = await db
       .from('messages')

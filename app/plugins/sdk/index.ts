@@ -453,3 +453,4 @@ export interface PluginManifest {
 }
 
 export { chinaTime, parseChinaTime, yuanToFen } from './china_values.js'
+export { readErpSkuMappings, type ErpSkuLink } from './erp_sku_mappings.js'

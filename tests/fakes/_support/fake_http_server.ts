@@ -51,3 +51,10 @@ export async function postJson(url: string, payload: unknown) {
 export function chinaTime(date: Date): string {
   return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
 }
+
+/** `yyyy-MM-dd HH:mm:ss` in China time → epoch ms (NaN when it is not such a time), as the ERPs take it. */
+export function parseChinaTime(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(String(text))
+  if (!m) return Number.NaN
+  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6])
+}

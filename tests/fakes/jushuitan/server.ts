@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { chinaTime, FakeHttpServer, parseChinaTime } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for the 聚水潭 open platform, for the jushuitan
@@ -11,6 +11,10 @@ import type { AddressInfo } from 'node:net'
  * a live access token; it limits each app to 5 calls a second and 100 a
  * minute, and each query to seven days of modification time; it pages, and
  * answers with the platform's envelope and error codes:
+ *
+ * `skumap/query` (店铺商品资料查询) answers the shop listings with the ERP SKU each is
+ * linked to: by modification window (≤ 7 days) or by up to 20 online codes
+ * (`sku_ids`), at most 50 a page, optionally one shop's (`shop_id`).
  *
  *   0 ok · 100 token expired/invalid · 120 bad sign · 140 bad parameter ·
  *   160 not saved · 180 bad timestamp · 199 too frequent (per second) ·
@@ -48,6 +52,23 @@ export interface FakeJstRefund {
   items: Array<{ sku_id: string; qty: number; price: string }>
 }
 
+/** A shop listing (店铺商品资料) and the ERP SKU it is linked to (商品对应关系). */
+export interface FakeJstSkuMap {
+  shop_id: number
+  channel: string
+  /** 线上商品编码: the listing's own merchant code. */
+  sku_id: string
+  i_id: string
+  shop_sku_id: string
+  shop_i_id: string
+  name: string
+  enabled: boolean
+  modified: string
+  link_modified: string | null
+  /** 对应商品编码: the ERP SKU; empty when the listing is not linked to another code. */
+  link_sku_id: string
+}
+
 interface Token {
   access: string
   refresh: string
@@ -55,7 +76,7 @@ interface Token {
   revoked: boolean
 }
 
-export class FakeJushuitan {
+export class FakeJushuitan extends FakeHttpServer {
   appKey = 'fake-app-key-0001'
   appSecret = 'fake-app-secret-0001'
   /** Seconds a token lives. */
@@ -70,6 +91,7 @@ export class FakeJushuitan {
   ]
   orders: FakeJstOrder[] = []
   refunds: FakeJstRefund[] = []
+  skuMaps: FakeJstSkuMap[] = []
   /** Stock documents received (inventoryv2/upload), by so_id. */
   stockDocuments = new Map<
     string,
@@ -79,21 +101,6 @@ export class FakeJushuitan {
   requests: Array<{ path: string; code: number; at: number; biz: any }> = []
   tokens: Token[] = []
   #accepted: number[] = []
-  #server: Server | null = null
-  url = ''
-
-  async start(port = 0): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(port, '127.0.0.1', resolve))
-    const address = this.#server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${address.port}`
-    return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
-  }
 
   /** Every issued token stops working (as after expiry); refresh tokens still work. */
   expireTokens() {
@@ -111,22 +118,15 @@ export class FakeJushuitan {
 
   /** China time `yyyy-MM-dd HH:mm:ss` → epoch ms. */
   static parseTime(text: string): number {
-    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(String(text))
-    if (!m) return Number.NaN
-    return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6])
+    return parseChinaTime(text)
   }
 
   static formatTime(ms: number): string {
-    const d = new Date(ms + 8 * 3600_000)
-    const p = (n: number) => String(n).padStart(2, '0')
-    return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+    return chinaTime(new Date(ms))
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const url = new URL(req.url ?? '/', 'http://fake')
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const raw = Buffer.concat(chunks).toString('utf8')
     let biz: any = null
     const answer = (code: number, msg: string, data: unknown = null) => {
       this.requests.push({ path: url.pathname, code, at: Date.now(), biz })
@@ -202,6 +202,20 @@ export class FakeJushuitan {
     if (url.pathname === '/open/refund/single/query') {
       return this.#page(biz, this.refunds, 'datas', answer)
     }
+    if (url.pathname === '/open/skumap/query') {
+      const shopId = biz.shop_id === undefined ? null : Number(biz.shop_id)
+      const inShop = this.skuMaps.filter((row) => shopId === null || row.shop_id === shopId)
+      if (biz.sku_ids !== undefined && biz.modified_begin === undefined) {
+        const codes = String(biz.sku_ids)
+          .split(',')
+          .map((code) => code.trim())
+          .filter(Boolean)
+        if (codes.length === 0 || codes.length > 20) return answer(140, 'sku_ids 最多 20 个')
+        const rows = inShop.filter((row) => codes.includes(row.sku_id))
+        return this.#page({ ...biz, all: true }, rows, 'datas', answer, 50)
+      }
+      return this.#page(biz, inShop, 'datas', answer, 50)
+    }
     if (url.pathname === '/open/jushuitan/inventoryv2/upload') {
       if (!biz.so_id || !Array.isArray(biz.items) || biz.items.length === 0) {
         return answer(140, 'so_id 和 items 必填')
@@ -217,22 +231,26 @@ export class FakeJushuitan {
     biz: any,
     source: Array<{ modified: string }>,
     key: string,
-    answer: (code: number, msg: string, data?: unknown) => void
+    answer: (code: number, msg: string, data?: unknown) => void,
+    maxPageSize = this.maxPageSize
   ) {
     const begin = FakeJushuitan.parseTime(biz.modified_begin)
     const end = FakeJushuitan.parseTime(biz.modified_end)
-    if (Number.isNaN(begin) || Number.isNaN(end) || end < begin) {
-      return answer(140, 'modified_begin/modified_end 参数不符合规范')
+    if (!biz.all) {
+      if (Number.isNaN(begin) || Number.isNaN(end) || end < begin) {
+        return answer(140, 'modified_begin/modified_end 参数不符合规范')
+      }
+      if (end - begin > this.maxWindowMs) return answer(140, '查询时间范围不能超过 7 天')
     }
-    if (end - begin > this.maxWindowMs) return answer(140, '查询时间范围不能超过 7 天')
     const pageIndex = Number(biz.page_index ?? 1)
     const pageSize = Number(biz.page_size ?? 30)
     if (!Number.isInteger(pageIndex) || pageIndex < 1) return answer(140, 'page_index 不符合规范')
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > this.maxPageSize) {
-      return answer(140, `page_size 须在 1–${this.maxPageSize}`)
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+      return answer(140, `page_size 须在 1–${maxPageSize}`)
     }
     const rows = source
       .filter((row) => {
+        if (biz.all) return true
         const at = FakeJushuitan.parseTime(row.modified)
         return at >= begin && at <= end
       })

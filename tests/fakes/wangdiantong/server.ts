@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { chinaTime, FakeHttpServer, parseChinaTime } from '#tests/fakes/_support/fake_http_server'
 
 /**
  * A local stand-in for the 旺店通 企业版 open API (openapi2). Checks each
@@ -11,9 +11,12 @@ import type { AddressInfo } from 'node:net'
  * within five minutes (code 100, like a bad key or signature). Answers
  * trade_query.php (orders modified within at most 60 minutes per query,
  * pages from 0, `total_count` + `trades`), refund_query.php (`refunds`) and
- * stock_sync_by_pd.php, with code 0 on success.
+ * stock_sync_by_pd.php, with code 0 on success; vip_api_goods_query.php
+ * (平台货品: each shop listing and the ERP single item it is matched to,
+ * `goods_list`, optionally one shop's by `shop_no`).
  *
- * Assumptions of this fake, not of the documentation: a query longer than
+ * Assumptions of this fake, not of the documentation: a platform-goods query
+ * longer than 30 days (the window published clients walk it by), a query longer than
  * an hour, a bad page size or a repeated `outer_no` answer code 1; calls
  * over `perSecond` answer `throttleCode` (1020, one of the codes published
  * clients retry; its documented meaning was not found).
@@ -50,35 +53,49 @@ export interface FakeWdtRefund {
   refund_reason: string | null
 }
 
-export class FakeWangdiantong {
+/** A platform listing (平台货品) and what it is matched to (match_target_type 1: a single item). */
+export interface FakeWdtApiGoods {
+  rec_id: number
+  shop_no: string
+  shop_name: string
+  platform_id: number
+  api_goods_id: string
+  api_spec_id: string
+  api_goods_name: string
+  /** 平台商家编码: the listing's own code. */
+  spec_outer_id: string
+  outer_id: string
+  match_target_type: number
+  /** The matched ERP item's 商家编码 (spec_no); empty when unmatched. */
+  merchant_no: string
+  is_deleted: number
+  status: number
+  modified: string
+}
+
+export class FakeWangdiantong extends FakeHttpServer {
   sid = 'fakesid'
   appKey = 'fakesid-quanzi'
   appSecret = 'fake-wdt-secret'
   perSecond = 5
   throttleCode = 1020
   maxWindowMs = 3600_000
+  maxGoodsWindowMs = 30 * 24 * 3600_000
   warehouses = new Set(['WH001'])
   trades: FakeWdtTrade[] = []
   refunds: FakeWdtRefund[] = []
+  apiGoods: FakeWdtApiGoods[] = []
   stockCounts = new Map<
     string,
     { warehouse_no: string; is_adjust_stock: string; goods_list: any[] }
   >()
   requests: Array<{ method: string; code: number; params: Record<string, string> }> = []
   #accepted: number[] = []
-  #server: Server | null = null
-  url = ''
 
+  /** The API's address includes its `/openapi2` path. */
   async start(port = 0): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(port, '127.0.0.1', resolve))
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/openapi2`
+    this.url = `${await super.start(port)}/openapi2`
     return this.url
-  }
-
-  async stop() {
-    if (this.#server) await new Promise((resolve) => this.#server!.close(resolve))
-    this.#server = null
   }
 
   /** `NN-name:MMMM-value` joined by `;`, then the secret; MD5, lower-case hex. Lengths in characters. */
@@ -99,27 +116,21 @@ export class FakeWangdiantong {
   }
 
   static parseTime(text: string): number {
-    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(String(text))
-    if (!m) return Number.NaN
-    return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6])
+    return parseChinaTime(text)
   }
 
   static formatTime(ms: number): string {
-    const d = new Date(ms + 8 * 3600_000)
-    const p = (n: number) => String(n).padStart(2, '0')
-    return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+    return chinaTime(new Date(ms))
   }
 
   codes(method?: string): number[] {
     return this.requests.filter((r) => !method || r.method === method).map((r) => r.code)
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const url = new URL(req.url ?? '/', 'http://fake')
     const method = url.pathname.replace(/^\/openapi2\//, '')
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
+    const params = Object.fromEntries(new URLSearchParams(raw))
     const answer = (code: number, message: string, data: Record<string, unknown> = {}) => {
       this.requests.push({ method, code, params })
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
@@ -140,6 +151,10 @@ export class FakeWangdiantong {
 
     if (method === 'trade_query.php') return this.#query(params, this.trades, 'trades', answer)
     if (method === 'refund_query.php') return this.#query(params, this.refunds, 'refunds', answer)
+    if (method === 'vip_api_goods_query.php') {
+      const rows = this.apiGoods.filter((row) => !params.shop_no || row.shop_no === params.shop_no)
+      return this.#query(params, rows, 'goods_list', answer, this.maxGoodsWindowMs)
+    }
     if (method === 'stock_sync_by_pd.php') {
       if (!this.warehouses.has(params.warehouse_no)) {
         return answer(1, `仓库不存在:${params.warehouse_no ?? ''}`)
@@ -167,14 +182,17 @@ export class FakeWangdiantong {
     params: Record<string, string>,
     source: Array<{ modified: string }>,
     key: string,
-    answer: (code: number, message: string, data?: Record<string, unknown>) => void
+    answer: (code: number, message: string, data?: Record<string, unknown>) => void,
+    maxWindowMs = this.maxWindowMs
   ) {
     const start = FakeWangdiantong.parseTime(params.start_time)
     const end = FakeWangdiantong.parseTime(params.end_time)
     if (Number.isNaN(start) || Number.isNaN(end) || end < start) {
       return answer(1, 'start_time/end_time 格式错误')
     }
-    if (end - start > this.maxWindowMs) return answer(1, '开始时间和结束时间的间隔不能超过1小时')
+    if (end - start > maxWindowMs) {
+      return answer(1, `开始时间和结束时间的间隔不能超过${maxWindowMs / 3600_000}小时`)
+    }
     const pageNo = Number(params.page_no ?? 0)
     const pageSize = Number(params.page_size ?? 40)
     if (!Number.isInteger(pageNo) || pageNo < 0) return answer(1, 'page_no 错误')

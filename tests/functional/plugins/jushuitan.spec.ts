@@ -13,7 +13,7 @@ import queue from '#app/shared/queue/queue'
 import { DateTime } from 'luxon'
 import { jushuitanSign } from '#plugins/jushuitan/protocol'
 import { TOKEN_KEY, type StoredToken } from '#plugins/jushuitan/client'
-import { FakeJushuitan, type FakeJstOrder } from '#tests/fakes/jushuitan/server'
+import { FakeJushuitan, type FakeJstOrder, type FakeJstSkuMap } from '#tests/fakes/jushuitan/server'
 import { createCompanyWithShops, countRows } from '#tests/functional/members/fixtures'
 import { createStaff } from '#tests/support/staff'
 import { toDbTime } from '#app/shared/kernel/db_values'
@@ -39,7 +39,7 @@ function order(n: number, minutesAgo: number, overrides: Partial<FakeJstOrder> =
   }
 }
 
-async function configure(fake: FakeJushuitan) {
+async function configure(fake: FakeJushuitan, extra: Record<string, unknown> = {}) {
   await PluginSetting.create({
     pluginId: 'jushuitan',
     enabled: true,
@@ -49,11 +49,35 @@ async function configure(fake: FakeJushuitan) {
       appSecret: { encrypted: encryption.encrypt(fake.appSecret) },
       stockWarehouse: 1,
       syncEveryMinutes: 15,
+      ...extra,
     },
   })
   await pluginHost.load()
   const state = pluginHost.get('jushuitan')
   if (state?.status !== 'active') throw new Error(`jushuitan: ${state?.status} ${state?.reason}`)
+}
+
+/** A shop listing linked to the ERP SKU `linkSkuId` ('' = not linked), modified `minutesAgo`. */
+function listing(
+  onlineCode: string,
+  linkSkuId: string,
+  minutesAgo: number,
+  overrides: Partial<FakeJstSkuMap> = {}
+): FakeJstSkuMap {
+  return {
+    shop_id: 10001,
+    channel: 'tmall',
+    sku_id: onlineCode,
+    i_id: onlineCode.replace(/-\d+$/, ''),
+    shop_sku_id: `5${onlineCode.length}${minutesAgo}`,
+    shop_i_id: '6500001',
+    name: '纯棉T恤',
+    enabled: true,
+    modified: at(minutesAgo),
+    link_modified: at(minutesAgo),
+    link_sku_id: linkSkuId,
+    ...overrides,
+  }
 }
 
 /** A signed business request as the connector would send it, for poking the fake directly. */
@@ -330,6 +354,139 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
     assert.lengthOf(runs, 1)
     assert.equal(runs[0].status, 'completed')
     assert.equal(runs[0].inserted, 2)
+  })
+
+  test('SKU mappings (skumap/query): read across 7-day windows and pages; order lines land on the shop codes, stock goes out in 聚水潭 codes; later reads ask only for what changed', async ({
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    await configure(fake, { skuMappingDays: 10 })
+    // 55 linked listings changed in the last day (two pages of 50), one 9 days back (a second
+    // 7-day window), one not linked and one linked to its own code (neither is a mapping).
+    fake.skuMaps = Array.from({ length: 55 }, (_, i) => listing(`QZ-${i}`, `JST-${i}`, 30 + i))
+    fake.skuMaps.push(listing('QZ-OLD', 'JST-OLD', 9 * 24 * 60))
+    fake.skuMaps.push(listing('QZ-FREE', '', 40), listing('QZ-SAME', 'QZ-SAME', 40))
+    fake.orders = [
+      order(1, 30, {
+        items: [
+          { sku_id: 'JST-1', name: '纯棉T恤', qty: 1, price: '99.00', amount: '99.00' },
+          { sku_id: 'JST-OLD', name: '帽子', qty: 1, price: '50.00', amount: '50.00' },
+          { sku_id: 'UNMAPPED-9', name: '袜子', qty: 2, price: '25.00', amount: '50.00' },
+        ],
+      }),
+    ]
+
+    const summary = await new ErpSync().run('jushuitan', 'orders')
+    assert.equal(summary.status, 'completed', summary.errorMessage ?? '')
+    const lines = await db.from('order_items').orderBy('id').select('sku_code')
+    assert.deepEqual(
+      lines.map((line) => line.sku_code),
+      ['QZ-1', 'QZ-OLD', 'UNMAPPED-9']
+    )
+    const reads = fake.requests.filter((r) => r.path === '/open/skumap/query')
+    assert.isTrue(reads.every((r) => r.code === 0))
+    assert.isTrue(reads.some((r) => r.biz.page_index === 2))
+    assert.isTrue(reads.every((r) => r.biz.page_size === 50))
+    // Ten days back: two 7-day windows.
+    assert.lengthOf(new Set(reads.map((r) => r.biz.modified_begin)), 2)
+
+    const pushed = await new PushStock().handle(
+      'jushuitan',
+      [
+        { skuCode: 'QZ-2', quantity: 7 },
+        { skuCode: 'QZ-FREE', quantity: 3 },
+      ],
+      'stock-mapped-1'
+    )
+    assert.equal(pushed.outcome, 'pushed', pushed.errorMessage ?? '')
+    assert.deepEqual(fake.stockDocuments.get('stock-mapped-1')!.items, [
+      { sku_id: 'JST-2', qty: 7 },
+      { sku_id: 'QZ-FREE', qty: 3 },
+    ])
+    // The push read only the minutes since the sync's read (one window, one page).
+    const later = fake.requests.filter((r) => r.path === '/open/skumap/query').slice(reads.length)
+    assert.lengthOf(later, 1)
+    assert.isAbove(
+      FakeJushuitan.parseTime(later[0].biz.modified_begin),
+      Date.now() - 3600_000,
+      'a later read starts at the previous one, minus the overlap'
+    )
+
+    // A listing unlinked since: its mapping is gone at the next read.
+    Object.assign(fake.skuMaps[2], { link_sku_id: '', modified: at(0) })
+    const mappings = await erpRegistry.get('jushuitan')!.skuMappings!()
+    assert.notDeepInclude(mappings, { erpSku: 'JST-2', skuCode: 'QZ-2' })
+    assert.deepInclude(mappings, { erpSku: 'JST-3', skuCode: 'QZ-3' })
+    assert.lengthOf(mappings, 55)
+  })
+
+  test('SKU mappings: one shop only when configured (shop_id); a conflict between shops fails the run naming both codes; none read when off', async ({
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    fake.skuMaps = [
+      listing('QZ-1', 'JST-1', 30),
+      listing('JD-1', 'JST-1', 30, { shop_id: 10002, channel: 'jd' }),
+    ]
+    fake.orders = [
+      order(1, 30, {
+        items: [{ sku_id: 'JST-1', name: 'T', qty: 1, price: '1.00', amount: '1.00' }],
+      }),
+    ]
+    await configure(fake)
+    assert.isUndefined(erpRegistry.get('jushuitan')!.skuMappings)
+    await db.from('plugin_settings').where('plugin_id', 'jushuitan').delete()
+
+    await configure(fake, { skuMappingDays: 3 })
+    const conflict = await new ErpSync().run('jushuitan', 'orders')
+    assert.equal(conflict.status, 'failed')
+    assert.include(conflict.errorMessage!, 'JST-1')
+    assert.include(conflict.errorMessage!, 'QZ-1')
+    assert.include(conflict.errorMessage!, 'JD-1')
+    await db.from('plugin_settings').where('plugin_id', 'jushuitan').delete()
+    await new PluginKv('jushuitan').delete('sku-mappings:all')
+
+    await configure(fake, { skuMappingDays: 3, skuMappingShopId: '10001' })
+    const summary = await new ErpSync().run('jushuitan', 'orders')
+    assert.equal(summary.status, 'completed', summary.errorMessage ?? '')
+    const line = await db.from('order_items').firstOrFail()
+    assert.equal(line.sku_code, 'QZ-1')
+    const reads = fake.requests.filter((r) => r.path === '/open/skumap/query')
+    assert.equal(reads[reads.length - 1].biz.shop_id, 10001)
+  })
+
+  test('the fake answers skumap/query only within 7 days or for at most 20 sku_ids, 50 a page', async ({
+    assert,
+  }) => {
+    fake.skuMaps = [listing('QZ-1', 'JST-1', 30), listing('QZ-2', 'JST-2', 9 * 24 * 60)]
+    const token = await rawCall(fake, '/openWeb/auth/getInitToken', {
+      grant_type: 'authorization_code',
+      code: 'abc123',
+      access_token: '',
+      version: '',
+      biz: '',
+    })
+    const query = (biz: Record<string, unknown>) =>
+      rawCall(fake, '/open/skumap/query', {
+        access_token: token.data.access_token,
+        biz: JSON.stringify({ page_index: 1, page_size: 50, ...biz }),
+      })
+    const long = await query({ modified_begin: at(8 * 24 * 60), modified_end: at(0) })
+    assert.equal(long.code, 140)
+    const big = await query({ modified_begin: at(60), modified_end: at(0), page_size: 51 })
+    assert.equal(big.code, 140)
+    const byCode = await query({ sku_ids: 'QZ-1,QZ-2' })
+    assert.equal(byCode.code, 0)
+    assert.deepEqual(
+      byCode.data.datas.map((row: FakeJstSkuMap) => row.link_sku_id),
+      ['JST-2', 'JST-1']
+    )
+    const tooMany = await query({
+      sku_ids: Array.from({ length: 21 }, (_, i) => `C${i}`).join(','),
+    })
+    assert.equal(tooMany.code, 140)
+    const unsigned = await rawCall(fake, '/open/skumap/query', { sign: 'f'.repeat(32) })
+    assert.equal(unsigned.code, 120)
   })
 
   test('done when: an admin configures 聚水潭 and tests it on the Plugins page; orders and refunds arrive on schedule, a second run imports nothing new', async ({

@@ -10,7 +10,12 @@ import { rateGate } from '#app/plugins/rate_gate'
 import queue from '#app/shared/queue/queue'
 import { wdtSign } from '#plugins/wangdiantong/protocol'
 import { orderStatus, refundStatus, toOrder } from '#plugins/wangdiantong/index'
-import { FakeWangdiantong, type FakeWdtTrade } from '#tests/fakes/wangdiantong/server'
+import {
+  FakeWangdiantong,
+  type FakeWdtApiGoods,
+  type FakeWdtTrade,
+} from '#tests/fakes/wangdiantong/server'
+import { erpRegistry } from '#app/plugins/registries'
 import { createCompanyWithShops, countRows } from '#tests/functional/members/fixtures'
 import { createStaff } from '#tests/support/staff'
 
@@ -32,6 +37,33 @@ function trade(n: number, minutesAgo: number, overrides: Partial<FakeWdtTrade> =
     receiver_mobile: `137${String(10000000 + n).padStart(8, '0')}`,
     customer_no: `KH${n}`,
     goods_list: [{ spec_no: 'QZ-S-002', goods_name: '运动袜', num: '2', order_price: '44.00' }],
+    ...overrides,
+  }
+}
+
+/** A platform listing matched to the single item `merchantNo` ('' = unmatched), modified `minutesAgo`. */
+function apiGoods(
+  n: number,
+  outerId: string,
+  merchantNo: string,
+  minutesAgo: number,
+  overrides: Partial<FakeWdtApiGoods> = {}
+): FakeWdtApiGoods {
+  return {
+    rec_id: n,
+    shop_no: 'JD01',
+    shop_name: 'jd',
+    platform_id: 3,
+    api_goods_id: `G${n}`,
+    api_spec_id: `S${n}`,
+    api_goods_name: '运动袜',
+    spec_outer_id: outerId,
+    outer_id: outerId,
+    match_target_type: 1,
+    merchant_no: merchantNo,
+    is_deleted: 0,
+    status: 1,
+    modified: at(minutesAgo),
     ...overrides,
   }
 }
@@ -230,6 +262,112 @@ test.group('Plugins / wangdiantong (旺店通 企业版)', (group) => {
       goods_list: [{ spec_no: 'QZ-S-002', stock_num: 35 }],
     })
     assert.deepEqual(fake.codes('stock_sync_by_pd.php'), [0])
+  })
+
+  test('SKU mappings (vip_api_goods_query): read in 30-day windows and pages from 0; order lines land on the shop codes, stock goes out in 旺店通 codes; later reads ask only for what changed', async ({
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    await configure(fake, { skuMappingDays: 40 })
+    // 105 matched listings in the last day (two pages of 100), one 35 days back (a second
+    // window), one unmatched and one matched to a suite (neither is a mapping).
+    fake.apiGoods = Array.from({ length: 105 }, (_, i) =>
+      apiGoods(i, `JD-SOCK-${i}`, `QZ-S-${i}`, 30 + i)
+    )
+    fake.apiGoods.push(apiGoods(200, 'JD-OLD', 'QZ-S-OLD', 35 * 24 * 60))
+    fake.apiGoods.push(
+      apiGoods(201, 'JD-FREE', '', 40),
+      apiGoods(202, 'JD-SUITE', 'SUITE-1', 40, { match_target_type: 2 })
+    )
+    fake.trades = [
+      trade(1, 20, {
+        goods_list: [
+          { spec_no: 'QZ-S-2', goods_name: '运动袜', num: '1', order_price: '44.00' },
+          { spec_no: 'QZ-S-OLD', goods_name: '旧袜', num: '1', order_price: '10.00' },
+          { spec_no: 'SUITE-1', goods_name: '套装', num: '1', order_price: '34.00' },
+        ],
+      }),
+    ]
+
+    const summary = await new ErpSync().run('wangdiantong', 'orders')
+    assert.equal(summary.status, 'completed', summary.errorMessage ?? '')
+    const lines = await db.from('order_items').orderBy('id').select('sku_code')
+    assert.deepEqual(
+      lines.map((line) => line.sku_code),
+      ['JD-SOCK-2', 'JD-OLD', 'SUITE-1']
+    )
+    const reads = fake.requests.filter((r) => r.method === 'vip_api_goods_query.php')
+    assert.isTrue(reads.every((r) => r.code === 0))
+    assert.isTrue(reads.some((r) => r.params.page_no === '1'))
+    assert.lengthOf(new Set(reads.map((r) => r.params.start_time)), 2)
+
+    const pushed = await new PushStock().handle(
+      'wangdiantong',
+      [{ skuCode: 'JD-SOCK-3', quantity: 12 }],
+      'pd-mapped-1'
+    )
+    assert.equal(pushed.outcome, 'pushed', pushed.errorMessage ?? '')
+    assert.deepEqual(fake.stockCounts.get('pd-mapped-1')!.goods_list, [
+      { spec_no: 'QZ-S-3', stock_num: 12 },
+    ])
+    const later = fake.requests
+      .filter((r) => r.method === 'vip_api_goods_query.php')
+      .slice(reads.length)
+    assert.lengthOf(later, 1)
+    assert.isAbove(FakeWangdiantong.parseTime(later[0].params.start_time), Date.now() - 3600_000)
+
+    // A listing matched to another item since: the newest match counts.
+    Object.assign(fake.apiGoods[4], { merchant_no: 'QZ-S-NEW', modified: at(0) })
+    const mappings = await erpRegistry.get('wangdiantong')!.skuMappings!()
+    assert.deepInclude(mappings, { erpSku: 'QZ-S-NEW', skuCode: 'JD-SOCK-4' })
+    assert.notDeepInclude(mappings, { erpSku: 'QZ-S-4', skuCode: 'JD-SOCK-4' })
+    assert.lengthOf(mappings, 106)
+  })
+
+  test('SKU mappings: one shop only when configured (shop_no); off by default; a refused query fails the run', async ({
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    fake.apiGoods = [
+      apiGoods(1, 'JD-1', 'QZ-S-1', 30),
+      apiGoods(2, 'TM-1', 'QZ-S-1', 30, { shop_no: 'TM01', shop_name: 'tmall' }),
+    ]
+    fake.trades = [
+      trade(1, 20, {
+        goods_list: [{ spec_no: 'QZ-S-1', goods_name: '袜', num: '1', order_price: '1.00' }],
+      }),
+    ]
+    await configure(fake)
+    assert.isUndefined(erpRegistry.get('wangdiantong')!.skuMappings)
+    await db.from('plugin_settings').where('plugin_id', 'wangdiantong').delete()
+
+    await configure(fake, { skuMappingDays: 3, skuMappingShopNo: 'TM01' })
+    const summary = await new ErpSync().run('wangdiantong', 'orders')
+    assert.equal(summary.status, 'completed', summary.errorMessage ?? '')
+    const line = await db.from('order_items').firstOrFail()
+    assert.equal(line.sku_code, 'TM-1')
+    const reads = fake.requests.filter((r) => r.method === 'vip_api_goods_query.php')
+    assert.isTrue(reads.every((r) => r.params.shop_no === 'TM01'))
+
+    // The fake refuses a goods window over 30 days (code 1): the run fails with the code.
+    fake.maxGoodsWindowMs = 60_000
+    // (Not throttled: the run's calls just used this second's share.)
+    fake.perSecond = 100
+    const refused = await rawCall(fake, 'vip_api_goods_query.php', {
+      start_time: at(10),
+      end_time: at(0),
+      page_no: '0',
+      page_size: '100',
+    })
+    assert.equal(refused.code, 1)
+    await db.from('plugin_settings').where('plugin_id', 'wangdiantong').delete()
+    await db.from('plugin_kv').where('plugin_id', 'wangdiantong').delete()
+    await configure(fake, { skuMappingDays: 3 })
+    // Mappings are read for a page with order lines: a new order since the last run.
+    fake.trades.push(trade(2, 3))
+    const failed = await new ErpSync().run('wangdiantong', 'orders')
+    assert.equal(failed.status, 'failed')
+    assert.include(failed.errorMessage!, '旺店通 1')
   })
 
   test('stock from the plugin page: the same form twice pushes once', async ({

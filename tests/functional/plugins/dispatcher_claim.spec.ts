@@ -1,0 +1,164 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { pluginHost } from '#app/plugins/plugin_host'
+import { channelRegistry } from '#app/plugins/registries'
+import { ManagePlugins } from '#app/plugins/actions/manage_plugins'
+import Message from '#app/plugins/models/message'
+import { sendPending } from '#app/plugins/messaging/dispatcher'
+import { Phone } from '#app/shared/kernel/phone'
+import { toDbTime } from '#app/shared/kernel/db_values'
+import { DoNotContactList } from '#app/members/actions/do_not_contact'
+import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+import { createStaff } from '#tests/support/staff'
+import { FakeAliyunSms } from '#tests/fakes/aliyun-sms/server'
+
+/**
+ * A channel sending one message per call has its message claimed by the
+ * statement that reads it (app/plugins/messaging/dispatcher.ts,
+ * `claimOrProbe`): what each kind of run answers, and that nothing is sent
+ * twice or skipped.
+ */
+test.group('Plugins / dispatcher claims of single sends (aliyun-sms SendSms)', (group) => {
+  let fake: FakeAliyunSms
+  let companyId: number
+  group.each.setup(async () => {
+    fake = new FakeAliyunSms()
+    await fake.start()
+    const rollback = await testUtils.db().withGlobalTransaction()
+    const { company } = await createCompanyWithShops()
+    companyId = company.id
+    const admin = await createStaff('admin')
+    await new ManagePlugins().configure(
+      'aliyun-sms',
+      {
+        accessKeyId: fake.accessKeyId,
+        accessKeySecret: fake.accessKeySecret,
+        signName: '圈子商城',
+        endpoint: fake.url,
+        callbackToken: 'cb-token-claim',
+        ratePerSecond: '200',
+      },
+      admin
+    )
+    // The same connector without SendBatchSms: one message per call.
+    const real = channelRegistry.get('aliyun-sms')!
+    channelRegistry.removePlugin('aliyun-sms')
+    channelRegistry.add('aliyun-sms', { ...real, sendBatch: undefined })
+    return async () => {
+      await rollback()
+      await pluginHost.load()
+      await fake.stop()
+    }
+  })
+
+  const pendingMessage = async (digits: string, extra: Partial<Message> = {}) => {
+    const phone = Phone.parse(digits)
+    return Message.create({
+      companyId,
+      direction: 'out',
+      channel: 'sms',
+      provider: 'aliyun-sms',
+      category: 'notification',
+      phoneHash: phone.blindIndex,
+      phoneEncrypted: phone.encrypt(),
+      templateCode: 'SMS_100001',
+      templateParams: { code: '1' },
+      idempotencyKey: `claim-test:${digits}`,
+      status: 'pending',
+      attempts: 0,
+      ...extra,
+    })
+  }
+
+  test('a run claims, sends and records its message; a second run of the same job sends nothing', async ({
+    assert,
+  }) => {
+    const message = await pendingMessage('13920000001')
+    const first = await sendPending(message.id, 1)
+    const again = await sendPending(message.id, 1)
+    await message.refresh()
+    assert.deepEqual(first, { single_calls: 1, sent: 1 })
+    assert.deepEqual(again, { skipped: 1 })
+    assert.equal(message.status, 'sent')
+    assert.equal(message.attempts, 1)
+    assert.isNotNull(message.providerMessageId)
+    assert.lengthOf(fake.sent, 1)
+  })
+
+  test('the same job run twice at once (a redelivery) sends the message once', async ({
+    assert,
+  }) => {
+    const message = await pendingMessage('13920000002')
+    const runs = await Promise.all([sendPending(message.id, 1), sendPending(message.id, 1)])
+    await message.refresh()
+    assert.equal(runs.filter((counts) => counts.sent === 1).length, 1)
+    assert.equal(message.status, 'sent')
+    assert.equal(message.attempts, 1)
+    assert.lengthOf(fake.sent, 1)
+  })
+
+  test('a message whose retry time has not come is left pending', async ({ assert }) => {
+    const message = await pendingMessage('13920000003', {
+      attempts: 1,
+      nextAttemptAt: DateTime.utc().plus({ minutes: 5 }),
+    })
+    assert.deepEqual(await sendPending(message.id, 2), { waiting: 1 })
+    await message.refresh()
+    assert.equal(message.status, 'pending')
+    assert.equal(message.attempts, 1)
+    assert.lengthOf(fake.sent, 0)
+  })
+
+  test('a message another run holds is left alone until its lease runs out, then recovered', async ({
+    assert,
+  }) => {
+    const message = await pendingMessage('13920000004')
+    await db
+      .from('messages')
+      .where('id', message.id)
+      .update({ status: 'sending', batch_token: 'other-run', attempts: 1 })
+    assert.deepEqual(await sendPending(message.id, 1), { in_flight: 1 })
+
+    // The holder died before the call: QuerySendDetails finds nothing, so it is sent again.
+    await db
+      .from('messages')
+      .where('id', message.id)
+      .update({ claimed_at: toDbTime(DateTime.utc().minus({ minutes: 5 })) })
+    const recovered = await sendPending(message.id, 1)
+    assert.equal(recovered.resent, 1)
+    await message.refresh()
+    assert.equal(message.status, 'pending')
+    assert.lengthOf(fake.sent, 0)
+  })
+
+  test('an opt-out is honoured on the claimed message: suppressed, no call', async ({ assert }) => {
+    const message = await pendingMessage('13920000005')
+    await new DoNotContactList().add(companyId, Phone.parse('13920000005'), {
+      channel: 'sms',
+      source: 'staff',
+      reason: 'asked',
+      actor: null,
+    })
+    assert.deepEqual(await sendPending(message.id, 1), { suppressed: 1 })
+    await message.refresh()
+    assert.equal(message.status, 'suppressed')
+    assert.lengthOf(fake.sent, 0)
+  })
+
+  test('a channel that is not active: the job retries while it has attempts, then fails', async ({
+    assert,
+  }) => {
+    const message = await pendingMessage('13920000006')
+    channelRegistry.removePlugin('aliyun-sms')
+    await assert.rejects(() => sendPending(message.id, 1), /not active/)
+    await message.refresh()
+    assert.equal(message.status, 'pending')
+    assert.equal(message.attempts, 0)
+    assert.deepEqual(await sendPending(message.id, 5), { failed: 1 })
+    await message.refresh()
+    assert.equal(message.status, 'failed')
+    assert.lengthOf(fake.sent, 0)
+  })
+})
