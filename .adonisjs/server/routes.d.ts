@@ -205,6 +205,7 @@ export type ScannedRoutes = {
     'api.coupons.validate': { paramsTuple?: []; params?: {} }
     'api.coupons.use': { paramsTuple?: []; params?: {} }
     'benefits.index': { paramsTuple?: []; params?: {} }
+    'benefits.usage_csv': { paramsTuple?: []; params?: {} }
     'benefits.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'benefits.store': { paramsTuple?: []; params?: {} }
     'benefits.grant_tier': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -298,6 +299,7 @@ export type ScannedRoutes = {
     'coupons.batches.create': { paramsTuple?: []; params?: {} }
     'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'benefits.index': { paramsTuple?: []; params?: {} }
+    'benefits.usage_csv': { paramsTuple?: []; params?: {} }
     'benefits.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.benefits.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
@@ -383,6 +385,7 @@ export type ScannedRoutes = {
     'coupons.batches.create': { paramsTuple?: []; params?: {} }
     'coupons.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'benefits.index': { paramsTuple?: []; params?: {} }
+    'benefits.usage_csv': { paramsTuple?: []; params?: {} }
     'benefits.member': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.members.benefits.index': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
   }
