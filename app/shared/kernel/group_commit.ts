@@ -13,7 +13,9 @@ interface Waiting<I, R> {
  * `commit`; items submitted while a batch is running wait for it and form
  * the next batch. One batch runs at a time, so batches of one process never
  * take locks against each other, and the busier the callers the larger the
- * batches. `commit` answers one outcome per item, in order, so each caller
+ * batches — up to `maxBatch` items, so a burst does not become one long
+ * transaction (on SQLite a batch holds the write lock and the event loop
+ * until it commits). `commit` answers one outcome per item, in order, so each caller
  * gets its own result or error; if it throws, every item of the batch gets
  * that error.
  */
@@ -21,7 +23,10 @@ export class GroupCommit<I, R> {
   #waiting: Waiting<I, R>[] = []
   #running = false
 
-  constructor(private commit: (items: I[]) => Promise<GroupOutcome<R>[]>) {}
+  constructor(
+    private commit: (items: I[]) => Promise<GroupOutcome<R>[]>,
+    private maxBatch = 500
+  ) {}
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -35,8 +40,7 @@ export class GroupCommit<I, R> {
     this.#running = true
     try {
       while (this.#waiting.length > 0) {
-        const batch = this.#waiting
-        this.#waiting = []
+        const batch = this.#waiting.splice(0, this.maxBatch)
         let outcomes: GroupOutcome<R>[]
         try {
           outcomes = await this.commit(batch.map((waiting) => waiting.item))

@@ -40,6 +40,26 @@ test.group('GroupCommit', () => {
     assert.deepEqual(batches, [[1], [2, 3, 4]])
   })
 
+  test('a batch holds at most maxBatch items; the rest follow in the next batches', async ({
+    assert,
+  }) => {
+    const batches: number[][] = []
+    const group = new GroupCommit<number, number>(async (items) => {
+      batches.push(items)
+      return doubled(items)
+    }, 4)
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => group.submit(i)))
+    assert.deepEqual(
+      results,
+      Array.from({ length: 10 }, (_, i) => i * 2)
+    )
+    assert.deepEqual(batches, [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ])
+  })
+
   test('one failed item rejects alone; a failed commit rejects its whole batch', async ({
     assert,
   }) => {
@@ -54,13 +74,14 @@ test.group('GroupCommit', () => {
       ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']
     )
 
-    const failing = new GroupCommit<number, number>(async () => {
-      throw new Error('commit failed')
+    let failures = 1
+    const failing = new GroupCommit<number, number>(async (items) => {
+      if (failures-- > 0) throw new Error('commit failed')
+      return doubled(items)
     })
     const all = await Promise.allSettled([1, 2].map((item) => failing.submit(item)))
     assert.isTrue(all.every((result) => result.status === 'rejected'))
     // The group keeps working after a failed batch.
-    const { group: again } = recording(doubled)
-    assert.equal(await again.submit(7), 14)
+    assert.equal(await failing.submit(7), 14)
   })
 })
