@@ -46,8 +46,11 @@ const groupCommits = new WeakMap<object, GroupCommit<Work, unknown>>()
  * Runs `work` synchronously on SQLite inside a `BEGIN IMMEDIATE … COMMIT`
  * shared with the other work submitted meanwhile (`GroupCommit`): the
  * commit is most of a short write transaction's cost, so many callers share
- * one. Each `work` runs in its own savepoint: one that throws is rolled back
- * and rejected alone, the others commit. `work` must be synchronous.
+ * one. The batch runs first without savepoints (a savepoint per item cost
+ * as much as the earns themselves in the bench); if any `work` throws, all
+ * of it is rolled back and the batch runs again with a savepoint per item:
+ * one that throws is rolled back and rejected alone, the others commit.
+ * `work` must be synchronous and may run twice.
  *
  * The connection is taken from Lucid's pool (knex's `acquireConnection`,
  * released afterwards), so no other query of this process runs on it
@@ -85,24 +88,50 @@ async function commitOnSqlite(knexClient: any, batch: Work[]): Promise<GroupOutc
   try {
     // A knex transaction never leaves the connection inside one; if it did, BEGIN would nest.
     if (connection.inTransaction) return batch.map(() => ({ ok: true, value: undefined }))
-    const outcomes: GroupOutcome<unknown>[] = []
-    connection
-      .transaction(() => {
-        for (const work of batch) {
-          try {
-            // Nested inside the batch's transaction: better-sqlite3 runs it in a savepoint.
-            outcomes.push({ ok: true, value: connection.transaction(() => work(connection))() })
-          } catch (error) {
-            // Some errors (disk full, I/O) make SQLite roll back the whole transaction:
-            // then nothing of the batch is written and every caller must hear it.
-            if (!connection.inTransaction) throw error
-            outcomes.push({ ok: false, error })
+    let workFailed = false
+    try {
+      const outcomes: GroupOutcome<unknown>[] = []
+      connection
+        .transaction(() => {
+          for (const work of batch) {
+            try {
+              outcomes.push({ ok: true, value: work(connection) })
+            } catch (error) {
+              workFailed = true
+              throw error
+            }
           }
-        }
-      })
-      .immediate()
-    return outcomes
+        })
+        .immediate()
+      return outcomes
+    } catch (error) {
+      // BEGIN or COMMIT failed (nothing written): every caller hears it. A lone item's own error is its answer.
+      if (!workFailed) throw error
+      if (batch.length === 1) return [{ ok: false, error }]
+    }
+    return runIsolated(connection, batch)
   } finally {
     await knexClient.releaseConnection(connection)
   }
+}
+
+/** The batch again, each item in its own savepoint: a failing item is rolled back alone. */
+function runIsolated(connection: SqliteConnection, batch: Work[]): GroupOutcome<unknown>[] {
+  const outcomes: GroupOutcome<unknown>[] = []
+  connection
+    .transaction(() => {
+      for (const work of batch) {
+        try {
+          // Nested inside the batch's transaction: better-sqlite3 runs it in a savepoint.
+          outcomes.push({ ok: true, value: connection.transaction(() => work(connection))() })
+        } catch (error) {
+          // Some errors (disk full, I/O) make SQLite roll back the whole transaction:
+          // then nothing of the batch is written and every caller must hear it.
+          if (!connection.inTransaction) throw error
+          outcomes.push({ ok: false, error })
+        }
+      }
+    })
+    .immediate()
+  return outcomes
 }
