@@ -295,10 +295,15 @@ interface PostgresEarn {
   stamp: string
 }
 
-async function retryingSerialization<T>(statement: () => Promise<T>): Promise<T> {
+/**
+ * Runs `operation` again (5 attempts, backoff) after a PostgreSQL
+ * serialization failure or deadlock or SQLITE_BUSY (another process's
+ * writer held the lock beyond busy_timeout).
+ */
+async function retrying<T>(operation: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await statement()
+      return await operation()
     } catch (error) {
       if (attempt >= 5 || !isRetryable(error)) throw error
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
@@ -319,7 +324,7 @@ async function retryingSerialization<T>(statement: () => Promise<T>): Promise<T>
  */
 async function earnOnePostgres(earn: PostgresEarn): Promise<Posting | null> {
   try {
-    const result = await retryingSerialization(() =>
+    const result = await retrying(() =>
       db.rawQuery(
         `WITH acc AS (
          UPDATE points_accounts
@@ -435,7 +440,7 @@ async function earnBatchOnPostgres(earns: PostgresEarn[]): Promise<GroupOutcome<
     }
     let rows: any[]
     try {
-      rows = await retryingSerialization(() => earnStatementOnPostgres(statement, earns))
+      rows = await retrying(() => earnStatementOnPostgres(statement, earns))
     } catch {
       for (const index of statement) outcomes[index] = await alone(earns[index])
       continue
@@ -770,15 +775,7 @@ export class PointsLedger {
       }
       return mapPosting({ ...row, id: postingId }, true)
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await sqliteGroupCommit(transaction)) ?? null
-      } catch (error) {
-        // Another process's writer holding the lock beyond busy_timeout: run again, as the general path does.
-        if (attempt >= 5 || !isRetryable(error)) throw error
-        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
-      }
-    }
+    return (await retrying(() => sqliteGroupCommit(transaction))) ?? null
   }
 
   /**
@@ -804,14 +801,7 @@ export class PointsLedger {
     for (const entry of entries) members.set(entry.ref.memberId, entry.ref)
     await this.ensureAccounts([...members.values()])
     const memberIds = [...members.keys()].sort((a, b) => a - b)
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction((trx) => this.earnManyLocked(trx, entries, memberIds))
-      } catch (error) {
-        if (attempt >= 5 || !isRetryable(error)) throw error
-        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
-      }
-    }
+    return retrying(() => db.transaction((trx) => this.earnManyLocked(trx, entries, memberIds)))
   }
 
   private async ensureAccounts(refs: MemberRef[]) {
