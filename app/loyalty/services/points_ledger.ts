@@ -4,6 +4,12 @@ import { DateTime } from 'luxon'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
+import { GroupCommit, type GroupOutcome } from '#app/shared/kernel/group_commit'
+import {
+  prepared,
+  sqliteGroupCommit,
+  type SqliteConnection,
+} from '#app/shared/kernel/sqlite_group_commit'
 
 /**
  * Expiry batches run side by side on PostgreSQL: a batch is CPU-bound in
@@ -271,14 +277,237 @@ interface PostingInput {
   actorId?: number | null
 }
 
+/** An `earn` on PostgreSQL, its values computed by the ledger that was called. */
+interface PostgresEarn {
+  memberId: number
+  companyId: number
+  sourceType: SourceType
+  sourceId: string | null
+  idempotencyKey: string
+  points: number
+  available: number
+  pending: number
+  status: 'pending' | 'available'
+  availableAt: string | null
+  expiresAt: string | null
+  reason: string | null
+  actorId: number | null
+  stamp: string
+}
+
+/**
+ * Runs `operation` again (5 attempts, backoff) after a PostgreSQL
+ * serialization failure or deadlock or SQLITE_BUSY (another process's
+ * writer held the lock beyond busy_timeout).
+ */
+async function retrying<T>(operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation()
+    } catch (error) {
+      if (attempt >= 5 || !isRetryable(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
+    }
+  }
+}
+
+/**
+ * `earn` on PostgreSQL in ONE statement (autocommit, no BEGIN/COMMIT):
+ * the conditional `UPDATE … RETURNING` of the account takes its row lock
+ * and adds the totals unless the idempotency key was used; the posting,
+ * the lot and — when new points pay back a negative balance — the
+ * consumption are inserted by data-modifying CTEs from what it returned.
+ * Either all of it commits or none. No row when the key was seen or the
+ * account does not exist yet (the caller looks); a replay racing past the
+ * NOT EXISTS is stopped by the unique index (the caller returns the
+ * winner's posting).
+ */
+async function earnOnePostgres(earn: PostgresEarn): Promise<Posting | null> {
+  try {
+    const result = await retrying(() =>
+      db.rawQuery(
+        `WITH acc AS (
+         UPDATE points_accounts
+            SET version = version + 1, balance = balance + ?, pending = pending + ?,
+                lifetime_earned = lifetime_earned + ?, updated_at = ?
+          WHERE member_id = ?
+            AND NOT EXISTS (SELECT 1 FROM points_postings WHERE company_id = ? AND source_type = ? AND idempotency_key = ?)
+          RETURNING id, company_id, balance - ? AS balance_before),
+       p AS (
+         INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, related_posting_id, reason, actor_id, created_at)
+         SELECT company_id, id, 'earn', ?, ?, 0, ?, ?, ?, NULL, ?, ?, ? FROM acc
+         RETURNING *),
+       l AS (
+         INSERT INTO points_lots (company_id, account_id, earn_posting_id, source_type, source_id, amount, remaining, status, available_at, expires_at, created_at, updated_at)
+         SELECT p.company_id, p.account_id, p.id, p.source_type, p.source_id, ?,
+                ? - CASE WHEN ? = 0 AND acc.balance_before < 0 THEN LEAST(-acc.balance_before, ?) ELSE 0 END,
+                ?, ?, ?, ?, ?
+           FROM p CROSS JOIN acc
+         RETURNING id, amount - remaining AS settled),
+       c AS (
+         INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at)
+         SELECT p.id, l.id, l.settled, ? FROM p CROSS JOIN l WHERE l.settled > 0)
+       SELECT p.* FROM p`,
+        [
+          // acc
+          earn.available,
+          earn.pending,
+          earn.points,
+          earn.stamp,
+          earn.memberId,
+          earn.companyId,
+          earn.sourceType,
+          earn.idempotencyKey,
+          earn.available,
+          // p
+          earn.available,
+          earn.pending,
+          earn.sourceType,
+          earn.sourceId,
+          earn.idempotencyKey,
+          earn.reason,
+          earn.actorId,
+          earn.stamp,
+          // l
+          earn.points,
+          earn.points,
+          earn.pending,
+          earn.points,
+          earn.status,
+          earn.availableAt,
+          earn.expiresAt,
+          earn.stamp,
+          earn.stamp,
+          // c
+          earn.stamp,
+        ]
+      )
+    )
+    const row = result.rows[0]
+    return row ? mapPosting(row, true) : null
+  } catch (error) {
+    // A replay that raced past NOT EXISTS: the unique index decided, the general path returns the first posting.
+    if (isUniqueViolation(error)) return null
+    throw error
+  }
+}
+
+/**
+ * Group commit of `earn` on PostgreSQL: the earns submitted meanwhile are
+ * posted by ONE statement, the batched form of `earnOnePostgres` — the
+ * entries as a JSON recordset, one conditional `UPDATE … FROM` of their
+ * accounts (each skipped when its key was used), then the postings, lots
+ * and consumptions from what it returned. One statement holds at most one
+ * entry per member (the `UPDATE … FROM` adds one row per account); a member's
+ * further earns go to the next statement. A key repeated in the batch is
+ * posted once: its other entries answer null (the general path returns the
+ * first posting, created: false). If the statement fails as a whole (a bad
+ * entry — a foreign key, a too-long source id — or a replay racing past the
+ * NOT EXISTS into the unique index), its entries are run one by one, so
+ * each caller gets its own result or error.
+ */
+async function earnBatchOnPostgres(earns: PostgresEarn[]): Promise<GroupOutcome<Posting | null>[]> {
+  const alone = async (earn: PostgresEarn): Promise<GroupOutcome<Posting | null>> => {
+    try {
+      return { ok: true, value: await earnOnePostgres(earn) }
+    } catch (error) {
+      return { ok: false, error }
+    }
+  }
+  if (earns.length === 1) return [await alone(earns[0])]
+  const outcomes: GroupOutcome<Posting | null>[] = new Array(earns.length)
+  const keys = new Set<string>()
+  let left: number[] = []
+  earns.forEach((earn, index) => {
+    const key = `${earn.companyId}|${earn.sourceType}|${earn.idempotencyKey}`
+    if (keys.has(key)) outcomes[index] = { ok: true, value: null }
+    else left.push(index)
+    keys.add(key)
+  })
+  while (left.length > 0) {
+    const members = new Set<number>()
+    const statement: number[] = []
+    const later: number[] = []
+    for (const index of left) {
+      if (members.has(earns[index].memberId)) later.push(index)
+      else statement.push(index)
+      members.add(earns[index].memberId)
+    }
+    left = later
+    if (statement.length === 1) {
+      outcomes[statement[0]] = await alone(earns[statement[0]])
+      continue
+    }
+    let rows: any[]
+    try {
+      rows = await retrying(() => earnStatementOnPostgres(statement, earns))
+    } catch {
+      for (const index of statement) outcomes[index] = await alone(earns[index])
+      continue
+    }
+    const posted = new Map(rows.map((row) => [Number(row.ord), row]))
+    for (const index of statement) {
+      const row = posted.get(index)
+      outcomes[index] = { ok: true, value: row ? mapPosting(row, true) : null }
+    }
+  }
+  return outcomes
+}
+
+/** The statement of `earnBatchOnPostgres` for `indexes` of `earns` (distinct members). */
+async function earnStatementOnPostgres(indexes: number[], earns: PostgresEarn[]): Promise<any[]> {
+  const entries = indexes.map((index) => ({ ord: index, ...earns[index] }))
+  const result = await db.rawQuery(
+    `WITH v AS (
+       SELECT * FROM json_to_recordset(?::json) AS v(
+         "ord" integer, "memberId" integer, "companyId" integer, "sourceType" text, "sourceId" text,
+         "idempotencyKey" text, "points" integer, "available" integer, "pending" integer, "status" text,
+         "availableAt" timestamptz, "expiresAt" timestamptz, "reason" text, "actorId" integer, "stamp" timestamptz)),
+     acc AS (
+       UPDATE points_accounts a
+          SET version = a.version + 1, balance = a.balance + v.available, pending = a.pending + v.pending,
+              lifetime_earned = a.lifetime_earned + v.points, updated_at = v.stamp
+         FROM v
+        WHERE a.member_id = v."memberId"
+          AND NOT EXISTS (SELECT 1 FROM points_postings pp
+                           WHERE pp.company_id = v."companyId" AND pp.source_type = v."sourceType"
+                             AND pp.idempotency_key = v."idempotencyKey")
+       RETURNING a.id, a.company_id, a.balance - v.available AS balance_before, v.ord),
+     p AS (
+       INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, related_posting_id, reason, actor_id, created_at)
+       SELECT acc.company_id, acc.id, 'earn', v.available, v.pending, 0, v."sourceType", v."sourceId", v."idempotencyKey", NULL, v.reason, v."actorId", v.stamp
+         FROM acc JOIN v ON v.ord = acc.ord
+       RETURNING *),
+     l AS (
+       INSERT INTO points_lots (company_id, account_id, earn_posting_id, source_type, source_id, amount, remaining, status, available_at, expires_at, created_at, updated_at)
+       SELECT p.company_id, p.account_id, p.id, p.source_type, p.source_id, v.points,
+              v.points - CASE WHEN v.pending = 0 AND acc.balance_before < 0 THEN LEAST(-acc.balance_before, v.points) ELSE 0 END,
+              v.status, v."availableAt", v."expiresAt", v.stamp, v.stamp
+         FROM p JOIN acc ON acc.id = p.account_id JOIN v ON v.ord = acc.ord
+       RETURNING id, earn_posting_id, amount - remaining AS settled, created_at),
+     c AS (
+       INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at)
+       SELECT l.earn_posting_id, l.id, l.settled, l.created_at FROM l WHERE l.settled > 0)
+     SELECT p.*, acc.ord FROM p JOIN acc ON acc.id = p.account_id`,
+    [JSON.stringify(entries)]
+  )
+  return result.rows
+}
+
+/** This process's group commit of `earn` on PostgreSQL. */
+const postgresEarns = new GroupCommit(earnBatchOnPostgres)
+
 /**
  * The one door to points balances. Every change is a transaction that
  * (1) locks the account with a write (`version = version + 1`): a row lock
  * on PostgreSQL, the database write lock on SQLite, taken before anything
  * is read, which is what `BEGIN IMMEDIATE` gives; (2) returns the earlier
  * posting if the idempotency key was seen; (3) writes postings, lots and
- * consumptions and the account totals together. `earn` on PostgreSQL does
- * the same in one statement (`earnOnPostgres`), falling back to this path.
+ * consumptions and the account totals together. `earn` without a promotion
+ * budget does the same on faster paths, falling back to this one: on
+ * PostgreSQL one statement (`earnOnPostgres`), on SQLite prepared statements
+ * (`earnOnSqlite`); concurrent earns without an outer transaction share one
+ * commit (group commit, docs/loyalty.md).
  */
 export class PointsLedger {
   constructor(private now: () => DateTime = () => DateTime.utc()) {}
@@ -329,10 +558,14 @@ export class PointsLedger {
   ): Promise<Posting> {
     assertPoints(input.points)
     assertCharge(input.points, input.promotionBudget)
-    if (db.connection().dialect.name === 'postgres' && !input.promotionBudget) {
-      const posting = await this.earnOnPostgres(ref, input)
+    if (!input.promotionBudget) {
+      const posting =
+        db.connection().dialect.name === 'postgres'
+          ? await this.earnOnPostgres(ref, input)
+          : await this.earnOnSqlite(ref, input)
       if (posting) return posting
-      // No row: the key was used before, or the member has no account yet — the general path decides.
+      // PostgreSQL: the key was used before or the member has no account yet; SQLite: the
+      // fast path does not apply (a global transaction is open) — the general path decides.
     }
     return this.run(ref, input.sourceType, input.idempotencyKey, async (trx, account) => {
       const now = this.now()
@@ -369,17 +602,62 @@ export class PointsLedger {
   }
 
   /**
-   * `earn` on PostgreSQL in ONE statement (autocommit, no BEGIN/COMMIT):
-   * the conditional `UPDATE … RETURNING` of the account takes its row lock
-   * and adds the totals unless the idempotency key was used; the posting,
-   * the lot and — when new points pay back a negative balance — the
-   * consumption are inserted by data-modifying CTEs from what it returned.
-   * Either all of it commits or none. No row when the key was seen or the
-   * account does not exist yet (the caller looks); a replay racing past the
-   * NOT EXISTS is stopped by the unique index (the caller returns the
-   * winner's posting).
+   * `earn` on PostgreSQL without a transaction of its own: one statement
+   * (`earnOnePostgres`), or — when no outer transaction is open — one
+   * statement for all the earns of this process submitted meanwhile (group
+   * commit, `earnBatchOnPostgres`). Null when the general path must decide
+   * (the key was used before, the account does not exist yet, a replay raced).
    */
   private async earnOnPostgres(
+    ref: MemberRef,
+    input: {
+      points: number
+      sourceType: SourceType
+      sourceId?: string | number | null
+      idempotencyKey: string
+      availableAt?: DateTime | null
+      expiresAt?: DateTime | null
+      actorId?: number | null
+      reason?: string | null
+    }
+  ): Promise<Posting | null> {
+    if (!input.idempotencyKey || input.idempotencyKey.length > 120) {
+      throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
+    }
+    const now = this.now()
+    const isPending = !!input.availableAt && input.availableAt > now
+    const earn: PostgresEarn = {
+      memberId: ref.memberId,
+      companyId: ref.companyId,
+      sourceType: input.sourceType,
+      sourceId:
+        input.sourceId === null || input.sourceId === undefined ? null : String(input.sourceId),
+      idempotencyKey: input.idempotencyKey,
+      points: input.points,
+      available: isPending ? 0 : input.points,
+      pending: isPending ? input.points : 0,
+      status: isPending ? 'pending' : 'available',
+      availableAt: isPending ? toDbTime(input.availableAt!) : null,
+      expiresAt: input.expiresAt ? toDbTime(input.expiresAt) : null,
+      reason: input.reason ?? null,
+      actorId: input.actorId ?? null,
+      stamp: toDbTime(now),
+    }
+    if (db.connection().isTransaction) return earnOnePostgres(earn)
+    return postgresEarns.submit(earn)
+  }
+
+  /**
+   * `earn` on SQLite as one synchronous `BEGIN IMMEDIATE` transaction of
+   * prepared statements on the pool's connection (`withSqliteImmediate`):
+   * the key check, the account totals (`UPDATE … RETURNING` the balance
+   * before, creating the account on first use), the posting, the lot (less
+   * what pays back a negative balance) and that consumption — what the
+   * general path writes, without knex building and SQLite preparing each
+   * statement again. The write lock is taken by BEGIN, so the key check
+   * already runs under it. Null when the fast path does not apply.
+   */
+  private async earnOnSqlite(
     ref: MemberRef,
     input: {
       points: number
@@ -402,76 +680,102 @@ export class PointsLedger {
     const pending = isPending ? input.points : 0
     const sourceId =
       input.sourceId === null || input.sourceId === undefined ? null : String(input.sourceId)
-    const statement = () =>
-      db.rawQuery(
-        `WITH acc AS (
-         UPDATE points_accounts
-            SET version = version + 1, balance = balance + ?, pending = pending + ?,
-                lifetime_earned = lifetime_earned + ?, updated_at = ?
-          WHERE member_id = ?
-            AND NOT EXISTS (SELECT 1 FROM points_postings WHERE company_id = ? AND source_type = ? AND idempotency_key = ?)
-          RETURNING id, company_id, balance - ? AS balance_before),
-       p AS (
-         INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, related_posting_id, reason, actor_id, created_at)
-         SELECT company_id, id, 'earn', ?, ?, 0, ?, ?, ?, NULL, ?, ?, ? FROM acc
-         RETURNING *),
-       l AS (
-         INSERT INTO points_lots (company_id, account_id, earn_posting_id, source_type, source_id, amount, remaining, status, available_at, expires_at, created_at, updated_at)
-         SELECT p.company_id, p.account_id, p.id, p.source_type, p.source_id, ?,
-                ? - CASE WHEN ? = 0 AND acc.balance_before < 0 THEN LEAST(-acc.balance_before, ?) ELSE 0 END,
-                ?, ?, ?, ?, ?
-           FROM p CROSS JOIN acc
-         RETURNING id, amount - remaining AS settled),
-       c AS (
-         INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at)
-         SELECT p.id, l.id, l.settled, ? FROM p CROSS JOIN l WHERE l.settled > 0)
-       SELECT p.* FROM p`,
-        [
-          // acc
-          available,
-          pending,
+    const transaction = (connection: SqliteConnection): Posting => {
+      const existing = prepared(
+        connection,
+        'SELECT * FROM points_postings WHERE company_id = ? AND source_type = ? AND idempotency_key = ?'
+      ).get(ref.companyId, input.sourceType, input.idempotencyKey)
+      if (existing) {
+        const own = prepared(connection, 'SELECT id FROM points_accounts WHERE member_id = ?').get(
+          ref.memberId
+        )
+        if (!own || Number(own.id) !== Number(existing.account_id)) {
+          throw new PointsError('E_POINTS_KEY_REUSED', 'key_reused')
+        }
+        return mapPosting(existing, false)
+      }
+      const addTotals = () =>
+        prepared(
+          connection,
+          `UPDATE points_accounts
+              SET version = version + 1, balance = balance + ?, pending = pending + ?,
+                  lifetime_earned = lifetime_earned + ?, updated_at = ?
+            WHERE member_id = ?
+        RETURNING id, company_id, balance - ? AS balance_before`
+        ).get(available, pending, input.points, stamp, ref.memberId, available)
+      let account = addTotals()
+      if (!account) {
+        prepared(
+          connection,
+          'INSERT INTO points_accounts (company_id, member_id, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (member_id) DO NOTHING'
+        ).run(ref.companyId, ref.memberId, stamp, stamp)
+        account = addTotals()
+      }
+      const row = {
+        company_id: Number(account.company_id),
+        account_id: Number(account.id),
+        kind: 'earn',
+        amount: available,
+        pending_amount: pending,
+        shortfall: 0,
+        source_type: input.sourceType,
+        source_id: sourceId,
+        idempotency_key: input.idempotencyKey,
+        related_posting_id: null,
+        reason: input.reason ?? null,
+        actor_id: input.actorId ?? null,
+        created_at: stamp,
+      }
+      const postingId = Number(
+        prepared(
+          connection,
+          `INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, related_posting_id, reason, actor_id, created_at)
+           VALUES (?, ?, 'earn', ?, ?, 0, ?, ?, ?, NULL, ?, ?, ?)`
+        ).run(
+          row.company_id,
+          row.account_id,
+          row.amount,
+          row.pending_amount,
+          row.source_type,
+          row.source_id,
+          row.idempotency_key,
+          row.reason,
+          row.actor_id,
+          stamp
+        ).lastInsertRowid
+      )
+      // New available points pay back a negative balance first (settleDebt), taken from the lot at once.
+      const balanceBefore = Number(account.balance_before)
+      const settled = !isPending && balanceBefore < 0 ? Math.min(-balanceBefore, input.points) : 0
+      const lotId = Number(
+        prepared(
+          connection,
+          `INSERT INTO points_lots (company_id, account_id, earn_posting_id, source_type, source_id, amount, remaining, status, available_at, expires_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+        ).run(
+          row.company_id,
+          row.account_id,
+          postingId,
+          row.source_type,
+          row.source_id,
           input.points,
-          stamp,
-          ref.memberId,
-          ref.companyId,
-          input.sourceType,
-          input.idempotencyKey,
-          available,
-          // p
-          available,
-          pending,
-          input.sourceType,
-          sourceId,
-          input.idempotencyKey,
-          input.reason ?? null,
-          input.actorId ?? null,
-          stamp,
-          // l
-          input.points,
-          input.points,
-          pending,
-          input.points,
+          input.points - settled,
           isPending ? 'pending' : 'available',
           isPending ? toDbTime(input.availableAt!) : null,
           input.expiresAt ? toDbTime(input.expiresAt) : null,
           stamp,
-          stamp,
-          // c
-          stamp,
-        ]
+          stamp
+        ).lastInsertRowid
       )
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await statement()
-        const row = result.rows[0]
-        return row ? mapPosting(row, true) : null
-      } catch (error) {
-        // A replay that raced past NOT EXISTS: the unique index decided, the general path returns the first posting.
-        if (isUniqueViolation(error)) return null
-        if (attempt >= 5 || !isRetryable(error)) throw error
-        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
+      if (settled > 0) {
+        prepared(
+          connection,
+          'INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) VALUES (?, ?, ?, ?)'
+        ).run(postingId, lotId, settled, stamp)
       }
+      return mapPosting({ ...row, id: postingId }, true)
     }
+    return (await retrying(() => sqliteGroupCommit(transaction))) ?? null
   }
 
   /**
@@ -497,14 +801,7 @@ export class PointsLedger {
     for (const entry of entries) members.set(entry.ref.memberId, entry.ref)
     await this.ensureAccounts([...members.values()])
     const memberIds = [...members.keys()].sort((a, b) => a - b)
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction((trx) => this.earnManyLocked(trx, entries, memberIds))
-      } catch (error) {
-        if (attempt >= 5 || !isRetryable(error)) throw error
-        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
-      }
-    }
+    return retrying(() => db.transaction((trx) => this.earnManyLocked(trx, entries, memberIds)))
   }
 
   private async ensureAccounts(refs: MemberRef[]) {
