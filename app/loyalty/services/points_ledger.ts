@@ -1266,90 +1266,85 @@ export class PointsLedger {
     batchSize: number,
     share: { workers: number; worker: number }
   ): Promise<number | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction(async (trx) => {
-          const stamp = toDbTime(this.now())
-          const rows = (result: any): any[] => (Array.isArray(result) ? result : result.rows)
-          const dueLots = `status = 'available' AND expires_at IS NOT NULL AND expires_at <= ?`
-          const firstDue = `SELECT account_id FROM points_lots WHERE ${dueLots} ORDER BY expires_at, id LIMIT ?`
-          // A lot may expire more than once (a cancelled redemption gave points back
-          // to it after it expired), so the key counts its earlier expiries.
-          const postingsFrom = (due: string) =>
-            `INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, created_at)
+    return retrying(() =>
+      db.transaction(async (trx) => {
+        const stamp = toDbTime(this.now())
+        const rows = (result: any): any[] => (Array.isArray(result) ? result : result.rows)
+        const dueLots = `status = 'available' AND expires_at IS NOT NULL AND expires_at <= ?`
+        const firstDue = `SELECT account_id FROM points_lots WHERE ${dueLots} ORDER BY expires_at, id LIMIT ?`
+        // A lot may expire more than once (a cancelled redemption gave points back
+        // to it after it expired), so the key counts its earlier expiries.
+        const postingsFrom = (due: string) =>
+          `INSERT INTO points_postings (company_id, account_id, kind, amount, pending_amount, shortfall, source_type, source_id, idempotency_key, created_at)
              SELECT d.company_id, d.account_id, 'expire', -d.remaining, 0, 0, 'expiry', CAST(d.id AS TEXT),
                'expire:lot:' || d.id || ':' || (1 + (SELECT COUNT(*) FROM points_postings e WHERE e.company_id = d.company_id AND e.source_type = 'expiry' AND e.source_id = CAST(d.id AS TEXT) AND e.kind = 'expire')),
                ?
              FROM ${due} d WHERE d.remaining > 0`
 
-          if (trx.dialect.name === 'postgres') {
-            // Row locks on the batch's accounts, in id order (as every ledger write takes them).
-            const locked = rows(
-              await trx.rawQuery(
-                // `= ANY(ARRAY(…))` keeps the plan on the primary key (an IN subquery was planned
-                // as a hash join over every account); ordered by expiry only, the (status,
-                // expires_at) index stops after `batchSize` entries (an id tie-break sorted them all).
-                `SELECT id FROM points_accounts WHERE id = ANY(ARRAY(SELECT account_id FROM points_lots WHERE ${dueLots} AND account_id % ? = ? ORDER BY expires_at LIMIT ?)) ORDER BY id FOR UPDATE`,
-                [stamp, share.workers, share.worker, batchSize]
-              )
-            ).map((row) => Number(row.id))
-            if (locked.length === 0) return null
-            // Read after the lock (a new statement: lots spent or expired meanwhile are seen).
-            const [row] = rows(
-              await trx.rawQuery(
-                `WITH due AS (SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id = ANY(?::bigint[])),
+        if (trx.dialect.name === 'postgres') {
+          // Row locks on the batch's accounts, in id order (as every ledger write takes them).
+          const locked = rows(
+            await trx.rawQuery(
+              // `= ANY(ARRAY(…))` keeps the plan on the primary key (an IN subquery was planned
+              // as a hash join over every account); ordered by expiry only, the (status,
+              // expires_at) index stops after `batchSize` entries (an id tie-break sorted them all).
+              `SELECT id FROM points_accounts WHERE id = ANY(ARRAY(SELECT account_id FROM points_lots WHERE ${dueLots} AND account_id % ? = ? ORDER BY expires_at LIMIT ?)) ORDER BY id FOR UPDATE`,
+              [stamp, share.workers, share.worker, batchSize]
+            )
+          ).map((row) => Number(row.id))
+          if (locked.length === 0) return null
+          // Read after the lock (a new statement: lots spent or expired meanwhile are seen).
+          const [row] = rows(
+            await trx.rawQuery(
+              `WITH due AS (SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id = ANY(?::bigint[])),
                  ins AS (${postingsFrom('due')} RETURNING id, account_id, source_id, amount),
                  cons AS (INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT id, CAST(source_id AS INTEGER), -amount, ? FROM ins),
                  totals AS (UPDATE points_accounts a SET balance = a.balance + t.total, lifetime_expired = a.lifetime_expired - t.total, version = a.version + 1, updated_at = ?
                    FROM (SELECT account_id, SUM(amount) AS total FROM ins GROUP BY account_id) t WHERE a.id = t.account_id),
                  lots AS (UPDATE points_lots SET remaining = 0, status = 'expired', updated_at = ? WHERE id IN (SELECT id FROM due))
                  SELECT COUNT(*) AS n FROM ins`,
-                [stamp, locked, stamp, stamp, stamp, stamp]
-              )
+              [stamp, locked, stamp, stamp, stamp, stamp]
             )
-            return Number(row.n)
-          }
+          )
+          return Number(row.n)
+        }
 
-          // SQLite: the first statement is a write, so the database write lock is
-          // held before anything is read (the effect of BEGIN IMMEDIATE).
-          const locked = rows(
-            await trx.rawQuery(
-              `UPDATE points_accounts SET version = version + 1 WHERE id IN (${firstDue}) RETURNING id`,
-              [stamp, batchSize]
-            )
-          )
-          if (locked.length === 0) return null
-          // Nothing else writes until commit: the lots below stay as they are, and
-          // every posting above the largest id now is this batch's.
-          const due = `(SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id IN (${firstDue}))`
-          const [{ base }] = rows(
-            await trx.rawQuery('SELECT COALESCE(MAX(id), 0) AS base FROM points_postings')
-          )
-          // Bindings in text order: created_at, then the due-lots filter.
-          await trx.rawQuery(postingsFrom(due), [stamp, stamp, stamp, batchSize])
-          const batchPostings = `SELECT id, account_id, source_id, amount FROM points_postings WHERE id > ?`
+        // SQLite: the first statement is a write, so the database write lock is
+        // held before anything is read (the effect of BEGIN IMMEDIATE).
+        const locked = rows(
           await trx.rawQuery(
-            `INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT p.id, CAST(p.source_id AS INTEGER), -p.amount, ? FROM (${batchPostings}) AS p`,
-            [stamp, base]
+            `UPDATE points_accounts SET version = version + 1 WHERE id IN (${firstDue}) RETURNING id`,
+            [stamp, batchSize]
           )
-          await trx.rawQuery(
-            `UPDATE points_accounts SET balance = points_accounts.balance + t.total, lifetime_expired = points_accounts.lifetime_expired - t.total, updated_at = ? FROM (SELECT account_id, SUM(amount) AS total FROM (${batchPostings}) AS p GROUP BY account_id) AS t WHERE points_accounts.id = t.account_id`,
-            [stamp, base]
-          )
-          await trx.rawQuery(
-            `UPDATE points_lots SET remaining = 0, status = 'expired', updated_at = ? WHERE id IN (SELECT id FROM ${due})`,
-            [stamp, stamp, stamp, batchSize]
-          )
-          const [{ n }] = rows(
-            await trx.rawQuery('SELECT COUNT(*) AS n FROM points_postings WHERE id > ?', [base])
-          )
-          return Number(n)
-        })
-      } catch (error) {
-        if (attempt >= 5 || !isRetryable(error)) throw error
-        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
-      }
-    }
+        )
+        if (locked.length === 0) return null
+        // Nothing else writes until commit: the lots below stay as they are, and
+        // every posting above the largest id now is this batch's.
+        const due = `(SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id IN (${firstDue}))`
+        const [{ base }] = rows(
+          await trx.rawQuery('SELECT COALESCE(MAX(id), 0) AS base FROM points_postings')
+        )
+        // Bindings in text order: created_at, then the due-lots filter.
+        await trx.rawQuery(postingsFrom(due), [stamp, stamp, stamp, batchSize])
+        const batchPostings = `SELECT id, account_id, source_id, amount FROM points_postings WHERE id > ?`
+        await trx.rawQuery(
+          `INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at) SELECT p.id, CAST(p.source_id AS INTEGER), -p.amount, ? FROM (${batchPostings}) AS p`,
+          [stamp, base]
+        )
+        await trx.rawQuery(
+          `UPDATE points_accounts SET balance = points_accounts.balance + t.total, lifetime_expired = points_accounts.lifetime_expired - t.total, updated_at = ? FROM (SELECT account_id, SUM(amount) AS total FROM (${batchPostings}) AS p GROUP BY account_id) AS t WHERE points_accounts.id = t.account_id`,
+          [stamp, base]
+        )
+        await trx.rawQuery(
+          `UPDATE points_lots SET remaining = 0, status = 'expired', updated_at = ? WHERE id IN (SELECT id FROM ${due})`,
+          [stamp, stamp, stamp, batchSize]
+        )
+        const [{ n }] = rows(
+          await trx.rawQuery('SELECT COUNT(*) AS n FROM points_postings WHERE id > ?', [base])
+        )
+        return Number(n)
+      })
+    )
   }
 
   /** A staff correction (人工调整): reason required, audit-logged. */
@@ -1706,23 +1701,18 @@ export class PointsLedger {
     ref: MemberRef,
     work: (trx: TransactionClientContract, account: Account) => Promise<T>
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction(async (trx) => {
-          // The first statement is a write: it takes the lock before anything is
-          // read, and RETURNING gives the locked row in the same round trip.
-          let row = await lockAccount(trx, ref.memberId)
-          if (!row) {
-            await this.account(ref, trx)
-            row = await lockAccount(trx, ref.memberId)
-          }
-          return work(trx, mapAccount(row))
-        })
-      } catch (error) {
-        if (attempt >= 5 || !isRetryable(error)) throw error
-        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt))
-      }
-    }
+    return retrying(() =>
+      db.transaction(async (trx) => {
+        // The first statement is a write: it takes the lock before anything is
+        // read, and RETURNING gives the locked row in the same round trip.
+        let row = await lockAccount(trx, ref.memberId)
+        if (!row) {
+          await this.account(ref, trx)
+          row = await lockAccount(trx, ref.memberId)
+        }
+        return work(trx, mapAccount(row))
+      })
+    )
   }
 
   private async post(trx: TransactionClientContract, account: Account, input: PostingInput) {
