@@ -50,6 +50,7 @@ export interface RunImportOptions {
   /**
    * Run inside the caller's transaction (each batch a savepoint), for a
    * caller that decides what is kept — the benchmark rolls it all back.
+   * No bonuses are granted at once then (the daily job grants them).
    */
   client?: TransactionClientContract
   /** Stop after this many rows (previews). */
@@ -209,7 +210,11 @@ export class RunImport {
         await trx.commit()
         trx = null
         // New or completed profiles: their bonuses at once, now that the batch is committed.
-        await new GrantBonuses().forMembers(options.companyId, bonusMembers, MEMBER_BONUSES)
+        // Inside a caller's transaction nothing is committed yet (and on SQLite another
+        // connection would wait for it): the daily job grants them once the caller commits.
+        if (!options.client) {
+          await new GrantBonuses().forMembers(options.companyId, bonusMembers, MEMBER_BONUSES)
+        }
       }
       if (options.onProgress) await options.onProgress(bytes.done, bytes.total, { ...counts })
     }
