@@ -4,7 +4,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
-import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
@@ -589,10 +589,17 @@ export class BulkOrderImport {
         member_id: member.id!,
       }))
     )
-    // New members have their order figures but no RFM yet: queue them like any member whose orders changed.
-    await MemberStats.markRfmDirty(
-      plan.members.map((member) => member.id!),
-      client
+    // New members have their order figures but no RFM yet: queue them like any member
+    // whose orders changed (rows written from the plan, no read of the members back).
+    await bulkInsert(
+      client,
+      'member_rfm_dirty',
+      plan.members.map((member) => ({
+        member_id: member.id!,
+        company_id: this.context.companyId,
+        marked_at: now,
+      })),
+      { onConflict: 'on conflict (member_id) do update set marked_at = excluded.marked_at' }
     )
     return {
       // Members new in this plan have their figures already; the others are recomputed.
