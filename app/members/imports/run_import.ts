@@ -167,8 +167,10 @@ export class RunImport {
     let groupKey: string | null = null
     let trx: TransactionClientContract | null = null
     let unitsInBatch = 0
+    /** Members whose orders changed: their figures are recomputed, then bonuses. */
     let touchedMembers: number[] = []
-    let createdMembers: number[] = []
+    /** Members the fast path created or kept in step itself: bonuses only. */
+    let upToDateMembers: number[] = []
     let pending: { rows: ImportRow[]; parsed: unknown }[] = []
 
     const flushBulk = async () => {
@@ -184,7 +186,9 @@ export class RunImport {
           counts[key] += unit.rows.length
           touchedMembers.push(...memberIds)
         },
-        created: (memberIds: number[]) => createdMembers.push(...memberIds),
+        created: (memberIds: number[]) => upToDateMembers.push(...memberIds),
+        // Figures already in step: only what else follows a changed member (bonuses).
+        kept: (memberIds: number[]) => upToDateMembers.push(...memberIds),
       }
       if (options.kind === 'members') {
         await new BulkMemberImport(context, trx).run(
@@ -202,9 +206,9 @@ export class RunImport {
       await flushBulk()
       if (!trx) return
       if (touchedMembers.length) await MemberStats.recompute(touchedMembers, trx)
-      const bonusMembers = [...touchedMembers, ...createdMembers]
+      const bonusMembers = [...touchedMembers, ...upToDateMembers]
       touchedMembers = []
-      createdMembers = []
+      upToDateMembers = []
       unitsInBatch = 0
       if (!options.dryRun) {
         await trx.commit()
