@@ -5,7 +5,7 @@ import { ResolveMember } from '#app/members/actions/resolve_member'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
+import { bulkInsert, bulkUpdate, whereInText } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
@@ -264,11 +264,15 @@ export class BulkOrderImport {
       const list = [...numbers]
       for (const no of list) this.orders.delete(`${shopId}\u0000${no}`)
       for (let i = 0; i < list.length; i += CHUNK) {
-        const rows = await this.client
-          .from('orders')
-          .where('shop_id', shopId)
-          .whereIn('platform_order_no', list.slice(i, i + CHUNK))
-          .select('id', 'platform_order_no', 'status', 'member_id', 'fingerprint')
+        const query = this.client.from('orders').where('shop_id', shopId)
+        const chunk = list.slice(i, i + CHUNK)
+        const rows = await whereInText(query, 'platform_order_no', chunk, this.client).select(
+          'id',
+          'platform_order_no',
+          'status',
+          'member_id',
+          'fingerprint'
+        )
         for (const row of rows) {
           this.orders.set(`${shopId}\u0000${row.platform_order_no}`, {
             id: Number(row.id),
