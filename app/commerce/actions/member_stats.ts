@@ -28,9 +28,12 @@ export class MemberStats {
       const chunk = unique.slice(i, i + 500)
       // One statement per chunk, one pass over each member's orders (a row-value
       // sub-select: SQLite ≥ 3.15, PostgreSQL ≥ 9.5), not one statement per member.
-      const refunded = `coalesce((select sum(refunds.amount_fen) from refunds
-          join orders refunded on refunded.id = refunds.order_id
-          where refunded.member_id = members.id and refunds.status = 'completed'), 0)`
+      // Refunds reached through the member's orders (member index, then refunds by order):
+      // as a join, a refunds table the planner believes empty (stats from before a big
+      // refund import) was scanned whole for every member — quadratic in the import.
+      const refunded = `coalesce((select sum((select sum(refunds.amount_fen) from refunds
+            where refunds.order_id = refunded.id and refunds.status = 'completed'))
+          from orders refunded where refunded.member_id = members.id), 0)`
       const greatest = client.dialect.name === 'postgres' ? 'greatest' : 'max'
       await client.rawQuery(
         `update members set (order_count, spent_fen, first_order_at, last_order_at) = (

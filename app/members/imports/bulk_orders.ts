@@ -4,12 +4,12 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
-import { MemberStats, PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
+import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
+import { bulkInsert, bulkUpdate, whereInText } from '#app/shared/kernel/bulk_insert'
 import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
-import { toDbTime } from '#app/shared/kernel/db_values'
+import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 import { blindIndexCache, planInFileOrder } from '#app/members/imports/bulk_plan'
 
 export interface BulkUnit {
@@ -24,6 +24,11 @@ export interface BulkCallbacks {
   done: (unit: BulkUnit, outcome: RowOutcome, memberIds: number[]) => void
   /** Members the fast path created (for what follows a new member: the signup bonus). */
   created?: (memberIds: number[]) => void
+  /**
+   * Existing members whose order figures the fast path kept in step itself
+   * (nothing to recompute; what else follows a changed member still does).
+   */
+  kept?: (memberIds: number[]) => void
 }
 
 type Identity = ReturnType<typeof ResolveMember.normalise>[number]
@@ -33,6 +38,19 @@ interface MemberState {
   merged: boolean
   phoneHash: string | null
   profile: Record<string, unknown>
+  /**
+   * Order figures as stored, when new orders can simply be added to them
+   * (null: the member has refunds, whose clamp at 0 only a recompute gets right).
+   */
+  figures: Figures | null
+}
+
+/** What MemberStats.recompute keeps on a member: purchases, spend, first and last order. */
+interface Figures {
+  count: number
+  spent: number
+  first: { millis: number; stored: unknown } | null
+  last: { millis: number; stored: unknown } | null
 }
 
 interface NewMember {
@@ -57,6 +75,8 @@ interface PlannedOrder {
   member: number | NewMember | null
   /** Set when the order exists with other content: the plan updates it. */
   existing?: StoredOrder
+  /** A new order of an existing member whose figures the write adds it to (no recompute). */
+  addsToFigures?: boolean
 }
 
 /** What an update of a changed order rewrites (UpsertOrder writes the same columns). */
@@ -82,6 +102,23 @@ const setExcluded = (columns: string[]) =>
 
 /** Profile columns an order import can fill (ResolveMember fills only empty ones). */
 const PROFILE_COLUMNS = ['name', 'province', 'city', 'source_shop_id', 'source_channel'] as const
+
+/** The order figures on a member (MemberStats). */
+const FIGURE_COLUMNS = ['order_count', 'spent_fen', 'first_order_at', 'last_order_at'] as const
+
+/** A member row's figures as the plan adds to them. */
+function storedFigures(row: Record<string, unknown>): Figures {
+  const at = (stored: unknown) => {
+    const time = fromDbTime(stored as string | Date | null)
+    return time ? { millis: time.toMillis(), stored } : null
+  }
+  return {
+    count: Number(row.order_count ?? 0),
+    spent: Number(row.spent_fen ?? 0),
+    first: at(row.first_order_at),
+    last: at(row.last_order_at),
+  }
+}
 
 const STATUS_TIME: Record<OrderStatus, keyof OrderInput> = {
   pending: 'orderedAt',
@@ -203,7 +240,14 @@ export class BulkOrderImport {
       const rows = await this.client
         .from('members')
         .whereIn('id', ids.slice(i, i + CHUNK))
-        .select('id', 'merged_into_id', 'phone_hash', ...PROFILE_COLUMNS)
+        .select('id', 'merged_into_id', 'phone_hash', ...PROFILE_COLUMNS, ...FIGURE_COLUMNS)
+      const refunded = new Set<number>()
+      const withRefunds = await this.client
+        .from('refunds')
+        .join('orders', 'orders.id', 'refunds.order_id')
+        .whereIn('orders.member_id', ids.slice(i, i + CHUNK))
+        .distinct('orders.member_id')
+      for (const row of withRefunds) refunded.add(Number(row.member_id))
       for (const row of rows) {
         const profile: Record<string, unknown> = {}
         for (const column of PROFILE_COLUMNS) profile[column] = row[column]
@@ -212,6 +256,7 @@ export class BulkOrderImport {
           merged: !!row.merged_into_id,
           phoneHash: row.phone_hash,
           profile,
+          figures: refunded.has(Number(row.id)) ? null : storedFigures(row),
         })
       }
     }
@@ -219,11 +264,15 @@ export class BulkOrderImport {
       const list = [...numbers]
       for (const no of list) this.orders.delete(`${shopId}\u0000${no}`)
       for (let i = 0; i < list.length; i += CHUNK) {
-        const rows = await this.client
-          .from('orders')
-          .where('shop_id', shopId)
-          .whereIn('platform_order_no', list.slice(i, i + CHUNK))
-          .select('id', 'platform_order_no', 'status', 'member_id', 'fingerprint')
+        const query = this.client.from('orders').where('shop_id', shopId)
+        const chunk = list.slice(i, i + CHUNK)
+        const rows = await whereInText(query, 'platform_order_no', chunk, this.client).select(
+          'id',
+          'platform_order_no',
+          'status',
+          'member_id',
+          'fingerprint'
+        )
         for (const row of rows) {
           this.orders.set(`${shopId}\u0000${row.platform_order_no}`, {
             id: Number(row.id),
@@ -350,7 +399,9 @@ export class BulkOrderImport {
     }
     if (existing && !changed) return this.markDuplicate(unit, plan)
     this.orders.set(key, 'pending')
-    plan.orders.push({ unit, input: order, member, existing: changed })
+    const addsToFigures =
+      !existing && typeof member === 'number' && !!this.members.get(member)?.figures
+    plan.orders.push({ unit, input: order, member, existing: changed, addsToFigures })
     return true
   }
 
@@ -381,11 +432,14 @@ export class BulkOrderImport {
           const ids = new Set([memberId, planned.existing.memberId])
           ids.delete(null)
           callbacks.done(planned.unit, 'updated', [...ids] as number[])
+        } else if (planned.addsToFigures) {
+          callbacks.done(planned.unit, 'inserted', [])
         } else {
           callbacks.done(planned.unit, 'inserted', memberId ? [memberId] : [])
         }
       }
       callbacks.created?.(result.createdMemberIds)
+      callbacks.kept?.(result.keptMemberIds)
     } catch (error) {
       BulkOrderImport.counters.failedWrites++
       logger.warn(
@@ -419,6 +473,7 @@ export class BulkOrderImport {
         merged: false,
         phoneHash: (pending.row.phone_hash as string) ?? null,
         profile,
+        figures: storedFigures(pending.row),
       })
     }
   }
@@ -589,10 +644,19 @@ export class BulkOrderImport {
         member_id: member.id!,
       }))
     )
-    // New members have their order figures but no RFM yet: queue them like any member whose orders changed.
-    await MemberStats.markRfmDirty(
-      plan.members.map((member) => member.id!),
-      client
+    const kept = await this.addToFigures(plan, skus, client)
+    // New members have their order figures but no RFM yet, and the kept ones' changed:
+    // queue them like any member whose orders changed (rows written from the plan, no
+    // read of the members back).
+    await bulkInsert(
+      client,
+      'member_rfm_dirty',
+      [...plan.members.map((member) => member.id!), ...kept].map((id) => ({
+        member_id: id,
+        company_id: this.context.companyId,
+        marked_at: now,
+      })),
+      { onConflict: 'on conflict (member_id) do update set marked_at = excluded.marked_at' }
     )
     return {
       // Members new in this plan have their figures already; the others are recomputed.
@@ -601,9 +665,71 @@ export class BulkOrderImport {
         member !== null && typeof member !== 'number' ? member.id! : null
       ),
       createdMemberIds: plan.members.map((member) => member.id!),
+      keptMemberIds: kept,
       orderIds,
       fingerprints: orderRows.map((row) => row.fingerprint),
     }
+  }
+
+  /**
+   * New orders of existing members without refunds, added to their stored
+   * figures — what MemberStats.recompute would write, without reading their
+   * orders again: a purchase adds one to the count and its amount to the
+   * spend, and may move the first or last order date; its categories are
+   * added to member_categories. Returns the members it kept in step.
+   */
+  private async addToFigures(
+    plan: ReturnType<BulkOrderImport['newPlan']>,
+    skus: ({ category: string | null } | null)[][],
+    client: QueryClientContract
+  ) {
+    const updates = new Map<number, Record<string, unknown>>()
+    const categories = new Map<string, { member_id: number; category: string }>()
+    const kept = new Set<number>()
+    for (const [index, { input, member, addsToFigures }] of plan.orders.entries()) {
+      if (!addsToFigures || typeof member !== 'number') continue
+      kept.add(member)
+      if (!PURCHASES.has(input.status)) continue
+      const figures = this.members.get(member)!.figures!
+      const update = updates.get(member) ?? {}
+      figures.count++
+      figures.spent += input.paidFen
+      update.order_count = figures.count
+      update.spent_fen = figures.spent
+      const at = { millis: input.orderedAt.toMillis(), stored: toDbTime(input.orderedAt, client) }
+      if (!figures.first || at.millis < figures.first.millis) {
+        figures.first = at
+        update.first_order_at = at.stored
+      }
+      if (!figures.last || at.millis > figures.last.millis) {
+        figures.last = at
+        update.last_order_at = at.stored
+      }
+      updates.set(member, update)
+      for (const sku of skus[index]) {
+        if (sku?.category) {
+          categories.set(`${member}\u0000${sku.category}`, {
+            member_id: member,
+            category: sku.category,
+          })
+        }
+      }
+    }
+    await bulkUpdate(client, 'members', updates, {
+      types: {
+        order_count: 'integer',
+        spent_fen: 'bigint',
+        first_order_at: 'timestamptz',
+        last_order_at: 'timestamptz',
+      },
+    })
+    await bulkInsert(
+      client,
+      'member_categories',
+      [...categories.values()].map((row) => ({ company_id: this.context.companyId, ...row })),
+      { onConflict: 'on conflict do nothing' }
+    )
+    return [...kept]
   }
 
   /** Empty profile fields of existing members filled from the file, in bulk. */

@@ -3,7 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { UpsertRefund, type RefundInput } from '#app/commerce/actions/upsert_refund'
 import { REFUND_STATUSES } from '#app/commerce/models/refund'
-import { bulkInsert } from '#app/shared/kernel/bulk_insert'
+import { bulkInsert, whereInText } from '#app/shared/kernel/bulk_insert'
 import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import { toDbTime } from '#app/shared/kernel/db_values'
 
@@ -101,11 +101,14 @@ export class BulkRefundImport {
     for (const [shopId, numbers] of orderNos) {
       const list = [...numbers]
       for (let i = 0; i < list.length; i += CHUNK) {
-        const rows = await this.client
-          .from('orders')
-          .where('shop_id', shopId)
-          .whereIn('platform_order_no', list.slice(i, i + CHUNK))
-          .select('id', 'platform_order_no', 'member_id', 'paid_fen')
+        const query = this.client.from('orders').where('shop_id', shopId)
+        const chunk = list.slice(i, i + CHUNK)
+        const rows = await whereInText(query, 'platform_order_no', chunk, this.client).select(
+          'id',
+          'platform_order_no',
+          'member_id',
+          'paid_fen'
+        )
         const byId = new Map<number, StoredOrder>()
         for (const row of rows) {
           const order: StoredOrder = {
@@ -135,11 +138,12 @@ export class BulkRefundImport {
       const list = [...numbers]
       for (const no of list) this.refunds.delete(this.key(shopId, no))
       for (let i = 0; i < list.length; i += CHUNK) {
-        const rows = await this.client
-          .from('refunds')
-          .where('shop_id', shopId)
-          .whereIn('platform_refund_no', list.slice(i, i + CHUNK))
-          .select('platform_refund_no', 'fingerprint')
+        const query = this.client.from('refunds').where('shop_id', shopId)
+        const chunk = list.slice(i, i + CHUNK)
+        const rows = await whereInText(query, 'platform_refund_no', chunk, this.client).select(
+          'platform_refund_no',
+          'fingerprint'
+        )
         for (const row of rows) {
           this.refunds.set(this.key(shopId, row.platform_refund_no), {
             fingerprint: row.fingerprint,

@@ -50,6 +50,7 @@ export interface RunImportOptions {
   /**
    * Run inside the caller's transaction (each batch a savepoint), for a
    * caller that decides what is kept — the benchmark rolls it all back.
+   * No bonuses are granted at once then (the daily job grants them).
    */
   client?: TransactionClientContract
   /** Stop after this many rows (previews). */
@@ -166,8 +167,10 @@ export class RunImport {
     let groupKey: string | null = null
     let trx: TransactionClientContract | null = null
     let unitsInBatch = 0
+    /** Members whose orders changed: their figures are recomputed, then bonuses. */
     let touchedMembers: number[] = []
-    let createdMembers: number[] = []
+    /** Members the fast path created or kept in step itself: bonuses only. */
+    let upToDateMembers: number[] = []
     let pending: { rows: ImportRow[]; parsed: unknown }[] = []
 
     const flushBulk = async () => {
@@ -183,7 +186,9 @@ export class RunImport {
           counts[key] += unit.rows.length
           touchedMembers.push(...memberIds)
         },
-        created: (memberIds: number[]) => createdMembers.push(...memberIds),
+        created: (memberIds: number[]) => upToDateMembers.push(...memberIds),
+        // Figures already in step: only what else follows a changed member (bonuses).
+        kept: (memberIds: number[]) => upToDateMembers.push(...memberIds),
       }
       if (options.kind === 'members') {
         await new BulkMemberImport(context, trx).run(
@@ -201,15 +206,19 @@ export class RunImport {
       await flushBulk()
       if (!trx) return
       if (touchedMembers.length) await MemberStats.recompute(touchedMembers, trx)
-      const bonusMembers = [...touchedMembers, ...createdMembers]
+      const bonusMembers = [...touchedMembers, ...upToDateMembers]
       touchedMembers = []
-      createdMembers = []
+      upToDateMembers = []
       unitsInBatch = 0
       if (!options.dryRun) {
         await trx.commit()
         trx = null
         // New or completed profiles: their bonuses at once, now that the batch is committed.
-        await new GrantBonuses().forMembers(options.companyId, bonusMembers, MEMBER_BONUSES)
+        // Inside a caller's transaction nothing is committed yet (and on SQLite another
+        // connection would wait for it): the daily job grants them once the caller commits.
+        if (!options.client) {
+          await new GrantBonuses().forMembers(options.companyId, bonusMembers, MEMBER_BONUSES)
+        }
       }
       if (options.onProgress) await options.onProgress(bytes.done, bytes.total, { ...counts })
     }

@@ -1,4 +1,5 @@
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 
 /**
  * Many rows into one table at the speed of the database driver, for the
@@ -206,4 +207,22 @@ export async function bulkUpdate(
       )
     }
   }
+}
+
+/**
+ * Narrows a look-up of the set-based paths to rows whose text `column` is one
+ * of `values` (order numbers, identity values). On PostgreSQL the values go
+ * as one array parameter, `in (select unnest(?::text[]))`: for a long IN list
+ * on a table of some 100k rows the planner expects hundreds of matches and
+ * scans the whole table (150 ms per 2,000 order numbers on 100k orders),
+ * where probing the unique index per value takes 3 ms. Elsewhere `whereIn`.
+ */
+export function whereInText<Query extends DatabaseQueryBuilderContract<any>>(
+  query: Query,
+  column: string,
+  values: string[],
+  client: QueryClientContract
+): Query {
+  if (client.dialect.name !== 'postgres') return query.whereIn(column, values) as Query
+  return query.whereRaw(`?? in (select unnest(?::text[]))`, [column, values as any]) as Query
 }

@@ -69,6 +69,17 @@ const FOURTH = [
   '天猫旗舰店,TM1004,交易关闭,2024-03-08 12:00,2024-03-08 12:01,,0,,13700000001,,,,,QZ-S-010,袜子,配饰,1,49.50',
 ].join('\n')
 
+/** A refund of 阿强's TM1002 (in full), then a new order of his and one of 小芳 (no refunds). */
+const REFUND = [
+  'shop,refund_no,order_no,status,amount,requested_at,completed_at',
+  '天猫旗舰店,RF1,TM1002,completed,199,2024-03-10 10:00,2024-03-11 10:00',
+].join('\n')
+const FIFTH = [
+  HEADER,
+  '天猫旗舰店,TM1009,交易成功,2024-07-01 10:00,2024-07-01 10:01,2024-07-03 10:00,50,,,tb_阿强,,,,QZ-T-007,纯棉T恤,T恤,1,50',
+  '天猫旗舰店,TM1010,交易成功,2024-01-02 10:00,2024-01-02 10:01,2024-01-03 10:00,30,,13800138000,,,,,QZ-N-001,新品,新品类,1,30',
+].join('\n')
+
 // Fingerprints hash the member id, which differs between the two companies; that they are
 // right shows in the last import finding every order unchanged.
 const DROP = new Set([
@@ -154,7 +165,7 @@ const counts = (s: ImportSummary) => ({
 
 async function load(bulk: boolean, batchSize: number) {
   const { company } = await createCompanyWithShops()
-  const run = (kind: 'members' | 'orders', path: string) =>
+  const run = (kind: 'members' | 'orders' | 'refunds', path: string) =>
     new RunImport().handle({ companyId: company.id, kind, path, bulk, batchSize })
   await run('members', await fixture(MEMBERS))
   const first = await fixture(FIRST)
@@ -166,6 +177,8 @@ async function load(bulk: boolean, batchSize: number) {
     counts(await run('orders', first)),
     counts(await run('orders', await fixture(THIRD))),
     counts(await run('orders', await fixture(FOURTH))),
+    counts(await run('refunds', await fixture(REFUND))),
+    counts(await run('orders', await fixture(FIFTH))),
   ]
   return { company, summaries }
 }
@@ -211,15 +224,22 @@ test.group('Members / import / bulk order path', (group) => {
       assert.deepEqual(actual, expected)
 
       // Sanity on what both paths wrote.
-      assert.lengthOf(actual.orders, 11)
+      assert.lengthOf(actual.orders, 13)
       assert.equal(actual.members.length, 3 + 3)
       // The closed order is no purchase: one order, its amount, its date, no category.
       const buyer = actual.members[5] as any
       assert.equal(Number(buyer.order_count), 1)
       assert.equal(Number(buyer.spent_fen), 8800)
       assert.isFalse(actual.categories.some((c: string) => c.endsWith(':6')))
+      // 小芳: TM1001, JD2001 (paid again) and TM1010, her first order now; a new category.
       const fang = actual.members[0] as any
-      assert.equal(Number(fang.order_count), 2)
+      assert.equal(Number(fang.order_count), 3)
+      assert.equal(Number(fang.spent_fen), 34900 + 29900 + 3000)
+      assert.include(actual.categories, '新品类:1')
+      // 阿强 (who has a refund: recomputed): TM1002 refunded in full, TM1007 and TM1009.
+      const qiang = actual.members[1] as any
+      assert.equal(Number(qiang.order_count), 3)
+      assert.equal(Number(qiang.spent_fen), 12000 + 5000)
       // TM1001 (order 1) lost its second line; TM1004 was closed (a status change recorded).
       assert.deepEqual(
         actual.items
