@@ -34,6 +34,7 @@ import { orderImporter } from '#app/members/imports/order_importer'
 import { BulkOrderImport, type BulkUnit } from '#app/members/imports/bulk_orders'
 import { refundImporter } from '#app/members/imports/refund_importer'
 import type { ImportKind } from '#app/members/models/import'
+import { CSV_BOM, csvLine } from '#app/shared/kernel/csv'
 
 export const IMPORTERS: Record<ImportKind, Importer<any>> = {
   members: memberImporter,
@@ -148,14 +149,14 @@ export class RunImport {
     if (options.rejectsPath) {
       await mkdir(dirname(options.rejectsPath), { recursive: true })
       rejectsFile = createWriteStream(options.rejectsPath)
-      rejectsFile.write('\uFEFFline,column,reason,message\n')
+      rejectsFile.write(CSV_BOM + csvLine(['line', 'column', 'reason', 'message']))
     }
     const reject = async (line: number, column: string, reason: string) => {
       counts.rejected++
       if (summary.rejects.length < KEEP_REJECTS) summary.rejects.push({ line, column, reason })
       if (rejectsFile) {
         const message = i18n.t(`imports.reasons.${reason}`, {}, reason)
-        const ok = rejectsFile.write([line, column, reason, message].map(csvCell).join(',') + '\n')
+        const ok = rejectsFile.write(csvLine([line, column, reason, message]))
         if (!ok) await once(rejectsFile, 'drain')
       }
     }
@@ -363,11 +364,6 @@ export class RunImport {
 
     return Object.assign(summary, counts)
   }
-}
-
-function csvCell(value: unknown): string {
-  const text = String(value ?? '')
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
 /** The header row and the first data rows of a file, for the column-mapping screen. */
