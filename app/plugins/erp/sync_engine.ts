@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import type { ErpConnector, ErpOrder, ErpRefund } from '#app/plugins/sdk/index'
+import type { ErpConnector, ErpOrder, ErpPage, ErpRefund } from '#app/plugins/sdk/index'
 import { erpRegistry } from '#app/plugins/registries'
 import { takeErpSlot } from '#app/plugins/rate_gate'
 import { SkuMappings } from '#app/plugins/erp/sku_mappings'
@@ -44,7 +44,10 @@ export interface SyncSummary {
  * each row (the same order twice changes nothing), order lines translated
  * from the ERP's SKU codes to the shop's through the connector's SKU
  * mappings. The cursor moves after
- * each completed window, so a crash resumes there. Every run is recorded.
+ * each completed window, so a crash resumes there. A connector with row
+ * versions (`rowVersionCursor`) is asked, once a run has seen one, for what
+ * changed after the highest (kept after each complete run). Every run is
+ * recorded.
  */
 export class ErpSync {
   constructor(private options: SyncOptions = {}) {}
@@ -94,20 +97,27 @@ export class ErpSync {
     const slot = () => takeErpSlot(connectorId, connector.capabilities)
     // Read when the first order line needs it: a run that imports nothing costs no call.
     let skus: SkuMappings | null = null
+    // A row version known from an earlier run: one pass over what changed after it.
+    const storedVersion: string | null = connector.capabilities.rowVersionCursor
+      ? (cursor?.row_version ?? null)
+      : null
+    let highestVersion = storedVersion
+    const windows = storedVersion
+      ? [{ from: start, to: end }]
+      : splitWindows(start, end, connector.capabilities.maxWindowMinutes)
     try {
-      for (const window of splitWindows(start, end, connector.capabilities.maxWindowMinutes)) {
+      for (const window of windows) {
         let pageCursor: string | null = null
         do {
           await slot()
-          const range = {
+          const pull = {
             from: window.from.toJSDate(),
             to: window.to.toJSDate(),
             cursor: pageCursor,
+            rowVersion: storedVersion,
           }
-          const page: { rows: Array<ErpOrder | ErpRefund>; nextCursor: string | null } =
-            kind === 'orders'
-              ? await connector.pullOrders(range)
-              : await connector.pullRefunds(range)
+          const page: ErpPage<ErpOrder | ErpRefund> =
+            kind === 'orders' ? await connector.pullOrders(pull) : await connector.pullRefunds(pull)
           summary.pages++
           if (kind === 'orders' && page.rows.some((row) => (row as ErpOrder).items.length > 0)) {
             // A mapping that cannot be read fails the run: lines must not land on unmapped SKUs.
@@ -126,10 +136,16 @@ export class ErpSync {
               summary.errorMessage ??= `${rowKey(row)}: ${(error as Error).message}`.slice(0, 1000)
             }
           }
+          highestVersion = higherVersion(highestVersion, page.rowVersion ?? null)
           pageCursor = page.nextCursor
         } while (pageCursor)
         summary.windows++
-        await this.#advance(connectorId, kind, window.to)
+        // By time the cursor moves per window (a crash resumes there); a row version only
+        // once every page is read, since an ERP need not hand rows over in version order.
+        if (!storedVersion) await this.#advance(connectorId, kind, window.to)
+      }
+      if (connector.capabilities.rowVersionCursor && highestVersion) {
+        await this.#advance(connectorId, kind, end, highestVersion)
       }
     } catch (error) {
       summary.status = 'failed'
@@ -156,7 +172,7 @@ export class ErpSync {
     return summary
   }
 
-  async #advance(connectorId: string, kind: SyncKind, until: DateTime) {
+  async #advance(connectorId: string, kind: SyncKind, until: DateTime, rowVersion?: string) {
     const conn = db.connection()
     await db
       .table('erp_sync_cursors')
@@ -165,9 +181,10 @@ export class ErpSync {
         kind,
         synced_until: toDbTime(until, conn),
         updated_at: toDbTime(DateTime.utc(), conn),
+        ...(rowVersion ? { row_version: rowVersion } : {}),
       })
       .onConflict(['connector', 'kind'])
-      .merge(['synced_until', 'updated_at'])
+      .merge(['synced_until', 'updated_at', ...(rowVersion ? ['row_version'] : [])])
   }
 
   async #order(
@@ -231,6 +248,15 @@ export class ErpSync {
     })
     return result.outcome
   }
+}
+
+/** The higher of two row versions: decimal numbers as text (聚水潭's `ts`), else compared as text. */
+export function higherVersion(a: string | null, b: string | null): string | null {
+  if (!a) return b
+  if (!b) return a
+  const numeric = /^\d+$/
+  if (numeric.test(a) && numeric.test(b)) return BigInt(b) > BigInt(a) ? b : a
+  return b > a ? b : a
 }
 
 /** [from, to) cut into windows of at most `maxMinutes`. */

@@ -261,7 +261,12 @@ export interface ErpCapabilities {
   /** Longest time range one query may cover, in minutes (聚水潭: 7 days; 旺店通: 60 minutes). */
   maxWindowMinutes: number
   pageSize: number
-  /** Whether the ERP returns a row-version cursor (then windows are not needed). */
+  /**
+   * Whether the ERP has a row version (聚水潭 `ts`): pages then carry the
+   * highest one they hold (`ErpPage.rowVersion`), and once the engine has
+   * one it asks for what changed after it (`rowVersion` in the pull) instead
+   * of by time windows. A kind whose pages carry none stays on windows.
+   */
   rowVersionCursor: boolean
   stockWriteMode: 'absolute' | 'delta' | 'none'
   ratePerSecond: number
@@ -301,13 +306,27 @@ export interface ErpPage<T> {
   rows: T[]
   /** Pass back to get the next page; null when this window is done. */
   nextCursor: string | null
+  /** The highest row version among `rows` (connectors with `rowVersionCursor`). */
+  rowVersion?: string | null
+}
+
+/**
+ * What a pull asks for: a time window, or — when `rowVersion` is set — the
+ * rows changed after that row version (the window is then only for the
+ * record); `cursor` is the page cursor the previous page returned.
+ */
+export interface ErpPull {
+  from: Date
+  to: Date
+  cursor: string | null
+  rowVersion?: string | null
 }
 
 export interface ErpConnector {
   id: string
   capabilities: ErpCapabilities
-  pullOrders(window: { from: Date; to: Date; cursor: string | null }): Promise<ErpPage<ErpOrder>>
-  pullRefunds(window: { from: Date; to: Date; cursor: string | null }): Promise<ErpPage<ErpRefund>>
+  pullOrders(pull: ErpPull): Promise<ErpPage<ErpOrder>>
+  pullRefunds(pull: ErpPull): Promise<ErpPage<ErpRefund>>
   /**
    * Sets stock in the ERP. The engine records each push under its
    * idempotency key and calls this once per key; connectors pass the key

@@ -34,6 +34,8 @@ export interface FakeJstOrder {
   receiver_mobile: string | null
   shop_buyer_id: string | null
   items: Array<{ sku_id: string; name: string; qty: number; price: string; amount: string }>
+  /** Row version: stamped by the fake, higher each time the order changes (`modified`). */
+  ts?: number
 }
 
 export interface FakeJstRefund {
@@ -197,6 +199,15 @@ export class FakeJushuitan extends FakeHttpServer {
       return answer(0, '执行成功', { shops: this.shops, has_next: false, page_index: 1 })
     }
     if (url.pathname === '/open/orders/single/query') {
+      this.#stampVersions()
+      if (biz.start_ts !== undefined) {
+        // By row version: the orders changed after `start_ts`, in version order.
+        const since = Number(biz.start_ts)
+        if (!Number.isSafeInteger(since) || since < 0) return answer(140, 'start_ts 不符合规范')
+        const changed = this.orders.filter((order) => order.ts! > since)
+        changed.sort((a, b) => a.ts! - b.ts!)
+        return this.#page({ ...biz, all: true }, changed, 'orders', answer, this.maxPageSize, false)
+      }
       return this.#page(biz, this.orders, 'orders', answer)
     }
     if (url.pathname === '/open/refund/single/query') {
@@ -232,7 +243,8 @@ export class FakeJushuitan extends FakeHttpServer {
     source: Array<{ modified: string }>,
     key: string,
     answer: (code: number, msg: string, data?: unknown) => void,
-    maxPageSize = this.maxPageSize
+    maxPageSize = this.maxPageSize,
+    byModified = true
   ) {
     const begin = FakeJushuitan.parseTime(biz.modified_begin)
     const end = FakeJushuitan.parseTime(biz.modified_end)
@@ -248,13 +260,12 @@ export class FakeJushuitan extends FakeHttpServer {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
       return answer(140, `page_size 须在 1–${maxPageSize}`)
     }
-    const rows = source
-      .filter((row) => {
-        if (biz.all) return true
-        const at = FakeJushuitan.parseTime(row.modified)
-        return at >= begin && at <= end
-      })
-      .sort((a, b) => a.modified.localeCompare(b.modified))
+    const rows = source.filter((row) => {
+      if (biz.all) return true
+      const at = FakeJushuitan.parseTime(row.modified)
+      return at >= begin && at <= end
+    })
+    if (byModified) rows.sort((a, b) => a.modified.localeCompare(b.modified))
     const slice = rows.slice((pageIndex - 1) * pageSize, pageIndex * pageSize)
     return answer(0, '执行成功', {
       page_index: pageIndex,
@@ -267,6 +278,18 @@ export class FakeJushuitan extends FakeHttpServer {
   }
 
   #lastLimit = 199
+
+  #lastTs = 7_000_000
+  #stamped = new WeakMap<FakeJstOrder, string>()
+
+  /** Row versions as the platform keeps them: a new, higher `ts` whenever an order changes. */
+  #stampVersions() {
+    for (const order of this.orders) {
+      if (this.#stamped.get(order) === order.modified && order.ts !== undefined) continue
+      order.ts = ++this.#lastTs
+      this.#stamped.set(order, order.modified)
+    }
+  }
 
   /** Sliding windows over accepted calls: 5 in any second, 100 in any minute. */
   #underLimits(): boolean {

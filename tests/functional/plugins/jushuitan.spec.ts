@@ -294,6 +294,55 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
     assert.equal(await countRows('orders'), 61)
   })
 
+  test('once a sync has seen a row version, orders come by start_ts: a late edit with an old timestamp is not missed', async ({
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    await configure(fake)
+    fake.orders = Array.from({ length: 55 }, (_, i) => order(i, 30 + i))
+    const sync = () => new ErpSync({ initialLookbackMinutes: 24 * 60, overlapMinutes: 10 })
+    const first = await sync().run('jushuitan', 'orders')
+    assert.equal(first.status, 'completed', first.errorMessage ?? '')
+    assert.equal(first.inserted, 55)
+    const cursor = await db.from('erp_sync_cursors').where({ kind: 'orders' }).firstOrFail()
+    assert.equal(cursor.row_version, String(Math.max(...fake.orders.map((o) => o.ts!))))
+    assert.isTrue(fake.requests.every((r) => r.biz?.start_ts === undefined))
+
+    // The warehouse ships an order and writes a modification time three hours back (outside
+    // any overlap a time window would re-read); a new order arrives stamped two days back.
+    fake.orders[3] = { ...fake.orders[3], status: 'Sent', modified: at(180) }
+    fake.orders.push(order(70, 2 * 24 * 60))
+    fake.requests = []
+    const second = await sync().run('jushuitan', 'orders')
+    assert.equal(second.status, 'completed', second.errorMessage ?? '')
+    assert.deepInclude(second, { fetched: 2, inserted: 1, updated: 1, windows: 1 })
+    const shipped = await db.from('orders').where('platform_order_no', 'TB20260003').firstOrFail()
+    assert.equal(shipped.status, 'shipped')
+    const asked = fake.requests.filter((r) => r.path === '/open/orders/single/query')
+    assert.isTrue(asked.every((r) => r.biz.start_ts === Number(cursor.row_version)))
+    assert.isTrue(asked.every((r) => r.biz.modified_begin === undefined))
+
+    // Nothing changed since: one call, nothing fetched; the row version stays where it is.
+    const third = await sync().run('jushuitan', 'orders')
+    assert.deepInclude(third, { status: 'completed', fetched: 0, pages: 1 })
+    const after = await db.from('erp_sync_cursors').where({ kind: 'orders' }).firstOrFail()
+    assert.equal(after.row_version, String(fake.orders[fake.orders.length - 1].ts))
+
+    // A run that fails part-way keeps the row version it started from.
+    fake.orders[10] = { ...fake.orders[10], status: 'Cancelled', modified: at(5) }
+    fake.maxPageSize = 10
+    const failed = await sync().run('jushuitan', 'orders')
+    assert.equal(failed.status, 'failed')
+    const kept = await db.from('erp_sync_cursors').where({ kind: 'orders' }).firstOrFail()
+    assert.equal(kept.row_version, after.row_version)
+    // Refunds have no row version here: they stay on time windows.
+    fake.maxPageSize = 100
+    const refunds = await sync().run('jushuitan', 'refunds')
+    assert.equal(refunds.status, 'completed')
+    const refundCursor = await db.from('erp_sync_cursors').where({ kind: 'refunds' }).firstOrFail()
+    assert.isNull(refundCursor.row_version)
+  })
+
   test('a platform refusal ends the run as failed with the code; the cursor stays', async ({
     assert,
   }) => {
