@@ -295,6 +295,20 @@ interface PostgresEarn {
   stamp: string
 }
 
+/** What `earn` takes: points earned from a source, once per idempotency key. */
+export interface EarnInput {
+  points: number
+  sourceType: SourceType
+  sourceId?: string | number | null
+  idempotencyKey: string
+  /** In the future: pending (冻结) until then. */
+  availableAt?: DateTime | null
+  expiresAt?: DateTime | null
+  actorId?: number | null
+  reason?: string | null
+  promotionBudget?: PromotionBudgetCharge | null
+}
+
 /**
  * Runs `operation` again (5 attempts, backoff) after a PostgreSQL
  * serialization failure or deadlock or SQLITE_BUSY (another process's
@@ -542,20 +556,7 @@ export class PointsLedger {
    * Points earned (by an order, a rule, a campaign …). With `availableAt`
    * in the future they are pending (冻结) until the return window ends.
    */
-  async earn(
-    ref: MemberRef,
-    input: {
-      points: number
-      sourceType: SourceType
-      sourceId?: string | number | null
-      idempotencyKey: string
-      availableAt?: DateTime | null
-      expiresAt?: DateTime | null
-      actorId?: number | null
-      reason?: string | null
-      promotionBudget?: PromotionBudgetCharge | null
-    }
-  ): Promise<Posting> {
+  async earn(ref: MemberRef, input: EarnInput): Promise<Posting> {
     assertPoints(input.points)
     assertCharge(input.points, input.promotionBudget)
     if (!input.promotionBudget) {
@@ -610,16 +611,7 @@ export class PointsLedger {
    */
   private async earnOnPostgres(
     ref: MemberRef,
-    input: {
-      points: number
-      sourceType: SourceType
-      sourceId?: string | number | null
-      idempotencyKey: string
-      availableAt?: DateTime | null
-      expiresAt?: DateTime | null
-      actorId?: number | null
-      reason?: string | null
-    }
+    input: Omit<EarnInput, 'promotionBudget'>
   ): Promise<Posting | null> {
     if (!input.idempotencyKey || input.idempotencyKey.length > 120) {
       throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
@@ -659,16 +651,7 @@ export class PointsLedger {
    */
   private async earnOnSqlite(
     ref: MemberRef,
-    input: {
-      points: number
-      sourceType: SourceType
-      sourceId?: string | number | null
-      idempotencyKey: string
-      availableAt?: DateTime | null
-      expiresAt?: DateTime | null
-      actorId?: number | null
-      reason?: string | null
-    }
+    input: Omit<EarnInput, 'promotionBudget'>
   ): Promise<Posting | null> {
     if (!input.idempotencyKey || input.idempotencyKey.length > 120) {
       throw new PointsError('E_POINTS_KEY_INVALID', 'invalid_key')
