@@ -234,6 +234,18 @@ test.group('Points ledger', (group) => {
       assert.equal(account.balance, 10)
       assert.equal(account.lifetimeExpired, 15)
     }
+    // Each expiry names the lot it emptied as its source, with what was left in it.
+    const expiries = await db
+      .from('points_postings')
+      .join('points_lots', 'points_lots.id', db.raw('CAST(points_postings.source_id AS INTEGER)'))
+      .where({ 'points_postings.kind': 'expire', 'points_postings.source_type': 'expiry' })
+      .select('points_postings.amount', 'points_lots.status', 'points_lots.remaining')
+    assert.lengthOf(expiries, 6)
+    for (const row of expiries) {
+      assert.equal(row.status, 'expired')
+      assert.equal(Number(row.remaining), 0)
+    }
+    assert.equal(-expiries.reduce((sum, row) => sum + Number(row.amount), 0), 15 * refs.length)
     assert.lengthOf(await differences(), 0)
   })
 
