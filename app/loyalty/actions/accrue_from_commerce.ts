@@ -284,6 +284,9 @@ export class AccrueFromCommerce {
     const memberIds = [...new Set(fresh.map((o) => o.memberId))]
     const tierAt = await this.tierHistory(memberIds)
     const earnedOn = await this.earnedByDay(fresh)
+    // Read only when a version has the cap: the accrual job's batches stay one read shorter.
+    const totalCapped = [...rules.values()].some((list) => list.some((r) => r.perMemberTotalCap))
+    const earnedInTotal = totalCapped ? await this.earnedInTotal(fresh) : new Map<number, number>()
 
     // One expiry date per company for the batch (all its earns happen now).
     const expiries = new Map<number, DateTime | null>()
@@ -302,11 +305,14 @@ export class AccrueFromCommerce {
       const day = await this.dayKey(o.companyId, o.memberId, o.paidAt)
       const earnedToday = earnedOn.get(day) ?? 0
       const left = promotion ? (budgets.get(promotion.id) ?? null) : null
+      const earnedBefore = earnedInTotal.get(o.memberId) ?? 0
       const earning = evaluateEarning(rule, promotion, o.order, earnedToday, {
         tierId: tierAt(o.memberId, o.paidAt),
         budgetLeft: left,
+        earnedInTotal: totalCapped ? earnedBefore : undefined,
       })
       earnedOn.set(day, earnedToday + earning.points)
+      earnedInTotal.set(o.memberId, earnedBefore + earning.points)
       if (promotion && left !== null) budgets.set(promotion.id, left - earning.promotionPoints)
       let entry: EarnEntry | null = null
       if (earning.points > 0) {
@@ -383,16 +389,20 @@ export class AccrueFromCommerce {
     const memberId = row.member_id ? Number(row.member_id) : null
     let earnedToday: number | undefined
     let tierId: number | null | undefined
+    let earnedInTotal: number | undefined
     if (memberId) {
-      const earnedOn = await this.earnedByDay([{ id: orderId, companyId, memberId, paidAt }])
+      const order = { id: orderId, companyId, memberId, paidAt }
+      const earnedOn = await this.earnedByDay([order])
       earnedToday = earnedOn.get(await this.dayKey(companyId, memberId, paidAt)) ?? 0
       tierId = (await this.tierHistory([memberId]))(memberId, paidAt)
+      const earnedByMember = await this.earnedInTotal([order])
+      earnedInTotal = earnedByMember.get(memberId) ?? 0
     }
     const result = await this.rules.evaluate(
       companyId,
       { ...loaded, paidAt },
       earnedToday,
-      memberId ? { tierId } : {}
+      memberId ? { tierId, earnedInTotal } : {}
     )
     return {
       order: row,
@@ -435,6 +445,27 @@ export class AccrueFromCommerce {
   }
 
   /** Points each member already earned per paid day (company zone), for the daily cap: one read per batch. */
+  /**
+   * Points each member earned from orders other than these, in all (for the
+   * per-member total cap): one grouped read per 500 members.
+   */
+  private async earnedInTotal(orders: Array<{ id: number; memberId: number }>) {
+    const out = new Map<number, number>()
+    const memberIds = [...new Set(orders.map((o) => o.memberId))]
+    const orderIds = orders.map((o) => o.id)
+    for (const part of chunk(memberIds, 500)) {
+      const rows = await db
+        .from('loyalty_order_accruals')
+        .whereIn('member_id', part)
+        .whereNotIn('order_id', orderIds)
+        .groupBy('member_id')
+        .select('member_id')
+        .sum('points as points')
+      for (const row of rows) out.set(Number(row.member_id), Number(row.points ?? 0))
+    }
+    return out
+  }
+
   private async earnedByDay(
     orders: Array<{ id: number; companyId: number; memberId: number; paidAt: DateTime }>
   ) {

@@ -10,6 +10,8 @@ export interface RuleVersionInput {
   includeShipping: boolean
   perOrderCap: number | null
   perMemberDailyCap?: number | null
+  /** Points one member may earn from orders in all (every version's orders count). */
+  perMemberTotalCap?: number | null
   /** Defaults to now; never in the past (orders already paid keep their rule). */
   effectiveFrom?: DateTime | null
   note?: string | null
@@ -64,9 +66,10 @@ export class ManageEarningRules {
     ) {
       throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
     }
-    const daily = input.perMemberDailyCap ?? null
-    if (daily !== null && (!Number.isSafeInteger(daily) || daily <= 0)) {
-      throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
+    for (const cap of [input.perMemberDailyCap ?? null, input.perMemberTotalCap ?? null]) {
+      if (cap !== null && (!Number.isSafeInteger(cap) || cap <= 0)) {
+        throw new DomainError('E_RULE_INVALID', 'loyalty.errors.rule_invalid', 422)
+      }
     }
     const tierMultipliers = input.tierMultipliers ?? {}
     const itemRules = input.itemRules ?? []
@@ -136,6 +139,7 @@ export class ManageEarningRules {
           include_shipping: input.includeShipping,
           per_order_cap: input.perOrderCap,
           per_member_daily_cap: input.perMemberDailyCap ?? null,
+          per_member_total_cap: input.perMemberTotalCap ?? null,
           tier_multipliers: tierIds.length > 0 ? JSON.stringify(tierMultipliers) : null,
           item_rules: cleanItems.length > 0 ? JSON.stringify(cleanItems) : null,
           signup_bonus: bonuses.signup,
@@ -158,6 +162,7 @@ export class ManageEarningRules {
           includeShipping: input.includeShipping,
           perOrderCap: input.perOrderCap,
           perMemberDailyCap: input.perMemberDailyCap ?? null,
+          perMemberTotalCap: input.perMemberTotalCap ?? null,
           tierMultipliers,
           itemRules: cleanItems,
           bonuses,

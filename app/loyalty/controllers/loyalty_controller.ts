@@ -176,6 +176,7 @@ export default class LoyaltyController {
         includeShipping: !!input.includeShipping,
         perOrderCap: input.perOrderCap ?? null,
         perMemberDailyCap: input.perMemberDailyCap ?? null,
+        perMemberTotalCap: input.perMemberTotalCap ?? null,
         effectiveFrom: input.effectiveFrom ? localTime(input.effectiveFrom, zone) : null,
         note: input.note ?? null,
         itemRules: parseItemRules(input.itemRules, await companyShops(company.id)),

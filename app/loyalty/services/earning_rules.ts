@@ -35,6 +35,11 @@ export interface EarningRule {
   perOrderCap: number | null
   /** Points one member may earn from orders paid on one day (company zone); null: no cap. */
   perMemberDailyCap: number | null
+  /**
+   * Points one member may earn from orders in all (每人累计上限), counting the
+   * orders of every rule version; null: no cap. Refunds give no room back.
+   */
+  perMemberTotalCap?: number | null
   effectiveFrom: DateTime
   note: string | null
   /** Tier id → percent (150 = ×1.5); tiers not listed earn ×1. */
@@ -72,7 +77,15 @@ export interface OrderForEarning {
 }
 
 export type EarningStepName =
-  'eligible' | 'base' | 'items' | 'tier' | 'promotion' | 'cap' | 'daily_cap' | 'budget'
+  | 'eligible'
+  | 'base'
+  | 'items'
+  | 'tier'
+  | 'promotion'
+  | 'cap'
+  | 'daily_cap'
+  | 'member_cap'
+  | 'budget'
 
 export const EARNING_STEPS: EarningStepName[] = [
   'eligible',
@@ -82,6 +95,7 @@ export const EARNING_STEPS: EarningStepName[] = [
   'promotion',
   'cap',
   'daily_cap',
+  'member_cap',
   'budget',
 ]
 
@@ -110,6 +124,8 @@ export interface EarningContext {
   tierId?: number | null
   /** What is left of the promotion's budget; undefined or null: unlimited. */
   budgetLeft?: number | null
+  /** Points the member already earned from other orders, in all; undefined: no member. */
+  earnedInTotal?: number
 }
 
 /** A line's percent: an exclusion at any level wins, else the most specific multiplier (SKU, category, shop). */
@@ -142,10 +158,12 @@ export function linePercent(
  * 5. promotion: floor(points × multiplier % / 100), when a promotion covers the paid time;
  * 6. per-order cap: min(points, cap);
  * 7. per-member daily cap: what is left of it after the member's other orders paid that day;
- * 8. promotion budget: the points the promotion added (the result of 1–7 minus the same
+ * 8. per-member total cap: what is left of it after everything the member earned from
+ *    other orders;
+ * 9. promotion budget: the points the promotion added (the result of 1–8 minus the same
  *    without the promotion) are paid from its budget; when it is spent they are not added.
  * Bonuses (signup, first order, birthday month, completed profile) are separate postings,
- * outside the caps. Integer arithmetic only; every rounding is a floor. Steps 4, 7 and 8
+ * outside the caps. Integer arithmetic only; every rounding is a floor. Steps 4, 7, 8 and 9
  * need a member: the preview shows them as not applied unless a tier is chosen.
  */
 export function evaluateEarning(
@@ -204,10 +222,18 @@ export function evaluateEarning(
     rule.perOrderCap !== null ? Math.min(points, rule.perOrderCap) : points
   const dailyApplies = rule.perMemberDailyCap !== null && earnedToday !== undefined
   const dailyLeft = dailyApplies ? Math.max(rule.perMemberDailyCap! - earnedToday!, 0) : Infinity
+  const totalApplies =
+    rule.perMemberTotalCap !== null &&
+    rule.perMemberTotalCap !== undefined &&
+    context.earnedInTotal !== undefined
+  const totalLeft = totalApplies
+    ? Math.max(rule.perMemberTotalCap! - context.earnedInTotal!, 0)
+    : Infinity
   const capped = cap(promoted)
   const daily = Math.min(capped, dailyLeft)
-  const withoutPromotion = Math.min(cap(tiered), dailyLeft)
-  const extra = promotion ? Math.max(daily - withoutPromotion, 0) : 0
+  const memberCapped = Math.min(daily, totalLeft)
+  const withoutPromotion = Math.min(cap(tiered), dailyLeft, totalLeft)
+  const extra = promotion ? Math.max(memberCapped - withoutPromotion, 0) : 0
   const budgetRoom =
     context.budgetLeft === undefined || context.budgetLeft === null
       ? Infinity
@@ -230,6 +256,7 @@ export function evaluateEarning(
       { step: 'promotion', value: promoted, applied: !!promotion },
       { step: 'cap', value: capped, applied: rule.perOrderCap !== null && capped < promoted },
       { step: 'daily_cap', value: daily, applied: dailyApplies && daily < capped },
+      { step: 'member_cap', value: memberCapped, applied: totalApplies && memberCapped < daily },
       { step: 'budget', value: points, applied: granted < extra },
     ],
   }
@@ -256,6 +283,10 @@ export function mapRule(row: any): EarningRule {
       row.per_member_daily_cap === null || row.per_member_daily_cap === undefined
         ? null
         : Number(row.per_member_daily_cap),
+    perMemberTotalCap:
+      row.per_member_total_cap === null || row.per_member_total_cap === undefined
+        ? null
+        : Number(row.per_member_total_cap),
     effectiveFrom: fromDbTime(row.effective_from)!,
     note: row.note,
     tierMultipliers: parseJson<Record<string, number>>(row.tier_multipliers, {}),

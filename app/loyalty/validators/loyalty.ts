@@ -22,6 +22,7 @@ export const ruleVersionValidator = vine.create({
   includeShipping: vine.boolean().optional(),
   perOrderCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
   perMemberDailyCap: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
+  perMemberTotalCap: vine.number().withoutDecimals().min(1).max(1_000_000_000).optional(),
   effectiveFrom: localDateTime.clone().optional(),
   note: vine.string().trim().maxLength(200).optional(),
   /** One rule per line: `sku:QZ-1 200`, `category:酒水 0`, `shop:天猫旗舰店 150`. */

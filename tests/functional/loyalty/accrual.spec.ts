@@ -156,6 +156,44 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(await pendingOf(ctx.memberId), 450)
   })
 
+  test("the per-member total cap counts the member's orders of earlier runs and is shown in the preview", async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    const when = clock(DateTime.fromISO('2026-02-01T00:00:00Z', { zone: 'utc' }))
+    await new ManageEarningRules(when.now).publishVersion(
+      ctx.company.id,
+      { pointsPerYuan: 1, includeShipping: false, perOrderCap: null, perMemberTotalCap: 450 },
+      null
+    )
+    await new UpsertOrder().handle(order(ctx))
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'TM2' }))
+    await new AccrueFromCommerce(when.now).run()
+    // A later run, days later: the first two orders still count.
+    const later = DateTime.fromISO('2026-03-05T02:00:00Z', { zone: 'utc' })
+    for (const no of ['TM3', 'TM4']) {
+      await new UpsertOrder().handle(
+        order(ctx, { platformOrderNo: no, orderedAt: later, paidAt: later })
+      )
+    }
+    await new AccrueFromCommerce(when.now).run()
+    const accruals = await db.from('loyalty_order_accruals').orderBy('order_id').select('points')
+    assert.deepEqual(
+      accruals.map((a) => Number(a.points)),
+      [200, 200, 50, 0]
+    )
+    assert.equal(await pendingOf(ctx.memberId), 450)
+
+    // The order page's preview of one more order: the cap is applied and named.
+    const fifth = await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'TM5', orderedAt: later, paidAt: later })
+    )
+    const preview = await new AccrueFromCommerce(when.now).previewOrder(fifth.orderId)
+    assert.equal(preview!.preview!.earning.points, 0)
+    const step = preview!.preview!.earning.steps.find((s) => s.step === 'member_cap')!
+    assert.isTrue(step.applied)
+  })
+
   test('pending points become available after the return window that starts at completion', async ({
     assert,
   }) => {

@@ -47,10 +47,12 @@ test.group('Loyalty / rules page: multipliers, bonuses, budgets, order page', (g
         firstOrderBonus: '50',
         birthdayBonus: '30',
         profileBonus: '0',
+        perMemberTotalCap: '5000',
       })
       .redirects(0)
     publish.assertStatus(302)
     const [rule] = await db.from('loyalty_earning_rules')
+    assert.equal(Number(rule.per_member_total_cap), 5000)
     assert.deepEqual(JSON.parse(rule.item_rules), [
       { scope: 'sku', match: 'QZ-1', percent: 200 },
       { scope: 'category', match: '酒水', percent: 0 },
@@ -62,11 +64,13 @@ test.group('Loyalty / rules page: multipliers, bonuses, budgets, order page', (g
 
     const page = await client.get('/loyalty').loginAs(crm)
     page.assertStatus(200)
-    // The evaluation order: eight steps, then the bonuses.
-    assert.equal((page.text().match(/<li>/g) ?? []).length >= 8, true)
+    // The evaluation order: nine steps, then the bonuses.
+    assert.equal((page.text().match(/<li>/g) ?? []).length >= 9, true)
     page.assertTextIncludes('等级倍率')
     page.assertTextIncludes('shop:天猫旗舰店 150')
     page.assertTextIncludes('注册 100')
+    page.assertTextIncludes('每位会员累计最多 5000 积分')
+    page.assertTextIncludes('会员累计上限')
 
     // Preview with the gold tier in the Tmall shop: ¥100 × 150% (shop) × 150% (tier) = 225.
     const preview = await client

@@ -58,6 +58,7 @@ test.group('Loyalty / earning evaluation', () => {
         ['promotion', 602, true],
         ['cap', 500, true],
         ['daily_cap', 500, false],
+        ['member_cap', 500, false],
         ['budget', 500, false],
       ]
     )
@@ -82,6 +83,38 @@ test.group('Loyalty / earning evaluation', () => {
     const preview = evaluateEarning(capped, null, order)
     assert.equal(preview.points, 200)
     assert.isFalse(preview.steps.find((s) => s.step === 'daily_cap')!.applied)
+  })
+
+  test("the per-member total cap takes what is left of it after the member's other orders, before the promotion budget", ({
+    assert,
+  }) => {
+    const capped = rule({ perMemberTotalCap: 1000 })
+    const order = { paidFen: 20_000, shippingFen: 0 }
+    const at = (earned: number) =>
+      evaluateEarning(capped, null, order, 0, { earnedInTotal: earned })
+    assert.equal(at(0).points, 200)
+    assert.equal(at(900).points, 100)
+    assert.isTrue(at(900).steps.find((s) => s.step === 'member_cap')!.applied)
+    assert.equal(at(1200).points, 0)
+    // The daily cap and the total cap both hold: the smaller room wins.
+    const both = rule({ perMemberDailyCap: 150, perMemberTotalCap: 1000 })
+    assert.equal(evaluateEarning(both, null, order, 0, { earnedInTotal: 900 }).points, 100)
+    assert.equal(evaluateEarning(both, null, order, 0, { earnedInTotal: 0 }).points, 150)
+    // Doubled by a promotion with a budget: 400 asked, 300 left under the cap, and the
+    // budget pays only the 100 above what the order earns without the promotion.
+    const promoted = evaluateEarning(
+      capped,
+      { ...double, budgetPoints: 1000, budgetSpent: 0 },
+      order,
+      0,
+      { earnedInTotal: 700, budgetLeft: 1000 }
+    )
+    assert.equal(promoted.points, 300)
+    assert.equal(promoted.promotionPoints, 100)
+    // No member (the preview): not applied.
+    const preview = evaluateEarning(capped, null, order)
+    assert.equal(preview.points, 200)
+    assert.isFalse(preview.steps.find((s) => s.step === 'member_cap')!.applied)
   })
 
   test('no rule in force earns nothing; shipping above paid never goes negative', ({ assert }) => {
