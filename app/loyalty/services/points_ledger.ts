@@ -483,6 +483,10 @@ async function earnStatementOnPostgres(indexes: number[], earns: PostgresEarn[])
               lifetime_earned = a.lifetime_earned + v.points, updated_at = v.stamp
          FROM v
         WHERE a.member_id = v."memberId"
+          -- The planner cannot count a JSON recordset's rows: joined on it alone, the
+          -- accounts were read whole (a hash join over a sequential scan) once the
+          -- statistics knew the table. The array keeps it on the member_id index.
+          AND a.member_id = ANY(?::int[])
           AND NOT EXISTS (SELECT 1 FROM points_postings pp
                            WHERE pp.company_id = v."companyId" AND pp.source_type = v."sourceType"
                              AND pp.idempotency_key = v."idempotencyKey")
@@ -503,7 +507,7 @@ async function earnStatementOnPostgres(indexes: number[], earns: PostgresEarn[])
        INSERT INTO points_lot_consumptions (posting_id, lot_id, amount, created_at)
        SELECT l.earn_posting_id, l.id, l.settled, l.created_at FROM l WHERE l.settled > 0)
      SELECT p.*, acc.ord FROM p JOIN acc ON acc.id = p.account_id`,
-    [JSON.stringify(entries)]
+    [JSON.stringify(entries), entries.map((entry) => entry.memberId)]
   )
   return result.rows
 }
