@@ -201,12 +201,15 @@ test.group('Points ledger · earnMany (batched accrual)', (group) => {
       .sum('balance as b')
       .sum('lifetime_expired as e')
     assert.deepEqual([Number(sum.b), Number(sum.e)], [0, 2480])
-    const [consumed] = await db
-      .from('points_lot_consumptions')
-      .join('points_lots', 'points_lots.id', 'points_lot_consumptions.lot_id')
-      .where('points_lots.company_id', company.id)
-      .sum('points_lot_consumptions.amount as n')
-    assert.equal(Number(consumed.n), 2480)
+    // One expire posting per lot, naming it as its source; every lot emptied.
+    const [expired] = await db
+      .from('points_postings')
+      .join('points_lots', 'points_lots.id', db.raw('CAST(points_postings.source_id AS INTEGER)'))
+      .where({ 'points_postings.company_id': company.id, 'points_postings.kind': 'expire' })
+      .where({ 'points_lots.status': 'expired', 'points_lots.remaining': 0 })
+      .count('* as lots')
+      .sum('points_postings.amount as n')
+    assert.deepEqual([Number(expired.lots), Number(expired.n)], [620, -2480])
     assert.equal(await differences(), 0)
   })
 })
