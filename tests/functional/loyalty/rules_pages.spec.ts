@@ -81,6 +81,32 @@ test.group('Loyalty / rules page: multipliers, bonuses, budgets, order page', (g
     assert.match(preview.text(), /data-testid="preview-points">225</)
   })
 
+  test('a rule version with an invalid field: nothing published, a translated summary naming each field', async ({
+    client,
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    const crm = await createStaff('crm')
+    const refused = await client
+      .post('/loyalty/rules')
+      .loginAs(crm)
+      .withCsrfToken()
+      .header('referer', '/loyalty')
+      .form({ pointsPerYuan: '1', perMemberTotalCap: '2.5', perMemberDailyCap: '-3' })
+      .redirects(0)
+    refused.assertStatus(302)
+    assert.lengthOf(await db.from('loyalty_earning_rules'), 0)
+    const flash = refused.flashMessages()
+    assert.equal(flash.errorsBag.E_VALIDATION_ERROR, '没有保存：2 处填写有误。')
+
+    // The rules form shows no error beside its fields: the flash area lists them.
+    const page = await client.get('/loyalty').loginAs(crm).withFlashMessages(flash)
+    page.assertStatus(200)
+    page.assertTextIncludes('没有保存：2 处填写有误。')
+    assert.match(page.text(), /<li>每人累计上限必须是整数<\/li>/)
+    assert.match(page.text(), /<li>每人每日上限[^<]*1[^<]*<\/li>/)
+  })
+
   test('a promotion with a budget: shown with what is spent on the rules and liability sections', async ({
     client,
     assert,
