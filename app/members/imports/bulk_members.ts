@@ -3,10 +3,10 @@ import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
-import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
+import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedMember } from '#app/members/imports/member_importer'
 import { toDbTime } from '#app/shared/kernel/db_values'
-import { blindIndexCache, planInFileOrder } from '#app/members/imports/bulk_plan'
+import { OneIdBulkImport, type BulkCounters, type Identity } from '#app/members/imports/bulk_plan'
 
 export interface BulkMemberUnit {
   rows: ImportRow[]
@@ -19,8 +19,6 @@ export interface BulkMemberCallbacks {
   /** Counts a row the fast path applied. */
   done: (unit: BulkMemberUnit, outcome: RowOutcome, memberIds: number[]) => void
 }
-
-type Identity = ReturnType<typeof ResolveMember.normalise>[number]
 
 /** Profile columns a member import fills (ResolveMember fills only empty ones). */
 const PROFILE_COLUMNS = [
@@ -60,7 +58,16 @@ interface KnownIdentity {
   platformData: unknown
 }
 
-type Plan = ReturnType<BulkMemberImport['newPlan']>
+/** The writes planned for one run of simple rows. */
+interface Plan {
+  units: { unit: BulkMemberUnit; member: number | NewMember; outcome: RowOutcome }[]
+  members: NewMember[]
+  identities: { member: number | NewMember; row: Record<string, unknown> }[]
+  /** Empty profile fields to fill (member id → column → value). */
+  fills: Map<number, Record<string, unknown>>
+  /** Platform reports replaced on stored identities (identity id → JSON). */
+  reports: Map<number, Record<string, unknown>>
+}
 
 /**
  * The set-based path of the member import. For a batch of parsed rows it
@@ -76,64 +83,29 @@ type Plan = ReturnType<BulkMemberImport['newPlan']>
  * bulk write fails. Nothing here is audit-logged or touches consent: the
  * per-row path does neither for member imports.
  */
-export class BulkMemberImport {
+export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, BulkMemberCallbacks> {
   /** Rows taken by each path, and bulk writes that failed (for tests and diagnostics). */
-  static counters = { fast: 0, fallback: 0, failedWrites: 0 }
+  static counters: BulkCounters = { fast: 0, fallback: 0, failedWrites: 0 }
 
   private identities = new Map<string, KnownIdentity>()
   private members = new Map<number, MemberState>()
-  private normalised = new WeakMap<BulkMemberUnit, Identity[] | null>()
-  private now: string | null = null
-  private blindIndex = blindIndexCache()
 
-  constructor(
-    private context: ImportContext,
-    private client: QueryClientContract
-  ) {}
-
-  async run(units: BulkMemberUnit[], callbacks: BulkMemberCallbacks) {
-    this.now = toDbTime(DateTime.utc(), this.client)
-    await this.load(units)
-    await planInFileOrder(units, {
-      newPlan: () => this.newPlan(),
-      plan: (unit, plan) => this.plan(unit, plan),
-      flush: (plan, rest) => this.flush(plan, callbacks, rest),
-      fallback: async (unit) => {
-        BulkMemberImport.counters.fallback++
-        await callbacks.fallback(unit)
-      },
-      load: (rest) => this.load(rest),
-    })
+  protected counters() {
+    return BulkMemberImport.counters
   }
 
-  private newPlan() {
-    return {
-      units: [] as { unit: BulkMemberUnit; member: number | NewMember; outcome: RowOutcome }[],
-      members: [] as NewMember[],
-      identities: [] as { member: number | NewMember; row: Record<string, unknown> }[],
-      /** Empty profile fields to fill (member id → column → value). */
-      fills: new Map<number, Record<string, unknown>>(),
-      /** Platform reports replaced on stored identities (identity id → JSON). */
-      reports: new Map<number, Record<string, unknown>>(),
-    }
+  protected newPlan(): Plan {
+    return { units: [], members: [], identities: [], fills: new Map(), reports: new Map() }
   }
 
+  /** A member row must name at least one usable identity. */
   private identitiesOf(unit: BulkMemberUnit): Identity[] | null {
-    if (!this.normalised.has(unit)) {
-      let list: Identity[] | null
-      try {
-        list = ResolveMember.normalise(unit.parsed.identities, this.blindIndex)
-        if (!list.length) list = null
-      } catch {
-        list = null
-      }
-      this.normalised.set(unit, list)
-    }
-    return this.normalised.get(unit)!
+    const list = this.normalisedIdentities(unit, unit.parsed.identities)
+    return list?.length ? list : null
   }
 
   /** Loads the identities the rows name (one query per type) and their members. */
-  private async load(units: BulkMemberUnit[]) {
+  protected async load(units: BulkMemberUnit[]) {
     const byType = new Map<string, Set<string>>()
     for (const unit of units) {
       for (const identity of this.identitiesOf(unit) ?? []) {
@@ -182,7 +154,7 @@ export class BulkMemberImport {
   }
 
   /** Adds a simple row to the plan and returns true; false (plan untouched) if it is not simple. */
-  private plan(unit: BulkMemberUnit, plan: Plan): boolean {
+  protected plan(unit: BulkMemberUnit, plan: Plan): boolean {
     const identities = this.identitiesOf(unit)
     if (identities === null) return false
     const owners = new Set<number | NewMember>()
@@ -282,7 +254,7 @@ export class BulkMemberImport {
   }
 
   /** Writes the plan; if that fails, undoes it and sends its rows through the per-row path. */
-  private async flush(plan: Plan, callbacks: BulkMemberCallbacks, rest: BulkMemberUnit[]) {
+  protected async flush(plan: Plan, callbacks: BulkMemberCallbacks, rest: BulkMemberUnit[]) {
     if (!plan.units.length) return
     try {
       await this.client.transaction((savepoint) => this.write(plan, savepoint))

@@ -1,16 +1,15 @@
 import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { ResolveMember } from '#app/members/actions/resolve_member'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { bulkInsert, bulkUpdate, whereInText } from '#app/shared/kernel/bulk_insert'
-import type { ImportContext, ImportRow, RowOutcome } from '#app/members/imports/importer'
+import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
 import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
-import { blindIndexCache, planInFileOrder } from '#app/members/imports/bulk_plan'
+import { OneIdBulkImport, type BulkCounters, type Identity } from '#app/members/imports/bulk_plan'
 
 export interface BulkUnit {
   rows: ImportRow[]
@@ -30,8 +29,6 @@ export interface BulkCallbacks {
    */
   kept?: (memberIds: number[]) => void
 }
-
-type Identity = ReturnType<typeof ResolveMember.normalise>[number]
 
 interface MemberState {
   id: number
@@ -77,6 +74,15 @@ interface PlannedOrder {
   existing?: StoredOrder
   /** A new order of an existing member whose figures the write adds it to (no recompute). */
   addsToFigures?: boolean
+}
+
+/** The writes planned for one run of simple units. */
+interface OrderPlan {
+  members: NewMember[]
+  identities: Array<Record<string, unknown> & { member: number | NewMember }>
+  orders: PlannedOrder[]
+  /** Profile fields to fill on existing members (member id → column → value). */
+  fills: Map<number, Record<string, unknown>>
 }
 
 /** What an update of a changed order rewrites (UpsertOrder writes the same columns). */
@@ -146,59 +152,24 @@ const PURCHASES = new Set<string>(PURCHASE_STATUSES)
  * per-unit path after the pending writes, so correctness never depends on
  * the fast path.
  */
-export class BulkOrderImport {
+export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCallbacks> {
   /** Units taken by each path, and bulk writes that failed (for tests and diagnostics). */
-  static counters = { fast: 0, fallback: 0, failedWrites: 0 }
+  static counters: BulkCounters = { fast: 0, fallback: 0, failedWrites: 0 }
 
   private identities = new Map<string, number>()
   private members = new Map<number, MemberState>()
   private orders = new Map<string, StoredOrder | 'pending'>()
-  private normalised = new WeakMap<BulkUnit, Identity[] | null>()
-  private now: string | null = null
-  private blindIndex = blindIndexCache()
 
-  constructor(
-    private context: ImportContext,
-    private client: QueryClientContract
-  ) {}
-
-  async run(units: BulkUnit[], callbacks: BulkCallbacks) {
-    this.now = toDbTime(DateTime.utc(), this.client)
-    await this.load(units)
-    await planInFileOrder(units, {
-      newPlan: () => this.newPlan(),
-      plan: (unit, plan) => this.plan(unit, plan),
-      flush: (plan, rest) => this.flush(plan, callbacks, rest),
-      fallback: async (unit) => {
-        BulkOrderImport.counters.fallback++
-        await callbacks.fallback(unit)
-      },
-      load: (rest) => this.load(rest),
-    })
+  protected counters() {
+    return BulkOrderImport.counters
   }
 
-  private newPlan() {
-    return {
-      members: [] as NewMember[],
-      identities: [] as any[],
-      orders: [] as PlannedOrder[],
-      /** Profile fields to fill on existing members (member id → column → value). */
-      fills: new Map<number, Record<string, unknown>>(),
-    }
+  protected newPlan(): OrderPlan {
+    return { members: [], identities: [], orders: [], fills: new Map() }
   }
 
   private identitiesOf(unit: BulkUnit): Identity[] | null {
-    if (!this.normalised.has(unit)) {
-      let list: Identity[] | null
-      try {
-        list = ResolveMember.normalise(unit.parsed.buyer.identities, this.blindIndex)
-        if (unit.parsed.buyer.identities.length && !list.length) list = null
-      } catch {
-        list = null
-      }
-      this.normalised.set(unit, list)
-    }
-    return this.normalised.get(unit)!
+    return this.normalisedIdentities(unit, unit.parsed.buyer.identities)
   }
 
   private orderKey(input: { shopId: number; platformOrderNo: string }) {
@@ -206,7 +177,7 @@ export class BulkOrderImport {
   }
 
   /** Loads identities (one query per type), their members and existing orders into the state. */
-  private async load(units: BulkUnit[]) {
+  protected async load(units: BulkUnit[]) {
     const byType = new Map<string, Set<string>>()
     const byShop = new Map<number, Set<string>>()
     for (const unit of units) {
@@ -302,7 +273,7 @@ export class BulkOrderImport {
   }
 
   /** Adds a simple unit to the plan and returns true; false (plan untouched) if it is not simple. */
-  private plan(unit: BulkUnit, plan: ReturnType<BulkOrderImport['newPlan']>): boolean {
+  protected plan(unit: BulkUnit, plan: OrderPlan): boolean {
     const identities = this.identitiesOf(unit)
     if (identities === null) return false
     const order = unit.parsed.order
@@ -413,11 +384,7 @@ export class BulkOrderImport {
   }
 
   /** Writes the plan; if that fails, undoes it and sends its units through the per-unit path. */
-  private async flush(
-    plan: ReturnType<BulkOrderImport['newPlan']>,
-    callbacks: BulkCallbacks,
-    rest: BulkUnit[]
-  ) {
+  protected async flush(plan: OrderPlan, callbacks: BulkCallbacks, rest: BulkUnit[]) {
     const duplicates = this.duplicates
     this.duplicates = []
     let result: Awaited<ReturnType<BulkOrderImport['write']>>
@@ -484,7 +451,7 @@ export class BulkOrderImport {
    * refunds, so this is what MemberStats.recompute would write afterwards.
    */
   private newMemberFigures(
-    plan: ReturnType<BulkOrderImport['newPlan']>,
+    plan: OrderPlan,
     skus: ({ category: string | null } | null)[][],
     client: QueryClientContract
   ) {
@@ -526,7 +493,7 @@ export class BulkOrderImport {
   }
 
   /** Multi-row inserts of members, identities, orders, status rows and items; member id per order. */
-  private async write(plan: ReturnType<BulkOrderImport['newPlan']>, client: QueryClientContract) {
+  private async write(plan: OrderPlan, client: QueryClientContract) {
     const catalog = new Catalog(this.context.companyId, client)
     await catalog.preload(
       plan.orders.flatMap(({ input }) => input.items.map((item) => item.skuCode ?? ''))
@@ -679,7 +646,7 @@ export class BulkOrderImport {
    * added to member_categories. Returns the members it kept in step.
    */
   private async addToFigures(
-    plan: ReturnType<BulkOrderImport['newPlan']>,
+    plan: OrderPlan,
     skus: ({ category: string | null } | null)[][],
     client: QueryClientContract
   ) {
@@ -748,10 +715,7 @@ export class BulkOrderImport {
    * refunds that pointed at them keep their amount without the line — what
    * UpsertOrder does for one order.
    */
-  private async dropExtraLines(
-    plan: ReturnType<BulkOrderImport['newPlan']>,
-    client: QueryClientContract
-  ) {
+  private async dropExtraLines(plan: OrderPlan, client: QueryClientContract) {
     const lines = new Map<number, number>()
     for (const { existing, input } of plan.orders) {
       if (existing) lines.set(existing.id, input.items.length)

@@ -1,4 +1,11 @@
+import { DateTime } from 'luxon'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { Phone } from '#app/shared/kernel/phone'
+import { ResolveMember, type IdentityInput } from '#app/members/actions/resolve_member'
+import type { ImportContext } from '#app/members/imports/importer'
+import { toDbTime } from '#app/shared/kernel/db_values'
+
+export type Identity = ReturnType<typeof ResolveMember.normalise>[number]
 
 /**
  * The loop of the set-based member and order imports. Units are planned in
@@ -41,5 +48,72 @@ export function blindIndexCache() {
     let hash = hashes.get(phone.digits)
     if (hash === undefined) hashes.set(phone.digits, (hash = phone.blindIndex))
     return hash
+  }
+}
+
+/** Units taken by each path, and bulk writes that failed (for tests and diagnostics). */
+export interface BulkCounters {
+  fast: number
+  fallback: number
+  failedWrites: number
+}
+
+/**
+ * What the set-based member and order imports share: the batch's clock,
+ * the identities each unit names (normalised once, phones hashed once per
+ * batch) and the run — load, then plan in file order (`planInFileOrder`).
+ */
+export abstract class OneIdBulkImport<
+  Unit,
+  Plan,
+  Callbacks extends { fallback: (unit: Unit) => Promise<void> },
+> {
+  protected now: string | null = null
+  private blindIndex = blindIndexCache()
+  private normalised = new WeakMap<object, Identity[] | null>()
+
+  constructor(
+    protected context: ImportContext,
+    protected client: QueryClientContract
+  ) {}
+
+  protected abstract counters(): BulkCounters
+  protected abstract newPlan(): Plan
+  /** Adds the unit to the plan; false when the loaded state cannot decide it. */
+  protected abstract plan(unit: Unit, plan: Plan): boolean
+  protected abstract flush(plan: Plan, callbacks: Callbacks, rest: Unit[]): Promise<void>
+  protected abstract load(units: Unit[]): Promise<void>
+
+  async run(units: Unit[], callbacks: Callbacks) {
+    this.now = toDbTime(DateTime.utc(), this.client)
+    await this.load(units)
+    await planInFileOrder(units, {
+      newPlan: () => this.newPlan(),
+      plan: (unit, plan) => this.plan(unit, plan),
+      flush: (plan, rest) => this.flush(plan, callbacks, rest),
+      fallback: async (unit) => {
+        this.counters().fallback++
+        await callbacks.fallback(unit)
+      },
+      load: (rest) => this.load(rest),
+    })
+  }
+
+  /**
+   * The identities `given` normalised, remembered per unit; null when one
+   * cannot be read, or when some were given and none is usable.
+   */
+  protected normalisedIdentities(unit: object, given: IdentityInput[]): Identity[] | null {
+    if (!this.normalised.has(unit)) {
+      let list: Identity[] | null
+      try {
+        list = ResolveMember.normalise(given, this.blindIndex)
+        if (given.length && !list.length) list = null
+      } catch {
+        list = null
+      }
+      this.normalised.set(unit, list)
+    }
+    return this.normalised.get(unit)!
   }
 }

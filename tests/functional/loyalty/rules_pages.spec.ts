@@ -97,7 +97,10 @@ test.group('Loyalty / rules page: multipliers, bonuses, budgets, order page', (g
     refused.assertStatus(302)
     assert.lengthOf(await db.from('loyalty_earning_rules'), 0)
     const flash = refused.flashMessages()
-    assert.equal(flash.errorsBag.E_VALIDATION_ERROR, '没有保存：2 处填写有误。')
+    assert.equal(
+      (flash.errorsBag as Record<string, string>).E_VALIDATION_ERROR,
+      '没有保存：2 处填写有误。'
+    )
 
     // The rules form shows no error beside its fields: the flash area lists them.
     const page = await client.get('/loyalty').loginAs(crm).withFlashMessages(flash)
