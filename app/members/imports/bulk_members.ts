@@ -6,7 +6,12 @@ import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
 import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedMember } from '#app/members/imports/member_importer'
 import { toDbTime } from '#app/shared/kernel/db_values'
-import { OneIdBulkImport, type BulkCounters, type Identity } from '#app/members/imports/bulk_plan'
+import {
+  LOOKUP_CHUNK,
+  OneIdBulkImport,
+  type BulkCounters,
+  type Identity,
+} from '#app/members/imports/bulk_plan'
 
 export interface BulkMemberUnit {
   rows: ImportRow[]
@@ -32,9 +37,6 @@ const PROFILE_COLUMNS = [
   'source_channel',
 ] as const
 const PG_TYPES = { birthday: 'date', registered_at: 'timestamptz', source_shop_id: 'integer' }
-
-/** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
-const CHUNK = 2000
 
 interface MemberState {
   merged: boolean
@@ -99,46 +101,30 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
   }
 
   /** A member row must name at least one usable identity. */
-  private identitiesOf(unit: BulkMemberUnit): Identity[] | null {
+  protected identitiesOf(unit: BulkMemberUnit): Identity[] | null {
     const list = this.normalisedIdentities(unit, unit.parsed.identities)
     return list?.length ? list : null
   }
 
   /** Loads the identities the rows name (one query per type) and their members. */
   protected async load(units: BulkMemberUnit[]) {
-    const byType = new Map<string, Set<string>>()
-    for (const unit of units) {
-      for (const identity of this.identitiesOf(unit) ?? []) {
-        if (!byType.has(identity.type)) byType.set(identity.type, new Set())
-        byType.get(identity.type)!.add(identity.value)
-      }
-    }
     const memberIds = new Set<number>()
-    for (const [type, values] of byType) {
-      const list = [...values]
-      for (const value of list) this.identities.delete(`${type}:${value}`)
-      for (let i = 0; i < list.length; i += CHUNK) {
-        const rows = await this.client
-          .from('member_identities')
-          .where('company_id', this.context.companyId)
-          .where('type', type)
-          .whereIn('value', list.slice(i, i + CHUNK))
-          .select('id', 'value', 'member_id', 'platform_data')
-        for (const row of rows) {
-          this.identities.set(`${type}:${row.value}`, {
-            member: Number(row.member_id),
-            id: Number(row.id),
-            platformData: row.platform_data,
-          })
-          memberIds.add(Number(row.member_id))
-        }
-      }
+    const stored = await this.storedIdentities(units, ['id', 'platform_data'], (key) =>
+      this.identities.delete(key)
+    )
+    for (const { key, row } of stored) {
+      this.identities.set(key, {
+        member: Number(row.member_id),
+        id: Number(row.id),
+        platformData: row.platform_data,
+      })
+      memberIds.add(Number(row.member_id))
     }
     const ids = [...memberIds]
-    for (let i = 0; i < ids.length; i += CHUNK) {
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await this.client
         .from('members')
-        .whereIn('id', ids.slice(i, i + CHUNK))
+        .whereIn('id', ids.slice(i, i + LOOKUP_CHUNK))
         .select('id', 'merged_into_id', 'phone_hash', 'gender', ...PROFILE_COLUMNS)
       for (const row of rows) {
         const profile: Record<string, unknown> = {}

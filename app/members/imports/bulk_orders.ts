@@ -9,7 +9,12 @@ import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
 import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
-import { OneIdBulkImport, type BulkCounters, type Identity } from '#app/members/imports/bulk_plan'
+import {
+  LOOKUP_CHUNK,
+  OneIdBulkImport,
+  type BulkCounters,
+  type Identity,
+} from '#app/members/imports/bulk_plan'
 
 export interface BulkUnit {
   rows: ImportRow[]
@@ -134,8 +139,6 @@ const STATUS_TIME: Record<OrderStatus, keyof OrderInput> = {
   closed: 'closedAt',
 }
 
-/** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
-const CHUNK = 2000
 const PURCHASES = new Set<string>(PURCHASE_STATUSES)
 
 /**
@@ -168,7 +171,7 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
     return { members: [], identities: [], orders: [], fills: new Map() }
   }
 
-  private identitiesOf(unit: BulkUnit): Identity[] | null {
+  protected identitiesOf(unit: BulkUnit): Identity[] | null {
     return this.normalisedIdentities(unit, unit.parsed.buyer.identities)
   }
 
@@ -178,45 +181,29 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
 
   /** Loads identities (one query per type), their members and existing orders into the state. */
   protected async load(units: BulkUnit[]) {
-    const byType = new Map<string, Set<string>>()
     const byShop = new Map<number, Set<string>>()
     for (const unit of units) {
-      for (const identity of this.identitiesOf(unit) ?? []) {
-        if (!byType.has(identity.type)) byType.set(identity.type, new Set())
-        byType.get(identity.type)!.add(identity.value)
-      }
       const order = unit.parsed.order
       if (!byShop.has(order.shopId)) byShop.set(order.shopId, new Set())
       byShop.get(order.shopId)!.add(order.platformOrderNo)
     }
     const memberIds = new Set<number>()
-    for (const [type, values] of byType) {
-      const list = [...values]
-      for (const value of list) this.identities.delete(`${type}:${value}`)
-      for (let i = 0; i < list.length; i += CHUNK) {
-        const rows = await this.client
-          .from('member_identities')
-          .where('company_id', this.context.companyId)
-          .where('type', type)
-          .whereIn('value', list.slice(i, i + CHUNK))
-          .select('value', 'member_id')
-        for (const row of rows) {
-          this.identities.set(`${type}:${row.value}`, row.member_id)
-          memberIds.add(row.member_id)
-        }
-      }
+    const stored = await this.storedIdentities(units, [], (key) => this.identities.delete(key))
+    for (const { key, row } of stored) {
+      this.identities.set(key, Number(row.member_id))
+      memberIds.add(Number(row.member_id))
     }
     const ids = [...memberIds]
-    for (let i = 0; i < ids.length; i += CHUNK) {
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await this.client
         .from('members')
-        .whereIn('id', ids.slice(i, i + CHUNK))
+        .whereIn('id', ids.slice(i, i + LOOKUP_CHUNK))
         .select('id', 'merged_into_id', 'phone_hash', ...PROFILE_COLUMNS, ...FIGURE_COLUMNS)
       const refunded = new Set<number>()
       const withRefunds = await this.client
         .from('refunds')
         .join('orders', 'orders.id', 'refunds.order_id')
-        .whereIn('orders.member_id', ids.slice(i, i + CHUNK))
+        .whereIn('orders.member_id', ids.slice(i, i + LOOKUP_CHUNK))
         .distinct('orders.member_id')
       for (const row of withRefunds) refunded.add(Number(row.member_id))
       for (const row of rows) {
@@ -234,9 +221,9 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
     for (const [shopId, numbers] of byShop) {
       const list = [...numbers]
       for (const no of list) this.orders.delete(`${shopId}\u0000${no}`)
-      for (let i = 0; i < list.length; i += CHUNK) {
+      for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
         const query = this.client.from('orders').where('shop_id', shopId)
-        const chunk = list.slice(i, i + CHUNK)
+        const chunk = list.slice(i, i + LOOKUP_CHUNK)
         const rows = await whereInText(query, 'platform_order_no', chunk, this.client).select(
           'id',
           'platform_order_no',
@@ -722,17 +709,17 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
     }
     const ids = [...lines.keys()]
     const extra: number[] = []
-    for (let i = 0; i < ids.length; i += CHUNK) {
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await client
         .from('order_items')
-        .whereIn('order_id', ids.slice(i, i + CHUNK))
+        .whereIn('order_id', ids.slice(i, i + LOOKUP_CHUNK))
         .select('id', 'order_id', 'line_no')
       for (const row of rows) {
         if (Number(row.line_no) > lines.get(Number(row.order_id))!) extra.push(Number(row.id))
       }
     }
-    for (let i = 0; i < extra.length; i += CHUNK) {
-      const chunk = extra.slice(i, i + CHUNK)
+    for (let i = 0; i < extra.length; i += LOOKUP_CHUNK) {
+      const chunk = extra.slice(i, i + LOOKUP_CHUNK)
       await client
         .from('refund_items')
         .whereIn('order_item_id', chunk)

@@ -51,6 +51,9 @@ export function blindIndexCache() {
   }
 }
 
+/** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
+export const LOOKUP_CHUNK = 2000
+
 /** Units taken by each path, and bulk writes that failed (for tests and diagnostics). */
 export interface BulkCounters {
   fast: number
@@ -97,6 +100,43 @@ export abstract class OneIdBulkImport<
       },
       load: (rest) => this.load(rest),
     })
+  }
+
+  /** The identities a unit names, normalised (`normalisedIdentities`); null: unusable. */
+  protected abstract identitiesOf(unit: Unit): Identity[] | null
+
+  /**
+   * The stored identities the units name (one query per type and chunk of
+   * keys), with their key `type:value`; `forget` is called first for every
+   * key asked, so what is not found is known to be absent.
+   */
+  protected async storedIdentities(
+    units: Unit[],
+    columns: string[],
+    forget: (key: string) => void
+  ): Promise<Array<{ key: string; row: any }>> {
+    const byType = new Map<string, Set<string>>()
+    for (const unit of units) {
+      for (const identity of this.identitiesOf(unit) ?? []) {
+        if (!byType.has(identity.type)) byType.set(identity.type, new Set())
+        byType.get(identity.type)!.add(identity.value)
+      }
+    }
+    const found: Array<{ key: string; row: any }> = []
+    for (const [type, values] of byType) {
+      const list = [...values]
+      for (const value of list) forget(`${type}:${value}`)
+      for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
+        const rows = await this.client
+          .from('member_identities')
+          .where('company_id', this.context.companyId)
+          .where('type', type)
+          .whereIn('value', list.slice(i, i + LOOKUP_CHUNK))
+          .select('value', 'member_id', ...columns)
+        for (const row of rows) found.push({ key: `${type}:${row.value}`, row })
+      }
+    }
+    return found
   }
 
   /**

@@ -6,6 +6,7 @@ import { REFUND_STATUSES } from '#app/commerce/models/refund'
 import { bulkInsert, whereInText } from '#app/shared/kernel/bulk_insert'
 import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { LOOKUP_CHUNK } from '#app/members/imports/bulk_plan'
 
 export interface BulkRefundUnit {
   rows: ImportRow[]
@@ -33,9 +34,6 @@ interface PlannedRefund {
   fingerprint: string
   id?: number
 }
-
-/** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
-const CHUNK = 2000
 
 /**
  * The set-based path of the refund import. For a batch it loads the orders
@@ -100,9 +98,9 @@ export class BulkRefundImport {
     }
     for (const [shopId, numbers] of orderNos) {
       const list = [...numbers]
-      for (let i = 0; i < list.length; i += CHUNK) {
+      for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
         const query = this.client.from('orders').where('shop_id', shopId)
-        const chunk = list.slice(i, i + CHUNK)
+        const chunk = list.slice(i, i + LOOKUP_CHUNK)
         const rows = await whereInText(query, 'platform_order_no', chunk, this.client).select(
           'id',
           'platform_order_no',
@@ -137,9 +135,9 @@ export class BulkRefundImport {
     for (const [shopId, numbers] of refundNos) {
       const list = [...numbers]
       for (const no of list) this.refunds.delete(this.key(shopId, no))
-      for (let i = 0; i < list.length; i += CHUNK) {
+      for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
         const query = this.client.from('refunds').where('shop_id', shopId)
-        const chunk = list.slice(i, i + CHUNK)
+        const chunk = list.slice(i, i + LOOKUP_CHUNK)
         const rows = await whereInText(query, 'platform_refund_no', chunk, this.client).select(
           'platform_refund_no',
           'fingerprint'
