@@ -3,6 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import type { Page } from 'playwright-core'
 import { createStaff } from '#tests/support/staff'
 import { signIn, waitForClientScripts } from '#tests/support/browser'
+import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 const nav = '[data-testid="main-nav"]'
 const toggle = '[data-testid="nav-toggle"]'
@@ -59,6 +60,38 @@ test.group('Browser: phone layout (390x844)', (group) => {
     await page.waitForURL((url) => url.pathname === '/settings/users')
     await waitForNav(page, false)
 
+    await phone.close()
+  })
+
+  test('pages with many actions wrap them: nothing overflows sideways and no button label breaks', async ({
+    browserContext,
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    const user = await createStaff('admin')
+    const phone = await browserContext.browser()!.newContext({
+      baseURL: `http://${process.env.HOST}:${process.env.PORT}`,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    })
+    const page = await phone.newPage()
+    await signIn(page, user.email)
+    await page.waitForURL((url) => url.pathname === '/')
+    for (const path of ['/members', '/coupons', '/loyalty', '/benefits', '/imports']) {
+      const response = await page.goto(path)
+      assert.equal(response?.status(), 200, path)
+      const layout = await page.evaluate(() => {
+        const doc = (globalThis as any).document
+        const heights = [...doc.querySelectorAll('main .btn')]
+          .filter((button: any) => button.offsetParent !== null)
+          .map((button: any) => button.getBoundingClientRect().height)
+        return { width: doc.documentElement.scrollWidth, tallest: Math.max(0, ...heights) }
+      })
+      assert.isAtMost(layout.width, 390, `${path} overflows the phone screen sideways`)
+      // A label broken character by character makes the button several lines tall.
+      assert.isBelow(layout.tallest, 48, `${path} has a button whose label wraps`)
+    }
     await phone.close()
   })
 
