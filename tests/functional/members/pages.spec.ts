@@ -220,6 +220,12 @@ test.group('Members / pages', (group) => {
     preview.assertTextIncludes('淘宝/天猫会员导出')
     preview.assertTextIncludes('gb18030')
     preview.assertTextIncludes('不是有效的中国大陆手机号')
+    // Parsed values under translated column names: the gender read, the phone masked.
+    assert.match(
+      preview.text(),
+      /<th[^>]*>姓名<\/th>\s*<th[^>]*>手机号<\/th>\s*<th[^>]*>性别<\/th>/
+    )
+    assert.match(preview.text(), /138\*\*\*\*8000\s*<\/td>\s*<td[^>]*>\s*女\s*<\/td>/)
     assert.equal(
       await Member.query()
         .count('* as n')
