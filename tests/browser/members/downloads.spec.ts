@@ -45,8 +45,12 @@ test.group('Browser: downloads', (group) => {
     ])
     // Tests run jobs when asked (the in-process queue does not run them on its own here).
     await queue.drain()
-    await page.reload()
-    await page.waitForSelector('[data-testid="download-rejects"]', { timeout: 30000 })
+    // No reload: the summary polls until the import ends, then shows its counts and the file.
+    await page.waitForSelector('[data-testid="import-summary"][data-status="succeeded"]', {
+      timeout: 15000,
+    })
+    assert.include(await page.locator('[data-testid="import-counts"]').innerText(), '拒绝 1')
+    await page.waitForSelector('[data-testid="download-rejects"]', { timeout: 5000 })
     const [rejects] = await Promise.all([
       page.waitForEvent('download', { timeout: 10000 }),
       page.click('[data-testid="download-rejects"]'),
