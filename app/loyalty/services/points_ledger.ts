@@ -460,12 +460,56 @@ async function earnBatchOnPostgres(earns: PostgresEarn[]): Promise<GroupOutcome<
       continue
     }
     const posted = new Map(rows.map((row) => [Number(row.ord), row]))
+    // A member's first earn finds no account: create the batch's missing accounts at
+    // once and post those entries by the same statement (not one general-path
+    // transaction each). An entry left over is a replay: the general path answers it.
+    const unposted = statement.filter((index) => !posted.has(index))
+    const opened = unposted.length > 0 ? await openAccountsOnPostgres(unposted, earns) : null
+    const retry = opened ? unposted.filter((index) => opened.has(earns[index].memberId)) : []
+    if (retry.length > 0) {
+      try {
+        const more = await retrying(() => earnStatementOnPostgres(retry, earns))
+        for (const row of more) posted.set(Number(row.ord), row)
+      } catch {
+        for (const index of retry) outcomes[index] = await alone(earns[index])
+      }
+    }
     for (const index of statement) {
+      if (outcomes[index]) continue
       const row = posted.get(index)
       outcomes[index] = { ok: true, value: row ? mapPosting(row, true) : null }
     }
   }
   return outcomes
+}
+
+/**
+ * Opens empty accounts for the members of `indexes` that have none; the
+ * members whose account it created. Null if the insert fails (an unknown
+ * member): those entries take the general path, which reports the error.
+ */
+async function openAccountsOnPostgres(
+  indexes: number[],
+  earns: PostgresEarn[]
+): Promise<Set<number> | null> {
+  const entries = indexes.map((index) => earns[index])
+  try {
+    const result = await db.rawQuery(
+      `INSERT INTO points_accounts (company_id, member_id, created_at, updated_at)
+       SELECT company_id, member_id, stamp, stamp
+         FROM unnest(?::int[], ?::int[], ?::timestamptz[]) AS v(company_id, member_id, stamp)
+       ON CONFLICT (member_id) DO NOTHING
+       RETURNING member_id`,
+      [
+        entries.map((earn) => earn.companyId),
+        entries.map((earn) => earn.memberId),
+        entries.map((earn) => earn.stamp),
+      ]
+    )
+    return new Set(result.rows.map((row: any) => Number(row.member_id)))
+  } catch {
+    return null
+  }
 }
 
 /** The statement of `earnBatchOnPostgres` for `indexes` of `earns` (distinct members). */

@@ -20,7 +20,7 @@ async function postingCount(companyId: number) {
   return Number(row.n)
 }
 
-/** Accounts opened beforehand: a member's first earn takes the general path on PostgreSQL. */
+/** Accounts opened beforehand (the first earns of new members have their own test). */
 async function openAccounts(
   ledger: PointsLedger,
   refs: Array<{ companyId: number; memberId: number }>
@@ -72,6 +72,35 @@ test.group('Points ledger · earn group commit', (group) => {
       assert.equal(await balanceOf(ledger, ref), expected, `member ${index}`)
     }
     assert.equal(await postingCount(company.id), 11)
+    assert.lengthOf(await differences(), 0)
+  })
+
+  test("members' first earns in one batch: their accounts opened together, each posted once; an unknown member fails alone", async ({
+    assert,
+  }) => {
+    const ledger = new PointsLedger(clock().now)
+    const { company, refs } = await createMembers(8)
+    const earn = (ref: { companyId: number; memberId: number }, key: string) =>
+      ledger.earn(ref, { points: 10, sourceType: 'campaign', idempotencyKey: key })
+    const results = await Promise.allSettled([
+      ...refs.map((ref, index) => earn(ref, `first:${index}`)),
+      earn(refs[0], 'first:0'),
+      earn({ companyId: company.id, memberId: 987_654_321 }, 'first:nobody'),
+    ])
+    const posted = results
+      .slice(0, 8)
+      .map((result) => (result as PromiseFulfilledResult<any>).value)
+    assert.isTrue(posted.every((posting) => posting.created))
+    const replay = (results[8] as PromiseFulfilledResult<any>).value
+    assert.deepEqual([replay.id, replay.created], [posted[0].id, false])
+    assert.equal(results[9].status, 'rejected')
+    const [accounts] = await db
+      .from('points_accounts')
+      .where('company_id', company.id)
+      .count('* as n')
+    assert.equal(Number(accounts.n), 8)
+    for (const ref of refs) assert.equal(await balanceOf(ledger, ref), 10)
+    assert.equal(await postingCount(company.id), 8)
     assert.lengthOf(await differences(), 0)
   })
 
