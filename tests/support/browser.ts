@@ -79,3 +79,26 @@ export async function waitForClientScripts(page: Page) {
     return !!w.htmx && !!w.Alpine?.version
   })
 }
+
+/**
+ * A phone-sized touch screen (390×844) of its own, signed in as `uid` and on
+ * the dashboard; close `phone` when done.
+ */
+export async function signedInOnPhone(browserContext: BrowserContext, uid: string) {
+  const phone = await browserContext.browser()!.newContext({
+    baseURL: `http://${process.env.HOST}:${process.env.PORT}`,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  })
+  await silenceHotReload(phone)
+  const page = await phone.newPage()
+  await signIn(page, uid)
+  await page.waitForURL((url) => url.pathname === '/')
+  return { phone, page }
+}
+
+/** How wide the page is laid out (wider than the screen: something overflows sideways). */
+export async function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)
+}

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import Task from '#app/collaboration/models/task'
 import TaskStatus from '#app/collaboration/models/task_status'
 import { createStaff } from '#tests/support/staff'
-import { signIn, waitForClientScripts } from '#tests/support/browser'
+import { pageWidth, signIn, signedInOnPhone, waitForClientScripts } from '#tests/support/browser'
 import { ZONE, addTask, projectOf } from '#tests/functional/collaboration/fixtures'
 
 test.group('Browser: collaboration', (group) => {
@@ -93,21 +93,10 @@ test.group('Browser: collaboration', (group) => {
       assigneeId: me.id,
       dueDate: today,
     })
-    const phone = await browserContext.browser()!.newContext({
-      baseURL: `http://${process.env.HOST}:${process.env.PORT}`,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    })
-    const page = await phone.newPage()
-    await signIn(page, me.email)
-    await page.waitForURL((url) => url.pathname === '/')
+    const { phone, page } = await signedInOnPhone(browserContext, me.email)
     await page.goto('/my-day')
     await waitForClientScripts(page)
-    const width = await page.evaluate(
-      () => (globalThis as any).document.documentElement.scrollWidth
-    )
-    assert.isAtMost(width, 390)
+    assert.isAtMost(await pageWidth(page), 390)
     await page.locator(`[data-testid="complete-${task.id}"]`).tap()
     await page.locator(`[data-testid="my-day-done-${task.id}"]`).waitFor()
     await task.refresh()

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type { Page } from 'playwright-core'
 import { createStaff } from '#tests/support/staff'
-import { signIn, waitForClientScripts } from '#tests/support/browser'
+import { pageWidth, signIn, signedInOnPhone, waitForClientScripts } from '#tests/support/browser'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 const nav = '[data-testid="main-nav"]'
@@ -33,23 +33,12 @@ test.group('Browser: phone layout (390x844)', (group) => {
     assert,
   }) => {
     const user = await createStaff('admin')
-    const phone = await browserContext.browser()!.newContext({
-      baseURL: `http://${process.env.HOST}:${process.env.PORT}`,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    })
-    const page = await phone.newPage()
-    await signIn(page, user.email)
-    await page.waitForURL((url) => url.pathname === '/')
+    const { phone, page } = await signedInOnPhone(browserContext, user.email)
     await waitForClientScripts(page)
 
     assert.isTrue(await page.locator(toggle).isVisible())
     assert.isFalse(await navOnScreen(page))
-    const width = await page.evaluate(
-      () => (globalThis as any).document.documentElement.scrollWidth
-    )
-    assert.isAtMost(width, 390, 'nothing may overflow the phone screen sideways')
+    assert.isAtMost(await pageWidth(page), 390, 'nothing may overflow the phone screen sideways')
 
     await page.locator(toggle).tap()
     await waitForNav(page, true)
@@ -69,15 +58,7 @@ test.group('Browser: phone layout (390x844)', (group) => {
   }) => {
     await createCompanyWithShops()
     const user = await createStaff('admin')
-    const phone = await browserContext.browser()!.newContext({
-      baseURL: `http://${process.env.HOST}:${process.env.PORT}`,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    })
-    const page = await phone.newPage()
-    await signIn(page, user.email)
-    await page.waitForURL((url) => url.pathname === '/')
+    const { phone, page } = await signedInOnPhone(browserContext, user.email)
     for (const path of ['/members', '/coupons', '/loyalty', '/benefits', '/imports']) {
       const response = await page.goto(path)
       assert.equal(response?.status(), 200, path)

@@ -5,7 +5,10 @@ import { DateTime } from 'luxon'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { UpsertRefund } from '#app/commerce/actions/upsert_refund'
 import { ResolveMember } from '#app/members/actions/resolve_member'
-import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
+import {
+  ManageEarningRules,
+  type RuleVersionInput,
+} from '#app/loyalty/actions/manage_earning_rules'
 import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { saveLoyaltySettings, defaultSettings } from '#app/loyalty/services/loyalty_settings'
@@ -16,7 +19,9 @@ import { clock } from '#tests/functional/loyalty/fixtures'
 
 const T0 = DateTime.fromISO('2026-01-01T00:00:00Z', { zone: 'utc' })
 
-async function setup(options: { rate?: number; cap?: number | null } = {}) {
+async function setup(
+  options: { rate?: number; cap?: number | null } & Partial<RuleVersionInput> = {}
+) {
   const shops = await createCompanyWithShops()
   const member = await new ResolveMember().handle({
     companyId: shops.company.id,
@@ -26,7 +31,12 @@ async function setup(options: { rate?: number; cap?: number | null } = {}) {
   const time = clock(T0)
   await new ManageEarningRules(time.now).publishVersion(
     shops.company.id,
-    { pointsPerYuan: options.rate ?? 1, includeShipping: false, perOrderCap: options.cap ?? null },
+    {
+      ...options,
+      pointsPerYuan: options.rate ?? 1,
+      includeShipping: false,
+      perOrderCap: options.cap ?? null,
+    },
     null
   )
   return { ...shops, memberId: member.memberId, time }
@@ -129,13 +139,8 @@ test.group('Loyalty / accrual from commerce', (group) => {
   test("the daily cap counts the member's other orders paid the same day (company zone)", async ({
     assert,
   }) => {
-    const ctx = await setup()
+    const ctx = await setup({ perMemberDailyCap: 250 })
     const when = clock(DateTime.fromISO('2026-02-01T00:00:00Z', { zone: 'utc' }))
-    await new ManageEarningRules(when.now).publishVersion(
-      ctx.company.id,
-      { pointsPerYuan: 1, includeShipping: false, perOrderCap: null, perMemberDailyCap: 250 },
-      null
-    )
     // 02:05 and 15:30 UTC on 1 March are 10:05 and 23:30 in Shanghai: the same day there.
     await new UpsertOrder().handle(order(ctx))
     const late = DateTime.fromISO('2026-03-01T15:30:00Z', { zone: 'utc' })
@@ -159,13 +164,8 @@ test.group('Loyalty / accrual from commerce', (group) => {
   test("the per-member total cap counts the member's orders of earlier runs and is shown in the preview", async ({
     assert,
   }) => {
-    const ctx = await setup()
+    const ctx = await setup({ perMemberTotalCap: 450 })
     const when = clock(DateTime.fromISO('2026-02-01T00:00:00Z', { zone: 'utc' }))
-    await new ManageEarningRules(when.now).publishVersion(
-      ctx.company.id,
-      { pointsPerYuan: 1, includeShipping: false, perOrderCap: null, perMemberTotalCap: 450 },
-      null
-    )
     await new UpsertOrder().handle(order(ctx))
     await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'TM2' }))
     await new AccrueFromCommerce(when.now).run()
