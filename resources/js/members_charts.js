@@ -36,7 +36,8 @@ function option(spec) {
       valueFormatter: (value) => value,
     },
     legend: { bottom: 0 },
-    grid: { left: 8, right: 8, top: 16, bottom: 40, containLabel: true },
+    // Room above the plot for the two axis names (会员数, 消费金额).
+    grid: { left: 8, right: 8, top: 36, bottom: 40, containLabel: true },
     xAxis: {
       type: 'category',
       data: rows.map((row) => row.label),
