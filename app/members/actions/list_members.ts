@@ -70,7 +70,7 @@ export class ListMembers {
     if (filters.segment) query.where('rfm_segment', filters.segment)
     if (filters.lifecycle) query.where('lifecycle_stage', filters.lifecycle)
     if (filters.province) query.where('province', filters.province)
-    if (filters.city) query.where('city', filters.city)
+    if (filters.city) query.whereIn('city', cityNames(filters.city))
     if (filters.tag) {
       query.whereIn(
         'id',
@@ -258,4 +258,15 @@ function decodeCursor(after: string | undefined): { value: number; id: number } 
   } catch {
     return null
   }
+}
+
+/**
+ * The spellings of a city a filter matches: staff type 杭州 for 杭州市 (and
+ * platform exports carry either), so a name with or without the 市 suffix
+ * matches both.
+ */
+export function cityNames(input: string): string[] {
+  const city = input.trim()
+  const bare = city.endsWith('市') && city.length > 2 ? city.slice(0, -1) : city
+  return [...new Set([city, bare, `${bare}市`])]
 }

@@ -157,6 +157,28 @@ test.group('Members / filters on product, tier, points and days since last order
     assert.equal(await names(c, { tier: tiers[1].id, lastOrderOverDays: 30 }), 'C')
   })
 
+  test('a city matches with or without its 市 suffix, and only that city', async ({ assert }) => {
+    const { company } = await createCompanyWithShops()
+    for (const [name, city] of [
+      ['甲', '杭州市'],
+      ['乙', '杭州'],
+      ['丙', '杭州湾新区'],
+      ['丁', '市'],
+    ]) {
+      await new ResolveMember().handle({
+        companyId: company.id,
+        identities: [{ type: 'store_card', value: `city-${name}` }],
+        profile: { name: `筛选${name}`, city },
+      })
+    }
+    // Sorted here: the databases' collations order CJK names differently.
+    const inCity = async (city: string) => [...(await names(company.id, { city }))].sort().join('')
+    assert.equal(await inCity('杭州'), '乙甲')
+    assert.equal(await inCity('杭州市'), '乙甲')
+    assert.equal(await inCity(' 杭州 '), '乙甲')
+    assert.equal(await inCity('市'), '丁')
+  })
+
   test('the list page, the export and bulk tagging carry the new filters', async ({
     client,
     assert,
