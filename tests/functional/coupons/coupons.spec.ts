@@ -248,6 +248,9 @@ test.group('Coupons / issuing to a member filter', (group) => {
 
     const page = await client.get(`/coupons/${template.id}`).loginAs(crm)
     page.assertTextIncludes('data-testid="job-progress"')
+    // The run's counts under their names in the page's language, not the job's keys.
+    assert.match(page.text(), /<span class="mr-2">已发放 2<\/span>/)
+    assert.notInclude(page.text(), 'issued=')
     const list = await client.get('/coupons').loginAs(crm)
     list.assertTextIncludes('满200减30')
     const members = await client.get('/members').qs({ city: '杭州市' }).loginAs(crm)
