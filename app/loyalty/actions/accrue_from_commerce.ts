@@ -33,6 +33,18 @@ export const ACCRUAL_CURSOR = 'commerce_status_changes'
 /** Pending until the order completes: the return window starts then. */
 export const UNTIL_COMPLETED = DateTime.fromISO('9999-12-31T00:00:00Z', { zone: 'utc' })
 
+/**
+ * When the order was completed, as the return window counts it. An order
+ * marked completed without a completion time (an export without 确认收货时间)
+ * counts from its shipping time, else its payment time: otherwise no later
+ * event would ever start its window and its points would stay pending.
+ */
+function completionOf(row: Record<string, any>): DateTime | null {
+  const completedAt = fromDbTime(row.completed_at)
+  if (completedAt || row.status !== 'completed') return completedAt
+  return fromDbTime(row.shipped_at) ?? fromDbTime(row.paid_at)
+}
+
 const EARNING_STATUSES = new Set(['paid', 'shipped', 'completed'])
 
 export interface AccrualCounts {
@@ -180,7 +192,7 @@ export class AccrueFromCommerce {
         companyId: Number(row.company_id),
         memberId: Number(row.member_id),
         paidAt,
-        completedAt: fromDbTime(row.completed_at),
+        completedAt: completionOf(row),
         order: loaded!,
       })
     }

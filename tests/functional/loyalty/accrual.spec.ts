@@ -221,6 +221,25 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(await differenceCount(), 0)
   })
 
+  test('an order imported as completed without a completion time: the window runs from its shipping time', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    await saveLoyaltySettings({ ...defaultSettings(ctx.company.id), returnWindowDays: 7 }, null)
+    const shippedAt = DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' })
+    // Paid 1 March, shipped 2 March, 交易成功 — the export had no 确认收货时间 column.
+    await new UpsertOrder().handle(order(ctx, { status: 'completed', shippedAt }))
+    const time = clock(DateTime.fromISO('2026-03-05T00:00:00Z', { zone: 'utc' }))
+    await new AccrueFromCommerce(time.now).run()
+    assert.equal((await loyaltySummaryFor(ctx.memberId)).pending, 200)
+    time.set(shippedAt.plus({ days: 6 }))
+    assert.equal(await new PointsLedger(time.now).releaseDue(), 0)
+    time.set(shippedAt.plus({ days: 7, minutes: 1 }))
+    assert.equal(await new PointsLedger(time.now).releaseDue(), 1)
+    assert.equal((await loyaltySummaryFor(ctx.memberId)).available, 200)
+    assert.equal(await differenceCount(), 0)
+  })
+
   test('a refund reverses its proportional share exactly once, even delivered twice', async ({
     assert,
   }) => {
