@@ -116,7 +116,47 @@ export class AccrueFromCommerce {
       counts.cursor = Number(changes[changes.length - 1].id)
       await this.saveCursor(counts.cursor)
     }
+    await this.scheduleCompletedWithoutTime(counts)
     return counts
+  }
+
+  /**
+   * Pending lots still waiting for their order to complete although it is
+   * completed — it has no completion time, and was accrued before such orders
+   * counted from their shipping or payment time (`completionOf`). Their window
+   * is scheduled now; usually there are none (an indexed read).
+   */
+  private async scheduleCompletedWithoutTime(counts: AccrualCounts) {
+    const waiting = await db
+      .from('points_lots')
+      .join('points_accounts', 'points_accounts.id', 'points_lots.account_id')
+      // Only order lots carry an order id (the CASE keeps other sources' ids from the cast).
+      .joinRaw(
+        `JOIN orders ON orders.id = CASE WHEN points_lots.source_type = 'order' THEN CAST(points_lots.source_id AS INTEGER) END`
+      )
+      .where('points_lots.status', 'pending')
+      .where('points_lots.available_at', toDbTime(UNTIL_COMPLETED))
+      .where('points_lots.source_type', 'order')
+      .where('orders.status', 'completed')
+      .whereNull('orders.completed_at')
+      .limit(500)
+      .select('orders.*', 'points_accounts.company_id as account_company_id')
+      .select('points_accounts.member_id as account_member_id')
+    for (const row of waiting) {
+      const completion = completionOf(row)
+      if (!completion) continue
+      const companyId = Number(row.account_company_id)
+      const settings = await this.settingsFor(companyId)
+      await this.ledger.schedulePendingRelease(
+        { companyId, memberId: Number(row.account_member_id) },
+        {
+          sourceType: 'order',
+          sourceId: Number(row.id),
+          availableAt: completion.plus({ days: settings.returnWindowDays }),
+        }
+      )
+      counts.scheduled++
+    }
   }
 
   async cursor(): Promise<number> {

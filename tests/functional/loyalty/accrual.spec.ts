@@ -9,7 +9,8 @@ import {
   ManageEarningRules,
   type RuleVersionInput,
 } from '#app/loyalty/actions/manage_earning_rules'
-import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
+import { AccrueFromCommerce, UNTIL_COMPLETED } from '#app/loyalty/actions/accrue_from_commerce'
+import { toDbTime } from '#app/shared/kernel/db_values'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { saveLoyaltySettings, defaultSettings } from '#app/loyalty/services/loyalty_settings'
 import { loyaltySummaryFor, pointsExpiringWithin } from '#app/loyalty/services/loyalty_queries'
@@ -238,6 +239,30 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(await new PointsLedger(time.now).releaseDue(), 1)
     assert.equal((await loyaltySummaryFor(ctx.memberId)).available, 200)
     assert.equal(await differenceCount(), 0)
+  })
+
+  test('points accrued earlier as waiting for completion are scheduled by the next run', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    await saveLoyaltySettings({ ...defaultSettings(ctx.company.id), returnWindowDays: 7 }, null)
+    const shippedAt = DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(order(ctx, { status: 'completed', shippedAt }))
+    const time = clock(DateTime.fromISO('2026-03-05T00:00:00Z', { zone: 'utc' }))
+    await new AccrueFromCommerce(time.now).run()
+    // As the accrual left such an order before: its lot waiting for a completion.
+    await db
+      .from('points_lots')
+      .where('source_type', 'order')
+      .update({ available_at: toDbTime(UNTIL_COMPLETED) })
+    const again = await new AccrueFromCommerce(time.now).run()
+    assert.equal(again.changes, 0)
+    assert.equal(again.scheduled, 1)
+    time.set(shippedAt.plus({ days: 7, minutes: 1 }))
+    assert.equal(await new PointsLedger(time.now).releaseDue(), 1)
+    assert.equal((await loyaltySummaryFor(ctx.memberId)).available, 200)
+    // Nothing left to schedule: the next run finds none.
+    assert.equal((await new AccrueFromCommerce(time.now).run()).scheduled, 0)
   })
 
   test('a refund reverses its proportional share exactly once, even delivered twice', async ({
