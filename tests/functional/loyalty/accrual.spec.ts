@@ -232,12 +232,12 @@ test.group('Loyalty / accrual from commerce', (group) => {
     await new UpsertOrder().handle(order(ctx, { status: 'completed', shippedAt }))
     const time = clock(DateTime.fromISO('2026-03-05T00:00:00Z', { zone: 'utc' }))
     await new AccrueFromCommerce(time.now).run()
-    assert.equal((await loyaltySummaryFor(ctx.memberId)).pending, 200)
+    assert.include(await loyaltySummaryFor(ctx.memberId), { pending: 200 })
     time.set(shippedAt.plus({ days: 6 }))
     assert.equal(await new PointsLedger(time.now).releaseDue(), 0)
     time.set(shippedAt.plus({ days: 7, minutes: 1 }))
     assert.equal(await new PointsLedger(time.now).releaseDue(), 1)
-    assert.equal((await loyaltySummaryFor(ctx.memberId)).available, 200)
+    assert.include(await loyaltySummaryFor(ctx.memberId), { available: 200 })
     assert.equal(await differenceCount(), 0)
   })
 
@@ -260,9 +260,9 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.equal(again.scheduled, 1)
     time.set(shippedAt.plus({ days: 7, minutes: 1 }))
     assert.equal(await new PointsLedger(time.now).releaseDue(), 1)
-    assert.equal((await loyaltySummaryFor(ctx.memberId)).available, 200)
+    assert.include(await loyaltySummaryFor(ctx.memberId), { available: 200 })
     // Nothing left to schedule: the next run finds none.
-    assert.equal((await new AccrueFromCommerce(time.now).run()).scheduled, 0)
+    assert.include(await new AccrueFromCommerce(time.now).run(), { scheduled: 0 })
   })
 
   test('a refund reverses its proportional share exactly once, even delivered twice', async ({
