@@ -565,7 +565,7 @@ test.group('Members / auto tags', (group) => {
     const autoTags = new AutoTags()
     const rule = await autoTags.create(
       company.id,
-      { name: '杭州客', groups: [{ city: '杭州' }] },
+      { name: '宁波客', groups: [{ city: '宁波' }] },
       crm
     )
     await autoTags.apply(company.id)
@@ -575,7 +575,7 @@ test.group('Members / auto tags', (group) => {
     const moved = await client
       .patch(`/api/v1/members/${ids.C}`)
       .bearerToken(secret)
-      .json({ city: '杭州' })
+      .json({ city: '宁波市' })
     moved.assertStatus(200)
     assert.equal(await tagged(rule.tagId), 'C')
     const count = await db.from('member_tag_rules').where('id', rule.id).firstOrFail()
