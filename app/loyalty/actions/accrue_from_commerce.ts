@@ -496,7 +496,6 @@ export class AccrueFromCommerce {
     return `${memberId}|${day}`
   }
 
-  /** Points each member already earned per paid day (company zone), for the daily cap: one read per batch. */
   /**
    * Points each member earned from orders other than these, in all (for the
    * per-member total cap): one grouped read per 500 members.
@@ -518,6 +517,7 @@ export class AccrueFromCommerce {
     return out
   }
 
+  /** Points each member already earned per paid day (company zone), for the daily cap: one read per batch. */
   private async earnedByDay(
     orders: Array<{ id: number; companyId: number; memberId: number; paidAt: DateTime }>
   ) {
