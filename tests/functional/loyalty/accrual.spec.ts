@@ -63,6 +63,20 @@ function order(
   }
 }
 
+/**
+ * An order paid 1 March, shipped 2 March, imported as 交易成功 from an export
+ * without 确认收货时间 (no completion time), accrued on 5 March; return window 7 days.
+ */
+async function completedWithoutTime() {
+  const ctx = await setup()
+  await saveLoyaltySettings({ ...defaultSettings(ctx.company.id), returnWindowDays: 7 }, null)
+  const shippedAt = DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' })
+  await new UpsertOrder().handle(order(ctx, { status: 'completed', shippedAt }))
+  const time = clock(DateTime.fromISO('2026-03-05T00:00:00Z', { zone: 'utc' }))
+  await new AccrueFromCommerce(time.now).run()
+  return { ctx, shippedAt, time }
+}
+
 async function pendingOf(memberId: number) {
   const summary = await loyaltySummaryFor(memberId)
   return summary.pending
@@ -225,13 +239,7 @@ test.group('Loyalty / accrual from commerce', (group) => {
   test('an order imported as completed without a completion time: the window runs from its shipping time', async ({
     assert,
   }) => {
-    const ctx = await setup()
-    await saveLoyaltySettings({ ...defaultSettings(ctx.company.id), returnWindowDays: 7 }, null)
-    const shippedAt = DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' })
-    // Paid 1 March, shipped 2 March, 交易成功 — the export had no 确认收货时间 column.
-    await new UpsertOrder().handle(order(ctx, { status: 'completed', shippedAt }))
-    const time = clock(DateTime.fromISO('2026-03-05T00:00:00Z', { zone: 'utc' }))
-    await new AccrueFromCommerce(time.now).run()
+    const { ctx, shippedAt, time } = await completedWithoutTime()
     assert.include(await loyaltySummaryFor(ctx.memberId), { pending: 200 })
     time.set(shippedAt.plus({ days: 6 }))
     assert.equal(await new PointsLedger(time.now).releaseDue(), 0)
@@ -244,12 +252,7 @@ test.group('Loyalty / accrual from commerce', (group) => {
   test('points accrued earlier as waiting for completion are scheduled by the next run', async ({
     assert,
   }) => {
-    const ctx = await setup()
-    await saveLoyaltySettings({ ...defaultSettings(ctx.company.id), returnWindowDays: 7 }, null)
-    const shippedAt = DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' })
-    await new UpsertOrder().handle(order(ctx, { status: 'completed', shippedAt }))
-    const time = clock(DateTime.fromISO('2026-03-05T00:00:00Z', { zone: 'utc' }))
-    await new AccrueFromCommerce(time.now).run()
+    const { ctx, shippedAt, time } = await completedWithoutTime()
     // As the accrual left such an order before: its lot waiting for a completion.
     await db
       .from('points_lots')
