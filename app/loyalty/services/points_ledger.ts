@@ -251,17 +251,8 @@ export interface PromotionBudgetCharge {
 }
 
 /** One entry of `earnMany`: the member and what `earn` takes. */
-export interface EarnEntry {
+export interface EarnEntry extends EarnInput {
   ref: MemberRef
-  points: number
-  promotionBudget?: PromotionBudgetCharge | null
-  sourceType: SourceType
-  sourceId?: string | number | null
-  idempotencyKey: string
-  availableAt?: DateTime | null
-  expiresAt?: DateTime | null
-  actorId?: number | null
-  reason?: string | null
 }
 
 interface PostingInput {

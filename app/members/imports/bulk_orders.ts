@@ -4,7 +4,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order'
 import { Catalog } from '#app/commerce/actions/catalog'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { bulkInsert, bulkUpdate, whereInText } from '#app/shared/kernel/bulk_insert'
+import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
 import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
@@ -12,6 +12,7 @@ import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 import {
   LOOKUP_CHUNK,
   OneIdBulkImport,
+  rowsByShopNumber,
   type BulkCounters,
   type Identity,
 } from '#app/members/imports/bulk_plan'
@@ -218,28 +219,21 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
         })
       }
     }
-    for (const [shopId, numbers] of byShop) {
-      const list = [...numbers]
-      for (const no of list) this.orders.delete(`${shopId}\u0000${no}`)
-      for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
-        const query = this.client.from('orders').where('shop_id', shopId)
-        const chunk = list.slice(i, i + LOOKUP_CHUNK)
-        const rows = await whereInText(query, 'platform_order_no', chunk, this.client).select(
-          'id',
-          'platform_order_no',
-          'status',
-          'member_id',
-          'fingerprint'
-        )
-        for (const row of rows) {
-          this.orders.set(`${shopId}\u0000${row.platform_order_no}`, {
-            id: Number(row.id),
-            status: row.status,
-            memberId: row.member_id === null ? null : Number(row.member_id),
-            fingerprint: row.fingerprint,
-          })
-        }
-      }
+    const storedOrders = await rowsByShopNumber(
+      this.client,
+      'orders',
+      'platform_order_no',
+      byShop,
+      ['id', 'status', 'member_id', 'fingerprint'],
+      (shopId, no) => this.orders.delete(`${shopId}\u0000${no}`)
+    )
+    for (const { shopId, row } of storedOrders) {
+      this.orders.set(`${shopId}\u0000${row.platform_order_no}`, {
+        id: Number(row.id),
+        status: row.status,
+        memberId: row.member_id === null ? null : Number(row.member_id),
+        fingerprint: row.fingerprint,
+      })
     }
   }
 

@@ -4,6 +4,7 @@ import type { Phone } from '#app/shared/kernel/phone'
 import { ResolveMember, type IdentityInput } from '#app/members/actions/resolve_member'
 import type { ImportContext } from '#app/members/imports/importer'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { whereInText } from '#app/shared/kernel/bulk_insert'
 
 export type Identity = ReturnType<typeof ResolveMember.normalise>[number]
 
@@ -53,6 +54,35 @@ export function blindIndexCache() {
 
 /** Keys per lookup query (under SQLite's and PostgreSQL's bound-parameter limits). */
 export const LOOKUP_CHUNK = 2000
+
+/**
+ * Rows of `table` named by shop and a platform number (`column`), looked up
+ * LOOKUP_CHUNK numbers at a time; each with its shop. `forget` is called
+ * first for every number asked, so what is not found is known to be absent.
+ */
+export async function rowsByShopNumber(
+  client: QueryClientContract,
+  table: 'orders' | 'refunds',
+  column: 'platform_order_no' | 'platform_refund_no',
+  numbers: Map<number, Set<string>>,
+  columns: string[],
+  forget: (shopId: number, no: string) => void = () => {}
+): Promise<Array<{ shopId: number; row: any }>> {
+  const found: Array<{ shopId: number; row: any }> = []
+  for (const [shopId, set] of numbers) {
+    const list = [...set]
+    for (const no of list) forget(shopId, no)
+    for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
+      const query = client.from(table).where('shop_id', shopId)
+      const rows = await whereInText(query, column, list.slice(i, i + LOOKUP_CHUNK), client).select(
+        column,
+        ...columns
+      )
+      for (const row of rows) found.push({ shopId, row })
+    }
+  }
+  return found
+}
 
 /** Units taken by each path, and bulk writes that failed (for tests and diagnostics). */
 export interface BulkCounters {

@@ -3,10 +3,10 @@ import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { UpsertRefund, type RefundInput } from '#app/commerce/actions/upsert_refund'
 import { REFUND_STATUSES } from '#app/commerce/models/refund'
-import { bulkInsert, whereInText } from '#app/shared/kernel/bulk_insert'
+import { bulkInsert } from '#app/shared/kernel/bulk_insert'
 import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import { toDbTime } from '#app/shared/kernel/db_values'
-import { LOOKUP_CHUNK } from '#app/members/imports/bulk_plan'
+import { LOOKUP_CHUNK, rowsByShopNumber } from '#app/members/imports/bulk_plan'
 
 export interface BulkRefundUnit {
   rows: ImportRow[]
@@ -96,58 +96,45 @@ export class BulkRefundImport {
       if (!refundNos.has(parsed.shopId)) refundNos.set(parsed.shopId, new Set())
       refundNos.get(parsed.shopId)!.add(parsed.platformRefundNo)
     }
-    for (const [shopId, numbers] of orderNos) {
-      const list = [...numbers]
-      for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
-        const query = this.client.from('orders').where('shop_id', shopId)
-        const chunk = list.slice(i, i + LOOKUP_CHUNK)
-        const rows = await whereInText(query, 'platform_order_no', chunk, this.client).select(
-          'id',
-          'platform_order_no',
-          'member_id',
-          'paid_fen'
-        )
-        const byId = new Map<number, StoredOrder>()
-        for (const row of rows) {
-          const order: StoredOrder = {
-            id: Number(row.id),
-            memberId: row.member_id === null ? null : Number(row.member_id),
-            paidFen: Number(row.paid_fen),
-            lineBySku: new Map(),
-          }
-          byId.set(order.id, order)
-          this.orders.set(this.key(shopId, row.platform_order_no), order)
-        }
-        const lines = byId.size
-          ? await this.client
-              .from('order_items')
-              .whereIn('order_id', [...byId.keys()])
-              .orderBy('id')
-              .select('id', 'order_id', 'sku_code')
-          : []
-        for (const line of lines) {
-          const order = byId.get(Number(line.order_id))!
-          if (line.sku_code && !order.lineBySku.has(line.sku_code))
-            order.lineBySku.set(line.sku_code, Number(line.id))
-        }
+    const orders = await rowsByShopNumber(this.client, 'orders', 'platform_order_no', orderNos, [
+      'id',
+      'member_id',
+      'paid_fen',
+    ])
+    const byId = new Map<number, StoredOrder>()
+    for (const { shopId, row } of orders) {
+      const order: StoredOrder = {
+        id: Number(row.id),
+        memberId: row.member_id === null ? null : Number(row.member_id),
+        paidFen: Number(row.paid_fen),
+        lineBySku: new Map(),
+      }
+      byId.set(order.id, order)
+      this.orders.set(this.key(shopId, row.platform_order_no), order)
+    }
+    const ids = [...byId.keys()]
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const lines = await this.client
+        .from('order_items')
+        .whereIn('order_id', ids.slice(i, i + LOOKUP_CHUNK))
+        .orderBy('id')
+        .select('id', 'order_id', 'sku_code')
+      for (const line of lines) {
+        const order = byId.get(Number(line.order_id))!
+        if (line.sku_code && !order.lineBySku.has(line.sku_code))
+          order.lineBySku.set(line.sku_code, Number(line.id))
       }
     }
-    for (const [shopId, numbers] of refundNos) {
-      const list = [...numbers]
-      for (const no of list) this.refunds.delete(this.key(shopId, no))
-      for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
-        const query = this.client.from('refunds').where('shop_id', shopId)
-        const chunk = list.slice(i, i + LOOKUP_CHUNK)
-        const rows = await whereInText(query, 'platform_refund_no', chunk, this.client).select(
-          'platform_refund_no',
-          'fingerprint'
-        )
-        for (const row of rows) {
-          this.refunds.set(this.key(shopId, row.platform_refund_no), {
-            fingerprint: row.fingerprint,
-          })
-        }
-      }
+    const refunds = await rowsByShopNumber(
+      this.client,
+      'refunds',
+      'platform_refund_no',
+      refundNos,
+      ['fingerprint'],
+      (shopId, no) => this.refunds.delete(this.key(shopId, no))
+    )
+    for (const { shopId, row } of refunds) {
+      this.refunds.set(this.key(shopId, row.platform_refund_no), { fingerprint: row.fingerprint })
     }
   }
 
