@@ -14,9 +14,8 @@ import { toDbTime } from '#app/shared/kernel/db_values'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { saveLoyaltySettings, defaultSettings } from '#app/loyalty/services/loyalty_settings'
 import { loyaltySummaryFor, pointsExpiringWithin } from '#app/loyalty/services/loyalty_queries'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
-import { clock } from '#tests/functional/loyalty/fixtures'
+import { clock, differenceCount } from '#tests/functional/loyalty/fixtures'
 
 const T0 = DateTime.fromISO('2026-01-01T00:00:00Z', { zone: 'utc' })
 
@@ -85,11 +84,6 @@ async function pendingOf(memberId: number) {
 async function availableOf(memberId: number) {
   const summary = await loyaltySummaryFor(memberId)
   return summary.available
-}
-
-async function differenceCount() {
-  const result = await reconcilePoints()
-  return result.differences.length
 }
 
 async function postings(memberId: number, kind?: string) {

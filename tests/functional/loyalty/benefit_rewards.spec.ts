@@ -5,8 +5,7 @@ import Benefit from '#app/benefits/models/benefit'
 import { ClaimBenefit } from '#app/benefits/actions/claim_benefit'
 import { Rewards } from '#app/loyalty/actions/rewards'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
-import { createMembers } from '#tests/functional/loyalty/fixtures'
+import { createMembers, differenceCount } from '#tests/functional/loyalty/fixtures'
 import { rebuildDatabase } from '#tests/support/database'
 
 async function setup(members = 1) {
@@ -49,11 +48,6 @@ async function grantsOf(memberId: number) {
 async function balanceOf(ref: { companyId: number; memberId: number }) {
   const account = await new PointsLedger().account(ref)
   return account.balance
-}
-
-async function differenceCount() {
-  const result = await reconcilePoints()
-  return result.differences.length
 }
 
 test.group('Loyalty / benefit rewards', (group) => {

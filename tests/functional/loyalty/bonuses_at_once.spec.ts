@@ -8,9 +8,9 @@ import { AccrueFromCommerce, ACCRUAL_CURSOR } from '#app/loyalty/actions/accrue_
 import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
 import { saveLoyaltySettings, defaultSettings } from '#app/loyalty/services/loyalty_settings'
 import { loyaltySummaryFor } from '#app/loyalty/services/loyalty_queries'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+import { differenceCount } from '#tests/functional/loyalty/fixtures'
 
 const NONE = { signup: 0, first_order: 0, birthday: 0, profile: 0 }
 
@@ -46,11 +46,6 @@ async function bonusKeys(companyId: number) {
 async function availableOf(memberId: number) {
   const summary = await loyaltySummaryFor(memberId)
   return summary.available
-}
-
-async function differenceCount() {
-  const result = await reconcilePoints()
-  return result.differences.length
 }
 
 function completedOrder(completedAt: DateTime) {

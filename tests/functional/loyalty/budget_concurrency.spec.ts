@@ -3,8 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { ManageEarningRules } from '#app/loyalty/actions/manage_earning_rules'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
-import { createMembers } from '#tests/functional/loyalty/fixtures'
+import { createMembers, differenceCount } from '#tests/functional/loyalty/fixtures'
 import { rebuildDatabase } from '#tests/support/database'
 
 /**
@@ -34,11 +33,6 @@ async function extraGiven(companyId: number) {
     .sum('amount as a')
     .sum('pending_amount as p')
   return Number(row.a ?? 0) + Number(row.p ?? 0)
-}
-
-async function differenceCount() {
-  const result = await reconcilePoints()
-  return result.differences.length
 }
 
 test.group('Promotion budgets under concurrency', (group) => {

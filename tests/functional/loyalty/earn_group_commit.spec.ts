@@ -1,19 +1,8 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
-import { createMembers, clock } from '#tests/functional/loyalty/fixtures'
+import { createMembers, clock, differences, balanceOf } from '#tests/functional/loyalty/fixtures'
 import { rebuildDatabase } from '#tests/support/database'
-
-async function differences() {
-  const result = await reconcilePoints()
-  return result.differences
-}
-
-async function balanceOf(ledger: PointsLedger, ref: { companyId: number; memberId: number }) {
-  const account = await ledger.account(ref)
-  return account.balance
-}
 
 async function postingCount(companyId: number) {
   const [row] = await db.from('points_postings').where('company_id', companyId).count('* as n')

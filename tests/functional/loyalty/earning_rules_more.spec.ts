@@ -13,10 +13,9 @@ import { GrantBonuses, type BonusCounts } from '#app/loyalty/actions/grant_bonus
 import { Tiers } from '#app/loyalty/services/tiers'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { loyaltySummaryFor } from '#app/loyalty/services/loyalty_queries'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import { saveLoyaltySettings, defaultSettings } from '#app/loyalty/services/loyalty_settings'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
-import { clock } from '#tests/functional/loyalty/fixtures'
+import { clock, differenceCount } from '#tests/functional/loyalty/fixtures'
 
 const T0 = DateTime.fromISO('2026-01-01T00:00:00Z', { zone: 'utc' })
 const PAID = DateTime.fromISO('2026-03-01T02:05:00Z', { zone: 'utc' })
@@ -64,11 +63,6 @@ async function accrual(orderNo: string) {
     .where('orders.platform_order_no', orderNo)
     .select('loyalty_order_accruals.*')
     .firstOrFail()
-}
-
-async function differenceCount() {
-  const result = await reconcilePoints()
-  return result.differences.length
 }
 
 async function pendingOf(memberId: number) {

@@ -1,6 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import Company from '#app/organization/models/company'
+import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
+import type { PointsLedger } from '#app/loyalty/services/points_ledger'
 
 /** A company and `count` bare members (rows only: the ledger needs nothing else). */
 export async function createMembers(count = 1) {
@@ -34,4 +36,23 @@ export function clock(start = DateTime.fromISO('2026-01-10T02:00:00Z', { zone: '
       current = current.plus(duration)
     },
   }
+}
+
+/** What `points:reconcile` finds wrong (empty when every account matches its postings and lots). */
+export async function differences() {
+  const result = await reconcilePoints()
+  return result.differences
+}
+
+export async function differenceCount() {
+  const found = await differences()
+  return found.length
+}
+
+export async function balanceOf(
+  ledger: PointsLedger,
+  ref: { companyId: number; memberId: number }
+) {
+  const account = await ledger.account(ref)
+  return account.balance
 }

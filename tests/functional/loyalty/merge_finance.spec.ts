@@ -9,15 +9,9 @@ import {
   monthlyFlow,
   pointsLiability,
 } from '#app/loyalty/services/loyalty_queries'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
-import { createMembers } from '#tests/functional/loyalty/fixtures'
+import { createMembers, differenceCount } from '#tests/functional/loyalty/fixtures'
 import { createStaff } from '#tests/support/staff'
 import { fromDbTime } from '#app/shared/kernel/db_values'
-
-async function differenceCount() {
-  const result = await reconcilePoints()
-  return result.differences.length
-}
 
 async function available(memberId: number) {
   const summary = await loyaltySummaryFor(memberId)

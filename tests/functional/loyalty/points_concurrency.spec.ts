@@ -1,8 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
-import { createMembers } from '#tests/functional/loyalty/fixtures'
+import { createMembers, differences, balanceOf } from '#tests/functional/loyalty/fixtures'
 import { rebuildDatabase } from '#tests/support/database'
 
 /**
@@ -10,16 +9,6 @@ import { rebuildDatabase } from '#tests/support/database'
  * pool (PostgreSQL) or the single SQLite writer. Each test uses its own
  * company, and the group rebuilds the database when it is done.
  */
-async function balanceOf(ledger: PointsLedger, ref: { companyId: number; memberId: number }) {
-  const account = await ledger.account(ref)
-  return account.balance
-}
-
-async function differences() {
-  const result = await reconcilePoints()
-  return result.differences
-}
-
 test.group('Points ledger under concurrency', (group) => {
   group.teardown(() => rebuildDatabase())
 

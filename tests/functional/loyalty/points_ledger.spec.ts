@@ -3,9 +3,8 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import ace from '@adonisjs/core/services/ace'
 import { PointsLedger, PointsError } from '#app/loyalty/services/points_ledger'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
 import PointsReconcile from '#commands/points_reconcile'
-import { createMembers, clock } from '#tests/functional/loyalty/fixtures'
+import { createMembers, clock, differences, balanceOf } from '#tests/functional/loyalty/fixtures'
 import { createStaff } from '#tests/support/staff'
 
 async function lots(memberId: number) {
@@ -24,16 +23,6 @@ async function postingCount(memberId: number) {
     .where('points_accounts.member_id', memberId)
     .count('* as n')
   return Number(row.n)
-}
-
-async function balanceOf(ledger: PointsLedger, ref: { companyId: number; memberId: number }) {
-  const account = await ledger.account(ref)
-  return account.balance
-}
-
-async function differences() {
-  const result = await reconcilePoints()
-  return result.differences
 }
 
 async function remainings(memberId: number) {

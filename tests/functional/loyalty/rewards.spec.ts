@@ -5,8 +5,7 @@ import { DateTime } from 'luxon'
 import { Rewards } from '#app/loyalty/actions/rewards'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { loyaltySummaryFor } from '#app/loyalty/services/loyalty_queries'
-import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
-import { createMembers } from '#tests/functional/loyalty/fixtures'
+import { createMembers, differenceCount } from '#tests/functional/loyalty/fixtures'
 import { createStaff } from '#tests/support/staff'
 import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 
@@ -23,11 +22,6 @@ async function stockOf(rewardId: number) {
 async function postingCount() {
   const [row] = await db.from('points_postings').count('* as n')
   return Number(row.n)
-}
-
-async function differenceCount() {
-  const result = await reconcilePoints()
-  return result.differences.length
 }
 
 test.group('Loyalty / rewards', (group) => {
