@@ -8,7 +8,7 @@ import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
 import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedOrder } from '#app/members/imports/order_importer'
 import type { OrderStatus } from '#app/commerce/models/order'
-import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
+import { dbTimeMillis, toDbTime } from '#app/shared/kernel/db_values'
 import {
   LOOKUP_CHUNK,
   OneIdBulkImport,
@@ -52,8 +52,23 @@ interface MemberState {
 interface Figures {
   count: number
   spent: number
-  first: { millis: number; stored: unknown } | null
-  last: { millis: number; stored: unknown } | null
+  first: StoredTime | null
+  last: StoredTime | null
+}
+
+/** A time as stored on the member; read into milliseconds only when a new order is compared with it. */
+class StoredTime {
+  #millis: number | undefined
+  constructor(
+    readonly stored: unknown,
+    millis?: number
+  ) {
+    this.#millis = millis
+  }
+
+  get millis() {
+    return (this.#millis ??= dbTimeMillis(this.stored as string | Date))
+  }
 }
 
 interface NewMember {
@@ -115,15 +130,23 @@ const setExcluded = (columns: string[]) =>
 /** Profile columns an order import can fill (ResolveMember fills only empty ones). */
 const PROFILE_COLUMNS = ['name', 'province', 'city', 'source_shop_id', 'source_channel'] as const
 
+/** PostgreSQL types of the member columns the plan updates (bulkUpdate binds text otherwise). */
+const MEMBER_COLUMN_TYPES = {
+  source_shop_id: 'integer',
+  order_count: 'integer',
+  spent_fen: 'bigint',
+  first_order_at: 'timestamptz',
+  last_order_at: 'timestamptz',
+  updated_at: 'timestamptz',
+}
+
 /** The order figures on a member (MemberStats). */
 const FIGURE_COLUMNS = ['order_count', 'spent_fen', 'first_order_at', 'last_order_at'] as const
 
 /** A member row's figures as the plan adds to them. */
 function storedFigures(row: Record<string, unknown>): Figures {
-  const at = (stored: unknown) => {
-    const time = fromDbTime(stored as string | Date | null)
-    return time ? { millis: time.toMillis(), stored } : null
-  }
+  const at = (stored: unknown) =>
+    stored === null || stored === undefined ? null : new StoredTime(stored)
   return {
     count: Number(row.order_count ?? 0),
     spent: Number(row.spent_fen ?? 0),
@@ -498,7 +521,6 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
       skus.push(list)
     }
     const categories = this.newMemberFigures(plan, skus, client)
-    await this.fillProfiles(plan.fills, client)
 
     const memberIds = await bulkInsert(
       client,
@@ -592,7 +614,7 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
         member_id: member.id!,
       }))
     )
-    const kept = await this.addToFigures(plan, skus, client)
+    const kept = await this.updateMembers(plan, skus, client)
     // New members have their order figures but no RFM yet, and the kept ones' changed:
     // queue them like any member whose orders changed (rows written from the plan, no
     // read of the members back).
@@ -624,9 +646,12 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
    * figures — what MemberStats.recompute would write, without reading their
    * orders again: a purchase adds one to the count and its amount to the
    * spend, and may move the first or last order date; its categories are
-   * added to member_categories. Returns the members it kept in step.
+   * added to member_categories. Written with the profile fields the plan
+   * fills (`fills`, which also set updated_at) in one update per member: on
+   * PostgreSQL every update of a member writes a new row version and an entry
+   * in each of its indexes. Returns the members it kept in step.
    */
-  private async addToFigures(
+  private async updateMembers(
     plan: OrderPlan,
     skus: ({ category: string | null } | null)[][],
     client: QueryClientContract
@@ -644,7 +669,7 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
       figures.spent += input.paidFen
       update.order_count = figures.count
       update.spent_fen = figures.spent
-      const at = { millis: input.orderedAt.toMillis(), stored: toDbTime(input.orderedAt, client) }
+      const at = new StoredTime(toDbTime(input.orderedAt, client), input.orderedAt.toMillis())
       if (!figures.first || at.millis < figures.first.millis) {
         figures.first = at
         update.first_order_at = at.stored
@@ -663,14 +688,11 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
         }
       }
     }
-    await bulkUpdate(client, 'members', updates, {
-      types: {
-        order_count: 'integer',
-        spent_fen: 'bigint',
-        first_order_at: 'timestamptz',
-        last_order_at: 'timestamptz',
-      },
-    })
+    const now = toDbTime(DateTime.utc(), client)
+    for (const [id, fill] of plan.fills) {
+      updates.set(id, { ...updates.get(id), ...fill, updated_at: now })
+    }
+    await bulkUpdate(client, 'members', updates, { types: MEMBER_COLUMN_TYPES })
     await bulkInsert(
       client,
       'member_categories',
@@ -678,17 +700,6 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
       { onConflict: 'on conflict do nothing' }
     )
     return [...kept]
-  }
-
-  /** Empty profile fields of existing members filled from the file, in bulk. */
-  private async fillProfiles(
-    fills: Map<number, Record<string, unknown>>,
-    client: QueryClientContract
-  ) {
-    await bulkUpdate(client, 'members', fills, {
-      types: { source_shop_id: 'integer' },
-      also: { updated_at: toDbTime(DateTime.utc(), client) },
-    })
   }
 
   /**

@@ -164,12 +164,16 @@ async function insertKnex(
 }
 
 /**
- * Sets columns of many rows by id, for the set-based paths: one
- * `WITH v AS (VALUES …) UPDATE … FROM v` per set of columns and chunk of
- * rows (rows that set the same columns share a statement). `types` gives a
- * column's PostgreSQL type when it is not text (bound values arrive untyped
- * there); SQLite takes the values as bound. `also` is set on every row
- * (e.g. updated_at).
+ * Sets columns of many rows by id, for the set-based paths; rows that set
+ * the same columns share a statement. `types` gives a column's PostgreSQL
+ * type when it is not text (bound values arrive untyped there); SQLite
+ * takes the values as bound. `also` is set on every row (e.g. updated_at).
+ * - PostgreSQL: `UPDATE … FROM unnest(ids, column arrays)` per
+ *   PG_ROWS_PER_STATEMENT rows, narrowed by `id = ANY(ids)` so the rows are
+ *   reached through the primary key: joined to a VALUES list alone, the
+ *   planner read the whole table for every statement (a hash join over a
+ *   sequential scan — 15 ms per 500 rows at 20k members, growing with the table).
+ * - SQLite: `WITH v AS (VALUES …) UPDATE … FROM v`, 500 rows a statement.
  */
 export async function bulkUpdate(
   client: QueryClientContract,
@@ -185,20 +189,38 @@ export async function bulkUpdate(
     byColumns.get(key)!.push([id, values])
   }
   const pg = client.dialect.name === 'postgres'
-  const cast = (type: string) => (pg ? `cast(? as ${type})` : '?')
   const also = Object.entries(options.also ?? {})
   for (const [key, list] of byColumns) {
     const columns = key.split(',')
-    const tuple = `(${[cast('bigint'), ...columns.map((c) => cast(options.types?.[c] ?? 'text'))].join(', ')})`
     const set = [
       ...columns.map((c) => `"${c}" = v."${c}"`),
       ...also.map(([column]) => `"${column}" = ?`),
     ].join(', ')
-    const per = Math.max(1, Math.floor(20_000 / (columns.length + 1)))
-    for (let i = 0; i < list.length; i += Math.min(per, 500)) {
-      const chunk = list.slice(i, i + Math.min(per, 500))
+    const names = columns.map((c) => `"${c}"`).join(', ')
+    if (pg) {
+      const arrays = columns.map((c) => `?::${options.types?.[c] ?? 'text'}[]`).join(', ')
+      for (let i = 0; i < list.length; i += PG_ROWS_PER_STATEMENT) {
+        const chunk = list.slice(i, i + PG_ROWS_PER_STATEMENT)
+        const ids = chunk.map(([id]) => id)
+        await client.rawQuery(
+          `update "${table}" set ${set}
+             from unnest(?::bigint[], ${arrays}) as v (id, ${names})
+            where "${table}".id = v.id and "${table}".id = any(?::bigint[])`,
+          [
+            ...also.map(([, value]) => value),
+            ids,
+            ...columns.map((c) => chunk.map(([, values]) => values[c] ?? null)),
+            ids,
+          ] as any[]
+        )
+      }
+      continue
+    }
+    const tuple = `(${['?', ...columns.map(() => '?')].join(', ')})`
+    for (let i = 0; i < list.length; i += 500) {
+      const chunk = list.slice(i, i + 500)
       await client.rawQuery(
-        `with v (id, ${columns.map((c) => `"${c}"`).join(', ')}) as (values ${chunk.map(() => tuple).join(', ')})
+        `with v (id, ${names}) as (values ${chunk.map(() => tuple).join(', ')})
          update "${table}" set ${set} from v where "${table}".id = v.id`,
         [
           ...chunk.flatMap(([id, values]) => [id, ...columns.map((c) => values[c] ?? null)]),

@@ -31,6 +31,21 @@ export function toDbTime(
   return utcSqlString(value, client.dialect.dateTimeFormat)
 }
 
+/** UTC text as SQLite stores it (`toDbTime`), or ISO with an offset. */
+const DB_TEXT_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(Z|[+-]\d{2}:\d{2})?$/
+
+/**
+ * `fromDbTime(value).toMillis()` for the set-based paths, which read many
+ * stored times and only compare them: the formats toDbTime writes go
+ * through Date.parse, anything else through fromDbTime.
+ */
+export function dbTimeMillis(value: Date | string): number {
+  if (value instanceof Date) return value.getTime()
+  const match = DB_TEXT_TIME.exec(value)
+  if (match) return Date.parse(`${value.slice(0, 10)}T${value.slice(11)}${match[1] ? '' : 'Z'}`)
+  return fromDbTime(value)!.toMillis()
+}
+
 /** A timestamp as the driver returns it, in UTC. */
 export function fromDbTime(value: Date | string | null | undefined): DateTime | null {
   if (value === null || value === undefined) return null

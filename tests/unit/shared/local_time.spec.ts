@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { DateTime, IANAZone } from 'luxon'
 import { ZoneClock, utcIso, utcSqlString } from '#app/shared/kernel/local_time'
+import { dbTimeMillis, fromDbTime } from '#app/shared/kernel/db_values'
 
 const ZONES = [
   'Asia/Shanghai',
@@ -131,5 +132,25 @@ test.group('UTC strings without the Luxon formatter', () => {
     }
     const far = DateTime.fromObject({ year: 12000, month: 1, day: 1 }, { zone: 'utc' })
     assert.equal(utcIso(far), far.toISO({ suppressMilliseconds: true }))
+  })
+})
+
+test.group('Stored times read as milliseconds', () => {
+  test('dbTimeMillis equals fromDbTime for what either database hands back', ({ assert }) => {
+    const random = rng(11)
+    const formats = ['yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd'T'HH:mm:ss.SSSZZ"]
+    for (let i = 0; i < 2000; i++) {
+      const ms = Date.UTC(random(1000, 9998), random(0, 11), random(1, 28)) + random(0, 86_399_999)
+      const value = DateTime.fromMillis(ms, { zone: ZONES[i % ZONES.length] })
+      for (const format of formats) {
+        const stored = utcSqlString(value, format)
+        assert.equal(dbTimeMillis(stored), fromDbTime(stored)!.toMillis(), stored)
+      }
+      assert.equal(dbTimeMillis(new Date(ms)), ms)
+    }
+    // Not the formats toDbTime writes: read as fromDbTime reads them.
+    for (const text of ['2024-03-05', '2024-03-05T10:00:00+08:00', '2024-03-05T10:00:00.5+0800']) {
+      assert.equal(dbTimeMillis(text), fromDbTime(text)!.toMillis(), text)
+    }
   })
 })
