@@ -22,7 +22,16 @@ const BOUGHT_CATEGORIES = `select distinct orders.company_id, products.category,
  * filter on them without joining millions of orders.
  */
 export class MemberStats {
-  static async recompute(memberIds: number[], client: QueryClientContract) {
+  /**
+   * `categories: false` leaves member_categories alone, for changes that
+   * cannot alter what a member bought (refunds: an order's status and lines
+   * stay as they are).
+   */
+  static async recompute(
+    memberIds: number[],
+    client: QueryClientContract,
+    options: { categories?: boolean } = {}
+  ) {
     const unique = [...new Set(memberIds)]
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500)
@@ -49,6 +58,7 @@ export class MemberStats {
       // Their RFM scores and lifecycle are now stale: the incremental recompute
       // (members.rfm_incremental) picks them up.
       await MemberStats.markRfmDirty(chunk, client)
+      if (options.categories === false) continue
       await client.from('member_categories').whereIn('member_id', chunk).delete()
       await client.rawQuery(
         `insert into member_categories (company_id, category, member_id)

@@ -139,7 +139,7 @@ export class UpsertRefund {
 
     const memberIds = order.member_id ? [order.member_id] : []
     if (options.recomputeStats !== false && memberIds.length)
-      await MemberStats.recompute(memberIds, client)
+      await MemberStats.recompute(memberIds, client, { categories: false })
     return { refundId, outcome, memberIds }
   }
 

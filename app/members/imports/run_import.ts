@@ -206,7 +206,12 @@ export class RunImport {
     const commitBatch = async () => {
       await flushBulk()
       if (!trx) return
-      if (touchedMembers.length) await MemberStats.recompute(touchedMembers, trx)
+      if (touchedMembers.length) {
+        // A refund changes a member's spend, never what they bought.
+        await MemberStats.recompute(touchedMembers, trx, {
+          categories: options.kind !== 'refunds',
+        })
+      }
       const bonusMembers = [...touchedMembers, ...upToDateMembers]
       touchedMembers = []
       upToDateMembers = []
