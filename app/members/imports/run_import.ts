@@ -168,7 +168,7 @@ export class RunImport {
     let groupKey: string | null = null
     let trx: TransactionClientContract | null = null
     let unitsInBatch = 0
-    /** Members whose orders changed: their figures are recomputed, then bonuses. */
+    /** Members the batch changed: their figures follow (see commitBatch), then bonuses. */
     let touchedMembers: number[] = []
     /** Members the fast path created or kept in step itself: bonuses only. */
     let upToDateMembers: number[] = []
@@ -207,10 +207,15 @@ export class RunImport {
       await flushBulk()
       if (!trx) return
       if (touchedMembers.length) {
-        // A refund changes a member's spend, never what they bought.
-        await MemberStats.recompute(touchedMembers, trx, {
-          categories: options.kind !== 'refunds',
-        })
+        // Orders move a member's figures and the categories bought, a refund the spend
+        // only, a member row neither; each still queues the member's RFM and auto tags
+        // (profile fields feed the auto tags).
+        if (options.kind === 'members') await MemberStats.markRfmDirty(touchedMembers, trx)
+        else {
+          await MemberStats.recompute(touchedMembers, trx, {
+            categories: options.kind === 'orders',
+          })
+        }
       }
       const bonusMembers = [...touchedMembers, ...upToDateMembers]
       touchedMembers = []
