@@ -30,13 +30,7 @@ export default class MembersController {
         MemberTag.query().where('companyId', company.id).orderBy('groupId').orderBy('name'),
         MemberTagGroup.query().where('companyId', company.id).orderBy('name'),
         db.from('shops').where('company_id', company.id).orderBy('id').select('id', 'name'),
-        db
-          .from('members')
-          .where('company_id', company.id)
-          .whereNotNull('province')
-          .distinct('province')
-          .orderBy('province')
-          .limit(100),
+        new ListMembers().provinces(company.id),
         db
           .from('products')
           .where('company_id', company.id)
@@ -72,7 +66,7 @@ export default class MembersController {
       groups,
       groupNames: new Map(groups.map((g) => [g.id, g.name])),
       shops,
-      provinces: provinces.map((p: any) => p.province),
+      provinces,
       categories: categories.map((c: any) => c.category),
       savedSegments,
       attributes,

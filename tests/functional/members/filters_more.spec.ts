@@ -179,6 +179,40 @@ test.group('Members / filters on product, tier, points and days since last order
     assert.equal(await inCity('市'), '丁')
   })
 
+  test('the province choices: each province of the company once, in order', async ({ assert }) => {
+    const { company } = await createCompanyWithShops()
+    const other = await createCompanyWithShops()
+    const members: [number, string, string | undefined][] = [
+      [company.id, '甲', '浙江省'],
+      [company.id, '乙', '江苏省'],
+      [company.id, '丙', '浙江省'],
+      [company.id, '丁', undefined],
+      [company.id, '戊', '上海市'],
+      [other.company.id, '己', '广东省'],
+    ]
+    for (const [companyId, name, province] of members) {
+      await new ResolveMember().handle({
+        companyId,
+        identities: [{ type: 'store_card', value: `province-${name}` }],
+        profile: { name, province },
+      })
+    }
+    const provinces = await new ListMembers().provinces(company.id)
+    // In the database's own order (its collation orders CJK text its way), each once.
+    assert.sameMembers(provinces, ['上海市', '江苏省', '浙江省'])
+    const ordered = await db
+      .from('members')
+      .where('company_id', company.id)
+      .whereNotNull('province')
+      .distinct('province')
+      .orderBy('province')
+    assert.deepEqual(
+      provinces,
+      ordered.map((row) => row.province)
+    )
+    assert.deepEqual(await new ListMembers().provinces(company.id, 2), provinces.slice(0, 2))
+  })
+
   test('the list page, the export and bulk tagging carry the new filters', async ({
     client,
     assert,
