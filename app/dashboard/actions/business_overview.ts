@@ -64,26 +64,28 @@ export class BusinessOverview {
     to: DateTime
   ): Promise<PeriodFigures> {
     const window = [toDbTime(from, client)!, toDbTime(to, client)!]
-    const purchases = () =>
-      client
-        .from('orders')
-        .where('company_id', companyId)
-        .whereBetween('ordered_at', window as [string, string])
-        .whereIn('status', PURCHASE_STATUSES)
-    const [totals] = await purchases()
-      .count('* as orders')
-      .sum('paid_fen as gmv')
-      .countDistinct('member_id as buyers')
-    const [repeat] = await client
-      .from(
-        purchases()
-          .whereNotNull('member_id')
-          .groupBy('member_id')
-          .havingRaw('count(*) >= 2')
-          .select('member_id')
-          .as('repeaters')
+    // One pass over the period's purchases, grouped by buyer (orders without a
+    // buyer form one group): orders, amount, buyers and repeat buyers together.
+    const perBuyer = client
+      .from('orders')
+      .where('company_id', companyId)
+      .whereBetween('ordered_at', window as [string, string])
+      .whereIn('status', PURCHASE_STATUSES)
+      .groupBy('member_id')
+      .select('member_id')
+      .count('* as purchases')
+      .sum('paid_fen as paid')
+      .as('per_buyer')
+    const [totals] = await client
+      .from(perBuyer)
+      .select(
+        client.raw('coalesce(sum(purchases), 0) as orders'),
+        client.raw('coalesce(sum(paid), 0) as gmv'),
+        client.raw('count(member_id) as buyers'),
+        client.raw(
+          'coalesce(sum(case when member_id is not null and purchases >= 2 then 1 else 0 end), 0) as repeaters'
+        )
       )
-      .count('* as n')
     const [refunds] = await client
       .from('refunds')
       .where('company_id', companyId)
@@ -116,7 +118,7 @@ export class BusinessOverview {
       buyers,
       aovFen: orders ? Math.round(gmvFen / orders) : 0,
       newMembers: Number(registered.n) + Number(undated.n),
-      repurchasePermille: buyers ? Math.round((Number(repeat.n) * 1000) / buyers) : 0,
+      repurchasePermille: buyers ? Math.round((Number(totals.repeaters) * 1000) / buyers) : 0,
     }
   }
 

@@ -15,7 +15,7 @@ const local = (iso: string) => DateTime.fromISO(iso, { zone })
 async function buy(
   companyId: number,
   shopId: number,
-  memberId: number,
+  memberId: number | null,
   no: string,
   at: string,
   paidFen: number,
@@ -60,6 +60,9 @@ test.group('Dashboard / business overview', (group) => {
     await buy(company.id, tmall.id, b, 'T3', '2026-11-25T09:00:00', 20000)
     await buy(company.id, tmall.id, c, 'T4', '2026-11-22T12:00:00', 99900, 'closed') // not a purchase
     await buy(company.id, tmall.id, c, 'T5', '2026-11-18T23:59:00', 5000) // the period before
+    // Orders without a known buyer: orders and amount, but neither buyers nor repeat buyers.
+    await buy(company.id, tmall.id, null, 'T6', '2026-11-21T10:00:00', 1000)
+    await buy(company.id, tmall.id, null, 'T7', '2026-11-22T10:00:00', 2000)
     const refund = await new UpsertRefund().handle({
       companyId: company.id,
       shopId: tmall.id,
@@ -80,10 +83,10 @@ test.group('Dashboard / business overview', (group) => {
     })
     assert.equal(overview.from.toISO(), local('2026-11-19T00:00:00').toISO())
     assert.deepInclude(overview.current, {
-      gmvFen: 60000,
-      orders: 3,
+      gmvFen: 63000,
+      orders: 5,
       buyers: 2,
-      aovFen: 20000,
+      aovFen: 12600,
       repurchasePermille: 500,
       refundedFen: 3000,
       newMembers: 2,
