@@ -61,7 +61,20 @@ export class ListMembers {
       .whereNull('merged_into_id')
       .whereNull('erased_at')
 
-    if (filters.name) query.where('name', 'like', `${filters.name}%`)
+    if (filters.name) {
+      // The beginning of the name, Latin letters in either case (SQLite's LIKE folds
+      // ASCII case; PostgreSQL's does not, ILIKE does).
+      const sqlite = db.connection().dialect.name === 'better-sqlite3'
+      query.where('name', sqlite ? 'like' : 'ilike', `${filters.name}%`)
+      // SQLite reads no index for LIKE on a case-sensitive column: at 1M members it
+      // walked them all (570 ms for 王). Where LIKE folds no case (no ASCII letters)
+      // and has no wildcard, the prefix is also a range of the (company_id, name)
+      // index in code-point order (SQLite's binary collation). PostgreSQL's
+      // collation orders text its own way, and its plan is fast without it.
+      if (sqlite && !/[A-Za-z%_]/.test(filters.name)) {
+        query.where('name', '>=', filters.name).where('name', '<', `${filters.name}\u{10FFFF}`)
+      }
+    }
     if (filters.phone) {
       const phone = Phone.tryParse(filters.phone)
       // An impossible number matches nobody rather than everybody.

@@ -179,6 +179,26 @@ test.group('Members / filters on product, tier, points and days since last order
     assert.equal(await inCity('市'), '丁')
   })
 
+  test('a name matches by its beginning, letters in either case', async ({ assert }) => {
+    const { company } = await createCompanyWithShops()
+    for (const name of ['王小明', '王', '汪洋', '小王', 'Wang Li', 'wangfang', '王𠀀']) {
+      await new ResolveMember().handle({
+        companyId: company.id,
+        identities: [{ type: 'store_card', value: `name-${name}` }],
+        profile: { name },
+      })
+    }
+    const named = async (name: string) => {
+      const rows = await new ListMembers().query(company.id, { name }, 'Asia/Shanghai')
+      return rows.map((member) => member.name!).sort()
+    }
+    assert.deepEqual(await named('王'), ['王', '王小明', '王𠀀'].sort())
+    assert.deepEqual(await named('王小'), ['王小明'])
+    assert.deepEqual(await named('wang'), ['Wang Li', 'wangfang'].sort())
+    assert.deepEqual(await named('小'), ['小王'])
+    assert.deepEqual(await named('李'), [])
+  })
+
   test('the province choices: each province of the company once, in order', async ({ assert }) => {
     const { company } = await createCompanyWithShops()
     const other = await createCompanyWithShops()
