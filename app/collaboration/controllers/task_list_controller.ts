@@ -1,3 +1,4 @@
+import { withoutEmptyValues } from '#app/shared/http/query_string'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#app/identity/models/user'
@@ -20,7 +21,9 @@ export default class TaskListController {
   async index({ view, request, auth }: HttpContext) {
     const company = await currentCompany()
     const user = auth.user!
-    const [invalid, valid] = await taskFiltersValidator.tryValidate(request.qs())
+    const [invalid, valid] = await taskFiltersValidator.tryValidate(
+      withoutEmptyValues(request.qs())
+    )
     const filters = valid ?? {}
     const [tasks, statuses, users, labels, projects, saved] = await Promise.all([
       new TaskQueries(company.id, user, company.timezone).list(filters),

@@ -1,3 +1,4 @@
+import { withoutEmptyValues } from '#app/shared/http/query_string'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import User from '#app/identity/models/user'
@@ -25,7 +26,9 @@ export default class TemplatesController {
   /** The library, filtered by category (服装, 美妆 …) and shop size. */
   async index({ view, request }: HttpContext) {
     const company = await currentCompany()
-    const filters = await templateFiltersValidator.validate(request.qs()).catch(() => ({}))
+    const filters = await templateFiltersValidator
+      .validate(withoutEmptyValues(request.qs()))
+      .catch(() => ({}))
     const manage = new ManageTemplates(company.timezone)
     const templates = await manage.list(company.id, filters)
     const all = await manage.list(company.id)

@@ -9,6 +9,7 @@ import { GetMemberProfile } from '#app/members/actions/get_member_profile'
 import MemberTag from '#app/members/models/member_tag'
 import MemberTagGroup from '#app/members/models/member_tag_group'
 import { memberFiltersValidator } from '#app/members/validators/member'
+import { withoutEmptyValues } from '#app/shared/http/query_string'
 import { CONSENT_CHANNELS, ManageConsent } from '#app/members/actions/manage_consent'
 import { UpdateMemberProfile } from '#app/members/actions/update_member_profile'
 import { AutoTags } from '#app/members/actions/auto_tags'
@@ -21,7 +22,9 @@ export default class MembersController {
   async index({ view, request, auth }: HttpContext) {
     const company = await currentCompany()
     // A hand-edited URL with a bad filter shows everything rather than bouncing back.
-    const [invalid, valid] = await memberFiltersValidator.tryValidate(request.qs())
+    const [invalid, valid] = await memberFiltersValidator.tryValidate(
+      withoutEmptyValues(request.qs())
+    )
     const filters = valid ?? {}
     const zone = userZone(auth.user)
     const { members, next } = await new ListMembers().page(company.id, filters, zone)

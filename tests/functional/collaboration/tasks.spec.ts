@@ -449,6 +449,14 @@ test.group('Collaboration / tasks', (group) => {
     const byAssignee = await client.get('/tasks').qs({ assignee: designer.id }).loginAs(manager)
     byAssignee.assertTextIncludes('主图')
     assert.notInclude(byAssignee.text(), '客服话术')
+    // As a browser submits the filter form: the unused fields empty.
+    const byForm = await client
+      .get('/tasks')
+      .qs({ assignee: designer.id, label: '', status: '', project: '', dueFrom: '', dueTo: '' })
+      .loginAs(manager)
+    byForm.assertTextIncludes('主图')
+    assert.notInclude(byForm.text(), '客服话术')
+    assert.notInclude(byForm.text(), '筛选条件无效')
     const byLabel = await client.get('/tasks').qs({ label: label.id }).loginAs(manager)
     assert.notInclude(byLabel.text(), '客服话术')
     const byDue = await client

@@ -84,6 +84,21 @@ test.group('Members / pages', (group) => {
     const byCity = await client.get('/members').qs({ city: '南京市' }).loginAs(operator)
     assert.notInclude(byCity.text(), '李小芳')
 
+    // The filter form as a browser submits it: every field, the unused ones empty.
+    const empty = await client.get('/members').loginAs(operator)
+    const fields = empty.text()
+    const form = fields.slice(fields.indexOf('data-testid="members-filter"'))
+    const names = [...form.slice(0, form.indexOf('</form>')).matchAll(/name="([^"]+)"/g)]
+    const submitted = Object.fromEntries(names.map(([, name]) => [name, '']))
+    assert.includeMembers(Object.keys(submitted), ['name', 'segment', 'tag', 'lastOrderFrom'])
+    const byForm = await client
+      .get('/members')
+      .qs({ ...submitted, name: '王', sort: 'newest' })
+      .loginAs(operator)
+    byForm.assertTextIncludes('王强')
+    assert.notInclude(byForm.text(), '李小芳')
+    assert.notInclude(byForm.text(), '筛选条件有误')
+
     // Masked by default also for staff who may see numbers: they reveal one on the member page.
     const crm = await createStaff('crm')
     const crmList = await client.get('/members').loginAs(crm)
