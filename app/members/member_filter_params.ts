@@ -1,3 +1,5 @@
+import { withoutEmptyValues } from '#app/shared/http/query_string'
+
 /**
  * The member list's filters as they travel in a query string or a form, so
  * that an export, a coupon batch or a segment started from a filtered list
@@ -40,9 +42,5 @@ export function memberFilterParams(
   const keys: readonly string[] = options.withSort
     ? [...MEMBER_FILTER_KEYS, 'sort']
     : MEMBER_FILTER_KEYS
-  return Object.fromEntries(
-    keys
-      .map((key) => [key, input[key]] as const)
-      .filter(([, value]) => value !== '' && value !== null && value !== undefined)
-  )
+  return withoutEmptyValues(Object.fromEntries(keys.map((key) => [key, input[key]])))
 }
