@@ -3,7 +3,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
-import { affectedRows, toDbTime } from '#app/shared/kernel/db_values'
+import { affectedRows, rawRows, toDbTime } from '#app/shared/kernel/db_values'
 import { GroupCommit, type GroupOutcome } from '#app/shared/kernel/group_commit'
 import {
   prepared,
@@ -143,8 +143,7 @@ async function lockAccount(trx: TransactionClientContract, memberId: number): Pr
     'UPDATE points_accounts SET version = version + 1 WHERE member_id = ? RETURNING *',
     [memberId]
   )
-  const rows = Array.isArray(result) ? result : result.rows
-  return rows[0] ?? null
+  return rawRows(result)[0] ?? null
 }
 
 /** Multi-row inserts in chunks: SQLite refuses a compound SELECT of more than 500 rows. */
@@ -861,7 +860,7 @@ export class PointsLedger {
         `UPDATE points_accounts SET version = version + 1 WHERE member_id IN (${ids.map(() => '?').join(',')}) RETURNING *`,
         ids
       )
-      for (const row of Array.isArray(result) ? result : result.rows) {
+      for (const row of rawRows(result)) {
         accounts.set(Number(row.member_id), mapAccount(row))
       }
     }
@@ -1293,7 +1292,6 @@ export class PointsLedger {
     return retrying(() =>
       db.transaction(async (trx) => {
         const stamp = toDbTime(this.now())
-        const rows = (result: any): any[] => (Array.isArray(result) ? result : result.rows)
         const dueLots = `status = 'available' AND expires_at IS NOT NULL AND expires_at <= ?`
         const firstDue = `SELECT account_id FROM points_lots WHERE ${dueLots} ORDER BY expires_at, id LIMIT ?`
         // A lot may expire more than once (a cancelled redemption gave points back
@@ -1307,7 +1305,7 @@ export class PointsLedger {
 
         if (trx.dialect.name === 'postgres') {
           // Row locks on the batch's accounts, in id order (as every ledger write takes them).
-          const locked = rows(
+          const locked = rawRows(
             await trx.rawQuery(
               // `= ANY(ARRAY(…))` keeps the plan on the primary key (an IN subquery was planned
               // as a hash join over every account); ordered by expiry only, the (status,
@@ -1318,7 +1316,7 @@ export class PointsLedger {
           ).map((row) => Number(row.id))
           if (locked.length === 0) return null
           // Read after the lock (a new statement: lots spent or expired meanwhile are seen).
-          const [row] = rows(
+          const [row] = rawRows(
             await trx.rawQuery(
               `WITH due AS (SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id = ANY(?::bigint[])),
                  ins AS (${postingsFrom('due')} RETURNING id, account_id, amount),
@@ -1334,7 +1332,7 @@ export class PointsLedger {
 
         // SQLite: the first statement is a write, so the database write lock is
         // held before anything is read (the effect of BEGIN IMMEDIATE).
-        const locked = rows(
+        const locked = rawRows(
           await trx.rawQuery(
             `UPDATE points_accounts SET version = version + 1 WHERE id IN (${firstDue}) RETURNING id`,
             [stamp, batchSize]
@@ -1344,7 +1342,7 @@ export class PointsLedger {
         // Nothing else writes until commit: the lots below stay as they are, and
         // every posting above the largest id now is this batch's.
         const due = `(SELECT id, company_id, account_id, remaining FROM points_lots WHERE ${dueLots} AND account_id IN (${firstDue}))`
-        const [{ base }] = rows(
+        const [{ base }] = rawRows(
           await trx.rawQuery('SELECT COALESCE(MAX(id), 0) AS base FROM points_postings')
         )
         // Bindings in text order: created_at, then the due-lots filter.
@@ -1358,7 +1356,7 @@ export class PointsLedger {
           `UPDATE points_lots SET remaining = 0, status = 'expired', updated_at = ? WHERE id IN (SELECT id FROM ${due})`,
           [stamp, stamp, stamp, batchSize]
         )
-        const [{ n }] = rows(
+        const [{ n }] = rawRows(
           await trx.rawQuery('SELECT COUNT(*) AS n FROM points_postings WHERE id > ?', [base])
         )
         return Number(n)

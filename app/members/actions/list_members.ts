@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { Phone } from '#app/shared/kernel/phone'
 import Member from '#app/members/models/member'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
-import { toDbTime } from '#app/shared/kernel/db_values'
+import { rawRows, toDbTime } from '#app/shared/kernel/db_values'
 
 export interface MemberFilters {
   name?: string
@@ -263,8 +263,7 @@ export class ListMembers {
        select province from p where province is not null limit ?`,
       [companyId, companyId, limit]
     )
-    const rows: { province: string }[] = Array.isArray(result) ? result : result.rows
-    return rows.map((row) => row.province)
+    return rawRows<{ province: string }>(result).map((row) => row.province)
   }
 
   private daysAgo(days: number) {

@@ -1,5 +1,6 @@
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
+import { rawRows } from '#app/shared/kernel/db_values'
 
 /**
  * Many rows into one table at the speed of the database driver, for the
@@ -155,7 +156,7 @@ async function insertKnex(
       (returning ? ' returning id' : '')
     const result: any = await client.rawQuery(sql, bindings as any[])
     if (!returning) continue
-    const returned: any[] = Array.isArray(result) ? result : result.rows
+    const returned = rawRows(result)
     const list = returned.map((r) => Number(r.id)).sort((a, b) => a - b)
     if (list.length !== chunk.length) throw new Error(`${table}: ids not returned`)
     ids.push(...list)

@@ -12,6 +12,11 @@ export function affectedRows(result: unknown): number {
   return Number(Array.isArray(result) ? result[0] : result)
 }
 
+/** The rows of a raw SELECT or `… RETURNING`: an array on SQLite, `result.rows` on PostgreSQL. */
+export function rawRows<Row = any>(result: any): Row[] {
+  return Array.isArray(result) ? result : result.rows
+}
+
 /**
  * A time as the connection stores timestamps: UTC in the dialect's own
  * format, the very text Lucid writes for a model, so rows written by raw
