@@ -15,6 +15,15 @@ const queueConfig = {
   backoffMs: env.get('NODE_ENV') === 'test' ? 20 : 5_000,
   /** How often the in-process driver looks for due retries and schedules. */
   pollIntervalMs: 1_000,
+  /**
+   * On SIGTERM, how long a process waits for its running jobs (which stop at
+   * their next safe point) before it exits anyway; keep it below the stop
+   * timeout of systemd or Docker.
+   */
+  shutdownGraceMs: env.get(
+    'QUEUE_SHUTDOWN_GRACE_MS',
+    env.get('NODE_ENV') === 'test' ? 2_000 : 20_000
+  ),
   /** A run still "running" this long after its last heartbeat belonged to a dead process. */
   staleAfterMs: 10 * 60_000,
 }

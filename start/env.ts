@@ -59,6 +59,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_URL: Env.schema.string.optional(),
   QUEUE_PREFIX: Env.schema.string.optional(),
   QUEUE_CONCURRENCY: Env.schema.number.optional(),
+  QUEUE_SHUTDOWN_GRACE_MS: Env.schema.number.optional(),
 
   /** Seed demo data on first `npm run dev` (default true outside production). */
   DEMO_DATA: Env.schema.boolean.optional(),

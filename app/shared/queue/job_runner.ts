@@ -2,16 +2,19 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import JobRun from '#app/shared/queue/models/job_run'
-import type { JobContext, JobDefinition } from '#app/shared/queue/define_job'
+import { JobInterrupted, type JobContext, type JobDefinition } from '#app/shared/queue/define_job'
 import queueConfig from '#config/queue'
 import { toDbTime } from '#app/shared/kernel/db_values'
 
-export type RunOutcome = 'completed' | 'retry' | 'failed' | 'skipped'
+export type RunOutcome = 'completed' | 'retry' | 'failed' | 'skipped' | 'interrupted'
 
 /** Rows changed by an update, whatever shape the driver reports it in. */
 function affectedRows(result: unknown): number {
   return Array.isArray(result) ? Number(result[0] ?? 0) : Number(result)
 }
+
+/** The signal of a runner whose process never stops it (tests, one-off calls). */
+const NEVER = new AbortController().signal
 
 /** Exponential backoff: base, 2×base, 4×base … */
 export function backoffDelay(attempt: number, baseMs = queueConfig.backoffMs): number {
@@ -27,7 +30,11 @@ export function backoffDelay(attempt: number, baseMs = queueConfig.backoffMs): n
 export class JobRunner {
   constructor(private definitions: Map<string, JobDefinition<any>>) {}
 
-  async execute(runId: number): Promise<RunOutcome> {
+  /**
+   * `stopping` is the driver's: aborted (with JobInterrupted) when its
+   * process shuts down, it reaches the job as `context.signal`.
+   */
+  async execute(runId: number, stopping: AbortSignal = NEVER): Promise<RunOutcome> {
     const claimed = await db
       .from('job_runs')
       .where('id', runId)
@@ -77,6 +84,7 @@ export class JobRunner {
           .where('id', run.id)
           .update({ progress: percent, updated_at: toDbTime(DateTime.utc()) })
       },
+      signal: stopping,
       report: async (counts) => {
         run.counts = { ...(run.counts ?? {}), ...counts }
         await db
@@ -94,6 +102,16 @@ export class JobRunner {
       jobLogger.info('job completed')
       return 'completed'
     } catch (error) {
+      if (error instanceof JobInterrupted) {
+        // Stopped at a safe point by a shutdown: not a failure, so the attempt is given back.
+        run.status = 'queued'
+        run.attempts = Math.max(0, run.attempts - 1)
+        run.error = error.message
+        run.availableAt = null
+        await run.save()
+        jobLogger.info('job interrupted by shutdown; queued to continue')
+        return 'interrupted'
+      }
       const message = error instanceof Error ? error.message : String(error)
       if (run.attempts < run.maxAttempts) {
         run.status = 'queued'

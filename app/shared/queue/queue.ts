@@ -78,12 +78,14 @@ export class Queue {
             prefix: queueConfig.prefix,
             concurrency: queueConfig.concurrency,
             backoffMs: queueConfig.backoffMs,
+            shutdownGraceMs: queueConfig.shutdownGraceMs,
             schedules: () => this.schedules,
             fireSchedule: (name, key) => this.#fire(name, key),
           })
         : new InProcessDriver(this.#runner, {
             concurrency: queueConfig.concurrency,
             pollIntervalMs: queueConfig.pollIntervalMs,
+            shutdownGraceMs: queueConfig.shutdownGraceMs,
             onTick,
           })
     }

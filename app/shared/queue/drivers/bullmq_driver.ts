@@ -6,6 +6,7 @@ import { type JobRunner } from '#app/shared/queue/job_runner'
 import type { QueueDriver, QueueRole } from '#app/shared/queue/drivers/driver'
 import { DateTime } from 'luxon'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { JobInterrupted } from '#app/shared/queue/define_job'
 
 const SCHEDULE_JOB = '__schedule'
 const QUEUE_NAME = 'jobs'
@@ -21,6 +22,8 @@ interface BullMqOptions {
   prefix: string
   concurrency: number
   backoffMs: number
+  /** How long closing waits for running jobs before it lets the process go. */
+  shutdownGraceMs: number
   schedules: () => ScheduleSpec[]
   fireSchedule: (name: string, firedAtKey: string) => Promise<void>
 }
@@ -38,6 +41,7 @@ export class BullMqDriver implements QueueDriver {
   #worker: Worker | null = null
   #workerConnection: Redis | null = null
   #sweep: NodeJS.Timeout | null = null
+  #stopping = new AbortController()
 
   constructor(
     private runner: JobRunner,
@@ -100,10 +104,31 @@ export class BullMqDriver implements QueueDriver {
     }
   }
 
+  /**
+   * Tells running jobs to stop at their next safe point (they are queued
+   * again, see #process) and waits for them up to the grace; past it the
+   * worker is closed without waiting, and BullMQ's stalled-job check hands
+   * what was left running to the next worker.
+   */
   async close() {
     if (this.#sweep) clearInterval(this.#sweep)
-    // Worker.close() waits for the jobs in progress to finish.
-    await this.#worker?.close()
+    this.#stopping.abort(new JobInterrupted())
+    if (this.#worker) {
+      const closed = this.#worker.close().then(() => true)
+      const inTime = await Promise.race([
+        closed,
+        new Promise<false>((resolve) =>
+          setTimeout(resolve, this.options.shutdownGraceMs, false).unref()
+        ),
+      ])
+      if (!inTime) {
+        logger.warn(
+          { graceMs: this.options.shutdownGraceMs },
+          'queue closing with jobs still running; the next worker takes them over'
+        )
+        await this.#worker.close(true)
+      }
+    }
     await this.#queue.close()
     // Connections we pass in are "shared" for BullMQ, which leaves closing them to us.
     this.#workerConnection?.disconnect()
@@ -124,10 +149,15 @@ export class BullMqDriver implements QueueDriver {
       await this.options.fireSchedule(job.data.schedule, tick.toISO()!)
       return
     }
-    const outcome = await this.runner.execute(job.data.runId)
+    const outcome = await this.runner.execute(job.data.runId, this.#stopping.signal)
     // Throwing hands the retry (and its backoff) to BullMQ; the run row
     // was already put back to "queued" by the runner.
     if (outcome === 'retry') throw new Error(`Run ${job.data.runId} failed; retrying`)
+    // Stopped by this worker's shutdown: queued again for the next worker (the queue is still open).
+    if (outcome === 'interrupted') {
+      const run = await JobRun.find(job.data.runId)
+      if (run?.status === 'queued') await this.enqueue(run)
+    }
   }
 
   /** Queued runs Redis does not know about (Redis restarted, web crashed between insert and add). */

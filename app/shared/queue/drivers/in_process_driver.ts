@@ -3,12 +3,16 @@ import JobRun from '#app/shared/queue/models/job_run'
 import { backoffDelay, type JobRunner } from '#app/shared/queue/job_runner'
 import type { QueueDriver, QueueRole } from '#app/shared/queue/drivers/driver'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { JobInterrupted } from '#app/shared/queue/define_job'
+import logger from '@adonisjs/core/services/logger'
 
 interface InProcessOptions {
   concurrency: number
   pollIntervalMs: number
   /** Called on every poll: fires due schedules. */
   onTick: () => Promise<void>
+  /** How long closing waits for running jobs before it lets the process go. */
+  shutdownGraceMs: number
 }
 
 /**
@@ -26,6 +30,7 @@ export class InProcessDriver implements QueueDriver {
   #active = 0
   #poll: NodeJS.Timeout | null = null
   #polling = false
+  #stopping = new AbortController()
 
   constructor(
     private runner: JobRunner,
@@ -41,6 +46,7 @@ export class InProcessDriver implements QueueDriver {
   async start(role: QueueRole) {
     if (this.#started) return
     this.#started = true
+    this.#stopping = new AbortController()
     this.#role = role
     if (role === 'test') return
 
@@ -58,14 +64,29 @@ export class InProcessDriver implements QueueDriver {
     }
   }
 
+  /**
+   * Takes no more work and tells running jobs to stop at their next safe
+   * point (they go back to the queue); waits for them up to the grace. A job
+   * still running then is left "running" for recovery (stale after its
+   * heartbeat stops) rather than holding the process up indefinitely.
+   */
   async close() {
     this.#started = false
     if (this.#poll) clearInterval(this.#poll)
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     this.#waiting = []
-    // Let running jobs finish so they are not left "running".
-    while (this.#active > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    this.#stopping.abort(new JobInterrupted())
+    const deadline = Date.now() + this.options.shutdownGraceMs
+    while (this.#active > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    if (this.#active > 0) {
+      logger.warn(
+        { running: this.#active, graceMs: this.options.shutdownGraceMs },
+        'queue closing with jobs still running; they are re-queued once their heartbeat is stale'
+      )
+    }
   }
 
   async #tick() {
@@ -106,7 +127,7 @@ export class InProcessDriver implements QueueDriver {
       const runId = this.#waiting.shift()!
       this.#active++
       this.runner
-        .execute(runId)
+        .execute(runId, this.#stopping.signal)
         .then(async (outcome) => {
           this.#scheduled.delete(runId)
           // The database keeps available_at to the second only; wait the exact backoff here.
