@@ -1,7 +1,13 @@
 import { DateTime } from 'luxon'
+import { toDbTime } from '#app/shared/kernel/db_values'
 import app from '@adonisjs/core/services/app'
 import Import, { type ImportKind } from '#app/members/models/import'
-import { RunImport, type ImportCounts, type ImportSummary } from '#app/members/imports/run_import'
+import {
+  RunImport,
+  type ImportCheckpoint,
+  type ImportCounts,
+  type ImportSummary,
+} from '#app/members/imports/run_import'
 
 /**
  * Runs a recorded import (from the upload page's job or the CLI) and keeps
@@ -36,11 +42,32 @@ export class ExecuteImport {
     options: {
       defaultShopId?: number | null
       onProgress?: (done: number, total: number) => Promise<void> | void
+      /** The job's stop signal: the import stops after its next committed batch. */
+      signal?: AbortSignal
+      /** Units per committed batch (RunImport's default otherwise). */
+      batchSize?: number
     } = {}
   ): Promise<ImportSummary> {
-    // A retried job starts over: the upserts make the rows already done duplicates.
+    // A run that stopped part-way (a restart, a crash, a failed attempt)
+    // continues after the rows its committed batches accounted for.
+    const resumeFrom: ImportCheckpoint | null =
+      record.checkpointRows == null
+        ? null
+        : {
+            counts: {
+              rows: record.checkpointRows,
+              inserted: record.inserted,
+              updated: record.updated,
+              duplicates: record.duplicates,
+              rejected: record.rejected,
+            },
+            rejectsBytes: record.checkpointRejectsBytes ?? 0,
+          }
     record.merge({ status: 'running', startedAt: DateTime.utc(), finishedAt: null, error: null })
+    if (!resumeFrom)
+      this.setCounts(record, { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 })
     await record.save()
+    let committed: ImportCheckpoint | null = null
     try {
       const summary = await new RunImport().handle({
         companyId: record.companyId,
@@ -48,9 +75,33 @@ export class ExecuteImport {
         path: record.filePath,
         defaultShopId: options.defaultShopId,
         rejectsPath: ExecuteImport.rejectsPathFor(record.id),
-        onProgress: async (done, total, counts) => {
-          await this.saveCounts(record, counts)
-          await options.onProgress?.(done, total)
+        resumeFrom,
+        signal: options.signal,
+        batchSize: options.batchSize,
+        onCheckpoint: async (checkpoint, trx) => {
+          // In the batch's transaction: the stored counts and checkpoint are what committed.
+          const { counts, rejectsBytes } = checkpoint
+          await Import.query({ client: trx })
+            .where('id', record.id)
+            .update({
+              ...counts,
+              checkpoint_rows: counts.rows,
+              checkpoint_rejects_bytes: rejectsBytes,
+              updated_at: toDbTime(DateTime.utc(), trx),
+            })
+          committed = checkpoint
+        },
+        // Called once the batch has committed: the record in memory follows.
+        onProgress: (done, total) => {
+          if (committed) {
+            this.setCounts(record, committed.counts)
+            record.merge({
+              checkpointRows: committed.counts.rows,
+              checkpointRejectsBytes: committed.rejectsBytes,
+            })
+            committed = null
+          }
+          return options.onProgress?.(done, total)
         },
       })
       record.merge({
@@ -59,21 +110,30 @@ export class ExecuteImport {
         preset: summary.preset,
         rejectsPath: ExecuteImport.rejectsPathFor(record.id),
         finishedAt: DateTime.utc(),
+        checkpointRows: null,
+        checkpointRejectsBytes: null,
       })
-      await this.saveCounts(record, summary)
+      this.setCounts(record, summary)
+      await record.save()
       return summary
     } catch (error) {
-      record.merge({
-        status: 'failed',
-        error: error instanceof Error ? error.message : String(error),
-        finishedAt: DateTime.utc(),
-      })
+      const interrupted = options.signal?.aborted && error === options.signal.reason
+      // Stopped by a shutdown: queued again, to continue in the next process.
+      record.merge(
+        interrupted
+          ? { status: 'queued' }
+          : {
+              status: 'failed',
+              error: error instanceof Error ? error.message : String(error),
+              finishedAt: DateTime.utc(),
+            }
+      )
       await record.save()
       throw error
     }
   }
 
-  private async saveCounts(record: Import, counts: ImportCounts) {
+  private setCounts(record: Import, counts: ImportCounts) {
     record.merge({
       rows: counts.rows,
       inserted: counts.inserted,
@@ -81,6 +141,5 @@ export class ExecuteImport {
       duplicates: counts.duplicates,
       rejected: counts.rejected,
     })
-    await record.save()
   }
 }

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, stat, truncate } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { once } from 'node:events'
 import db from '@adonisjs/lucid/services/db'
@@ -74,6 +74,26 @@ export interface RunImportOptions {
    * member row, refund) on its own, as the per-unit path does.
    */
   bulk?: boolean
+  /** Continue a run that stopped part-way: its committed rows are skipped, its counts kept. */
+  resumeFrom?: ImportCheckpoint | null
+  /**
+   * Called in each batch's transaction, just before it commits, with where
+   * a run stopped after this batch would continue (store it there, so it
+   * is exactly what was committed).
+   */
+  onCheckpoint?: (checkpoint: ImportCheckpoint, trx: TransactionClientContract) => Promise<void>
+  /** Once aborted, the run stops after the next committed batch (throwing the signal's reason). */
+  signal?: AbortSignal
+}
+
+/**
+ * A run's committed state: the counts of the rows its committed batches
+ * accounted for (in file order, `rows` of them) and the length of the
+ * rejects file holding their rejects.
+ */
+export interface ImportCheckpoint {
+  counts: ImportCounts
+  rejectsBytes: number
 }
 
 export interface ImportCounts {
@@ -131,7 +151,12 @@ export class RunImport {
     const batchSize = options.batchSize ?? (bulk ? 2000 : 500)
     const i18n = i18nManager.locale(options.locale ?? 'zh-CN')
 
-    const counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 }
+    const resume = options.resumeFrom ?? null
+    const counts: ImportCounts = resume
+      ? { ...resume.counts }
+      : { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 }
+    /** Rows a resumed run passes over: its earlier run committed them. */
+    let toSkip = resume?.counts.rows ?? 0
     const summary: ImportSummary = {
       ...counts,
       format,
@@ -146,18 +171,32 @@ export class RunImport {
     }
 
     let rejectsFile: WriteStream | null = null
+    let rejectsBytes = 0
+    let lastRejectWritten: Promise<unknown> = Promise.resolve()
+    const writeRejects = async (text: string) => {
+      rejectsBytes += Buffer.byteLength(text)
+      let ok = true
+      lastRejectWritten = new Promise((resolve) => (ok = rejectsFile!.write(text, resolve)))
+      if (!ok) await once(rejectsFile!, 'drain')
+    }
     if (options.rejectsPath) {
       await mkdir(dirname(options.rejectsPath), { recursive: true })
-      rejectsFile = createWriteStream(options.rejectsPath)
-      rejectsFile.write(CSV_BOM + csvLine(['line', 'column', 'reason', 'message']))
+      // A resumed run keeps the rejects of the rows it skips, and drops any
+      // written after its checkpoint by a batch that never committed.
+      const kept = resume ? await keepRejects(options.rejectsPath, resume.rejectsBytes) : false
+      rejectsFile = createWriteStream(options.rejectsPath, { flags: kept ? 'a' : 'w' })
+      if (kept) rejectsBytes = resume!.rejectsBytes
+      else if (resume?.counts.rejected) {
+        logger.warn({ path: options.rejectsPath }, 'import resumed without its rejects file')
+      }
+      if (!kept) await writeRejects(CSV_BOM + csvLine(['line', 'column', 'reason', 'message']))
     }
     const reject = async (line: number, column: string, reason: string) => {
       counts.rejected++
       if (summary.rejects.length < KEEP_REJECTS) summary.rejects.push({ line, column, reason })
       if (rejectsFile) {
         const message = i18n.t(`imports.reasons.${reason}`, {}, reason)
-        const ok = rejectsFile.write(csvLine([line, column, reason, message]))
-        if (!ok) await once(rejectsFile, 'drain')
+        await writeRejects(csvLine([line, column, reason, message]))
       }
     }
 
@@ -222,6 +261,16 @@ export class RunImport {
       upToDateMembers = []
       unitsInBatch = 0
       if (!options.dryRun) {
+        if (options.onCheckpoint) {
+          // Everything read so far is accounted for, except the row that closed the batch.
+          const { inserted, updated, duplicates, rejected } = counts
+          const rows = inserted + updated + duplicates + rejected
+          await lastRejectWritten
+          await options.onCheckpoint(
+            { counts: { rows, inserted, updated, duplicates, rejected }, rejectsBytes },
+            trx
+          )
+        }
         await trx.commit()
         trx = null
         // New or completed profiles: their bonuses at once, now that the batch is committed.
@@ -232,6 +281,7 @@ export class RunImport {
         }
       }
       if (options.onProgress) await options.onProgress(bytes.done, bytes.total, { ...counts })
+      if (!options.dryRun) options.signal?.throwIfAborted()
     }
 
     const processUnit = async (rows: ImportRow[]) => {
@@ -291,6 +341,10 @@ export class RunImport {
       for await (const record of records) {
         if (!header) {
           if (isBroken(record)) {
+            if (toSkip > 0) {
+              toSkip--
+              continue
+            }
             counts.rows++
             await reject(record.line, '', record.reason)
             continue
@@ -325,6 +379,10 @@ export class RunImport {
           continue
         }
 
+        if (toSkip > 0) {
+          toSkip--
+          continue
+        }
         if (options.limit && counts.rows >= options.limit) break
         counts.rows++
         if (isBroken(record)) {
@@ -374,6 +432,20 @@ export class RunImport {
 
     return Object.assign(summary, counts)
   }
+}
+
+/**
+ * Cuts a rejects file back to its length at a checkpoint; false when there
+ * is no such file to continue (it is then written again from the start).
+ */
+async function keepRejects(path: string, bytes: number): Promise<boolean> {
+  const size = await stat(path).then(
+    (info) => info.size,
+    () => -1
+  )
+  if (bytes <= 0 || size < bytes) return false
+  await truncate(path, bytes)
+  return true
 }
 
 /** The header row and the first data rows of a file, for the column-mapping screen. */

@@ -8,10 +8,11 @@ import { incrementalRfmJob } from '#app/members/jobs/incremental_rfm_job'
 export const importJob = defineJob<{ importId: number; shopId: number | null }>({
   name: 'members.import',
   maxAttempts: 2,
-  async handle({ payload, progress }) {
+  async handle({ payload, progress, signal }) {
     const record = await Import.findOrFail(payload.importId)
     const summary = await new ExecuteImport().handle(record, {
       defaultShopId: payload.shopId,
+      signal,
       onProgress: (done, total) => progress(done, total),
     })
     await progress(1, 1)

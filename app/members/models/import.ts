@@ -51,6 +51,14 @@ export default class Import extends BaseModel {
   @column()
   declare error: string | null
 
+  /** Rows accounted for by the committed batches of a run that stopped part-way (null: none). */
+  @column({ serializeAs: null })
+  declare checkpointRows: number | null
+
+  /** Length of the rejects file at that checkpoint. */
+  @column({ serializeAs: null, consume: (value) => (value == null ? null : Number(value)) })
+  declare checkpointRejectsBytes: number | null
+
   @column()
   declare jobRunId: number | null
 
