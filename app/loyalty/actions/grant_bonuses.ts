@@ -91,11 +91,11 @@ export class GrantBonuses {
       for (let i = 0; i < options.memberIds.length; i += 500) {
         const part = options.memberIds.slice(i, i + 500)
         const narrow: Narrow = (query, column) => (query as any).whereIn(column, part)
-        await this.grant(companyId, versions, counts, kinds, batchSize, narrow)
+        await this.grant(companyId, versions, counts, kinds, batchSize, narrow, true)
       }
       return counts
     }
-    await this.grant(companyId, versions, counts, kinds, batchSize, (query) => query)
+    await this.grant(companyId, versions, counts, kinds, batchSize, (query) => query, false)
     return counts
   }
 
@@ -105,7 +105,8 @@ export class GrantBonuses {
     counts: BonusCounts,
     kinds: Set<BonusKind>,
     batchSize: number,
-    scope: Narrow
+    scope: Narrow,
+    narrowed: boolean
   ) {
     const now = this.now()
     const ruleAt = (at: DateTime) =>
@@ -141,7 +142,15 @@ export class GrantBonuses {
     }
     const members = () =>
       scope(db.from('members'), 'members.id')
-        .where('members.company_id', companyId)
+        .where((query) =>
+          // Narrowed to a few hundred ids, the primary key is the way in. The unary plus keeps
+          // SQLite's planner, which has no statistics, from walking all the company's members
+          // by (company_id, …) instead: 20 ms → 1 ms per 500 ids at 80k members, and the walk
+          // grows with the table. (PostgreSQL takes the primary key either way.)
+          narrowed
+            ? query.whereRaw('+members.company_id = ?', [companyId])
+            : query.where('members.company_id', companyId)
+        )
         .whereNull('members.merged_into_id')
         .whereNull('members.erased_at')
     const notGranted = (kind: BonusKind, year?: number) => (q: any) =>
