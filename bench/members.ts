@@ -217,6 +217,28 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
   })
   await rm(path, { force: true })
 
+  if (process.env.BENCH_COMMIT === '1') {
+    // What a user's import costs: another file of new orders of new buyers,
+    // committed batch by batch with everything that follows a commit (the
+    // signup bonuses of the new members). It stays in the database.
+    const committedPath = `${dir}/orders-${Date.now()}-committed.csv`
+    const offset = Math.floor(Math.random() * 80_000_000)
+    const committedLines = [lines[0]]
+    for (let i = 0; i < importRows; i++) {
+      committedLines.push(
+        lines[i + 1]
+          .replace(`B${stamp}-`, `C${stamp}-`)
+          .replace(/,139\d{8},/, `,135${String(offset + i).padStart(8, '0')},`)
+      )
+    }
+    await writeFile(committedPath, committedLines.join('\n'))
+    const [committed, committedMs] = await timeIt(() =>
+      new RunImport().handle({ companyId: company.id, kind: 'orders', path: committedPath })
+    )
+    report('order_import_committed', (committed.rows / committedMs) * 1000, 'rows/s')
+    await rm(committedPath, { force: true })
+  }
+
   // Raw baselines, values prepared beforehand, written through the driver
   // (bulkInsert: prepared multi-row INSERTs on SQLite, unnest on PostgreSQL)
   // and rolled back: the orders rows alone, and every row the import writes
