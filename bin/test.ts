@@ -46,7 +46,13 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
       },
     })
   })
-  .run(() => run())
+  .run(async (app) => {
+    await run()
+    // Japa skips the teardown hooks when a setup hook fails (a migration that
+    // does not run): without this the open pools and the queue kept the
+    // process alive and a broken CI run hung instead of failing.
+    await app.terminate()
+  })
   .catch((error) => {
     process.exitCode = 1
     prettyPrintError(error)
