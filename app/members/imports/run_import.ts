@@ -421,6 +421,12 @@ export class RunImport {
       await processUnit(group)
       if (!header) throw new DomainError('E_IMPORT_EMPTY', 'imports.errors.empty_file', 422)
       await commitBatch()
+      if (!options.dryRun && !options.client && db.connection().dialect.name !== 'postgres') {
+        // A large import can leave SQLite's planner statistics far from the tables (they
+        // are re-gathered only for tables that changed a lot); PostgreSQL's autovacuum
+        // does this by itself.
+        await db.rawQuery('pragma optimize')
+      }
     } finally {
       const open = trx as TransactionClientContract | null
       if (open && !open.isCompleted) await open.rollback()

@@ -1,5 +1,10 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import app from '@adonisjs/core/services/app'
+import { randomUUID } from 'node:crypto'
+import { mkdir, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import databaseConfig from '#config/database'
 
 /**
  * What every pooled connection is set up with (config/database.ts): the
@@ -32,4 +37,50 @@ test.group('Database connections', () => {
       if (second !== first) await second.rollback()
     }
   })
+})
+
+test.group('Database connections / SQLite planner statistics', () => {
+  test('a SQLite database without statistics gets them when Quanzi opens it', async ({
+    assert,
+  }) => {
+    const path = app.tmpPath(`stats-${randomUUID()}.sqlite`)
+    await mkdir(dirname(path), { recursive: true })
+    const open = () =>
+      db.manager.add('stats_check', {
+        ...(databaseConfig.connections.sqlite as any),
+        connection: { filename: path },
+      })
+    try {
+      // A database as an installation has it: tables filled, never analysed.
+      open()
+      const filling = db.connection('stats_check')
+      await filling.rawQuery(
+        'create table members (id integer primary key, company_id integer, city text)'
+      )
+      await filling.rawQuery(
+        'create index members_company_id_city_index on members (company_id, city)'
+      )
+      await filling.rawQuery(
+        `with recursive n(i) as (select 1 union all select i + 1 from n where i < 5000)
+         insert into members (company_id, city) select 1, 'city ' || (i % 50) from n`
+      )
+      const before = await filling.rawQuery(
+        `select name from sqlite_master where name = 'sqlite_stat1'`
+      )
+      assert.lengthOf(before, 0)
+      await db.manager.close('stats_check', true)
+
+      open()
+      const stats = await db
+        .connection('stats_check')
+        .rawQuery(`select idx, stat from sqlite_stat1 where tbl = 'members'`)
+      assert.deepEqual(
+        stats.map((row: { idx: string }) => row.idx),
+        ['members_company_id_city_index']
+      )
+    } finally {
+      await db.manager.close('stats_check', true)
+      await rm(path, { force: true })
+    }
+  }).skip(db.connection().dialect.name === 'postgres', 'SQLite only')
 })
