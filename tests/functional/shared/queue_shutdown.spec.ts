@@ -52,8 +52,10 @@ const inProcess = (shutdownGraceMs: number) =>
     shutdownGraceMs,
   })
 
-const queuedRun = (jobName: string) =>
-  JobRun.create({
+/** Starts the driver, queues a run of `jobName` on it and returns once the job is running. */
+async function runningJob(driver: InProcessDriver | BullMqDriver, jobName: string) {
+  await driver.start('test')
+  const run = await JobRun.create({
     jobName,
     status: 'queued',
     payload: null,
@@ -61,6 +63,11 @@ const queuedRun = (jobName: string) =>
     attempts: 0,
     maxAttempts: 2,
   })
+  const running = startedOnce()
+  await driver.enqueue(run)
+  await running
+  return run
+}
 
 test.group('Queue / shutdown', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -69,11 +76,7 @@ test.group('Queue / shutdown', (group) => {
     assert,
   }) => {
     const driver = inProcess(10_000)
-    await driver.start('test')
-    const run = await queuedRun(stoppableJob.name)
-    const running = startedOnce()
-    await driver.enqueue(run)
-    await running
+    const run = await runningJob(driver, stoppableJob.name)
 
     await driver.close()
     await run.refresh()
@@ -87,11 +90,7 @@ test.group('Queue / shutdown', (group) => {
     assert,
   }) => {
     const driver = inProcess(100)
-    await driver.start('test')
-    const run = await queuedRun(stubbornJob.name)
-    const running = startedOnce()
-    await driver.enqueue(run)
-    await running
+    const run = await runningJob(driver, stubbornJob.name)
 
     await driver.close()
     await run.refresh()
@@ -117,11 +116,7 @@ test.group('Queue / shutdown', (group) => {
       schedules: () => [],
       fireSchedule: async () => {},
     })
-    await driver.start('test')
-    const run = await queuedRun(stoppableJob.name)
-    const running = startedOnce()
-    await driver.enqueue(run)
-    await running
+    const run = await runningJob(driver, stoppableJob.name)
 
     await driver.close()
     await run.refresh()
