@@ -67,7 +67,6 @@ export class ExecuteImport {
     if (!resumeFrom)
       this.setCounts(record, { rows: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0 })
     await record.save()
-    let committed: ImportCheckpoint | null = null
     try {
       const summary = await new RunImport().handle({
         companyId: record.companyId,
@@ -78,9 +77,8 @@ export class ExecuteImport {
         resumeFrom,
         signal: options.signal,
         batchSize: options.batchSize,
-        onCheckpoint: async (checkpoint, trx) => {
+        onCheckpoint: async ({ counts, rejectsBytes }, trx) => {
           // In the batch's transaction: the stored counts and checkpoint are what committed.
-          const { counts, rejectsBytes } = checkpoint
           await Import.query({ client: trx })
             .where('id', record.id)
             .update({
@@ -89,21 +87,11 @@ export class ExecuteImport {
               checkpoint_rejects_bytes: rejectsBytes,
               updated_at: toDbTime(DateTime.utc(), trx),
             })
-          committed = checkpoint
         },
-        // Called once the batch has committed: the record in memory follows.
-        onProgress: (done, total) => {
-          if (committed) {
-            this.setCounts(record, committed.counts)
-            record.merge({
-              checkpointRows: committed.counts.rows,
-              checkpointRejectsBytes: committed.rejectsBytes,
-            })
-            committed = null
-          }
-          return options.onProgress?.(done, total)
-        },
+        onProgress: (done, total) => options.onProgress?.(done, total),
       })
+      // onCheckpoint wrote the row directly: read it back so that clearing the checkpoint is saved.
+      await record.refresh()
       record.merge({
         status: 'succeeded',
         encoding: summary.format === 'xlsx' ? 'xlsx' : summary.encoding,
@@ -118,6 +106,8 @@ export class ExecuteImport {
       return summary
     } catch (error) {
       const interrupted = options.signal?.aborted && error === options.signal.reason
+      // The counts and checkpoint of the batches that committed, as onCheckpoint stored them.
+      await record.refresh()
       // Stopped by a shutdown: queued again, to continue in the next process.
       record.merge(
         interrupted
