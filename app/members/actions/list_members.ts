@@ -4,6 +4,8 @@ import { Phone } from '#app/shared/kernel/phone'
 import Member from '#app/members/models/member'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { rawRows, toDbTime } from '#app/shared/kernel/db_values'
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
+import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 
 export interface MemberFilters {
   name?: string
@@ -46,6 +48,30 @@ export interface MemberFilters {
 
 const SORT_COLUMN = { newest: 'id', spent: 'spent_fen', orders: 'order_count' } as const
 
+/** More provinces than this and the city filter leaves the plan to SQLite (mainland China has 34). */
+const PROVINCE_LIMIT = 100
+
+type AnyQuery = DatabaseQueryBuilderContract<any> | ModelQueryBuilderContract<any, any>
+
+/** A filter an index answers, in three forms that select the same members (`indexedFilters`). */
+interface IndexedFilter {
+  key: string
+  indexed: (query: AnyQuery) => unknown
+  /** Missing when no index gives the ids (a name with Latin letters, a city without its provinces). */
+  ids?: () => DatabaseQueryBuilderContract<any>
+  test: (query: AnyQuery) => unknown
+}
+
+/** The access path a SQLite page chose (`ListMembers.access`). */
+export interface SqliteAccess {
+  /** Every province members live in, when the city filter was given without one. */
+  provinces?: string[]
+  /** The filter whose member ids are read first, or none: walk newest first. */
+  driver: string | null
+  /** Whether the (company_id, …) indexes stay usable: only to walk the sort column's. */
+  companyIndexes: boolean
+}
+
 /**
  * The member list: every filter runs in the database, on indexed columns
  * where it can (phone by blind index, order figures kept on the member),
@@ -54,41 +80,24 @@ const SORT_COLUMN = { newest: 'id', spent: 'spent_fen', orders: 'order_count' } 
  */
 export class ListMembers {
   static readonly PAGE_SIZE = 50
+  /** A filter matching fewer members than this drives a SQLite page (`access`). */
+  static DRIVER_LIMIT = 5000
 
-  query(companyId: number, filters: MemberFilters, zone: string) {
+  /**
+   * The members the filters select, newest first unless sorted. Every caller
+   * but the list page leaves the plan to the database; the page on SQLite
+   * passes the access path it chose (see `access`).
+   */
+  query(companyId: number, filters: MemberFilters, zone: string, access?: SqliteAccess) {
     const query = Member.query()
-      .where('company_id', companyId)
-      .whereNull('merged_into_id')
-      .whereNull('erased_at')
+    if (access && !access.companyIndexes) query.whereRaw('+"company_id" = ?', [companyId])
+    else query.where('company_id', companyId)
+    query.whereNull('merged_into_id').whereNull('erased_at')
 
-    if (filters.name) {
-      // The beginning of the name, Latin letters in either case (SQLite's LIKE folds
-      // ASCII case; PostgreSQL's does not, ILIKE does).
-      const sqlite = db.connection().dialect.name === 'better-sqlite3'
-      query.where('name', sqlite ? 'like' : 'ilike', `${filters.name}%`)
-      // SQLite reads no index for LIKE on a case-sensitive column: at 1M members it
-      // walked them all (570 ms for 王). Where LIKE folds no case (no ASCII letters)
-      // and has no wildcard, the prefix is also a range of the (company_id, name)
-      // index in code-point order (SQLite's binary collation). PostgreSQL's
-      // collation orders text its own way, and its plan is fast without it.
-      if (sqlite && !/[A-Za-z%_]/.test(filters.name)) {
-        query.where('name', '>=', filters.name).where('name', '<', `${filters.name}\u{10FFFF}`)
-      }
-    }
-    if (filters.phone) {
-      const phone = Phone.tryParse(filters.phone)
-      // An impossible number matches nobody rather than everybody.
-      query.where('phone_hash', phone ? phone.blindIndex : '-')
-    }
-    if (filters.segment) query.where('rfm_segment', filters.segment)
-    if (filters.lifecycle) query.where('lifecycle_stage', filters.lifecycle)
-    if (filters.province) query.where('province', filters.province)
-    if (filters.city) query.whereIn('city', cityNames(filters.city))
-    if (filters.tag) {
-      query.whereIn(
-        'id',
-        db.from('member_tag_assignments').where('tag_id', filters.tag).select('member_id')
-      )
+    for (const filter of this.indexedFilters(companyId, filters, access?.provinces)) {
+      if (!access) filter.indexed(query)
+      else if (filter.key === access.driver) query.whereIn('id', filter.ids!())
+      else filter.test(query)
     }
     if (
       filters.attribute &&
@@ -105,15 +114,6 @@ export class ListMembers {
       if (filters.attributeMax) bound(filters.attributeMax, '<=')
       query.whereIn('id', values.select('member_id'))
     }
-    if (filters.savedSegment) {
-      query.whereIn(
-        'id',
-        db
-          .from('member_segment_members')
-          .where('segment_id', filters.savedSegment)
-          .select('member_id')
-      )
-    }
     if (filters.shop) {
       query.whereExists(
         db
@@ -123,19 +123,6 @@ export class ListMembers {
           .select(db.raw('1'))
       )
     }
-    if (filters.category) {
-      // member_categories (kept by MemberStats) answers "bought category X" from one
-      // index range; joining orders → items → SKUs → products per page load took
-      // seconds at 200k orders.
-      query.whereIn(
-        'id',
-        db
-          .from('member_categories')
-          .where({ company_id: companyId, category: filters.category })
-          .select('member_id')
-      )
-    }
-
     if (filters.product) {
       // Driven from the product side: skus (company, code) or (product_id) →
       // order_items (sku_id) → orders by primary key, so the cost follows the
@@ -162,15 +149,6 @@ export class ListMembers {
           .whereIn('orders.status', PURCHASE_STATUSES)
           .whereNotNull('orders.member_id')
           .select('orders.member_id')
-      )
-    }
-    if (filters.tier) {
-      query.whereIn(
-        'id',
-        db
-          .from('member_tiers')
-          .where({ company_id: companyId, tier_id: filters.tier })
-          .select('member_id')
       )
     }
     if (filters.minPoints !== undefined || filters.maxPoints !== undefined) {
@@ -216,7 +194,11 @@ export class ListMembers {
   async page(companyId: number, filters: MemberFilters, zone: string) {
     const sort = filters.sort ?? 'newest'
     const column = SORT_COLUMN[sort]
-    const query = this.query(companyId, filters, zone)
+    const access =
+      db.connection().dialect.name === 'better-sqlite3'
+        ? await this.access(companyId, filters, sort)
+        : undefined
+    const query = this.query(companyId, filters, zone, access)
     const cursor = decodeCursor(filters.after)
     if (cursor) {
       if (column === 'id') query.where('id', '<', cursor.id)
@@ -242,6 +224,174 @@ export class ListMembers {
           })
         : null
     return { members, next }
+  }
+
+  /**
+   * How a page reaches its rows on SQLite. SQLite's planner guesses how many
+   * members a filter matches from statistics that cannot tell a city of 700
+   * members from one of 200,000, and at 1M members a wrong guess costs
+   * seconds: the unfiltered list read every member through the
+   * (company_id, created_at) index and sorted them (2.7 s); a rare city with a
+   * large RFM segment walked the segment (150 ms); 王 read 27,000 names and
+   * sorted them (120 ms). So the page asks the indexes instead. Each filter
+   * with an index counts its members, up to DRIVER_LIMIT (an index range of
+   * at most that many entries, under a millisecond). The one with the fewest
+   * under the limit drives: its member ids are read first and the other
+   * filters test those rows. When none is under it, each filter matches
+   * thousands, and walking the members newest first (or down the sort
+   * column's index) fills a page soonest.
+   */
+  private async access(
+    companyId: number,
+    filters: MemberFilters,
+    sort: keyof typeof SORT_COLUMN
+  ): Promise<SqliteAccess> {
+    let provinces: string[] | undefined
+    if (filters.city && !filters.province) {
+      const listed = await this.provinces(companyId, PROVINCE_LIMIT)
+      // Past the limit the list may be short of a province, and the city's ids with it.
+      if (listed.length < PROVINCE_LIMIT) provinces = listed
+    }
+    let driver: string | null = null
+    let fewest = ListMembers.DRIVER_LIMIT
+    for (const filter of this.indexedFilters(companyId, filters, provinces)) {
+      if (!filter.ids) continue
+      const { sql, bindings } = filter.ids().limit(fewest).toSQL()
+      const [row] = rawRows<{ n: number }>(
+        await db.rawQuery(`select count(*) as n from (${sql}) as matched`, bindings as any[])
+      )
+      if (Number(row.n) < fewest) {
+        driver = filter.key
+        fewest = Number(row.n)
+      }
+    }
+    return { provinces, driver, companyIndexes: !driver && sort !== 'newest' }
+  }
+
+  /**
+   * The filters an index of members (or a table keyed by member) answers, each
+   * in three forms that select the same members: `indexed`, as the planner
+   * may read it through its index; `ids`, the matching member ids read
+   * through that index, for counting and for driving a page; `test`, the
+   * condition on a member row read some other way, through no index of
+   * members (unary `+` keeps SQLite from using one).
+   */
+  private indexedFilters(
+    companyId: number,
+    filters: MemberFilters,
+    provinces?: string[]
+  ): IndexedFilter[] {
+    const found: IndexedFilter[] = []
+    const members = () => db.from('members').where('company_id', companyId).select('id')
+    const column = (key: string, name: string, value: string) =>
+      found.push({
+        key,
+        indexed: (query) => query.where(name, value),
+        ids: () => members().where(name, value),
+        test: (query) => query.whereRaw(`+"${name}" = ?`, [value]),
+      })
+
+    if (filters.name) {
+      // The beginning of the name, Latin letters in either case (SQLite's LIKE folds
+      // ASCII case; PostgreSQL's does not, ILIKE does).
+      const sqlite = db.connection().dialect.name === 'better-sqlite3'
+      const prefix = filters.name
+      const like = <Query extends AnyQuery>(query: Query) =>
+        query.where('name', sqlite ? 'like' : 'ilike', `${prefix}%`) as Query
+      // SQLite reads no index for LIKE on a case-sensitive column: at 1M members it
+      // walked them all (570 ms for 王). Where LIKE folds no case (no ASCII letters)
+      // and has no wildcard, the prefix is also a range of the (company_id, name)
+      // index in code-point order (SQLite's binary collation). PostgreSQL's
+      // collation orders text its own way, and its plan is fast without it.
+      const range =
+        sqlite && !/[A-Za-z%_]/.test(prefix)
+          ? <Query extends AnyQuery>(query: Query) =>
+              like(query)
+                .where('name', '>=', prefix)
+                .where('name', '<', `${prefix}\u{10FFFF}`) as Query
+          : undefined
+      found.push({
+        key: 'name',
+        indexed: (query) => (range ?? like)(query),
+        ids: range && (() => range(members())),
+        test: like,
+      })
+    }
+    if (filters.phone) {
+      const phone = Phone.tryParse(filters.phone)
+      // An impossible number matches nobody rather than everybody.
+      column('phone', 'phone_hash', phone ? phone.blindIndex : '-')
+    }
+    if (filters.segment) column('segment', 'rfm_segment', filters.segment)
+    if (filters.lifecycle) column('lifecycle', 'lifecycle_stage', filters.lifecycle)
+    if (filters.province || filters.city) {
+      const province = filters.province
+      const cities = filters.city ? cityNames(filters.city) : undefined
+      const place = <Query extends AnyQuery>(
+        query: Query,
+        provinceColumn: string,
+        cityColumn: string
+      ) => {
+        if (province) query.whereRaw(`${provinceColumn} = ?`, [province])
+        if (cities) query.whereRaw(`${cityColumn} in (${cities.map(() => '?').join(',')})`, cities)
+        return query
+      }
+      // The (company_id, province, city) index finds a city only under its province:
+      // with the provinces listed, each is one range of the index. Members with a
+      // city and no province are a range of their own.
+      const ids = province
+        ? () => place(members(), '"province"', '"city"')
+        : provinces &&
+          (() =>
+            place(members(), '"province"', '"city"')
+              .whereIn('province', provinces)
+              .unionAll(place(members(), '"province"', '"city"').whereNull('province')))
+      found.push({
+        key: 'place',
+        indexed: (query) => place(query, '"province"', '"city"'),
+        ids,
+        test: (query) => place(query, '+"province"', '+"city"'),
+      })
+    }
+
+    const related = (
+      key: string,
+      table: string,
+      where: Record<string, unknown>
+    ): IndexedFilter => ({
+      key,
+      indexed: (query) => query.whereIn('id', db.from(table).where(where).select('member_id')),
+      ids: () => db.from(table).where(where).select('member_id'),
+      test: (query) =>
+        query.whereExists(
+          db
+            .from(table)
+            .where(where)
+            .whereColumn(`${table}.member_id`, 'members.id')
+            .select(db.raw('1'))
+        ),
+    })
+    if (filters.tag) found.push(related('tag', 'member_tag_assignments', { tag_id: filters.tag }))
+    if (filters.savedSegment) {
+      found.push(
+        related('savedSegment', 'member_segment_members', { segment_id: filters.savedSegment })
+      )
+    }
+    if (filters.category) {
+      // member_categories (kept by MemberStats) answers "bought category X" from one
+      // index range; joining orders → items → SKUs → products per page load took
+      // seconds at 200k orders.
+      found.push(
+        related('category', 'member_categories', {
+          company_id: companyId,
+          category: filters.category,
+        })
+      )
+    }
+    if (filters.tier) {
+      found.push(related('tier', 'member_tiers', { company_id: companyId, tier_id: filters.tier }))
+    }
+    return found
   }
 
   /**
