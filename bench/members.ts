@@ -377,6 +377,9 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
     .select('category')
     .first()
   const filters = [
+    // The page as it opens (newest first), and sorted by order count.
+    {},
+    { sort: 'orders' as const },
     { segment: 'important_retain' },
     { city: city?.city, segment: 'important_value' },
     { lifecycle: 'active', minSpent: 100 },
