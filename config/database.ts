@@ -49,10 +49,15 @@ const dbConfig = defineConfig({
             // Without them it guesses, and at 1M members the list filtered by
             // category and city walked every member (610 ms instead of 200 ms).
             // `optimize` analyses only tables whose statistics are missing or
-            // stale (a few seconds once at 1M members / 10M orders, then nothing),
-            // sampling at most analysis_limit rows per index; imports run it
-            // again when they finish (app/members/imports/run_import.ts).
-            connection.pragma('analysis_limit = 1000')
+            // stale; imports run it again when they finish
+            // (app/members/imports/run_import.ts). 0x10002: check every table,
+            // and read whole indexes. A sample (analysis_limit, or optimize's
+            // own default limit) sees one company in its first rows and records
+            // ~1,000 members per company at 1M: every (company_id, …) index then
+            // looks selective, and a walk of members in id order went through
+            // one of them (10 s per batch of the tier re-evaluation). Reading
+            // everything takes a while once per tenfold growth (about tenfold; 72 s for 1M
+            // members / 10M orders from a cold disk), then nothing.
             try {
               connection.pragma('optimize = 0x10002')
             } catch {

@@ -423,9 +423,10 @@ export class RunImport {
       await commitBatch()
       if (!options.dryRun && !options.client && db.connection().dialect.name !== 'postgres') {
         // A large import can leave SQLite's planner statistics far from the tables (they
-        // are re-gathered only for tables that changed a lot); PostgreSQL's autovacuum
-        // does this by itself.
-        await db.rawQuery('pragma optimize')
+        // are re-gathered only for tables that changed a lot, from whole indexes as when
+        // a connection opens: config/database.ts); PostgreSQL's autovacuum does this by
+        // itself.
+        await db.rawQuery('pragma optimize = 0x10002')
       }
     } finally {
       const open = trx as TransactionClientContract | null
