@@ -361,15 +361,30 @@ export class Tiers {
     const since = toDbTime(this.now().minus({ months: 12 }))
     let afterId = 0
     while (true) {
+      // The next members in id order that hold a tier or paid in the last 12 months,
+      // each checked by its own index entries. `id IN (orders paid since …)` read every
+      // such order for each batch (14 s per 500 members at 10M orders on SQLite), and
+      // the unary plus keeps a (company_id, …) index from replacing the id walk.
       const rows = await db
         .from('members')
-        .where('company_id', companyId)
+        .whereRaw('+members.company_id = ?', [companyId])
         .where('id', '>', afterId)
         .whereNull('merged_into_id')
         .where((q) =>
           q
-            .whereIn('id', db.from('member_tiers').select('member_id'))
-            .orWhereIn('id', db.from('orders').where('paid_at', '>', since).select('member_id'))
+            .whereExists(
+              db
+                .from('member_tiers')
+                .whereColumn('member_tiers.member_id', 'members.id')
+                .select(db.raw('1'))
+            )
+            .orWhereExists(
+              db
+                .from('orders')
+                .whereColumn('orders.member_id', 'members.id')
+                .where('orders.paid_at', '>', since)
+                .select(db.raw('1'))
+            )
         )
         .orderBy('id')
         .limit(batchSize)
