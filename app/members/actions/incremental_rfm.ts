@@ -142,6 +142,7 @@ export class IncrementalRfm {
       done.push(...ids)
       await options.onProgress?.(Math.min(done.length, total), total)
     }
+    await new RecomputeRfm().storeSummary(db.connection(), companyId)
     return { memberIds: done, full: false }
   }
 

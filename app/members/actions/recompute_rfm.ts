@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { lifecycleStage, segmentCase, thresholdScores } from '#app/members/actions/rfm_scoring'
 import { toDbTime } from '#app/shared/kernel/db_values'
@@ -210,36 +211,33 @@ export class RecomputeRfm {
             created_at: stamp,
             updated_at: stamp,
           })
+      await this.storeSummary(trx, companyId)
     })
   }
 
-  /** Members and GMV (spend in the window) per segment, and members per lifecycle stage. */
+  /**
+   * Members and GMV (spend in the window) per segment, and members per
+   * lifecycle stage, as of the last computation (`storeSummary`); counted
+   * now for a company whose scores were never stored with them.
+   */
   async summary(companyId: number) {
-    const segments = await db
-      .from('members')
+    const row = await db
+      .from('member_rfm_settings')
       .where('company_id', companyId)
-      .whereNotNull('rfm_segment')
-      .groupBy('rfm_segment')
-      .select('rfm_segment')
-      .count('* as members')
-      .sum('spent_fen as spent')
-    const stages = await db
-      .from('members')
-      .where('company_id', companyId)
-      .whereNotNull('lifecycle_stage')
-      .groupBy('lifecycle_stage')
-      .select('lifecycle_stage')
-      .count('* as members')
-    const totalSpent = segments.reduce((sum: number, s: any) => sum + Number(s.spent ?? 0), 0)
-    const bySegment = new Map(segments.map((s: any) => [s.rfm_segment, s]))
-    const byStage = new Map(stages.map((s: any) => [s.lifecycle_stage, Number(s.members)]))
+      .select('summary')
+      .first()
+    const counts: SummaryCounts = row?.summary
+      ? JSON.parse(row.summary)
+      : await this.count(db.connection(), companyId)
+    const totalSpent = counts.segments.reduce((sum, segment) => sum + segment.spentFen, 0)
+    const bySegment = new Map(counts.segments.map((segment) => [segment.code, segment]))
+    const byStage = new Map(counts.stages.map((stage) => [stage.code, stage.members]))
     return {
       segments: RFM_SEGMENTS.map((code) => {
-        const row: any = bySegment.get(code)
-        const spent = Number(row?.spent ?? 0)
+        const spent = bySegment.get(code)?.spentFen ?? 0
         return {
           code,
-          members: Number(row?.members ?? 0),
+          members: bySegment.get(code)?.members ?? 0,
           spentFen: spent,
           share: totalSpent ? spent / totalSpent : 0,
         }
@@ -247,4 +245,52 @@ export class RecomputeRfm {
       stages: LIFECYCLE_STAGES.map((code) => ({ code, members: byStage.get(code) ?? 0 })),
     }
   }
+
+  /**
+   * Counts the summary and stores it with the scores. Every run that changes
+   * segments or stages ends with this (the full run in its transaction, the
+   * incremental one after its last chunk); the page then reads one row.
+   */
+  async storeSummary(client: QueryClientContract, companyId: number) {
+    const counts = await this.count(client, companyId)
+    await client
+      .from('member_rfm_settings')
+      .where('company_id', companyId)
+      .update({ summary: JSON.stringify(counts) })
+  }
+
+  private async count(client: QueryClientContract, companyId: number): Promise<SummaryCounts> {
+    const segments = await client
+      .from('members')
+      .where('company_id', companyId)
+      .whereNotNull('rfm_segment')
+      .groupBy('rfm_segment')
+      .select('rfm_segment')
+      .count('* as members')
+      .sum('spent_fen as spent')
+    const stages = await client
+      .from('members')
+      .where('company_id', companyId)
+      .whereNotNull('lifecycle_stage')
+      .groupBy('lifecycle_stage')
+      .select('lifecycle_stage')
+      .count('* as members')
+    return {
+      segments: segments.map((row: any) => ({
+        code: row.rfm_segment,
+        members: Number(row.members),
+        spentFen: Number(row.spent ?? 0),
+      })),
+      stages: stages.map((row: any) => ({
+        code: row.lifecycle_stage,
+        members: Number(row.members),
+      })),
+    }
+  }
+}
+
+/** What `storeSummary` keeps: the counts as grouped, before shares and missing segments. */
+interface SummaryCounts {
+  segments: Array<{ code: string; members: number; spentFen: number }>
+  stages: Array<{ code: string; members: number }>
 }

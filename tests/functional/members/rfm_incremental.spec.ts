@@ -234,6 +234,36 @@ test.group('Members / incremental RFM', (group) => {
     )
   })
 
+  test('the RFM page counts are stored by each run and read as of the last one', async ({
+    assert,
+  }) => {
+    const { company, member, order } = await setup('thresholds')
+    const a = await member('汇总甲')
+    const b = await member('汇总乙')
+    await order(a, 10, 30000)
+    await order(b, 200, 5000)
+    await new RecomputeRfm().handle(company.id)
+    const totals = async () => {
+      const summary = await new RecomputeRfm().summary(company.id)
+      return {
+        members: summary.segments.reduce((n, s) => n + s.members, 0),
+        spentFen: summary.segments.reduce((n, s) => n + s.spentFen, 0),
+        stages: summary.stages.reduce((n, s) => n + s.members, 0),
+      }
+    }
+    assert.deepEqual(await totals(), { members: 2, spentFen: 35000, stages: 2 })
+
+    // A new buyer and a new order change the members, not yet the stored counts.
+    const c = await member('汇总丙')
+    await order(c, 5, 8000)
+    await order(a, 3, 2000)
+    assert.deepEqual(await totals(), { members: 2, spentFen: 35000, stages: 2 })
+
+    // The incremental run that places them stores the counts again.
+    await new IncrementalRfm().drain(company.id)
+    assert.deepEqual(await totals(), { members: 3, spentFen: 45000, stages: 3 })
+  })
+
   test('the incremental job runs every 5 minutes; the auto-tag job is registered', async ({
     assert,
   }) => {
