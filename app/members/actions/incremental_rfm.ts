@@ -173,8 +173,10 @@ export class IncrementalRfm {
        where company_id = ? and id in (${ids}) and (rfm_segment is not null or rfm_r is not null)
          and not exists (
            select 1 from orders o
-           where o.member_id = members.id and o.status in (${placeholders}) and o.ordered_at >= ?)`,
-      [companyId, ...memberIds, ...statuses, at(settings.windowDays)]
+           where o.company_id = ? and o.member_id = members.id and o.status in (${placeholders})
+             and o.ordered_at >= ?)`,
+      // The company makes each check a range of the covering RFM index (see RecomputeRfm).
+      [companyId, ...memberIds, companyId, ...statuses, at(settings.windowDays)]
     )
     await client.rawQuery(
       `update members set lifecycle_stage = null

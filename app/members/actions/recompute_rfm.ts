@@ -124,11 +124,15 @@ export class RecomputeRfm {
         `update members set rfm_r = null, rfm_f = null, rfm_m = null, rfm_segment = null
          where company_id = ? and (rfm_segment is not null or rfm_r is not null) and not exists (
            select 1 from orders o
-           where o.member_id = members.id and o.status in (${placeholders})
+           where o.company_id = ? and o.member_id = members.id and o.status in (${placeholders})
              and o.ordered_at >= ?)`,
-        // No company condition on orders: it would steer SQLite to the (company_id,
-        // ordered_at) index, a range scan per member, instead of (member_id, ordered_at).
-        [companyId, ...statuses, at(settings.windowDays)]
+        // With the company, each member's check is a range of the covering
+        // (company_id, member_id, status, ordered_at, …) index alone. Without it,
+        // (member_id, ordered_at) read every order of the window from the table
+        // for its status: 75 s at 1M members / 10M orders on SQLite from a cold
+        // page cache (8.5 s warm), against 2.1 s. (Without statistics SQLite took
+        // the (company_id, ordered_at) index instead; connections gather them.)
+        [companyId, companyId, ...statuses, at(settings.windowDays)]
       )
       await trx.rawQuery(
         `update members set lifecycle_stage = null
