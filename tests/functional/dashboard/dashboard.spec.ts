@@ -8,6 +8,8 @@ import { BusinessOverview } from '#app/dashboard/actions/business_overview'
 import { DashboardCardRegistry } from '#app/dashboard/dashboard_cards'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 import { createStaff } from '#tests/support/staff'
+import db from '@adonisjs/lucid/services/db'
+import { toDbTime } from '#app/shared/kernel/db_values'
 
 const zone = 'Asia/Shanghai'
 const local = (iso: string) => DateTime.fromISO(iso, { zone })
@@ -96,6 +98,44 @@ test.group('Dashboard / business overview', (group) => {
     assert.deepEqual(overview.daily[0], { date: '2026-11-19', gmvFen: 10000 })
     assert.deepEqual(overview.daily[5], { date: '2026-11-24', gmvFen: 30000 })
     assert.deepEqual(overview.daily[6], { date: '2026-11-25', gmvFen: 20000 })
+  })
+
+  test('new members: by registration date, else by when first seen; merged members never', async ({
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const member = async (card: string, registered: string | null, firstSeen: string) => {
+      const { memberId } = await new ResolveMember().handle({
+        companyId: company.id,
+        identities: [{ type: 'store_card', value: card }],
+        profile: { name: card, registeredAt: registered ? local(registered) : undefined },
+      })
+      await db
+        .from('members')
+        .where('id', memberId)
+        .update({ created_at: toDbTime(local(firstSeen)) })
+      return memberId
+    }
+    const kept = await member('R1', '2026-11-21T08:00:00', '2026-11-01T00:00:00')
+    // Registered in the period before, first seen in this one: counted by registration.
+    await member('R2', '2026-11-15T08:00:00', '2026-11-22T00:00:00')
+    await member('U1', null, '2026-11-23T10:00:00')
+    await member('U2', null, '2026-11-12T10:00:00') // first seen in the period before
+    const mergedRegistered = await member('M1', '2026-11-22T08:00:00', '2026-11-22T08:00:00')
+    const mergedUndated = await member('M2', null, '2026-11-24T08:00:00')
+    await db
+      .from('members')
+      .whereIn('id', [mergedRegistered, mergedUndated])
+      .update({ merged_into_id: kept })
+
+    const overview = await new BusinessOverview().handle({
+      companyId: company.id,
+      zone,
+      days: 7,
+      now: local('2026-11-25T10:00:00'),
+    })
+    assert.equal(overview.current.newMembers, 2)
+    assert.equal(overview.previous.newMembers, 2)
   })
 })
 
