@@ -66,8 +66,7 @@ export class BusinessOverview {
     const window = [toDbTime(from, client)!, toDbTime(to, client)!]
     // One pass over the period's purchases, grouped by buyer (orders without a
     // buyer form one group): orders, amount, buyers and repeat buyers together.
-    const perBuyer = client
-      .from('orders')
+    const perBuyer = this.orders(client)
       .where('company_id', companyId)
       .whereBetween('ordered_at', window as [string, string])
       .whereIn('status', PURCHASE_STATUSES)
@@ -123,6 +122,23 @@ export class BusinessOverview {
   }
 
   /**
+   * The company's orders, to be read by a range of (company_id, ordered_at),
+   * which covers every column the overview reads. On SQLite that index is
+   * named: with statistics from whole indexes, SQLite preferred to walk all
+   * the company's orders in buyer order through the RFM covering index, so
+   * that the per-buyer GROUP BY needs no sort (1.9 s for 30 days at 10M
+   * orders, against 0.25 s through the period's range). PostgreSQL plans
+   * from its own statistics.
+   */
+  private orders(client: QueryClientContract) {
+    const query = client.from('orders')
+    if (client.dialect.name === 'better-sqlite3') {
+      query.knexQuery.fromRaw('"orders" indexed by "orders_company_id_ordered_at_index"')
+    }
+    return query
+  }
+
+  /**
    * Sums per UTC hour in SQL (the same expression shape on both databases),
    * then folds hours into local days here, so days follow the company's
    * zone — daylight saving included — without zone support in SQLite.
@@ -138,8 +154,7 @@ export class BusinessOverview {
       client.dialect.name === 'postgres'
         ? `to_char(date_trunc('hour', ordered_at), 'YYYY-MM-DD"T"HH24')`
         : `strftime('%Y-%m-%dT%H', ordered_at)`
-    const rows = await client
-      .from('orders')
+    const rows = await this.orders(client)
       .where('company_id', companyId)
       .whereBetween('ordered_at', [toDbTime(from, client)!, toDbTime(to, client)!])
       .whereIn('status', PURCHASE_STATUSES)
