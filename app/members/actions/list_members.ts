@@ -293,18 +293,20 @@ export class ListMembers {
 
     if (filters.name) {
       // The beginning of the name, Latin letters in either case (SQLite's LIKE folds
-      // ASCII case; PostgreSQL's does not, ILIKE does).
+      // ASCII case; PostgreSQL's does not, ILIKE does). What staff type is text, not
+      // a pattern: % and _ are escaped (a bare % listed everybody).
       const sqlite = db.connection().dialect.name === 'better-sqlite3'
       const prefix = filters.name
+      const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`
       const like = <Query extends AnyQuery>(query: Query) =>
-        query.where('name', sqlite ? 'like' : 'ilike', `${prefix}%`) as Query
+        query.whereRaw(`"name" ${sqlite ? 'like' : 'ilike'} ? escape '\\'`, [pattern]) as Query
       // SQLite reads no index for LIKE on a case-sensitive column: at 1M members it
-      // walked them all (570 ms for 王). Where LIKE folds no case (no ASCII letters)
-      // and has no wildcard, the prefix is also a range of the (company_id, name)
-      // index in code-point order (SQLite's binary collation). PostgreSQL's
-      // collation orders text its own way, and its plan is fast without it.
+      // walked them all (570 ms for 王). Where LIKE folds no case (no ASCII letters),
+      // the prefix is also a range of the (company_id, name) index in code-point
+      // order (SQLite's binary collation). PostgreSQL's collation orders text its
+      // own way, and its plan is fast without it.
       const range =
-        sqlite && !/[A-Za-z%_]/.test(prefix)
+        sqlite && !/[A-Za-z]/.test(prefix)
           ? <Query extends AnyQuery>(query: Query) =>
               like(query)
                 .where('name', '>=', prefix)

@@ -179,9 +179,23 @@ test.group('Members / filters on product, tier, points and days since last order
     assert.equal(await inCity('市'), '丁')
   })
 
-  test('a name matches by its beginning, letters in either case', async ({ assert }) => {
+  test('a name matches by its beginning, letters in either case, % and _ as typed', async ({
+    assert,
+  }) => {
     const { company } = await createCompanyWithShops()
-    for (const name of ['王小明', '王', '汪洋', '小王', 'Wang Li', 'wangfang', '王𠀀']) {
+    for (const name of [
+      '王小明',
+      '王',
+      '汪洋',
+      '小王',
+      'Wang Li',
+      'wangfang',
+      '王𠀀',
+      '100%会员',
+      '100元会员',
+      '王_一',
+      '王二一',
+    ]) {
       await new ResolveMember().handle({
         companyId: company.id,
         identities: [{ type: 'store_card', value: `name-${name}` }],
@@ -192,11 +206,15 @@ test.group('Members / filters on product, tier, points and days since last order
       const rows = await new ListMembers().query(company.id, { name }, 'Asia/Shanghai')
       return rows.map((member) => member.name!).sort()
     }
-    assert.deepEqual(await named('王'), ['王', '王小明', '王𠀀'].sort())
     assert.deepEqual(await named('王小'), ['王小明'])
     assert.deepEqual(await named('wang'), ['Wang Li', 'wangfang'].sort())
     assert.deepEqual(await named('小'), ['小王'])
     assert.deepEqual(await named('李'), [])
+    // What staff type is text: % and _ are characters of the name, not wildcards.
+    assert.deepEqual(await named('%'), [])
+    assert.deepEqual(await named('100%'), ['100%会员'])
+    assert.deepEqual(await named('王_'), ['王_一'])
+    assert.deepEqual(await named('王'), ['王', '王_一', '王二一', '王小明', '王𠀀'].sort())
   })
 
   test('the province choices: each province of the company once, in order', async ({ assert }) => {
