@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { ListMembers, type MemberFilters } from '#app/members/actions/list_members'
 import MemberTag from '#app/members/models/member_tag'
+import { Tiers } from '#app/loyalty/services/tiers'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 const PLACES: Array<[string | null, string | null]> = [
@@ -69,18 +70,11 @@ async function seed() {
   await db
     .table('member_segment_members')
     .multiInsert(every(4).map((id) => ({ segment_id: segmentId, member_id: id })))
-  const [tier] = await db
-    .table('loyalty_tiers')
-    .insert({
-      company_id: company.id,
-      name: '金卡',
-      color: '#d4a017',
-      threshold: 100000,
-      created_at: stamp,
-      updated_at: stamp,
-    })
-    .returning('id')
-  const tierId = typeof tier === 'object' ? tier.id : tier
+  const tierId = await new Tiers().create(
+    company.id,
+    { name: '金卡', color: '#d4a017', threshold: 100000 },
+    null
+  )
   await db.table('member_tiers').multiInsert(
     ids.slice(0, 8).map((id) => ({
       company_id: company.id,
