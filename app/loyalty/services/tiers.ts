@@ -32,6 +32,9 @@ export interface TierRules {
 /** Postings that make up "points earned": earns, less their reversals and cancelled pending points. */
 const EARNED_KINDS = ['earn', 'reverse', 'cancel_pending']
 
+/** Members per grouped read and per locked batch of an evaluation. */
+const QUALIFYING_CHUNK = 500
+
 export interface MemberTierState {
   tierId: number | null
   manual: boolean
@@ -187,57 +190,104 @@ export class Tiers {
 
   /** Paid spend of the 12 months before `at`, net of completed refunds of those orders. */
   async rollingSpend(memberId: number, at: DateTime = this.now()): Promise<number> {
-    const since = toDbTime(at.minus({ months: 12 }))
-    const until = toDbTime(at)
-    const [paid] = await db
-      .from('orders')
-      .where('member_id', memberId)
-      .whereNotNull('paid_at')
-      .where('paid_at', '>', since)
-      .where('paid_at', '<=', until)
-      .sum('paid_fen as n')
-    const [refunded] = await db
-      .from('refunds')
-      .join('orders', 'orders.id', 'refunds.order_id')
-      .where('orders.member_id', memberId)
-      .where('refunds.status', 'completed')
-      .whereNotNull('orders.paid_at')
-      .where('orders.paid_at', '>', since)
-      .where('orders.paid_at', '<=', until)
-      .sum('refunds.amount_fen as n')
-    return Math.max(Number(paid.n ?? 0) - Number(refunded.n ?? 0), 0)
+    return this.qualifyingValue(memberId, 'spend', at)
   }
 
   /** Points earned in the 12 months before `at`: earn postings less reversals and cancelled pending points. */
   async rollingPointsEarned(memberId: number, at: DateTime = this.now()): Promise<number> {
-    const [row] = await db
-      .from('points_postings')
-      .join('points_accounts', 'points_accounts.id', 'points_postings.account_id')
-      .where('points_accounts.member_id', memberId)
-      .whereIn('points_postings.kind', EARNED_KINDS)
-      .where('points_postings.created_at', '>', toDbTime(at.minus({ months: 12 })))
-      .where('points_postings.created_at', '<=', toDbTime(at))
-      .select(db.raw('sum(points_postings.amount + points_postings.pending_amount) as n'))
-    return Math.max(Number(row?.n ?? 0), 0)
+    return this.qualifyingValue(memberId, 'points', at)
   }
 
   /** Purchases (orders paid in the 12 months before `at` and not closed or refunded). */
   async rollingOrderCount(memberId: number, at: DateTime = this.now()): Promise<number> {
-    const [row] = await db
-      .from('orders')
-      .where('member_id', memberId)
-      .whereIn('status', PURCHASE_STATUSES)
-      .where('paid_at', '>', toDbTime(at.minus({ months: 12 })))
-      .where('paid_at', '<=', toDbTime(at))
-      .count('* as n')
-    return Number(row?.n ?? 0)
+    return this.qualifyingValue(memberId, 'orders', at)
   }
 
   /** The member's figure in the company's basis. */
   async qualifyingValue(memberId: number, basis: TierBasis, at: DateTime = this.now()) {
-    if (basis === 'points') return this.rollingPointsEarned(memberId, at)
-    if (basis === 'orders') return this.rollingOrderCount(memberId, at)
-    return this.rollingSpend(memberId, at)
+    const values = await this.qualifyingValues([memberId], basis, at)
+    return values.get(memberId) ?? 0
+  }
+
+  /**
+   * The members' figures in the company's basis over the 12 months before
+   * `at`, one grouped read per QUALIFYING_CHUNK members (each through the
+   * member's own index entries). Members without any are absent (0).
+   */
+  async qualifyingValues(
+    memberIds: number[],
+    basis: TierBasis,
+    at: DateTime = this.now()
+  ): Promise<Map<number, number>> {
+    const since = toDbTime(at.minus({ months: 12 }))
+    const until = toDbTime(at)
+    const values = new Map<number, number>()
+    const add = (rows: any[], sign: 1 | -1) => {
+      for (const row of rows) {
+        const id = Number(row.member_id)
+        values.set(id, (values.get(id) ?? 0) + sign * Number(row.n ?? 0))
+      }
+    }
+    for (let i = 0; i < memberIds.length; i += QUALIFYING_CHUNK) {
+      const ids = memberIds.slice(i, i + QUALIFYING_CHUNK)
+      if (basis === 'points') {
+        add(
+          await db
+            .from('points_postings')
+            .join('points_accounts', 'points_accounts.id', 'points_postings.account_id')
+            .whereIn('points_accounts.member_id', ids)
+            .whereIn('points_postings.kind', EARNED_KINDS)
+            .where('points_postings.created_at', '>', since)
+            .where('points_postings.created_at', '<=', until)
+            .groupBy('points_accounts.member_id')
+            .select('points_accounts.member_id')
+            .select(db.raw('sum(points_postings.amount + points_postings.pending_amount) as n')),
+          1
+        )
+      } else if (basis === 'orders') {
+        add(
+          await db
+            .from('orders')
+            .whereIn('member_id', ids)
+            .whereIn('status', PURCHASE_STATUSES)
+            .where('paid_at', '>', since)
+            .where('paid_at', '<=', until)
+            .groupBy('member_id')
+            .select('member_id')
+            .count('* as n'),
+          1
+        )
+      } else {
+        add(
+          await db
+            .from('orders')
+            .whereIn('member_id', ids)
+            .whereNotNull('paid_at')
+            .where('paid_at', '>', since)
+            .where('paid_at', '<=', until)
+            .groupBy('member_id')
+            .select('member_id')
+            .sum('paid_fen as n'),
+          1
+        )
+        add(
+          await db
+            .from('refunds')
+            .join('orders', 'orders.id', 'refunds.order_id')
+            .whereIn('orders.member_id', ids)
+            .where('refunds.status', 'completed')
+            .whereNotNull('orders.paid_at')
+            .where('orders.paid_at', '>', since)
+            .where('orders.paid_at', '<=', until)
+            .groupBy('orders.member_id')
+            .select('orders.member_id')
+            .sum('refunds.amount_fen as n'),
+          -1
+        )
+      }
+    }
+    for (const [id, value] of values) values.set(id, Math.max(value, 0))
+    return values
   }
 
   async rules(companyId: number): Promise<TierRules> {
@@ -273,83 +323,124 @@ export class Tiers {
     mode: 'event' | 'periodic',
     rules?: TierRules
   ): Promise<TierChange | null> {
-    const { tiers, graceDays, basis, downgrade } = rules ?? (await this.rules(companyId))
+    const changes = await this.evaluateMany(companyId, [memberId], mode, rules)
+    return changes.get(memberId) ?? null
+  }
+
+  /**
+   * Re-evaluates many members as `evaluate` does each: per QUALIFYING_CHUNK
+   * members, their figures in grouped reads, then one transaction that locks
+   * their tier rows in member order (two evaluations never wait on each other
+   * crosswise) and decides for each. One member at a time, a backfill of
+   * 10M orders spent 0.5 s per 500 status changes on a commit per member.
+   */
+  async evaluateMany(
+    companyId: number,
+    memberIds: number[],
+    mode: 'event' | 'periodic',
+    rules?: TierRules
+  ): Promise<Map<number, TierChange | null>> {
+    const resolved = rules ?? (await this.rules(companyId))
     const now = this.now()
-    const value = await this.qualifyingValue(memberId, basis, now)
+    const ids = [...new Set(memberIds)].sort((a, b) => a - b)
+    const changes = new Map<number, TierChange | null>()
+    for (let i = 0; i < ids.length; i += QUALIFYING_CHUNK) {
+      const chunk = ids.slice(i, i + QUALIFYING_CHUNK)
+      const values = await this.qualifyingValues(chunk, resolved.basis, now)
+      await db.transaction(async (trx) => {
+        const states = await this.lockStates(trx, companyId, chunk)
+        for (const memberId of chunk) {
+          const change = await this.decide(trx, companyId, memberId, {
+            state: states.get(memberId)!,
+            value: values.get(memberId) ?? 0,
+            mode,
+            rules: resolved,
+            now,
+          })
+          changes.set(memberId, change)
+        }
+      })
+    }
+    return changes
+  }
+
+  /** One member's evaluation inside `evaluateMany`'s transaction: writes the change, if any. */
+  private async decide(
+    trx: TransactionClientContract,
+    companyId: number,
+    memberId: number,
+    input: {
+      state: MemberTierState
+      value: number
+      mode: 'event' | 'periodic'
+      rules: TierRules
+      now: DateTime
+    }
+  ): Promise<TierChange | null> {
+    const { value, mode, now } = input
+    const { tiers, graceDays, basis, downgrade } = input.rules
     const spend = basis === 'spend' ? value : null
     const earned = earnedTier(tiers, value)
-    return db.transaction(async (trx) => {
-      let state = await this.lockState(trx, companyId, memberId)
-      let change: TierChange | null = null
-      if (state.manual) {
-        if (!state.manualUntil || state.manualUntil > now) return null
-        await this.write(trx, companyId, memberId, {
-          manual: false,
-          manual_reason: null,
-          manual_until: null,
-        })
-        await this.history(
-          trx,
-          companyId,
-          memberId,
-          state.tierId,
-          state.tierId,
-          'manual_end',
-          spend,
-          null,
-          null
-        )
-        state = { ...state, manual: false }
-        change = 'manual_end'
-      }
-      const rankOf = (id: number | null) => (id === null ? -1 : tiers.findIndex((t) => t.id === id))
-      const current = rankOf(state.tierId)
-      const target = earned ? rankOf(earned.id) : -1
-      if (target > current) {
-        await this.write(trx, companyId, memberId, { tier_id: earned!.id, below_since: null })
-        await this.history(
-          trx,
-          companyId,
-          memberId,
-          state.tierId,
-          earned!.id,
-          'upgrade',
-          spend,
-          null,
-          null
-        )
-        return 'upgrade'
-      }
-      if (target === current) {
-        if (state.belowSince) await this.write(trx, companyId, memberId, { below_since: null })
-        return change
-      }
-      const belowSince = state.belowSince ?? now
-      if (!state.belowSince)
-        await this.write(trx, companyId, memberId, { below_since: toDbTime(now) })
-      if (mode === 'periodic' && now.diff(belowSince, 'days').days >= graceDays) {
-        // One level down still above what the member earns starts a new grace period there.
-        const landing = downgrade === 'one_level' ? Math.max(current - 1, target) : target
-        const to = landing >= 0 ? tiers[landing].id : null
-        await this.write(trx, companyId, memberId, {
-          tier_id: to,
-          below_since: landing > target ? toDbTime(now) : null,
-        })
-        await this.history(
-          trx,
-          companyId,
-          memberId,
-          state.tierId,
-          to,
-          'downgrade',
-          spend,
-          null,
-          null
-        )
-        return 'downgrade'
-      }
+    let state = input.state
+    let change: TierChange | null = null
+    if (state.manual) {
+      if (!state.manualUntil || state.manualUntil > now) return null
+      await this.write(trx, companyId, memberId, {
+        manual: false,
+        manual_reason: null,
+        manual_until: null,
+      })
+      await this.history(
+        trx,
+        companyId,
+        memberId,
+        state.tierId,
+        state.tierId,
+        'manual_end',
+        spend,
+        null,
+        null
+      )
+      state = { ...state, manual: false }
+      change = 'manual_end'
+    }
+    const rankOf = (id: number | null) => (id === null ? -1 : tiers.findIndex((t) => t.id === id))
+    const current = rankOf(state.tierId)
+    const target = earned ? rankOf(earned.id) : -1
+    if (target > current) {
+      await this.write(trx, companyId, memberId, { tier_id: earned!.id, below_since: null })
+      await this.history(
+        trx,
+        companyId,
+        memberId,
+        state.tierId,
+        earned!.id,
+        'upgrade',
+        spend,
+        null,
+        null
+      )
+      return 'upgrade'
+    }
+    if (target === current) {
+      if (state.belowSince) await this.write(trx, companyId, memberId, { below_since: null })
       return change
-    })
+    }
+    const belowSince = state.belowSince ?? now
+    if (!state.belowSince)
+      await this.write(trx, companyId, memberId, { below_since: toDbTime(now) })
+    if (mode === 'periodic' && now.diff(belowSince, 'days').days >= graceDays) {
+      // One level down still above what the member earns starts a new grace period there.
+      const landing = downgrade === 'one_level' ? Math.max(current - 1, target) : target
+      const to = landing >= 0 ? tiers[landing].id : null
+      await this.write(trx, companyId, memberId, {
+        tier_id: to,
+        below_since: landing > target ? toDbTime(now) : null,
+      })
+      await this.history(trx, companyId, memberId, state.tierId, to, 'downgrade', spend, null, null)
+      return 'downgrade'
+    }
+    return change
   }
 
   /** Periodic re-evaluation of every member with a tier or an order in the last 12 months. */
@@ -390,13 +481,14 @@ export class Tiers {
         .limit(batchSize)
         .select('id')
       if (rows.length === 0) return counts
-      for (const row of rows) {
-        const change = await this.evaluate(companyId, Number(row.id), 'periodic', rules)
+      const ids = rows.map((row) => Number(row.id))
+      const changes = await this.evaluateMany(companyId, ids, 'periodic', rules)
+      for (const change of changes.values()) {
         if (change === 'upgrade') counts.upgrades++
         if (change === 'downgrade') counts.downgrades++
-        counts.members++
-        afterId = Number(row.id)
       }
+      counts.members += ids.length
+      afterId = ids[ids.length - 1]
     }
   }
 
@@ -420,7 +512,8 @@ export class Tiers {
       if (!tier) throw new DomainError('E_NOT_FOUND', 'loyalty.errors.not_found', 404)
     }
     await db.transaction(async (trx) => {
-      const state = await this.lockState(trx, companyId, memberId)
+      const states = await this.lockStates(trx, companyId, [memberId])
+      const state = states.get(memberId)!
       await this.write(trx, companyId, memberId, {
         tier_id: input.tierId,
         manual: true,
@@ -528,29 +621,45 @@ export class Tiers {
     }
   }
 
-  private async lockState(trx: TransactionClientContract, companyId: number, memberId: number) {
+  /**
+   * Locks the members' tier rows (created when missing) and reads them. A write
+   * first: the row locks on PostgreSQL, taken in member order, and the write
+   * lock on SQLite.
+   */
+  private async lockStates(trx: TransactionClientContract, companyId: number, memberIds: number[]) {
+    const stamp = toDbTime(this.now())
     await trx
       .table('member_tiers')
-      .knexQuery.insert({
-        company_id: companyId,
-        member_id: memberId,
-        updated_at: toDbTime(this.now()),
-      })
+      .knexQuery.insert(
+        memberIds.map((memberId) => ({
+          company_id: companyId,
+          member_id: memberId,
+          updated_at: stamp,
+        }))
+      )
       .onConflict('member_id')
       .ignore()
-    // A write first: the row lock on PostgreSQL, the write lock on SQLite.
-    await trx
-      .from('member_tiers')
-      .where('member_id', memberId)
-      .update({ updated_at: toDbTime(this.now()) })
-    const row = await trx.from('member_tiers').where('member_id', memberId).firstOrFail()
-    return {
-      tierId: row.tier_id === null ? null : Number(row.tier_id),
-      manual: Boolean(row.manual),
-      manualReason: row.manual_reason,
-      manualUntil: fromDbTime(row.manual_until),
-      belowSince: fromDbTime(row.below_since),
-    } as MemberTierState
+    if (trx.dialect.name === 'postgres') {
+      await trx
+        .from('member_tiers')
+        .whereIn('member_id', memberIds)
+        .orderBy('member_id')
+        .forUpdate()
+    }
+    await trx.from('member_tiers').whereIn('member_id', memberIds).update({ updated_at: stamp })
+    const rows = await trx.from('member_tiers').whereIn('member_id', memberIds)
+    return new Map(
+      rows.map((row: any) => [
+        Number(row.member_id),
+        {
+          tierId: row.tier_id === null ? null : Number(row.tier_id),
+          manual: Boolean(row.manual),
+          manualReason: row.manual_reason,
+          manualUntil: fromDbTime(row.manual_until),
+          belowSince: fromDbTime(row.below_since),
+        } as MemberTierState,
+      ])
+    )
   }
 
   private async write(

@@ -136,6 +136,87 @@ test.group('Loyalty / tiers', (group) => {
     assert.equal(tierCounts.get(null), 1)
   })
 
+  test('many members at once: each ends as evaluating it alone leaves it', async ({ assert }) => {
+    /** Four members: 金卡 spend, 银卡 spend, a manual 金卡 that ended, nothing. */
+    const scenario = async () => {
+      const ctx = await setup()
+      const others: number[] = []
+      for (const phone of ['13700137001', '13700137002', '13700137003']) {
+        const member = await new ResolveMember().handle({
+          companyId: ctx.company.id,
+          identities: [{ type: 'phone', value: phone }],
+        })
+        others.push(member.memberId)
+      }
+      const [silverBuyer, manualEnded, nothing] = others
+      const no = `${ctx.company.id}-`
+      await new UpsertOrder().handle(order(ctx, `${no}G`, 350_000))
+      await new UpsertOrder().handle({ ...order(ctx, `${no}S`, 150_000), memberId: silverBuyer })
+      await new Tiers(clock(PAID.minus({ days: 1 })).now).setManual(
+        ctx.company.id,
+        manualEnded,
+        { tierId: ctx.gold, reason: '补偿', until: PAID },
+        null
+      )
+      // Out of member order on purpose: the batch locks them in order.
+      return { ctx, members: [nothing, manualEnded, silverBuyer, ctx.memberId] }
+    }
+    /** Tier rows and history of the four, by role, with tier names for ids. */
+    const outcome = async ({ ctx, members }: Awaited<ReturnType<typeof scenario>>) => {
+      const role = (id: unknown) => members.indexOf(Number(id))
+      const tier = (id: unknown) =>
+        id === null
+          ? null
+          : Number(id) === ctx.gold
+            ? 'gold'
+            : Number(id) === ctx.silver
+              ? 'silver'
+              : id
+      const tiers = await db.from('member_tiers').whereIn('member_id', members)
+      const history = await db
+        .from('member_tier_history')
+        .whereIn('member_id', members)
+        .orderBy('id')
+      return {
+        tiers: tiers
+          .map((row) => [role(row.member_id), tier(row.tier_id), !!row.manual, !!row.below_since])
+          .sort(),
+        history: history
+          .map((row) => [
+            role(row.member_id),
+            tier(row.from_tier_id),
+            tier(row.to_tier_id),
+            row.reason,
+          ])
+          .sort(),
+      }
+    }
+    const expected = ['upgrade', 'upgrade', 'manual_end', null].reverse()
+
+    const one = await scenario()
+    const alone = []
+    for (const memberId of one.members) {
+      alone.push(await new Tiers(one.ctx.time.now).evaluate(one.ctx.company.id, memberId, 'event'))
+    }
+    assert.deepEqual(alone, expected)
+
+    const many = await scenario()
+    const changes = await new Tiers(many.ctx.time.now).evaluateMany(
+      many.ctx.company.id,
+      many.members,
+      'event'
+    )
+    assert.deepEqual(
+      many.members.map((id) => changes.get(id)),
+      expected
+    )
+    assert.deepEqual(await outcome(many), await outcome(one))
+    assert.equal(await tierName(many.ctx.memberId), '金卡')
+    assert.equal(await tierName(many.members[2]), '银卡')
+    assert.equal(await tierName(many.members[1]), '金卡') // its grace period starts
+    assert.isNull(await tierName(many.members[0]))
+  })
+
   test('a manual tier holds until its end date, then the earned tier applies', async ({
     assert,
   }) => {
