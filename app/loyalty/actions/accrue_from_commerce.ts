@@ -47,6 +47,14 @@ function completionOf(row: Record<string, any>): DateTime | null {
 
 const EARNING_STATUSES = new Set(['paid', 'shipped', 'completed'])
 
+/** A change that takes points back: an order closed, a refund completed. */
+function isReversal(change: { subject_type: string; to_status: string }) {
+  return (
+    (change.subject_type === 'order' && change.to_status === 'closed') ||
+    (change.subject_type === 'refund' && change.to_status === 'completed')
+  )
+}
+
 export interface AccrualCounts {
   changes: number
   earned: number
@@ -81,7 +89,14 @@ export class AccrueFromCommerce {
     this.ledger = new PointsLedger(now)
   }
 
-  async run(options: { batchSize?: number; maxBatches?: number } = {}): Promise<AccrualCounts> {
+  async run(
+    options: {
+      batchSize?: number
+      maxBatches?: number
+      /** After each batch's cursor is saved: the job shows its progress (a history takes hours). */
+      onBatch?: (counts: AccrualCounts) => Promise<void>
+    } = {}
+  ): Promise<AccrualCounts> {
     const batchSize = options.batchSize ?? 500
     const counts: AccrualCounts = {
       changes: 0,
@@ -99,13 +114,20 @@ export class AccrueFromCommerce {
         .orderBy('id')
         .limit(batchSize)
       if (changes.length === 0) break
-      // Consecutive earning changes are accrued together; a reversal first
-      // flushes the earnings before it, so the sequence is kept.
+      // Earning changes are accrued together; a reversal first flushes the
+      // earnings before it, so the sequence is kept. Changes that do nothing
+      // (a new pending order, a refund requested) do not break the group:
+      // an imported history interleaves them, and groups of four orders each
+      // paid the batch's fixed reads again.
       let earning: number[] = []
       for (const change of changes) {
         counts.changes++
         if (change.subject_type === 'order' && EARNING_STATUSES.has(change.to_status)) {
           earning.push(Number(change.subject_id))
+          continue
+        }
+        if (!isReversal(change) || !(await this.mayReverse(change, earning))) {
+          counts.skipped++
           continue
         }
         await this.accrueOrders(earning, counts)
@@ -115,6 +137,7 @@ export class AccrueFromCommerce {
       await this.accrueOrders(earning, counts)
       counts.cursor = Number(changes[changes.length - 1].id)
       await this.saveCursor(counts.cursor)
+      await options.onBatch?.(counts)
     }
     await this.scheduleCompletedWithoutTime(counts)
     return counts
@@ -173,13 +196,29 @@ export class AccrueFromCommerce {
       .merge({ position, updated_at: stamp })
   }
 
+  /**
+   * False for an order closed that earned nothing and is not in the group
+   * waiting to earn: nothing to take back, so the group need not be flushed
+   * before it (an imported history has one such order in fourteen). A refund
+   * always counts: its order may earn first (`reverseRefund`).
+   */
+  private async mayReverse(change: any, waiting: number[]) {
+    if (change.subject_type !== 'order') return true
+    const orderId = Number(change.subject_id)
+    if (waiting.includes(orderId)) return true
+    const accrual = await db
+      .from('loyalty_order_accruals')
+      .where('order_id', orderId)
+      .where('points', '>', 0)
+      .first()
+    return !!accrual
+  }
+
   private async handle(change: any, counts: AccrualCounts) {
-    if (change.subject_type === 'order' && change.to_status === 'closed') {
+    if (change.subject_type === 'order') {
       await this.reverseClosedOrder(Number(change.subject_id), counts)
-    } else if (change.subject_type === 'refund' && change.to_status === 'completed') {
-      await this.reverseRefund(Number(change.subject_id), counts)
     } else {
-      counts.skipped++
+      await this.reverseRefund(Number(change.subject_id), counts)
     }
   }
 
@@ -249,9 +288,10 @@ export class AccrueFromCommerce {
       for (const row of rows) existing.add(Number(row.order_id))
     }
     const fresh = accepted.filter((o) => !existing.has(o.id))
+    let earnedNow = new Set<number>()
     if (fresh.length > 0) {
       try {
-        await this.earnBatch(fresh, counts)
+        earnedNow = await this.earnBatch(fresh, counts)
       } catch (error: any) {
         if (error?.code !== 'E_PROMOTION_BUDGET_SPENT' || fresh.length === 1) throw error
         // The budget moved under us: order by order, each re-read.
@@ -259,11 +299,15 @@ export class AccrueFromCommerce {
         return
       }
     }
-    const members = new Map<number, number>()
-    for (const o of accepted) members.set(o.memberId, o.companyId)
-    for (const [memberId, companyId] of members)
-      await this.evaluateTier(companyId, memberId, counts)
-    const completed = accepted.filter((o) => o.completedAt)
+    const byCompany = new Map<number, number[]>()
+    for (const o of accepted)
+      byCompany.set(o.companyId, [...(byCompany.get(o.companyId) ?? []), o.memberId])
+    for (const [companyId, memberIds] of byCompany)
+      await this.evaluateTiers(companyId, memberIds, counts)
+    // A lot earned just now already counts its window from the completion: only
+    // lots earned before the order completed are scheduled here (each a locked
+    // transaction; 400 commits per 500 changes of an imported history).
+    const completed = accepted.filter((o) => o.completedAt && !earnedNow.has(o.id))
     for (const o of completed) {
       const settings = await this.settingsFor(o.companyId)
       await this.ledger.schedulePendingRelease(
@@ -395,6 +439,12 @@ export class AccrueFromCommerce {
       posted.forEach((posting) => postings.set(posting.idempotencyKey, posting))
       if (counts) counts.earned += posted.filter((posting) => posting.created).length
     }
+    // Orders whose points were posted by this call, with the window set from their completion.
+    const earnedNow = new Set(
+      planned
+        .filter(({ entry }) => entry && postings.get(entry.idempotencyKey)?.created)
+        .map(({ o }) => o.id)
+    )
     const stamp = toDbTime(this.now())
     const rows = planned.map(({ o, earning, entry }) => {
       const posting = entry ? postings.get(entry.idempotencyKey) : undefined
@@ -421,6 +471,7 @@ export class AccrueFromCommerce {
         .onConflict('order_id')
         .ignore()
     }
+    return earnedNow
   }
 
   /**
@@ -615,13 +666,17 @@ export class AccrueFromCommerce {
 
   /** Upgrades at once on the qualifying order; a refund only starts the grace period. */
   private async evaluateTier(companyId: number, memberId: number, counts?: AccrualCounts) {
+    await this.evaluateTiers(companyId, [memberId], counts)
+  }
+
+  private async evaluateTiers(companyId: number, memberIds: number[], counts?: AccrualCounts) {
     if (!this.tierRules.has(companyId)) {
       this.tierRules.set(companyId, await new Tiers(this.now).rules(companyId))
     }
     const rules = this.tierRules.get(companyId)!
     if (rules.tiers.length === 0) return
-    const change = await new Tiers(this.now).evaluate(companyId, memberId, 'event', rules)
-    if (change === 'upgrade' && counts) counts.upgrades++
+    const changes = await new Tiers(this.now).evaluateMany(companyId, memberIds, 'event', rules)
+    for (const change of changes.values()) if (change === 'upgrade' && counts) counts.upgrades++
   }
 
   private async settingsFor(companyId: number) {

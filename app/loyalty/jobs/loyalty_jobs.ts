@@ -16,7 +16,7 @@ export const accruePointsJob = defineJob<Record<string, never>>({
   maxAttempts: 3,
   async handle({ report }) {
     const accrual = new AccrueFromCommerce()
-    const counts = await accrual.run()
+    const counts = await accrual.run({ onBatch: (progress) => report({ ...progress }) })
     const released = await accrual.releaseDue()
     const result = { ...counts, released }
     await report(result)

@@ -318,6 +318,51 @@ test.group('Loyalty / accrual from commerce', (group) => {
     assert.lengthOf(await postings(ctx.memberId, 'earn'), 1)
   })
 
+  test('closed orders that earned nothing are skipped in place; one that earned is reversed in sequence', async ({
+    assert,
+  }) => {
+    const ctx = await setup()
+    const time = clock(DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' }))
+    const closedAt = DateTime.fromISO('2026-03-02T01:00:00Z', { zone: 'utc' })
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'A' }))
+    await new AccrueFromCommerce(time.now).run()
+
+    // One run over: C paid, B closed (never paid), D paid, A closed (earned before), E paid.
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'C' }))
+    await new UpsertOrder().handle(
+      order(ctx, { platformOrderNo: 'B', status: 'closed', paidAt: null, closedAt })
+    )
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'D' }))
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'A', status: 'closed', closedAt }))
+    await new UpsertOrder().handle(order(ctx, { platformOrderNo: 'E' }))
+    const progress: number[] = []
+    const counts = await new AccrueFromCommerce(time.now).run({
+      batchSize: 2,
+      onBatch: async (sofar) => {
+        progress.push(sofar.changes)
+      },
+    })
+
+    assert.deepEqual(progress, [2, 4, 5])
+    assert.equal(counts.changes, 5)
+    assert.equal(counts.earned, 3)
+    assert.equal(counts.reversed, 1)
+    assert.equal(counts.skipped, 1)
+    const orders = await db.from('orders').where('company_id', ctx.company.id)
+    const orderIds = new Map(orders.map((row) => [row.platform_order_no, Number(row.id)]))
+    const keys = async (kind: string) => {
+      const rows = await postings(ctx.memberId, kind)
+      return rows.map((posting) => posting.idempotency_key)
+    }
+    assert.deepEqual(
+      await keys('earn'),
+      ['A', 'C', 'D', 'E'].map((no) => `order:${orderIds.get(no)}`)
+    )
+    assert.lengthOf(await keys('reverse'), 1)
+    assert.equal(await pendingOf(ctx.memberId), 600)
+    assert.equal(await differenceCount(), 0)
+  })
+
   test('a refund after the points were spent follows the shortfall policy', async ({ assert }) => {
     const ctx = await setup()
     const time = clock(DateTime.fromISO('2026-03-02T00:00:00Z', { zone: 'utc' }))
