@@ -7,6 +7,7 @@ import { ManageAccessTokens } from '#app/identity/actions/manage_access_tokens'
 import Benefit from '#app/benefits/models/benefit'
 import { ClaimBenefit, periodKey } from '#app/benefits/actions/claim_benefit'
 import { ManageBenefits } from '#app/benefits/actions/manage_benefits'
+import { Tiers } from '#app/loyalty/services/tiers'
 import { createStaff } from '#tests/support/staff'
 import { createMembers } from '#tests/functional/loyalty/fixtures'
 import { countRows } from '#tests/functional/members/fixtures'
@@ -17,15 +18,11 @@ async function setup() {
   const { company, refs } = await createMembers(2)
   const admin = await createStaff('admin')
   const stamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
-  const [tierRow] = await db.table('loyalty_tiers').returning('id').insert({
-    company_id: company.id,
-    name: '金卡',
-    color: '#d4a017',
-    threshold: 300000,
-    created_at: stamp,
-    updated_at: stamp,
-  })
-  const tierId = Number(typeof tierRow === 'object' ? tierRow.id : tierRow)
+  const tierId = await new Tiers().create(
+    company.id,
+    { name: '金卡', color: '#d4a017', threshold: 300000 },
+    null
+  )
   await db.table('member_tiers').insert({
     company_id: company.id,
     member_id: refs[0].memberId,

@@ -7,6 +7,7 @@ import { UpsertOrder } from '#app/commerce/actions/upsert_order'
 import { ListMembers, type MemberFilters } from '#app/members/actions/list_members'
 import { memberFilterParams } from '#app/members/member_filter_params'
 import MemberTag from '#app/members/models/member_tag'
+import { Tiers } from '#app/loyalty/services/tiers'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -61,32 +62,20 @@ async function seed() {
   await order('F3', 'C', 'Q-ONE', 'Q', 100)
 
   const stamp = new Date().toISOString().replace('T', ' ').slice(0, 19)
-  await db.table('loyalty_tiers').multiInsert([
-    {
-      company_id: company.id,
-      name: '金卡',
-      color: '#d4a017',
-      threshold: 100000,
-      created_at: stamp,
-      updated_at: stamp,
-    },
-    {
-      company_id: company.id,
-      name: '银卡',
-      color: '#c0c0c0',
-      threshold: 10000,
-      created_at: stamp,
-      updated_at: stamp,
-    },
-  ])
-  const tierId = (row: any) => (typeof row === 'object' ? row.id : row)
-  const tiers = await db
-    .from('loyalty_tiers')
-    .where('company_id', company.id)
-    .orderBy('threshold', 'desc')
+  const loyaltyTiers = new Tiers()
+  const gold = await loyaltyTiers.create(
+    company.id,
+    { name: '金卡', color: '#d4a017', threshold: 100000 },
+    null
+  )
+  const silver = await loyaltyTiers.create(
+    company.id,
+    { name: '银卡', color: '#c0c0c0', threshold: 10000 },
+    null
+  )
   await db.table('member_tiers').multiInsert([
-    { company_id: company.id, member_id: ids.A, tier_id: tierId(tiers[0]), updated_at: stamp },
-    { company_id: company.id, member_id: ids.C, tier_id: tierId(tiers[1]), updated_at: stamp },
+    { company_id: company.id, member_id: ids.A, tier_id: gold, updated_at: stamp },
+    { company_id: company.id, member_id: ids.C, tier_id: silver, updated_at: stamp },
   ])
   await db.table('points_accounts').multiInsert([
     {
@@ -114,7 +103,7 @@ async function seed() {
       updated_at: stamp,
     },
   ])
-  return { company, ids, tiers }
+  return { company, ids, tiers: [{ id: gold }, { id: silver }] }
 }
 
 async function names(companyId: number, filters: MemberFilters) {
