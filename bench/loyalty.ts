@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import Company from '#app/organization/models/company'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { AccrueFromCommerce, ACCRUAL_CURSOR } from '#app/loyalty/actions/accrue_from_commerce'
+import { Tiers } from '#app/loyalty/services/tiers'
 import { type BenchContext, timeIt } from './_support.js'
 
 const MEMBERS = Number(process.env.BENCH_LOYALTY_MEMBERS ?? 2000)
@@ -11,6 +12,7 @@ const CONCURRENCY = 8
 const BATCH = 500
 const ORDERS = Number(process.env.BENCH_LOYALTY_ORDERS ?? 10_000)
 const SINGLE_ORDERS = 500
+const HISTORY_ORDERS = Number(process.env.BENCH_LOYALTY_HISTORY_ORDERS ?? 20_000)
 /** The target is stated at 1M members, and the cost per lot grows with the tables: measure there. */
 const EXPIRY_MEMBERS = Number(process.env.BENCH_LOYALTY_EXPIRY_MEMBERS ?? 1_000_000)
 
@@ -284,4 +286,78 @@ export default async function ({ report }: BenchContext) {
     for (const id of single) await accrual.accrueOrder(id)
   })
   report('accrual_orders_single', (SINGLE_ORDERS / singleMs) * 1000, 'orders/s')
+
+  // An imported history, as the first accrual after an import meets it: orders paid over
+  // the last year (most completed, one in fourteen closed), three tiers to evaluate, and
+  // a rule version in force for the whole year.
+  await db.table('loyalty_earning_rules').insert({
+    company_id: company.id,
+    version: 2,
+    points_per_yuan: 1,
+    include_shipping: false,
+    effective_from: earnedAt.minus({ days: 400 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+    created_at: stamp,
+  })
+  const tiers = new Tiers()
+  for (const [name, threshold] of [
+    ['银卡', 50_000],
+    ['金卡', 200_000],
+    ['钻石', 800_000],
+  ] as const) {
+    await tiers.create(company.id, { name, color: '#9ca3af', threshold }, null)
+  }
+  const [{ before }] = await db.from('commerce_status_changes').max('id as before')
+  for (let offset = 0; offset < HISTORY_ORDERS; offset += 200) {
+    const orders = Array.from({ length: Math.min(200, HISTORY_ORDERS - offset) }, (_, i) => {
+      const n = offset + i
+      const paid = earnedAt.minus({ days: n % 365, minutes: n })
+      const status = n % 14 === 0 ? 'closed' : n % 10 < 8 ? 'completed' : 'paid'
+      const at = (time: DateTime | null) => time?.toFormat('yyyy-MM-dd HH:mm:ss') ?? null
+      return {
+        company_id: company.id,
+        shop_id: shopId,
+        platform_order_no: `BH${n}`,
+        member_id: memberIds[n % memberIds.length],
+        status,
+        ordered_at: at(paid),
+        paid_at: status === 'closed' ? null : at(paid),
+        completed_at: status === 'completed' ? at(paid.plus({ days: 5 })) : null,
+        closed_at: status === 'closed' ? at(paid) : null,
+        goods_fen: 19_900,
+        paid_fen: status === 'closed' ? 0 : 19_900,
+        fingerprint: `BH${n}`,
+        created_at: stamp,
+        updated_at: stamp,
+      }
+    })
+    await db.table('orders').multiInsert(orders)
+    const ids = await db
+      .from('orders')
+      .where('shop_id', shopId)
+      .whereIn(
+        'platform_order_no',
+        orders.map((order) => order.platform_order_no)
+      )
+      .select('id', 'status')
+    await db.table('commerce_status_changes').multiInsert(
+      ids.map((row) => ({
+        subject_type: 'order',
+        subject_id: row.id,
+        from_status: null,
+        to_status: row.status,
+        changed_at: stamp,
+        source: 'import',
+        created_at: stamp,
+      }))
+    )
+  }
+  await db
+    .from('loyalty_cursors')
+    .where('name', ACCRUAL_CURSOR)
+    .update({ position: Number(before ?? 0) })
+  const [history, historyMs] = await timeIt(() => new AccrueFromCommerce(() => earnedAt).run())
+  if (history.changes !== HISTORY_ORDERS) {
+    throw new Error(`history accrual read ${history.changes} of ${HISTORY_ORDERS} changes`)
+  }
+  report('accrual_history', (history.changes / historyMs) * 1000, 'changes/s')
 }
