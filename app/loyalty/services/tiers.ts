@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import { DateTime } from 'luxon'
 import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
@@ -228,6 +229,17 @@ export class Tiers {
         values.set(id, (values.get(id) ?? 0) + sign * Number(row.n ?? 0))
       }
     }
+    /** Orders of these members paid in the window (paid_at set), grouped by member. */
+    const paidWithin = <Query extends DatabaseQueryBuilderContract<any>>(
+      query: Query,
+      ids: number[]
+    ) =>
+      query
+        .whereIn('orders.member_id', ids)
+        .where('orders.paid_at', '>', since)
+        .where('orders.paid_at', '<=', until)
+        .groupBy('orders.member_id')
+        .select('orders.member_id')
     for (let i = 0; i < memberIds.length; i += QUALIFYING_CHUNK) {
       const ids = memberIds.slice(i, i + QUALIFYING_CHUNK)
       if (basis === 'points') {
@@ -246,41 +258,16 @@ export class Tiers {
         )
       } else if (basis === 'orders') {
         add(
-          await db
-            .from('orders')
-            .whereIn('member_id', ids)
-            .whereIn('status', PURCHASE_STATUSES)
-            .where('paid_at', '>', since)
-            .where('paid_at', '<=', until)
-            .groupBy('member_id')
-            .select('member_id')
+          await paidWithin(db.from('orders'), ids)
+            .whereIn('orders.status', PURCHASE_STATUSES)
             .count('* as n'),
           1
         )
       } else {
+        add(await paidWithin(db.from('orders'), ids).sum('orders.paid_fen as n'), 1)
         add(
-          await db
-            .from('orders')
-            .whereIn('member_id', ids)
-            .whereNotNull('paid_at')
-            .where('paid_at', '>', since)
-            .where('paid_at', '<=', until)
-            .groupBy('member_id')
-            .select('member_id')
-            .sum('paid_fen as n'),
-          1
-        )
-        add(
-          await db
-            .from('refunds')
-            .join('orders', 'orders.id', 'refunds.order_id')
-            .whereIn('orders.member_id', ids)
+          await paidWithin(db.from('refunds').join('orders', 'orders.id', 'refunds.order_id'), ids)
             .where('refunds.status', 'completed')
-            .whereNotNull('orders.paid_at')
-            .where('orders.paid_at', '>', since)
-            .where('orders.paid_at', '<=', until)
-            .groupBy('orders.member_id')
-            .select('orders.member_id')
             .sum('refunds.amount_fen as n'),
           -1
         )
