@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
+import { shareEventLoopBetweenSqliteQueries } from '#app/shared/kernel/sqlite_turns'
 
 /**
  * SQLite is the embedded default: one file, no server. PostgreSQL is what
@@ -13,6 +14,8 @@ const sqliteFile = app.makePath(env.get('SQLITE_PATH', 'data/quanzi.sqlite'))
 if (env.get('DB_CONNECTION') === 'sqlite') {
   // The embedded database lives in a folder that a fresh clone does not have yet.
   mkdirSync(dirname(sqliteFile), { recursive: true })
+  // Jobs run in the web process without Redis: long work must let requests in.
+  shareEventLoopBetweenSqliteQueries()
 }
 
 const migrations = { naturalSort: true, paths: ['database/migrations'] }
