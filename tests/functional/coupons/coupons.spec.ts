@@ -11,7 +11,12 @@ import Coupon from '#app/coupons/models/coupon'
 import CouponBatch from '#app/coupons/models/coupon_batch'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import { IssueCouponBatch } from '#app/coupons/actions/issue_coupon_batch'
-import { SyncCouponUsage, expireCoupons } from '#app/coupons/actions/sync_coupon_usage'
+import {
+  SyncCouponUsage,
+  expireCoupons,
+  couponOrderPages,
+} from '#app/coupons/actions/sync_coupon_usage'
+import { toDbTime } from '#app/shared/kernel/db_values'
 import { UseCoupon } from '#app/coupons/actions/use_coupon'
 import { CouponReport } from '#app/coupons/actions/coupon_report'
 import { couponDiscount } from '#app/coupons/actions/coupon_rules'
@@ -368,6 +373,74 @@ test.group('Coupons / use', (group) => {
     await coupon.refresh()
     assert.equal(coupon.status, 'issued')
     assert.isNull(coupon.usedOrderId)
+  })
+
+  test('a coupon given back by a closed order and used by another order in the same page goes to the new order', async ({
+    assert,
+  }) => {
+    const { company, tmall, coupon } = await issued()
+    const upsert = new UpsertOrder()
+    const first = order(company.id, tmall.id, {
+      memberId: coupon.memberId,
+      couponCodes: [coupon.code],
+    })
+    await upsert.handle(first)
+    const sync = new SyncCouponUsage()
+    assert.include(await sync.handle(company.id), { used: 1 })
+
+    // The first order is closed, then a second order of the member carries the same code:
+    // both come in one page, the closed one first.
+    await upsert.handle({ ...first, status: 'closed', closedAt: DateTime.utc() })
+    await upsert.handle(
+      order(company.id, tmall.id, {
+        platformOrderNo: 'TM1002',
+        memberId: coupon.memberId,
+        couponCodes: [coupon.code],
+      })
+    )
+    const handover = await sync.handle(company.id)
+    assert.include(handover, { released: 1, used: 1 })
+    await coupon.refresh()
+    assert.equal(coupon.status, 'used')
+    assert.equal(coupon.usedOrderNo, 'TM1002')
+  })
+
+  test('the upkeep reads its pages through the orders-with-codes index, in its order', async ({
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const after = { at: toDbTime(DateTime.utc(), db.connection()), id: 42 }
+    const pages = {
+      first: couponOrderPages.first(company.id).toSQL(),
+      sameInstant: couponOrderPages.sameInstant(company.id, after).toSQL(),
+      later: couponOrderPages.later(company.id, after).toSQL(),
+    }
+    const postgres = db.connection().dialect.name === 'postgres'
+    if (postgres) {
+      // Empty tables are cheapest to scan; forbid it, so the plan shows what the index allows.
+      await db.rawQuery('set local enable_seqscan = off')
+      await db.rawQuery('set local enable_sort = off')
+    }
+    const plans: Record<string, string> = {}
+    for (const [name, page] of Object.entries(pages)) {
+      const plan = await db.rawQuery(`explain ${postgres ? '' : 'query plan '}${page.sql}`, [
+        ...page.bindings,
+      ])
+      plans[name] = postgres
+        ? plan.rows.map((row: any) => row['QUERY PLAN']).join('\n')
+        : plan.map((row: any) => row.detail).join('\n')
+    }
+    for (const text of Object.values(plans)) {
+      assert.include(text, 'orders_coupon_usage_index')
+      assert.notInclude(text, postgres ? 'Sort' : 'TEMP B-TREE')
+    }
+    if (!postgres) {
+      // Both columns of the position bound the range: no page re-reads the orders before it.
+      assert.include(
+        plans.sameInstant,
+        'orders_coupon_usage_index (company_id=? AND updated_at=? AND id>?)'
+      )
+    }
   })
 
   test('the API checks a basket, redeems once, answers the same order again and refuses another', async ({
