@@ -267,6 +267,33 @@ async function claimOrProbe(
 }
 
 /**
+ * The oldest other pending messages that may share `lead`'s provider call:
+ * same provider and template, due at `now`. Locked and skipped when another
+ * runner holds them (PostgreSQL).
+ */
+export function pendingBatchMates(
+  client: QueryClientContract,
+  lead: Pick<Message, 'id' | 'provider' | 'templateCode'>,
+  now: string,
+  limit: number
+) {
+  const query = client
+    .from('messages')
+    .where('provider', lead.provider)
+    .where('status', 'pending')
+    .where((q) =>
+      lead.templateCode ? q.where('template_code', lead.templateCode) : q.whereNull('template_code')
+    )
+    .where('direction', 'out')
+    .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
+    .whereNot('id', lead.id)
+    .orderBy('id')
+    .limit(limit)
+  if (client.dialect.name === 'postgres') query.forUpdate().skipLocked()
+  return query
+}
+
+/**
  * Claims the message — and, when the channel batches, other pending
  * messages that may share its provider call, up to the batch size — for
  * one call under `token`, claimed at `now`. Answers the claimed rows as the claim wrote
@@ -295,22 +322,18 @@ async function claimBatch(
     return claimedRows(result, token)
   }
 
-  // The lead first, then the oldest others with its template. Rows another runner is claiming
-  // right now are skipped rather than waited for (PostgreSQL; SQLite has one writer).
-  const candidates = (client: QueryClientContract, limit: number) => {
+  // The lead, then the oldest others with its template, each by an index: the others walk
+  // messages_claim_index (provider, status, template_code, id) in id order and stop at the limit.
+  // (Ordering all of them with the lead first sorted every pending message of the template for
+  // each claim: a campaign of 1M messages, 100k claims.) Rows another runner is claiming right
+  // now are skipped rather than waited for (PostgreSQL; SQLite has one writer).
+  const others = (client: QueryClientContract, limit: number) =>
+    pendingBatchMates(client, lead, now, limit)
+  const leadRow = (client: QueryClientContract) => {
     const query = client
       .from('messages')
-      .where('provider', lead.provider)
-      .where('direction', 'out')
-      .where('status', 'pending')
-      .where((q) =>
-        lead.templateCode
-          ? q.where('template_code', lead.templateCode)
-          : q.whereNull('template_code')
-      )
+      .where({ id: lead.id, status: 'pending', direction: 'out' })
       .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
-      .orderByRaw('(CASE WHEN id = ? THEN 0 ELSE 1 END), id', [lead.id])
-      .limit(limit)
     if (client.dialect.name === 'postgres') query.forUpdate().skipLocked()
     return query
   }
@@ -318,27 +341,37 @@ async function claimBatch(
   if (!channel.batchKey) {
     // The template is the batch key: pick and claim in one statement.
     if (db.connection().dialect.name === 'postgres') {
-      // A CTE, locked once: `IN (… LIMIT n FOR UPDATE SKIP LOCKED)` can be re-run by PostgreSQL's
+      // CTEs, locked once: `IN (… LIMIT n FOR UPDATE SKIP LOCKED)` can be re-run by PostgreSQL's
       // re-check of concurrently updated rows and then claim more than n.
       const result = await db.rawQuery(
-        `WITH picked AS MATERIALIZED (
+        `WITH lead AS MATERIALIZED (
            SELECT id FROM messages
-           WHERE provider = ? AND direction = 'out' AND status = 'pending'
-             AND ${lead.templateCode ? 'template_code = ?' : 'template_code IS NULL'}
+           WHERE id = ? AND status = 'pending' AND direction = 'out'
              AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-           ORDER BY (CASE WHEN id = ? THEN 0 ELSE 1 END), id
+           FOR UPDATE SKIP LOCKED
+         ), others AS MATERIALIZED (
+           SELECT id FROM messages
+           WHERE provider = ? AND status = 'pending'
+             AND ${lead.templateCode ? 'template_code = ?' : 'template_code IS NULL'}
+             AND direction = 'out' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+             AND id <> ?
+           ORDER BY id
            LIMIT ? FOR UPDATE SKIP LOCKED
+         ), picked AS (
+           SELECT id FROM lead UNION ALL SELECT id FROM others
          )
          UPDATE messages SET status = 'sending', batch_token = ?, claimed_at = ?,
            attempts = attempts + 1, updated_at = ?
          FROM picked WHERE messages.id = picked.id AND messages.status = 'pending'
          RETURNING messages.*`,
         [
+          lead.id,
+          now,
           lead.provider,
           ...(lead.templateCode ? [lead.templateCode] : []),
           now,
           lead.id,
-          size,
+          size - 1,
           token,
           now,
           now,
@@ -348,7 +381,11 @@ async function claimBatch(
     }
     const result = await db
       .from('messages')
-      .whereIn('id', candidates(db.connection(), size).select('id'))
+      .where((q) =>
+        q
+          .whereIn('id', leadRow(db.connection()).select('id'))
+          .orWhereIn('id', others(db.connection(), size - 1).select('id'))
+      )
       .where('status', 'pending')
       .update(claim)
       .returning('*')
@@ -359,7 +396,7 @@ async function claimBatch(
   // the candidates stay locked while it is computed.
   const keyOf = (m: Message) => channel.batchKey!(bareOutgoing(m))
   return db.transaction(async (trx) => {
-    const picked = await candidates(trx, size * 2)
+    const picked = [...(await leadRow(trx)), ...(await others(trx, size * 2 - 1))]
     const rows = picked.map((row) => Message.$createFromAdapterResult(row)!)
     if (rows.length === 0) return []
     const key = keyOf(rows[0])
@@ -701,6 +738,11 @@ async function lookUp(
 
 /** Rows left `sending` past the lease, for the sweeper job. */
 export async function staleSending(limit = 1000): Promise<Message[]> {
+  return staleSendingQuery(limit)
+}
+
+/** Messages `sending` past the lease, oldest first: by messages_status_index (status, id). */
+export function staleSendingQuery(limit = 1000) {
   const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
   return Message.query()
     .where('status', 'sending')
