@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { UpsertOrder } from '#app/commerce/actions/upsert_order'
@@ -78,6 +79,25 @@ test.group('Members / RFM and lifecycle', (group) => {
       summary.segments.reduce((n, s) => n + s.members, 0),
       10
     )
+  })
+
+  test('SQLite: a recompute leaves the planner statistics of the segment and stage indexes current', async ({
+    assert,
+  }) => {
+    if (db.connection().dialect.name !== 'better-sqlite3') return
+    const { company } = await tenMembers()
+    // Statistics gathered before any member had a segment or a stage.
+    await db.rawQuery('analyze')
+    const entries = async (index: string) => {
+      const [row] = await db.from('sqlite_stat1').where('idx', index).select('stat')
+      return row ? Number(String(row.stat).split(' ')[0]) : 0
+    }
+    assert.equal(await entries('members_company_id_rfm_segment_index'), 0)
+
+    await new RecomputeRfm().handle(company.id)
+    // The planner reads these (a whole partial index looked like a few entries to it).
+    assert.equal(await entries('members_company_id_rfm_segment_index'), 10)
+    assert.equal(await entries('members_company_id_lifecycle_stage_index'), 10)
   })
 
   test('lifecycle stages follow the day thresholds', async ({ assert }) => {
