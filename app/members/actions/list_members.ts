@@ -105,13 +105,13 @@ export class ListMembers {
     ) {
       const values = db.from('member_attribute_values').where('attribute_id', filters.attribute)
       if (filters.attributeValue) values.where('value_text', filters.attributeValue)
-      const bound = (value: string, op: '>=' | '<=') => {
+      const attributeBound = (value: string, op: '>=' | '<=') => {
         if (/^\d{4}-\d{2}-\d{2}$/.test(value)) values.where('value_date', op, value)
         else if (Number.isFinite(Number(value))) values.where('value_number', op, Number(value))
         else values.whereRaw('1 = 0')
       }
-      if (filters.attributeMin) bound(filters.attributeMin, '>=')
-      if (filters.attributeMax) bound(filters.attributeMax, '<=')
+      if (filters.attributeMin) attributeBound(filters.attributeMin, '>=')
+      if (filters.attributeMax) attributeBound(filters.attributeMax, '<=')
       query.whereIn('id', values.select('member_id'))
     }
     if (filters.shop) {
@@ -325,7 +325,7 @@ export class ListMembers {
     // Ranges of the order figures kept on the member, each column's bounds one filter:
     // a rare one (spent over ¥20,000) drives the page from its (company_id, column) index
     // instead of a walk that finds a page's worth only after most members.
-    const range = (key: string, name: string, bounds: Array<['>=' | '<=' | '<', unknown]>) => {
+    const range = (key: string, name: string, bounds: Bound[]) => {
       if (!bounds.length) return
       const bounded = <Query extends AnyQuery>(query: Query, reference: string) => {
         for (const [op, value] of bounds) query.whereRaw(`${reference} ${op} ?`, [value as any])
@@ -338,39 +338,20 @@ export class ListMembers {
         test: (query) => bounded(query, `+"${name}"`),
       })
     }
-    const given = <Value>(
-      bounds: Array<['>=' | '<=' | '<', Value | undefined, (v: Value) => unknown]>
-    ) =>
-      bounds
-        .filter(([, value]) => value !== undefined)
-        .map(([op, value, toDb]) => [op, toDb(value as Value)] as ['>=' | '<=' | '<', unknown])
     const fen = (yuan: number) => Math.round(yuan * 100)
-    const same = (n: number) => n
-    range(
-      'spent',
-      'spent_fen',
-      given([
-        ['>=', filters.minSpent, fen],
-        ['<=', filters.maxSpent, fen],
-      ])
-    )
-    range(
-      'orders',
-      'order_count',
-      given([
-        ['>=', filters.minOrders, same],
-        ['<=', filters.maxOrders, same],
-      ])
-    )
+    range('spent', 'spent_fen', [
+      ...bound('>=', filters.minSpent, fen),
+      ...bound('<=', filters.maxSpent, fen),
+    ])
+    range('orders', 'order_count', [
+      ...bound('>=', filters.minOrders),
+      ...bound('<=', filters.maxOrders),
+    ])
     range('lastOrder', 'last_order_at', [
-      ...given<number>([
-        ['>=', filters.lastOrderWithinDays, (days) => this.daysAgo(days)],
-        ['<', filters.lastOrderOverDays, (days) => this.daysAgo(days)],
-      ]),
-      ...given<Date>([
-        ['>=', filters.lastOrderFrom, (date) => this.dayStart(date, zone, 0)],
-        ['<', filters.lastOrderTo, (date) => this.dayStart(date, zone, 1)],
-      ]),
+      ...bound('>=', filters.lastOrderWithinDays, (days) => this.daysAgo(days)),
+      ...bound('<', filters.lastOrderOverDays, (days) => this.daysAgo(days)),
+      ...bound('>=', filters.lastOrderFrom, (date) => this.dayStart(date, zone, 0)),
+      ...bound('<', filters.lastOrderTo, (date) => this.dayStart(date, zone, 1)),
     ])
     if (filters.phone) {
       const phone = Phone.tryParse(filters.phone)
@@ -479,6 +460,18 @@ export class ListMembers {
     const day = DateTime.fromJSDate(date).toISODate()!
     return toDbTime(DateTime.fromISO(day, { zone }).plus({ days: plusDays }), db.connection())!
   }
+}
+
+/** One bound of a range filter: the comparison and the value as stored. */
+type Bound = ['>=' | '<=' | '<', unknown]
+
+/** The bound when the filter gives its value, none when it does not. */
+function bound<Value>(
+  op: Bound[0],
+  value: Value | undefined,
+  toDb: (value: Value) => unknown = (given) => given
+): Bound[] {
+  return value === undefined ? [] : [[op, toDb(value)]]
 }
 
 function sortProperty(sort: 'newest' | 'spent' | 'orders') {
