@@ -65,6 +65,12 @@ function thresholds(raw: unknown, fallback: Thresholds): Thresholds {
   return fallback
 }
 
+/** The partial indexes a recompute fills (migration 0703). */
+const RFM_INDEXES = [
+  'members_company_id_rfm_segment_index',
+  'members_company_id_lifecycle_stage_index',
+]
+
 /**
  * RFM and lifecycle for a whole company, set-based (two UPDATE … FROM
  * statements, SQLite ≥ 3.33 and PostgreSQL):
@@ -78,12 +84,6 @@ function thresholds(raw: unknown, fallback: Thresholds): Thresholds {
  *   than lostDays), 活跃 (bought within activeDays), 沉默 (within lostDays),
  *   流失 (longer ago).
  */
-/** The partial indexes a recompute fills (migration 0703). */
-const RFM_INDEXES = [
-  'members_company_id_rfm_segment_index',
-  'members_company_id_lifecycle_stage_index',
-]
-
 export class RecomputeRfm {
   async settings(companyId: number): Promise<RfmSettings> {
     const row = await db.from('member_rfm_settings').where('company_id', companyId).first()

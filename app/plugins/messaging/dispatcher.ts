@@ -343,39 +343,19 @@ async function claimBatch(
     if (db.connection().dialect.name === 'postgres') {
       // CTEs, locked once: `IN (… LIMIT n FOR UPDATE SKIP LOCKED)` can be re-run by PostgreSQL's
       // re-check of concurrently updated rows and then claim more than n.
+      const leadSql = leadRow(db.connection()).select('id').toSQL()
+      const matesSql = others(db.connection(), size - 1)
+        .select('id')
+        .toSQL()
       const result = await db.rawQuery(
-        `WITH lead AS MATERIALIZED (
-           SELECT id FROM messages
-           WHERE id = ? AND status = 'pending' AND direction = 'out'
-             AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-           FOR UPDATE SKIP LOCKED
-         ), others AS MATERIALIZED (
-           SELECT id FROM messages
-           WHERE provider = ? AND status = 'pending'
-             AND ${lead.templateCode ? 'template_code = ?' : 'template_code IS NULL'}
-             AND direction = 'out' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-             AND id <> ?
-           ORDER BY id
-           LIMIT ? FOR UPDATE SKIP LOCKED
-         ), picked AS (
-           SELECT id FROM lead UNION ALL SELECT id FROM others
-         )
+        `WITH lead AS MATERIALIZED (${leadSql.sql}),
+         others AS MATERIALIZED (${matesSql.sql}),
+         picked AS (SELECT id FROM lead UNION ALL SELECT id FROM others)
          UPDATE messages SET status = 'sending', batch_token = ?, claimed_at = ?,
            attempts = attempts + 1, updated_at = ?
          FROM picked WHERE messages.id = picked.id AND messages.status = 'pending'
          RETURNING messages.*`,
-        [
-          lead.id,
-          now,
-          lead.provider,
-          ...(lead.templateCode ? [lead.templateCode] : []),
-          now,
-          lead.id,
-          size - 1,
-          token,
-          now,
-          now,
-        ]
+        [...leadSql.bindings, ...matesSql.bindings, token, now, now]
       )
       return claimedRows(result.rows, token)
     }
@@ -736,13 +716,8 @@ async function lookUp(
   return unknown
 }
 
-/** Rows left `sending` past the lease, for the sweeper job. */
-export async function staleSending(limit = 1000): Promise<Message[]> {
-  return staleSendingQuery(limit)
-}
-
-/** Messages `sending` past the lease, oldest first: by messages_status_index (status, id). */
-export function staleSendingQuery(limit = 1000) {
+/** Rows left `sending` past the lease, oldest first, for the sweeper job: by messages_status_index (status, id). */
+export function staleSending(limit = 1000) {
   const cutoff = toDbTime(DateTime.utc().minus({ milliseconds: dispatcherSettings.leaseMs }))
   return Message.query()
     .where('status', 'sending')

@@ -10,6 +10,11 @@ import Member from '#app/members/models/member'
 import { BOUGHT_CATEGORIES } from '#app/commerce/actions/member_stats'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 import { countRows } from '#tests/functional/members/fixtures'
+import {
+  pretendSqliteStatistics,
+  queryPlan,
+  useTrueSqliteStatistics,
+} from '#tests/support/query_plans'
 
 function orderInput(
   companyId: number,
@@ -179,27 +184,21 @@ test.group('Commerce / upsert order', (group) => {
     if (db.connection().dialect.name !== 'better-sqlite3') return
     // Statistics of a small catalogue gathered before a large import: few products, few
     // lines per SKU. The planner then started from the products and read every line.
-    await db.rawQuery('analyze')
-    const stats: Array<[string, string, string]> = [
+    await pretendSqliteStatistics([
       ['products', 'products_company_id_category_index', '16 16 2'],
       ['skus', 'skus_product_id_index', '192 12'],
       ['order_items', 'order_items_sku_id_index', '3021 16'],
       ['order_items', 'order_items_order_id_line_no_unique', '3021 3 1'],
       ['orders', 'orders_member_id_ordered_at_index', '1500 7 1'],
-    ]
-    for (const [tbl, idx, stat] of stats) {
-      await db.from('sqlite_stat1').where('idx', idx).delete()
-      await db.table('sqlite_stat1').insert({ tbl, idx, stat })
-    }
-    await db.rawQuery('analyze sqlite_schema') // the planner reads them again
+    ])
     // A batch of 500 members, as MemberStats.recompute reads them.
     const ids = Array.from({ length: 500 }, (_, i) => i + 1)
-    const plan = await db.rawQuery(
-      `explain query plan ${BOUGHT_CATEGORIES} and orders.member_id in (${ids.map(() => '?').join(', ')})`,
-      ids
-    )
-    const steps = plan.map((row: any) => row.detail as string)
-    await db.rawQuery('analyze') // leave the connection true statistics
+    const plan = await queryPlan({
+      sql: `${BOUGHT_CATEGORIES} and orders.member_id in (${ids.map(() => '?').join(', ')})`,
+      bindings: ids,
+    })
+    const steps = plan.split('\n')
+    await useTrueSqliteStatistics()
     assert.match(steps[0], /^SEARCH orders USING INDEX orders_member_id/)
     assert.match(steps[1], /^SEARCH order_items USING INDEX order_items_order_id/)
   })

@@ -6,6 +6,11 @@ import { ListMembers, type MemberFilters } from '#app/members/actions/list_membe
 import MemberTag from '#app/members/models/member_tag'
 import { Tiers } from '#app/loyalty/services/tiers'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+import {
+  pretendSqliteStatistics,
+  queryPlan,
+  useTrueSqliteStatistics,
+} from '#tests/support/query_plans'
 
 const PLACES: Array<[string | null, string | null]> = [
   ['浙江省', '杭州市'],
@@ -195,20 +200,14 @@ test.group(
       if (db.connection().dialect.name !== 'better-sqlite3') return
       // Statistics as a 1M-member database had them after its first RFM recompute: the
       // partial segment and stage indexes still counted as a few hundred entries.
-      await db.rawQuery('analyze')
-      const stats: Record<string, string> = {
-        members_company_id_rfm_segment_index: '212 212 27',
-        members_company_id_lifecycle_stage_index: '244 244 49',
-        members_company_id_spent_fen_index: '1000000 1000000 35',
-        members_company_id_order_count_index: '1000000 1000000 8334',
-        members_company_id_name_index: '1000000 1000000 643',
-        members_company_id_province_city_index: '1000000 1000000 62500 50000',
-      }
-      for (const [index, stat] of Object.entries(stats)) {
-        await db.from('sqlite_stat1').where('idx', index).delete()
-        await db.table('sqlite_stat1').insert({ tbl: 'members', idx: index, stat })
-      }
-      await db.rawQuery('analyze sqlite_schema') // the planner reads them again
+      await pretendSqliteStatistics([
+        ['members', 'members_company_id_rfm_segment_index', '212 212 27'],
+        ['members', 'members_company_id_lifecycle_stage_index', '244 244 49'],
+        ['members', 'members_company_id_spent_fen_index', '1000000 1000000 35'],
+        ['members', 'members_company_id_order_count_index', '1000000 1000000 8334'],
+        ['members', 'members_company_id_name_index', '1000000 1000000 643'],
+        ['members', 'members_company_id_province_city_index', '1000000 1000000 62500 50000'],
+      ])
       ListMembers.DRIVER_LIMIT = 0
       for (const filters of [
         { segment: 'important_value' },
@@ -216,16 +215,13 @@ test.group(
       ] as MemberFilters[]) {
         const list = new ListMembers()
         const access = await list.pageAccess(companyId, filters, 'Asia/Shanghai')
-        const { sql, bindings } = list
-          .pageQuery(companyId, filters, 'Asia/Shanghai', access)
-          .toSQL()
-        const plan = await db.rawQuery(`explain query plan ${sql}`, [...bindings])
-        const text = plan.map((row: any) => row.detail).join('\n')
+        const text = await queryPlan(
+          list.pageQuery(companyId, filters, 'Asia/Shanghai', access).toSQL()
+        )
         // Not the partial index of the segment or stage, read whole and sorted.
         assert.equal(text, 'SCAN members', JSON.stringify(filters))
       }
-      // The connection keeps statistics it loaded; leave it true ones for the next tests.
-      await db.rawQuery('analyze')
+      await useTrueSqliteStatistics()
     })
   }
 )
