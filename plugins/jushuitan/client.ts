@@ -95,11 +95,8 @@ export class JushuitanApi {
         retriedTimestamp = true
         continue
       }
-      if (
-        (code === JST_CODES.tooFrequent || code === JST_CODES.overLimit) &&
-        throttled < 2 &&
-        !options.once
-      ) {
+      // Refused before anything was done: an upload that must not run twice is repeated too.
+      if ((code === JST_CODES.tooFrequent || code === JST_CODES.overLimit) && throttled < 2) {
         throttled++
         await new Promise((resolve) => setTimeout(resolve, 1000 * throttled))
         continue

@@ -123,6 +123,14 @@ export class FakeWangdiantong extends FakeHttpServer {
     return chinaTime(new Date(ms))
   }
 
+  /**
+   * The calls to `method` not refused for the rate. A busy test process can land a call beside
+   * the next one; the connector then waits and repeats it, which a count of reads must allow.
+   */
+  answered(method: string) {
+    return this.requests.filter((r) => r.method === method && r.code !== this.throttleCode)
+  }
+
   codes(method?: string): number[] {
     return this.requests.filter((r) => !method || r.method === method).map((r) => r.code)
   }

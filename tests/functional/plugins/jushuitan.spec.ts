@@ -380,6 +380,22 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
     assert.deepEqual(fake.codes('/open/orders/single/query').slice(-3), [199, 199, 199])
   }).timeout(15_000)
 
+  test('stock: an upload refused for the rate (199) was not made, so it is sent once more', async ({
+    assert,
+  }) => {
+    await createCompanyWithShops()
+    await configure(fake)
+    const tested = await pluginHost.testConnection('jushuitan')
+    assert.isTrue(tested.ok)
+    // The account allows less than we declared: the connection test used this second's share.
+    fake.perSecond = 1
+    const items = [{ skuCode: 'QZ-T-001', quantity: 6 }]
+    const pushed = await new PushStock().handle('jushuitan', items, 'stock-throttled')
+    assert.equal(pushed.outcome, 'pushed', pushed.errorMessage ?? '')
+    assert.deepEqual(fake.codes('/open/jushuitan/inventoryv2/upload'), [199, 0])
+    assert.equal(fake.stockDocuments.size, 1)
+  })
+
   test('stock: the same idempotency key twice pushes once, recorded as a stock run', async ({
     assert,
   }) => {
@@ -432,7 +448,7 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
       lines.map((line) => line.sku_code),
       ['QZ-1', 'QZ-OLD', 'UNMAPPED-9']
     )
-    const reads = fake.requests.filter((r) => r.path === '/open/skumap/query')
+    const reads = fake.answered('/open/skumap/query')
     assert.isTrue(reads.every((r) => r.code === 0))
     assert.isTrue(reads.some((r) => r.biz.page_index === 2))
     assert.isTrue(reads.every((r) => r.biz.page_size === 50))
@@ -453,7 +469,7 @@ test.group('Plugins / jushuitan (聚水潭)', (group) => {
       { sku_id: 'QZ-FREE', qty: 3 },
     ])
     // The push read only the minutes since the sync's read (one window, one page).
-    const later = fake.requests.filter((r) => r.path === '/open/skumap/query').slice(reads.length)
+    const later = fake.answered('/open/skumap/query').slice(reads.length)
     assert.lengthOf(later, 1)
     assert.isAbove(
       FakeJushuitan.parseTime(later[0].biz.modified_begin),
