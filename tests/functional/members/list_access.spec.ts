@@ -93,9 +93,8 @@ async function seed() {
 }
 
 /**
- * Every member of a filter, page after page, as the list shows them. On SQLite
- * the page chooses its own access path (ListMembers.access); on PostgreSQL it
- * leaves the plan to the database, and this compares the paging alone.
+ * Every member of a filter, page after page, as the list shows them: the page
+ * chooses its own access path (ListMembers.access), on SQLite and PostgreSQL.
  */
 async function listed(companyId: number, filters: MemberFilters) {
   const ids: number[] = []
