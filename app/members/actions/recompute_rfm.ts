@@ -121,24 +121,31 @@ export class RecomputeRfm {
     const statuses = PURCHASE_STATUSES
     await db.transaction(async (trx) => {
       const at = (days: number) => toDbTime(now.minus({ days }), trx)!
-      // Only rows whose values change are written: on a routine recompute most
-      // members keep their scores, and rewriting every row (and every index on
-      // members) is what made a recompute cost many times the GROUP BY.
       const differs = trx.dialect.name === 'postgres' ? 'is distinct from' : 'is not'
       const placeholders = PURCHASE_STATUSES.map(() => '?').join(', ')
+      // Each buyer's purchases in the window, read from the orders once: clearing the
+      // members without one read them a second time (on PostgreSQL a hash of the
+      // window's 3.1M orders at 1M members / 10M orders, spilled to disk: 2.9–18.7 s,
+      // most of the recompute's spread between runs). Created inside the
+      // transaction, so a failed run leaves no table behind.
+      await trx.rawQuery(
+        `create temporary table rfm_window as
+           select member_id, max(ordered_at) as last_at, count(*) as purchases, sum(paid_fen) as paid
+           from orders
+           where company_id = ? and member_id is not null and status in (${placeholders}) and ordered_at >= ?
+           group by member_id`,
+        [companyId, ...statuses, at(settings.windowDays)]
+      )
+      await trx.rawQuery('create unique index rfm_window_member on rfm_window (member_id)')
+      // Temporary tables get no statistics from autovacuum; without them PostgreSQL
+      // guesses their size. (On SQLite ANALYZE would create a temp.sqlite_stat1 that
+      // hides the main one from the connection, and its plans need the index alone.)
+      if (trx.dialect.name === 'postgres') await trx.rawQuery('analyze rfm_window')
       await trx.rawQuery(
         `update members set rfm_r = null, rfm_f = null, rfm_m = null, rfm_segment = null
-         where company_id = ? and (rfm_segment is not null or rfm_r is not null) and not exists (
-           select 1 from orders o
-           where o.company_id = ? and o.member_id = members.id and o.status in (${placeholders})
-             and o.ordered_at >= ?)`,
-        // With the company, each member's check is a range of the covering
-        // (company_id, member_id, status, ordered_at, …) index alone. Without it,
-        // (member_id, ordered_at) read every order of the window from the table
-        // for its status: 75 s at 1M members / 10M orders on SQLite from a cold
-        // page cache (8.5 s warm), against 2.1 s. (Without statistics SQLite took
-        // the (company_id, ordered_at) index instead; connections gather them.)
-        [companyId, companyId, ...statuses, at(settings.windowDays)]
+         where company_id = ? and (rfm_segment is not null or rfm_r is not null)
+           and not exists (select 1 from rfm_window w where w.member_id = members.id)`,
+        [companyId]
       )
       await trx.rawQuery(
         `update members set lifecycle_stage = null
@@ -160,22 +167,18 @@ export class RecomputeRfm {
                   ntile(5) over (order by purchases, member_id) as f,
                   ntile(5) over (order by paid, member_id) as m`
       }
+      // Only rows whose values change are written: on a routine recompute most
+      // members keep their scores, and rewriting every row (and every index on
+      // members) is what made a recompute cost many times the GROUP BY.
       await trx.rawQuery(
         `update members set rfm_r = s.r, rfm_f = s.f, rfm_m = s.m, rfm_segment = ${segment}
-         from (
-           select member_id, ${scores}
-           from (
-             select member_id, max(ordered_at) as last_at, count(*) as purchases, sum(paid_fen) as paid
-             from orders
-             where company_id = ? and member_id is not null and status in (${placeholders}) and ordered_at >= ?
-             group by member_id
-           ) as t
-         ) as s
+         from (select member_id, ${scores} from rfm_window) as s
          where members.id = s.member_id
            and (members.rfm_r ${differs} s.r or members.rfm_f ${differs} s.f
              or members.rfm_m ${differs} s.m or members.rfm_segment ${differs} ${segment})`,
-        [...scoreBindings, companyId, ...statuses, at(settings.windowDays)]
+        scoreBindings
       )
+      await trx.rawQuery('drop table rfm_window')
 
       const { sql: stage, bindings: stageBindings } = lifecycleStage(
         settings,
@@ -184,23 +187,15 @@ export class RecomputeRfm {
         statuses
       )
       const eligible = 'company_id = ? and last_order_at is not null and merged_into_id is null'
-      if (trx.dialect.name === 'postgres') {
-        // PostgreSQL computes each stage once in the derived table and joins on id.
-        await trx.rawQuery(
-          `update members set lifecycle_stage = l.stage
-           from (select members.id, ${stage} as stage from members where ${eligible}) as l
-           where members.id = l.id and members.lifecycle_stage is distinct from l.stage`,
-          [...stageBindings, companyId]
-        )
-      } else {
-        // SQLite would flatten that derived table into a nested loop without an
-        // index (quadratic); the stage expression is repeated in the WHERE instead.
-        await trx.rawQuery(
-          `update members set lifecycle_stage = ${stage}
-           where ${eligible} and lifecycle_stage is not ${stage}`,
-          [...stageBindings, companyId, ...stageBindings]
-        )
-      }
+      // The stage is written only where it changes; the expression in the SET is
+      // evaluated again for those rows alone. (A derived table of stages joined
+      // back on id cost PostgreSQL a second scan and a hash of every member, and
+      // SQLite flattened it into a nested loop without an index.)
+      await trx.rawQuery(
+        `update members set lifecycle_stage = ${stage}
+         where ${eligible} and lifecycle_stage ${differs} ${stage}`,
+        [...stageBindings, companyId, ...stageBindings]
+      )
 
       const exists = await trx.from('member_rfm_settings').where('company_id', companyId).first()
       const stamp = toDbTime(now, trx)
