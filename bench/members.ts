@@ -386,6 +386,11 @@ export default async function ({ app, report, flags = {} }: BenchContext) {
     { minOrders: 2, sort: 'spent' as const },
     { category: category?.category, city: city?.city },
     { name: '王' },
+    // Rare ranges, whose members are not spread evenly over the ids (mostly early
+    // members): a walk newest first reads most of the table before a page is full.
+    { minSpent: 20000 },
+    { segment: 'important_retain', minOrders: 40 },
+    { lifecycle: 'silent', maxOrders: 1 },
   ]
   const list = new ListMembers()
   const samples: number[] = []
