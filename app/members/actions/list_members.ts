@@ -85,8 +85,8 @@ export class ListMembers {
 
   /**
    * The members the filters select, newest first unless sorted. Every caller
-   * but the list page leaves the plan to the database; the page on SQLite
-   * passes the access path it chose (see `access`).
+   * but the list page leaves the plan to the database; the page passes the
+   * access path it chose (see `access`).
    */
   query(companyId: number, filters: MemberFilters, zone: string, access?: PageAccess) {
     const query = Member.query()
