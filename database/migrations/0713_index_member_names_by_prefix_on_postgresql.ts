@@ -9,8 +9,11 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * customer's full name walked every member (1.3–2.0 s at 1M members; a
  * Latin name 1.4–1.7 s). This index holds the names lower-cased with the
  * pattern operator class, so `lower(name) LIKE lower(prefix)` — what ILIKE
- * compares — is one range of it. Nothing orders members by name or looks
- * them up by exact name through it (merge suggestions go by birthday).
+ * compares — is one range of it; with the names themselves included, the
+ * page counts a name's members from the index alone (20 ms for 20,000 王,
+ * against 125 ms reading each from the table). Nothing orders members by
+ * name or looks them up by exact name through it (merge suggestions go by
+ * birthday).
  * Same name; SQLite's index is left as it is (its page reads a prefix as a
  * range in code-point order).
  */
@@ -21,7 +24,7 @@ export default class extends BaseSchema {
     if (this.db.dialect.name !== 'postgres') return
     this.schema.raw(`drop index if exists "${NAME}"`)
     this.schema.raw(
-      `create index "${NAME}" on "members" ("company_id", lower("name") text_pattern_ops)`
+      `create index "${NAME}" on "members" ("company_id", lower("name") text_pattern_ops) include ("name")`
     )
   }
 
