@@ -90,7 +90,7 @@ export class ListMembers {
    */
   query(companyId: number, filters: MemberFilters, zone: string, access?: PageAccess) {
     const query = Member.query()
-    const sqlite = db.connection().dialect.name === 'better-sqlite3'
+    const sqlite = onSqlite()
     if (access && sqlite && !access.companyIndexes) query.whereRaw('+"company_id" = ?', [companyId])
     else query.where('company_id', companyId)
     query.whereNull('merged_into_id').whereNull('erased_at')
@@ -209,12 +209,7 @@ export class ListMembers {
     const sort = filters.sort ?? 'newest'
     const column = SORT_COLUMN[sort]
     const query = this.query(companyId, filters, zone, access)
-    if (
-      access &&
-      !access.driver &&
-      column === 'id' &&
-      db.connection().dialect.name === 'better-sqlite3'
-    ) {
+    if (access && !access.driver && column === 'id' && onSqlite()) {
       // Walk the members newest first, as `access` decided. Keeping the (company_id, …)
       // indexes out is not enough: a filter on a partially indexed column (segment,
       // lifecycle stage) implies the index's "is not null", and the planner read that
@@ -314,7 +309,7 @@ export class ListMembers {
       // The beginning of the name, Latin letters in either case (SQLite's LIKE folds
       // ASCII case; PostgreSQL's does not, ILIKE does). What staff type is text, not
       // a pattern: % and _ are escaped (a bare % listed everybody).
-      const sqlite = db.connection().dialect.name === 'better-sqlite3'
+      const sqlite = onSqlite()
       const prefix = filters.name
       const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`
       const like = <Query extends AnyQuery>(query: Query) =>
@@ -479,6 +474,11 @@ export class ListMembers {
     const day = DateTime.fromJSDate(date).toISODate()!
     return toDbTime(DateTime.fromISO(day, { zone }).plus({ days: plusDays }), db.connection())!
   }
+}
+
+/** SQLite pages keep the planner off some indexes and read prefixes as code-point ranges. */
+function onSqlite() {
+  return db.connection().dialect.name === 'better-sqlite3'
 }
 
 /** One bound of a range filter: the comparison and the value as stored. */

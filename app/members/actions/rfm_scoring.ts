@@ -41,10 +41,11 @@ export function thresholdScores(settings: RfmSettings, at: (days: number) => str
 /**
  * The lifecycle stage of `members` (a row of the members table in scope),
  * from its order figures; `placeholders` are the purchase statuses. The
- * recall check names the member's company, so that it reads the covering
+ * recall check names the member's company, so that SQLite reads the covering
  * (company_id, member_id, status, ordered_at, …) index alone: through
- * (member_id, ordered_at) it read each order from the table for its status,
- * 5 s of a routine full recompute at 1M members / 10M orders on PostgreSQL.
+ * (member_id, ordered_at) it read each order from the table for its status
+ * (stages of a full recompute at 1M members / 10M orders 3.9 s → 1.4–1.8 s).
+ * PostgreSQL keeps the (member_id, ordered_at) plan either way.
  */
 export function lifecycleStage(
   settings: RfmSettings,
