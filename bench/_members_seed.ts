@@ -261,6 +261,14 @@ export async function seedMembersBulk(size: {
          where company_id = ? and id between ? and ?`,
         [company.id, firstId, lastId]
       )
+      await trx.rawQuery(
+        `update members set previous_order_at = (
+           select max(orders.ordered_at) from orders
+            where orders.member_id = members.id and orders.status in (${statuses})
+              and orders.ordered_at < members.last_order_at)
+         where company_id = ? and id between ? and ? and order_count > 1`,
+        [company.id, firstId, lastId]
+      )
     })
   )
   await step('categories', () => MemberStats.rebuildCategories(company.id, db.connection()))

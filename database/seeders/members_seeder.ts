@@ -268,6 +268,12 @@ export default class MembersSeeder extends BaseSeeder {
           }
         }
         const purchases = orders.filter((o) => o.status !== 'closed').length
+        // The latest purchase before the last one (MemberStats keeps it for the lifecycle).
+        let previous: DateTime | null = null
+        for (const order of orders) {
+          if (order.status === 'closed' || !last || order.orderedAt >= last) continue
+          if (!previous || order.orderedAt > previous) previous = order.orderedAt
+        }
 
         memberRows.push({
           company_id: company.id,
@@ -285,6 +291,7 @@ export default class MembersSeeder extends BaseSeeder {
           spent_fen: spent,
           first_order_at: toDbTime(first, client),
           last_order_at: toDbTime(last, client),
+          previous_order_at: toDbTime(previous, client),
           created_at: now,
           updated_at: now,
         })

@@ -29,7 +29,7 @@ export const BOUGHT_CATEGORIES = `select distinct orders.company_id, products.ca
 
 /**
  * Keeps the order figures on members (count, spend net of completed
- * refunds, first and last order) and the categories they bought
+ * refunds, first and last order, the purchase before the last) and the categories they bought
  * (member_categories) in step with their orders, so the member list can
  * filter on them without joining millions of orders.
  */
@@ -64,6 +64,16 @@ export class MemberStats {
                   max(orders.ordered_at)
              from orders
             where orders.member_id = members.id and orders.status in (${STATUSES}))
+         where members.id in (${chunk.map(() => '?').join(',')})`,
+        chunk
+      )
+      // The purchase before the last one, which the update above cannot see (its
+      // SET reads the old last_order_at); the lifecycle compares it with the last.
+      await client.rawQuery(
+        `update members set previous_order_at = (
+           select max(orders.ordered_at) from orders
+            where orders.member_id = members.id and orders.status in (${STATUSES})
+              and orders.ordered_at < members.last_order_at)
          where members.id in (${chunk.map(() => '?').join(',')})`,
         chunk
       )

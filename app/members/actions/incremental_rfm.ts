@@ -224,8 +224,7 @@ export class IncrementalRfm {
     const { sql: stage, bindings: stageBindings } = lifecycleStage(
       settings,
       at,
-      client.dialect.name,
-      statuses
+      client.dialect.name
     )
     await client.rawQuery(
       `update members set lifecycle_stage = ${stage}

@@ -180,12 +180,7 @@ export class RecomputeRfm {
       )
       await trx.rawQuery('drop table rfm_window')
 
-      const { sql: stage, bindings: stageBindings } = lifecycleStage(
-        settings,
-        at,
-        trx.dialect.name,
-        statuses
-      )
+      const { sql: stage, bindings: stageBindings } = lifecycleStage(settings, at, trx.dialect.name)
       const eligible = 'company_id = ? and last_order_at is not null and merged_into_id is null'
       // The stage is written only where it changes; the expression in the SET is
       // evaluated again for those rows alone. (A derived table of stages joined

@@ -48,12 +48,49 @@ interface MemberState {
   figures: Figures | null
 }
 
-/** What MemberStats.recompute keeps on a member: purchases, spend, first and last order. */
+/**
+ * What MemberStats.recompute keeps on a member: purchases, spend, first and
+ * last order, and the latest purchase before the last.
+ */
 interface Figures {
   count: number
   spent: number
   first: StoredTime | null
   last: StoredTime | null
+  previous: StoredTime | null
+}
+
+/**
+ * Adds a purchase to the figures as MemberStats.recompute would count it;
+ * returns the member columns that changed. A purchase after the last makes
+ * the last the previous one; one at the same time as the last moves nothing.
+ */
+function addPurchase(figures: Figures, paidFen: number, at: StoredTime) {
+  figures.count++
+  figures.spent += paidFen
+  const changed: Record<string, unknown> = {
+    order_count: figures.count,
+    spent_fen: figures.spent,
+  }
+  if (!figures.first || at.millis < figures.first.millis) {
+    figures.first = at
+    changed.first_order_at = at.stored
+  }
+  if (!figures.last || at.millis > figures.last.millis) {
+    if (figures.last) {
+      figures.previous = figures.last
+      changed.previous_order_at = figures.last.stored
+    }
+    figures.last = at
+    changed.last_order_at = at.stored
+  } else if (
+    at.millis < figures.last.millis &&
+    (!figures.previous || at.millis > figures.previous.millis)
+  ) {
+    figures.previous = at
+    changed.previous_order_at = at.stored
+  }
+  return changed
 }
 
 /** A time as stored on the member; read into milliseconds only when a new order is compared with it. */
@@ -69,6 +106,11 @@ class StoredTime {
   get millis() {
     return (this.#millis ??= dbTimeMillis(this.stored as string | Date))
   }
+}
+
+/** An order's time as the member row stores it. */
+function storedTime(at: DateTime, client: QueryClientContract) {
+  return new StoredTime(toDbTime(at, client), at.toMillis())
 }
 
 interface NewMember {
@@ -137,11 +179,18 @@ const MEMBER_COLUMN_TYPES = {
   spent_fen: 'bigint',
   first_order_at: 'timestamptz',
   last_order_at: 'timestamptz',
+  previous_order_at: 'timestamptz',
   updated_at: 'timestamptz',
 }
 
 /** The order figures on a member (MemberStats). */
-const FIGURE_COLUMNS = ['order_count', 'spent_fen', 'first_order_at', 'last_order_at'] as const
+const FIGURE_COLUMNS = [
+  'order_count',
+  'spent_fen',
+  'first_order_at',
+  'last_order_at',
+  'previous_order_at',
+] as const
 
 /** A member row's figures as the plan adds to them. */
 function storedFigures(row: Record<string, unknown>): Figures {
@@ -152,6 +201,7 @@ function storedFigures(row: Record<string, unknown>): Figures {
     spent: Number(row.spent_fen ?? 0),
     first: at(row.first_order_at),
     last: at(row.last_order_at),
+    previous: at(row.previous_order_at),
   }
 }
 
@@ -459,28 +509,22 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
     skus: ({ category: string | null } | null)[][],
     client: QueryClientContract
   ) {
-    const figures = new Map<
-      NewMember,
-      {
-        count: number
-        spent: number
-        first: DateTime | null
-        last: DateTime | null
-        categories: Set<string>
-      }
-    >()
+    const figures = new Map<NewMember, Figures & { categories: Set<string> }>()
     for (const member of plan.members) {
-      figures.set(member, { count: 0, spent: 0, first: null, last: null, categories: new Set() })
+      figures.set(member, {
+        count: 0,
+        spent: 0,
+        first: null,
+        last: null,
+        previous: null,
+        categories: new Set(),
+      })
     }
     for (const [index, { input, member }] of plan.orders.entries()) {
       if (member === null || typeof member === 'number') continue
       if (!PURCHASES.has(input.status)) continue
       const figure = figures.get(member)!
-      figure.count++
-      figure.spent += input.paidFen
-      const at = input.orderedAt
-      if (!figure.first || at.toMillis() < figure.first.toMillis()) figure.first = at
-      if (!figure.last || at.toMillis() > figure.last.toMillis()) figure.last = at
+      addPurchase(figure, input.paidFen, storedTime(input.orderedAt, client))
       for (const sku of skus[index]) if (sku?.category) figure.categories.add(sku.category)
     }
     const categories: { member: NewMember; category: string }[] = []
@@ -488,8 +532,9 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
       Object.assign(member.row, {
         order_count: figure.count,
         spent_fen: figure.spent,
-        first_order_at: toDbTime(figure.first, client),
-        last_order_at: toDbTime(figure.last, client),
+        first_order_at: figure.first?.stored ?? null,
+        last_order_at: figure.last?.stored ?? null,
+        previous_order_at: figure.previous?.stored ?? null,
       })
       for (const category of figure.categories) categories.push({ member, category })
     }
@@ -664,21 +709,8 @@ export class BulkOrderImport extends OneIdBulkImport<BulkUnit, OrderPlan, BulkCa
       kept.add(member)
       if (!PURCHASES.has(input.status)) continue
       const figures = this.members.get(member)!.figures!
-      const update = updates.get(member) ?? {}
-      figures.count++
-      figures.spent += input.paidFen
-      update.order_count = figures.count
-      update.spent_fen = figures.spent
-      const at = new StoredTime(toDbTime(input.orderedAt, client), input.orderedAt.toMillis())
-      if (!figures.first || at.millis < figures.first.millis) {
-        figures.first = at
-        update.first_order_at = at.stored
-      }
-      if (!figures.last || at.millis > figures.last.millis) {
-        figures.last = at
-        update.last_order_at = at.stored
-      }
-      updates.set(member, update)
+      const changed = addPurchase(figures, input.paidFen, storedTime(input.orderedAt, client))
+      updates.set(member, { ...updates.get(member), ...changed })
       for (const sku of skus[index]) {
         if (sku?.category) {
           categories.set(`${member}\u0000${sku.category}`, {

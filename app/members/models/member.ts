@@ -74,6 +74,10 @@ export default class Member extends BaseModel {
   @column.dateTime()
   declare lastOrderAt: DateTime | null
 
+  /** The latest purchase before the last one (the lifecycle's recall check). */
+  @column.dateTime()
+  declare previousOrderAt: DateTime | null
+
   @column()
   declare rfmR: number | null
 

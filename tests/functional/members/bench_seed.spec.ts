@@ -46,7 +46,14 @@ test.group('Members / set-based bench seeder', (group) => {
     const before = await db
       .from('members')
       .orderBy('id')
-      .select('id', 'order_count', 'spent_fen', 'first_order_at', 'last_order_at')
+      .select(
+        'id',
+        'order_count',
+        'spent_fen',
+        'first_order_at',
+        'last_order_at',
+        'previous_order_at'
+      )
     await MemberStats.recompute(
       before.map((m: any) => m.id),
       db.connection()
@@ -54,9 +61,17 @@ test.group('Members / set-based bench seeder', (group) => {
     const after = await db
       .from('members')
       .orderBy('id')
-      .select('id', 'order_count', 'spent_fen', 'first_order_at', 'last_order_at')
+      .select(
+        'id',
+        'order_count',
+        'spent_fen',
+        'first_order_at',
+        'last_order_at',
+        'previous_order_at'
+      )
     assert.deepEqual(after, before)
     assert.isAbove(Number(before[0].order_count), 0)
+    assert.isTrue(before.some((m: any) => m.previous_order_at !== null))
 
     // Phones are real: encrypted, and their blind index is the phone identity.
     const member = await db.from('members').orderBy('id').first()

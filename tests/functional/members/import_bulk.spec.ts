@@ -6,6 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import { RunImport, type ImportSummary } from '#app/members/imports/run_import'
 import { BulkOrderImport } from '#app/members/imports/bulk_orders'
+import { MemberStats } from '#app/commerce/actions/member_stats'
+import Member from '#app/members/models/member'
+import { DateTime } from 'luxon'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 async function fixture(content: string) {
@@ -266,4 +269,54 @@ test.group('Members / import / bulk order path', (group) => {
       assert.include(actual.categories, '新品类:5')
     })
   }
+
+  test('the purchase before the last follows orders arriving in any order', async ({ assert }) => {
+    const { company } = await createCompanyWithShops()
+    const line = (no: string, at: string) =>
+      `天猫旗舰店,${no},交易成功,${at},${at},${at},100,,13800138000,tb_小芳,,李小芳,,QZ-T-007,纯棉T恤,T恤,1,100`
+    const run = async (lines: string[]) =>
+      new RunImport().handle({
+        companyId: company.id,
+        kind: 'orders',
+        path: await fixture([HEADER, ...lines].join('\n')),
+        bulk: true,
+        batchSize: 2000,
+      })
+    const shanghai = (at: string) => DateTime.fromSQL(at, { zone: 'Asia/Shanghai' }).toMillis()
+    const figures = async () => {
+      const member = await Member.query().where('company_id', company.id).firstOrFail()
+      return {
+        id: member.id,
+        count: member.orderCount,
+        last: member.lastOrderAt?.toMillis(),
+        previous: member.previousOrderAt?.toMillis(),
+      }
+    }
+    /** What the fast path wrote, and that it is what MemberStats computes from the orders. */
+    const check = async (last: string, previous: string) => {
+      const written = await figures()
+      assert.deepInclude(written, { last: shanghai(last), previous: shanghai(previous) })
+      await MemberStats.recompute([written.id], db.connection())
+      assert.deepEqual(await figures(), written)
+    }
+    BulkOrderImport.counters = { fast: 0, fallback: 0, failedWrites: 0 }
+
+    // A new buyer, her purchases not in time order.
+    await run([
+      line('P1', '2024-03-05 10:00'),
+      line('P2', '2024-06-01 10:00'),
+      line('P3', '2024-01-01 10:00'),
+    ])
+    await check('2024-06-01 10:00', '2024-03-05 10:00')
+    // One between the previous and the last; one before both moves nothing.
+    await run([line('P4', '2024-04-01 10:00'), line('P5', '2024-02-01 10:00')])
+    await check('2024-06-01 10:00', '2024-04-01 10:00')
+    // A new last makes the old last the previous; a second one at the same time does not.
+    await run([line('P6', '2024-09-01 10:00'), line('P7', '2024-09-01 10:00')])
+    await check('2024-09-01 10:00', '2024-06-01 10:00')
+    const last = await figures()
+    assert.equal(last.count, 7)
+    assert.equal(BulkOrderImport.counters.fallback, 0)
+    assert.isAbove(BulkOrderImport.counters.fast, 0)
+  })
 })

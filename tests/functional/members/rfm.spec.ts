@@ -128,6 +128,10 @@ test.group('Members / RFM and lifecycle', (group) => {
     const silent = await make('silent', [400, 120])
     const lost = await make('lost', [500, 365])
     const recalled = await make('recalled', [600, 10])
+    // Orders arriving latest first: the stage reads the purchase before the last.
+    const recalledLate = await make('recalled-late', [10, 600, 700])
+    // Back within the lost days: active, not recalled.
+    const back = await make('back', [600, 100, 10])
     await new RecomputeRfm().handle(company.id)
     const stage = async (id: number) => {
       const member = await Member.findOrFail(id)
@@ -138,6 +142,8 @@ test.group('Members / RFM and lifecycle', (group) => {
     assert.equal(await stage(silent), 'silent')
     assert.equal(await stage(lost), 'lost')
     assert.equal(await stage(recalled), 'recalled')
+    assert.equal(await stage(recalledLate), 'recalled')
+    assert.equal(await stage(back), 'active')
   })
 })
 

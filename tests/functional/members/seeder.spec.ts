@@ -18,11 +18,18 @@ test.group('Members / seeder', (group) => {
     assert.equal(await countRows('orders'), 600)
     assert.isAbove(await countRows('order_items'), 600)
 
-    const member = await Member.query().where('order_count', '>', 0).orderBy('id').firstOrFail()
-    const before = { count: member.orderCount, spent: member.spentFen }
+    const member = await Member.query().where('order_count', '>', 1).orderBy('id').firstOrFail()
+    const figures = () => ({
+      count: member.orderCount,
+      spent: member.spentFen,
+      last: member.lastOrderAt?.toMillis(),
+      previous: member.previousOrderAt?.toMillis(),
+    })
+    const before = figures()
+    assert.isBelow(before.previous!, before.last!)
     await MemberStats.recompute([member.id], db.connection())
     await member.refresh()
-    assert.deepEqual({ count: member.orderCount, spent: member.spentFen }, before)
+    assert.deepEqual(figures(), before)
     assert.match(member.name!, /^[\u4e00-\u9fa5]{2,3}$/)
     assert.exists(member.phone)
 
