@@ -7,6 +7,7 @@ import MemberTag from '#app/members/models/member_tag'
 import Order from '#app/commerce/models/order'
 import Refund from '#app/commerce/models/refund'
 import MemberMerge from '#app/members/models/member_merge'
+import AuditEvent from '#app/shared/audit/models/audit_event'
 
 export interface TimelineEntry {
   at: DateTime
@@ -17,9 +18,12 @@ export interface TimelineEntry {
 
 /** Everything the member 360 page shows, one member (redirecting merged ones to their survivor). */
 export class GetMemberProfile {
+  /** Audit events the page lists; the audit log (Settings) has the rest. */
+  static readonly AUDIT_LIMIT = 20
+
   async handle(companyId: number, memberId: number) {
     const member = await Member.query().where({ id: memberId, companyId }).firstOrFail()
-    const [identities, tags, allTags, orders, refunds, merges, shops] = await Promise.all([
+    const [identities, tags, allTags, orders, refunds, merges, shops, audit] = await Promise.all([
       MemberIdentity.query().where('memberId', member.id).orderBy('type').orderBy('id'),
       member.related('tags').query().orderBy('name'),
       MemberTag.query().where('companyId', companyId).orderBy('name'),
@@ -36,6 +40,13 @@ export class GetMemberProfile {
         .where((q) => q.where('targetMemberId', member.id).orWhere('sourceMemberId', member.id))
         .orderBy('id', 'desc'),
       db.from('shops').where('company_id', companyId).select('id', 'name', 'platform'),
+      // Who did what to this member: profile edits, tags, consent, merges, phone
+      // reveals, data-subject exports and erasure (each recorded as entity "member").
+      AuditEvent.query()
+        .where('entity_type', 'member')
+        .where('entity_id', String(member.id))
+        .orderBy('id', 'desc')
+        .limit(GetMemberProfile.AUDIT_LIMIT + 1),
     ])
     const shopById = new Map(shops.map((s: any) => [s.id, s]))
     const orderNo = new Map(orders.map((o) => [o.id, o.platformOrderNo]))
@@ -122,6 +133,8 @@ export class GetMemberProfile {
       merges,
       shopById,
       timeline: timeline.slice(0, 200),
+      audit: audit.slice(0, GetMemberProfile.AUDIT_LIMIT),
+      moreAudit: audit.length > GetMemberProfile.AUDIT_LIMIT,
     }
   }
 }
