@@ -16,6 +16,9 @@ router
           .as('members.segments.index')
         router.get('/tags', [controllers.members.AutoTags, 'index']).as('members.tags.index')
         router
+          .get('/product-options', [controllers.members.Members, 'productOptions'])
+          .as('members.product_options')
+        router
           .get('/:id', [controllers.members.Members, 'show'])
           .as('members.show')
           .where('id', id.id)

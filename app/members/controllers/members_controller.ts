@@ -16,6 +16,7 @@ import { AutoTags } from '#app/members/actions/auto_tags'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { memberProfileFormValidator } from '#app/members/validators/api'
 import { DateTime } from 'luxon'
+import { SearchProducts } from '#app/commerce/actions/search_products'
 
 /** 会员: the filtered member list and the member 360 page. */
 export default class MembersController {
@@ -79,6 +80,14 @@ export default class MembersController {
       stages: LIFECYCLE_STAGES,
       unmask: roleAllows(auth.user!.role, 'members.phone.unmask'),
     })
+  }
+
+  /** The product filter's suggestions (a datalist's options, fetched as staff type). */
+  async productOptions({ view, request }: HttpContext) {
+    const company = await currentCompany()
+    const typed = String(request.input('product') ?? '').slice(0, 64)
+    const products = await new SearchProducts().handle(company.id, typed)
+    return view.render('components/members/product_options', { products })
   }
 
   async show({ view, params, auth, response }: HttpContext) {
