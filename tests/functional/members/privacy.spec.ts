@@ -11,6 +11,11 @@ import { ManageConsent } from '#app/members/actions/manage_consent'
 import { MayContact } from '#app/members/actions/do_not_contact'
 import { MemberPersonalData } from '#app/members/actions/member_personal_data'
 import { UpsertOrder } from '#app/commerce/actions/upsert_order'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
+import { StaticSegments } from '#app/members/actions/static_segments'
+import { PointsLedger } from '#app/loyalty/services/points_ledger'
+import { ManageBenefits } from '#app/benefits/actions/manage_benefits'
+import Message from '#app/plugins/models/message'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -245,5 +250,81 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
       identities: [{ type: 'phone', value: '13800138000' }],
     })
     assert.notEqual(again.memberId, member.id)
+  })
+
+  test('what other modules hold is exported too, and erasure takes the personal parts of it', async ({
+    assert,
+  }) => {
+    const { company, member } = await seedMember()
+    const admin = await createStaff('admin')
+    const attributes = new MemberAttributes()
+    const size = await attributes.define(company.id, { label: '尺码', type: 'text' }, admin)
+    await attributes.set(company.id, member.id, { [size]: 'M' }, admin)
+    await new StaticSegments().create(
+      company.id,
+      '杭州老客',
+      { city: '杭州市' },
+      'Asia/Shanghai',
+      admin
+    )
+    await new PointsLedger().earn(
+      { companyId: company.id, memberId: member.id },
+      { points: 120, sourceType: 'campaign', idempotencyKey: 'privacy-earn', reason: '活动赠送' }
+    )
+    const benefits = new ManageBenefits()
+    const shipping = await benefits.create(
+      company.id,
+      { name: '包邮', kind: 'free_shipping', period: 'month' },
+      admin
+    )
+    await benefits.grantToMember(
+      shipping,
+      member.id,
+      { validUntil: DateTime.utc().plus({ months: 3 }), reason: '客诉补偿' },
+      admin
+    )
+    await Message.create({
+      companyId: company.id,
+      direction: 'out',
+      channel: 'sms',
+      provider: 'fake-sms',
+      category: 'marketing',
+      memberId: member.id,
+      phoneHash: member.phoneHash,
+      phoneEncrypted: member.phoneEncrypted,
+      templateCode: 'SMS_SPRING',
+      templateParams: { name: '李小芳' },
+      body: '李小芳您好，春季上新',
+      status: 'sent',
+      attempts: 1,
+    })
+
+    const { zip } = await new MemberPersonalData().export(company.id, member.id, admin)
+    const data = JSON.parse(strFromU8(unzipSync(zip)['member.json']))
+    assert.deepEqual(data.attributes, [{ label: '尺码', value: 'M' }])
+    assert.deepEqual(data.staticSegments, ['杭州老客'])
+    assert.equal(data.points.balance, 120)
+    assert.deepInclude(data.points.postings[0], { amount: 120, reason: '活动赠送' })
+    assert.deepInclude(data.benefits.granted[0], { benefit: '包邮', reason: '客诉补偿' })
+    assert.deepInclude(data.messages[0], {
+      channel: 'sms',
+      body: '李小芳您好，春季上新',
+      params: { name: '李小芳' },
+    })
+    assert.deepInclude(data.figures, { orderCount: 1, spentFen: 29900 })
+
+    await new MemberPersonalData().erase(company.id, member.id, admin)
+    assert.lengthOf(await db.from('member_attribute_values').where('member_id', member.id), 0)
+    assert.lengthOf(await db.from('member_segment_members').where('member_id', member.id), 0)
+    const segment = await db.from('member_segments').where('name', '杭州老客').firstOrFail()
+    assert.equal(Number(segment.member_count), 0)
+    const message = await db.from('messages').where('member_id', member.id).firstOrFail()
+    assert.deepInclude(message, { phone_encrypted: null, body: null, template_params: null })
+    assert.equal(message.status, 'sent')
+    // The ledger stays: points are the company's liability, not personal data.
+    const again = await new MemberPersonalData().export(company.id, member.id, admin)
+    const after = JSON.parse(strFromU8(unzipSync(again.zip)['member.json']))
+    assert.equal(after.points.balance, 120)
+    assert.deepEqual(after.attributes, [])
   })
 })
