@@ -328,6 +328,7 @@ export class MemberPersonalData {
         .from('messages')
         .where('member_id', member.id)
         .update({
+          phone_hash: null,
           phone_encrypted: null,
           template_params: null,
           body: null,

@@ -319,7 +319,12 @@ test.group('Members / consent, do-not-contact and personal-data rights', (group)
     const segment = await db.from('member_segments').where('name', '杭州老客').firstOrFail()
     assert.equal(Number(segment.member_count), 0)
     const message = await db.from('messages').where('member_id', member.id).firstOrFail()
-    assert.deepInclude(message, { phone_encrypted: null, body: null, template_params: null })
+    assert.deepInclude(message, {
+      phone_hash: null,
+      phone_encrypted: null,
+      body: null,
+      template_params: null,
+    })
     assert.equal(message.status, 'sent')
     // The ledger stays: points are the company's liability, not personal data.
     const again = await new MemberPersonalData().export(company.id, member.id, admin)
