@@ -30,6 +30,7 @@ export interface ProfileInput {
   registeredAt?: DateTime | null
   sourceShopId?: number | null
   sourceChannel?: string | null
+  notes?: string | null
 }
 
 export interface ResolveInput {
@@ -57,6 +58,7 @@ const PROFILE_COLUMNS: [keyof ProfileInput, string][] = [
   ['registeredAt', 'registered_at'],
   ['sourceShopId', 'source_shop_id'],
   ['sourceChannel', 'source_channel'],
+  ['notes', 'notes'],
 ]
 
 /**

@@ -35,6 +35,7 @@ const PROFILE_COLUMNS = [
   'registered_at',
   'source_shop_id',
   'source_channel',
+  'notes',
 ] as const
 const PG_TYPES = { birthday: 'date', registered_at: 'timestamptz', source_shop_id: 'integer' }
 

@@ -89,6 +89,7 @@ export const memberImporter: Importer<ParsedMember> = {
         email: cell(row, header, 'email', n.email),
         registeredAt: cell(row, header, 'registered_at', (v) => n.dateTime(v, context.zone)),
         sourceChannel: cell(row, header, 'source_channel', (v) => n.text(v, 40)),
+        notes: cell(row, header, 'notes', (v) => n.text(v, 2000)),
         sourceShopId: context.defaultShopId,
       },
     }
@@ -128,6 +129,7 @@ export const memberImporter: Importer<ParsedMember> = {
       province: parsed.profile.province ?? null,
       city: parsed.profile.city ?? null,
       registered_at: iso(parsed.profile.registeredAt),
+      notes: parsed.profile.notes ?? null,
       identities,
       platform: JSON.stringify(parsed.identities.find((i) => i.platformData)?.platformData ?? null),
     }

@@ -164,4 +164,41 @@ test.group('Members / import / bulk member path', (group) => {
       assert.equal(jd.member_id, 1)
     })
   }
+
+  for (const bulk of [true, false]) {
+    test(`备注 fills empty notes and keeps written ones (${bulk ? 'bulk' : 'per-row'} path)`, async ({
+      assert,
+    }) => {
+      const { company } = await createCompanyWithShops()
+      const run = async (lines: string[]) =>
+        new RunImport().handle({
+          companyId: company.id,
+          kind: 'members',
+          path: await fixture(['手机号,姓名,备注', ...lines].join('\n')),
+          bulk,
+        })
+      const first = await run(['13800138000,李小芳,只穿M码', '13900139000,王强,'])
+      assert.deepInclude(first, { rows: 2, inserted: 2, rejected: 0 })
+      const notes = async () => {
+        const rows = await db
+          .from('members')
+          .where('company_id', company.id)
+          .select('name', 'notes')
+        return Object.fromEntries(rows.map((row: any) => [row.name, row.notes]))
+      }
+      assert.deepEqual(await notes(), { 李小芳: '只穿M码', 王强: null })
+
+      // Again, with a note for each: the empty one is filled, the written one stays.
+      const second = await run(['13800138000,李小芳,换了地址', '13900139000,王强,VIP客户'])
+      assert.deepInclude(second, { rows: 2, updated: 1, duplicates: 1 })
+      assert.deepEqual(await notes(), { 李小芳: '只穿M码', 王强: 'VIP客户' })
+
+      const tooLong = await run([`13700137000,某人,${'长'.repeat(2001)}`])
+      assert.deepInclude(tooLong, { rows: 1, rejected: 1 })
+      assert.deepEqual(
+        tooLong.rejects.map((r) => [r.line, r.column, r.reason]),
+        [[2, '备注', 'too_long']]
+      )
+    })
+  }
 })
