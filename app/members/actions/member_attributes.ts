@@ -4,6 +4,7 @@ import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { toDbTime } from '#app/shared/kernel/db_values'
 import { AutoTags } from '#app/members/actions/auto_tags'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'enum', 'boolean'] as const
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number]
@@ -15,7 +16,7 @@ export interface AttributeDefinition {
   options: string[]
 }
 
-interface StoredValue {
+export interface StoredValue {
   value_text: string | null
   value_number: number | null
   value_date: string | null
@@ -170,7 +171,36 @@ export class MemberAttributes {
     return Object.keys(after)
   }
 
-  private parse(definition: AttributeDefinition, input: string): StoredValue | null {
+  /**
+   * An import's values for one member, set where the member has none yet (an
+   * import fills, it does not overwrite what staff wrote); returns how many
+   * it set. The caller re-runs the auto tags for the members it changed.
+   */
+  async fillEmpty(
+    client: QueryClientContract,
+    memberId: number,
+    values: { attributeId: number; value: StoredValue }[]
+  ): Promise<number> {
+    if (!values.length) return 0
+    const held = await client
+      .from('member_attribute_values')
+      .where('member_id', memberId)
+      .select('attribute_id')
+    const have = new Set(held.map((row: any) => Number(row.attribute_id)))
+    const missing = values.filter(({ attributeId }) => !have.has(attributeId))
+    if (missing.length)
+      await client.table('member_attribute_values').multiInsert(
+        missing.map(({ attributeId, value }) => ({
+          member_id: memberId,
+          attribute_id: attributeId,
+          ...value,
+        }))
+      )
+    return missing.length
+  }
+
+  /** A value as typed for this attribute (null: empty); DomainError when it does not fit. */
+  parse(definition: AttributeDefinition, input: string): StoredValue | null {
     if (input === '') return null
     const fail = () => {
       throw new DomainError('E_ATTRIBUTE_INVALID', 'members.attributes.errors.invalid', 422, {
@@ -208,7 +238,7 @@ export class MemberAttributes {
     }
   }
 
-  private display(value: StoredValue): string {
+  display(value: StoredValue): string {
     if (value.value_date) {
       const d: unknown = value.value_date
       return d instanceof Date ? DateTime.fromJSDate(d).toISODate()! : String(d).slice(0, 10)

@@ -7,7 +7,7 @@ import queue from '#app/shared/queue/queue'
 import JobRun from '#app/shared/queue/models/job_run'
 import Import from '#app/members/models/import'
 import { ExecuteImport } from '#app/members/actions/execute_import'
-import { IMPORTERS, RunImport, readSample } from '#app/members/imports/run_import'
+import { importFields, RunImport, readSample } from '#app/members/imports/run_import'
 import { ColumnMappings, columnsOf } from '#app/members/imports/column_mappings'
 import { mapHeader } from '#app/members/imports/columns'
 import { importJob } from '#app/members/jobs/import_job'
@@ -56,19 +56,20 @@ export default class ImportsController {
   async mapping({ params, request, view }: HttpContext) {
     const record = await this.#queued(params.id)
     const company = await currentCompany()
-    const importer = IMPORTERS[record.kind]
+    const { fields, attributes } = await importFields(record.kind, company.id)
     const { headers, samples } = await readSample(record.filePath)
     const saved = await new ColumnMappings().find(company.id, record.kind, headers)
-    const columns = saved?.columns ?? columnsOf(mapHeader(headers, importer.fields))
+    const columns = saved?.columns ?? columnsOf(mapHeader(headers, fields))
     return view.render('pages/members/imports/mapping', {
       record,
       headers,
       samples,
       columns,
       saved: !!saved,
-      fields: Object.entries(importer.fields).map(([name, aliases]) => ({
+      fields: Object.entries(fields).map(([name, aliases]) => ({
         name,
         hint: aliases[0] ?? '',
+        attribute: attributes.has(name),
       })),
       shopId: Number(request.input('shopId')) || null,
     })
@@ -84,14 +85,8 @@ export default class ImportsController {
       const value = Array.isArray(input) ? input[i] : input?.[i]
       return typeof value === 'string' ? value.trim() : ''
     })
-    await new ColumnMappings().save(
-      company.id,
-      record.kind,
-      headers,
-      columns,
-      IMPORTERS[record.kind].fields,
-      auth.user!
-    )
+    const { fields } = await importFields(record.kind, company.id)
+    await new ColumnMappings().save(company.id, record.kind, headers, columns, fields, auth.user!)
     const shopId = Number(request.input('shopId')) || null
     return response
       .redirect()

@@ -144,6 +144,8 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
   protected plan(unit: BulkMemberUnit, plan: Plan): boolean {
     const identities = this.identitiesOf(unit)
     if (identities === null) return false
+    // Custom attribute values: the per-row path fills those the member has none of.
+    if (unit.parsed.attributes.length) return false
     const owners = new Set<number | NewMember>()
     for (const identity of identities) {
       const known = this.identities.get(`${identity.type}:${identity.value}`)

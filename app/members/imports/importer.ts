@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { CellError } from '#app/members/imports/normalise'
 import type { FieldAliases, HeaderMap } from '#app/members/imports/columns'
+import type { AttributeDefinition } from '#app/members/actions/member_attributes'
 
 /** A row of the file with its cells keyed by canonical field. */
 export interface ImportRow {
@@ -34,6 +35,8 @@ export interface ImportContext {
   /** Shop used when the file has no shop column (CLI --shop). */
   defaultShopId: number | null
   shops: Map<string, { id: number; platform: string; timezone: string }>
+  /** Custom attributes by field (`attribute:<id>`), for member imports. */
+  attributes: Map<string, AttributeDefinition>
 }
 
 /**

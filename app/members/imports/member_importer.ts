@@ -14,12 +14,37 @@ import {
   type Importer,
 } from '#app/members/imports/importer'
 import { IDENTITY_TYPES, type IdentityType } from '#app/members/models/member_identity'
+import {
+  MemberAttributes,
+  type AttributeDefinition,
+  type StoredValue,
+} from '#app/members/actions/member_attributes'
+import { DomainError } from '#app/shared/errors/domain_error'
 
 export interface ParsedMember {
   line: number
   identities: IdentityInput[]
   profile: ProfileInput
   phoneMasked: string | null
+  /** Custom attribute values of the row (columns named by the attributes' labels). */
+  attributes: { attributeId: number; label: string; value: StoredValue }[]
+}
+
+/**
+ * A custom attribute's cell as the attribute types it: numbers and dates
+ * normalised the way the import reads amounts and dates (full-width digits,
+ * `1,234`, `2024/3/5`, `2024年3月5日`), text and options as written.
+ */
+function attributeValue(definition: AttributeDefinition, raw: string | undefined) {
+  let input = (raw ?? '').trim()
+  if (definition.type === 'number' || definition.type === 'boolean') input = n.halfWidth(input)
+  if (definition.type === 'date' && input) input = n.date(input)!.toISODate()!
+  try {
+    return new MemberAttributes().parse(definition, input)
+  } catch (error) {
+    if (error instanceof DomainError) throw new n.CellError('invalid_attribute')
+    throw error
+  }
 }
 
 /** Members: the standard format, or a Taobao/Tmall member export (买家昵称 …). */
@@ -76,9 +101,17 @@ export const memberImporter: Importer<ParsedMember> = {
       )
     }
 
+    const attributes: ParsedMember['attributes'] = []
+    for (const [field, definition] of context.attributes) {
+      if (!header.index.has(field)) continue
+      const value = cell(row, header, field, (v) => attributeValue(definition, v))
+      if (value) attributes.push({ attributeId: definition.id, label: definition.label, value })
+    }
+
     return {
       line: row.line,
       identities,
+      attributes,
       phoneMasked: phone?.masked ?? null,
       profile: {
         name: cell(row, header, 'name', (v) => n.text(v, 80)),
@@ -105,10 +138,15 @@ export const memberImporter: Importer<ParsedMember> = {
       },
       client
     )
+    const filled = await new MemberAttributes().fillEmpty(
+      client,
+      result.memberId,
+      parsed.attributes
+    )
     const outcome =
       result.outcome === 'created'
         ? 'inserted'
-        : result.outcome === 'updated'
+        : result.outcome === 'updated' || filled > 0
           ? 'updated'
           : 'duplicate'
     // An unchanged member has nothing to recompute (no RFM mark, no auto-tag run).
@@ -132,6 +170,9 @@ export const memberImporter: Importer<ParsedMember> = {
       notes: parsed.profile.notes ?? null,
       identities,
       platform: JSON.stringify(parsed.identities.find((i) => i.platformData)?.platformData ?? null),
+      attributes: parsed.attributes
+        .map(({ label, value }) => `${label}=${new MemberAttributes().display(value)}`)
+        .join(' '),
     }
   },
 }

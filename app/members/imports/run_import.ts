@@ -17,7 +17,14 @@ import {
   type FileEncoding,
 } from '#app/members/imports/read_table'
 import { isXlsx, readXlsx } from '#app/members/imports/read_xlsx'
-import { mapHeader, type HeaderMap } from '#app/members/imports/columns'
+import {
+  ATTRIBUTE_FIELD,
+  attributeFields,
+  mapHeader,
+  type FieldAliases,
+  type HeaderMap,
+} from '#app/members/imports/columns'
+import { MemberAttributes, type AttributeDefinition } from '#app/members/actions/member_attributes'
 import { ColumnMappings, columnsOf, mapWithColumns } from '#app/members/imports/column_mappings'
 import {
   RowError,
@@ -40,6 +47,22 @@ export const IMPORTERS: Record<ImportKind, Importer<any>> = {
   members: memberImporter,
   orders: orderImporter,
   refunds: refundImporter,
+}
+
+/**
+ * The columns an import of this kind understands for this company: the
+ * importer's fields and, for members, the custom attributes by label (a
+ * built-in field keeps its header: an attribute named 城市 is mapped by hand).
+ */
+export async function importFields(kind: ImportKind, companyId: number) {
+  const importer = IMPORTERS[kind]
+  const attributes = new Map<string, AttributeDefinition>()
+  if (kind === 'members') {
+    for (const definition of await new MemberAttributes().definitions(companyId))
+      attributes.set(`${ATTRIBUTE_FIELD}${definition.id}`, definition)
+  }
+  const fields: FieldAliases = { ...importer.fields, ...attributeFields([...attributes.values()]) }
+  return { fields, attributes }
 }
 
 export interface RunImportOptions {
@@ -139,7 +162,9 @@ export class RunImport {
       .from('shops')
       .where('company_id', options.companyId)
       .select('id', 'name', 'platform', 'timezone')
+    const { fields, attributes } = await importFields(options.kind, options.companyId)
     const context: ImportContext = {
+      attributes,
       companyId: options.companyId,
       zone: DEFAULT_ZONE,
       defaultShopId: options.defaultShopId ?? null,
@@ -363,8 +388,8 @@ export class RunImport {
           }
           header =
             columns && columns.length === record.cells.length
-              ? mapWithColumns(record.cells, columns, importer.fields)
-              : mapHeader(record.cells, importer.fields)
+              ? mapWithColumns(record.cells, columns, fields)
+              : mapHeader(record.cells, fields)
           summary.headers = header.headers
           summary.columns = columnsOf(header)
           shape.columns = record.cells.length
