@@ -106,6 +106,30 @@ export class MemberAttributes {
   }
 
   /** The member's values as text a form shows (`2024-03-05`, `12.5`, `true`), keyed by attribute id. */
+  /**
+   * Values given by attribute name (the API) as `set` takes them, by id;
+   * every value checked before anything is written, so a bad one changes
+   * nothing. An unknown name or a value that does not fit is a DomainError.
+   */
+  async byName(
+    companyId: number,
+    named: Record<string, string | null>
+  ): Promise<Record<string, string | null>> {
+    const list = await this.definitions(companyId)
+    const definitions = new Map(list.map((definition) => [definition.label, definition]))
+    const raw: Record<string, string | null> = {}
+    for (const [label, value] of Object.entries(named)) {
+      const definition = definitions.get(label)
+      if (!definition)
+        throw new DomainError('E_ATTRIBUTE_UNKNOWN', 'members.attributes.errors.unknown', 422, {
+          label,
+        })
+      this.parse(definition, (value ?? '').trim())
+      raw[String(definition.id)] = value
+    }
+    return raw
+  }
+
   async valuesFor(memberId: number): Promise<Map<number, string>> {
     const rows = await db.from('member_attribute_values').where('member_id', memberId)
     return new Map(rows.map((row: any) => [row.attribute_id, this.display(row)]))

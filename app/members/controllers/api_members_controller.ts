@@ -10,6 +10,7 @@ import MemberTag from '#app/members/models/member_tag'
 import { FindMember } from '#app/members/actions/find_member'
 import { ResolveMember, type IdentityInput } from '#app/members/actions/resolve_member'
 import { UpdateMemberProfile } from '#app/members/actions/update_member_profile'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { ManageTags } from '#app/members/actions/manage_tags'
 import { ManageConsent } from '#app/members/actions/manage_consent'
 import { serializeMember } from '#app/members/api/serializers'
@@ -106,16 +107,24 @@ export default class ApiMembersController {
   /** PATCH /api/v1/members/:id: overwrite the given fields; audit-logged. */
   async update({ params, request, auth }: HttpContext) {
     const member = await this.#active(Number(params.id), true)
-    const payload = await request.validateUsing(memberProfileEditValidator)
+    const { attributes: named, ...profile } = await request.validateUsing(
+      memberProfileEditValidator
+    )
+    const attributes = new MemberAttributes()
+    // Checked before the profile is written: a bad attribute value changes nothing.
+    const raw = named ? await attributes.byName(member.companyId, named) : null
     const { member: updated, changed } = await new UpdateMemberProfile().handle(
       member.companyId,
       member.id,
-      { ...payload, birthday: toDay(payload.birthday) },
+      { ...profile, birthday: toDay(profile.birthday) },
       auth.user!
     )
+    const changedAttributes = raw
+      ? await attributes.set(member.companyId, member.id, raw, auth.user!)
+      : []
     return {
       data: await serializeMember(updated, auth.user!.can('members.phone.unmask')),
-      meta: { changed },
+      meta: { changed, changedAttributes },
     }
   }
 

@@ -52,6 +52,8 @@ export const memberProfileEditValidator = vine.create({
   notes: text(2000).nullable().optional(),
   sourceChannel: text(40).nullable().optional(),
   phone: mobile.nullable().optional(),
+  /** Custom attributes by name: a value as text, null or '' to clear. */
+  attributes: vine.record(vine.string().maxLength(500).nullable()).optional(),
 })
 
 export const apiMemberTagValidator = vine.create({

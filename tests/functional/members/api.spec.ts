@@ -9,6 +9,7 @@ import MemberTag from '#app/members/models/member_tag'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { MergeMembers } from '#app/members/actions/merge_members'
 import { memberSummaries } from '#app/members/api/member_summaries'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { createStaff } from '#tests/support/staff'
 import { countRows, createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -192,6 +193,49 @@ test.group('API / members', (group) => {
     assert.equal(taken.body().error.code, 'E_PHONE_TAKEN')
     const untouched = await Member.findOrFail(other.id)
     assert.equal(untouched.phone!.digits, '13800138005')
+  })
+
+  test('PATCH sets custom attributes by name; an unknown name or a bad value changes nothing', async ({
+    client,
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const member = await memberWith(company.id, '13800138009')
+    const attributes = new MemberAttributes()
+    await attributes.define(company.id, { label: '尺码', type: 'enum', options: ['S', 'M'] }, null)
+    await attributes.define(company.id, { label: '储值余额', type: 'number' }, null)
+    const crm = await createStaff('crm')
+    const secret = await tokenFor(crm)
+
+    const set = await client
+      .patch(`/api/v1/members/${member.id}`)
+      .json({ name: '钱七', attributes: { 尺码: 'M', 储值余额: '120.5' } })
+      .bearerToken(secret)
+    set.assertStatus(200)
+    assert.deepInclude(set.body().data.attributes, { 尺码: 'M', 储值余额: '120.5' })
+    assert.sameMembers(set.body().meta.changedAttributes, ['尺码', '储值余额'])
+
+    for (const bad of [{ 鞋码: '42' }, { 尺码: 'XL' }]) {
+      const refused = await client
+        .patch(`/api/v1/members/${member.id}`)
+        .json({ name: '钱八', attributes: bad })
+        .bearerToken(secret)
+      refused.assertStatus(422)
+    }
+    const unknown = await client
+      .patch(`/api/v1/members/${member.id}`)
+      .header('Accept-Language', 'zh-CN')
+      .json({ attributes: { 鞋码: '42' } })
+      .bearerToken(secret)
+    assert.equal(unknown.body().error.code, 'E_ATTRIBUTE_UNKNOWN')
+    assert.include(unknown.body().error.message, '鞋码')
+    const stored = await Member.findOrFail(member.id)
+    assert.equal(stored.name, '钱七')
+    const cleared = await client
+      .patch(`/api/v1/members/${member.id}`)
+      .json({ attributes: { 储值余额: null } })
+      .bearerToken(secret)
+    assert.deepEqual(cleared.body().data.attributes, { 尺码: 'M' })
   })
 
   test('tags add/remove are idempotent and audited once; consent via api', async ({
