@@ -7,8 +7,27 @@ import { toDbTime } from '#app/shared/kernel/db_values'
 
 export const CONSENT_CHANNELS = ['sms', 'wechat', 'email'] as const
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number]
-export const CONSENT_SOURCES = ['import', 'api', 'staff', 'store', 'reply', 'erasure'] as const
+export const CONSENT_SOURCES = [
+  'import',
+  'api',
+  'staff',
+  'store',
+  'reply',
+  'erasure',
+  'merge',
+] as const
 export type ConsentSource = (typeof CONSENT_SOURCES)[number]
+
+/** A member as consent needs it (a model or a row). */
+type ConsentHolder = Pick<Member, 'id' | 'companyId'>
+
+/** What a merge changed on the member that stays, so that undoing it can put it back. */
+export interface CarriedConsent {
+  channel: ConsentChannel
+  granted: boolean
+  /** The target's state before: null when it had none. */
+  before: boolean | null
+}
 
 export interface ConsentChange {
   channel: ConsentChannel
@@ -24,7 +43,7 @@ export interface ConsentChange {
  * who), and audit-logged. Recording the state it already has is a no-op.
  */
 export class ManageConsent {
-  async record(member: Member, change: ConsentChange, client?: TransactionClientContract) {
+  async record(member: ConsentHolder, change: ConsentChange, client?: TransactionClientContract) {
     const run = async (trx: TransactionClientContract) => {
       const current = await trx
         .from('member_consents')
@@ -69,6 +88,77 @@ export class ManageConsent {
       return true
     }
     return client ? run(client) : db.transaction(run)
+  }
+
+  /**
+   * A merge: consent follows the person. A channel the duplicate withdrew is
+   * withdrawn on the member that stays (an unsubscribe is never lost to a
+   * merge); one the duplicate granted is granted there if that member had
+   * no state for it. Returns what changed.
+   */
+  async carryOnMerge(
+    trx: TransactionClientContract,
+    source: ConsentHolder,
+    target: ConsentHolder,
+    actor: AuditActor | null
+  ): Promise<CarriedConsent[]> {
+    const states = async (memberId: number) => {
+      const rows = await trx.from('member_consents').where('member_id', memberId)
+      return new Map(rows.map((row: any) => [row.channel as string, Boolean(row.granted)]))
+    }
+    const [from, to] = await Promise.all([states(source.id), states(target.id)])
+    const carried: CarriedConsent[] = []
+    for (const channel of CONSENT_CHANNELS) {
+      const granted = from.get(channel)
+      if (granted === undefined) continue
+      const before = to.get(channel) ?? null
+      const change = granted ? before === null : before !== false
+      if (!change) continue
+      await this.record(
+        target,
+        { channel, granted, source: 'merge', note: `#${source.id}`, actor },
+        trx
+      )
+      carried.push({ channel, granted, before })
+    }
+    return carried
+  }
+
+  /**
+   * Undoing a merge takes back the grants it carried (a channel the member
+   * that stays had no state for has none again; events keep the history).
+   * Carried withdrawals stay: the person asked for them. A channel changed
+   * since the merge is left as it is.
+   */
+  async undoMerge(
+    trx: TransactionClientContract,
+    target: ConsentHolder,
+    carried: CarriedConsent[],
+    actor: AuditActor | null
+  ) {
+    for (const { channel, granted, before } of carried) {
+      if (!granted) continue
+      const current = await trx
+        .from('member_consents')
+        .where({ member_id: target.id, channel })
+        .first()
+      if (!current || !current.granted || current.source !== 'merge') continue
+      if (before === null) {
+        await trx.from('member_consents').where('id', current.id).delete()
+        await trx.table('member_consent_events').insert({
+          company_id: target.companyId,
+          member_id: target.id,
+          channel,
+          granted: false,
+          source: 'merge',
+          note: 'undone',
+          actor_id: actor?.id ?? null,
+          recorded_at: toDbTime(DateTime.utc(), trx),
+        })
+      } else {
+        await this.record(target, { channel, granted: before, source: 'merge', actor }, trx)
+      }
+    }
   }
 
   /** 一键退订: withdraw every channel at once. */

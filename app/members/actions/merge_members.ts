@@ -7,10 +7,12 @@ import { MemberStats } from '#app/commerce/actions/member_stats'
 import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
 import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { ManageConsent } from '#app/members/actions/manage_consent'
 
 /**
  * Admins merge a duplicate (source) into the member that stays (target):
- * orders, identities and tags move, the phone too if the target has none.
+ * orders, identities and tags move, the phone too if the target has none,
+ * and consent follows the person (ManageConsent.carryOnMerge).
  * The source row stays with `merged_into_id` set, and a member_merges row
  * lists exactly what moved so UndoMerge can put it back.
  */
@@ -87,8 +89,21 @@ export class MergeMembers {
       }
       await MemberStats.recompute([sourceId, targetId], trx)
       const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
+      const consents = await new ManageConsent().carryOnMerge(
+        trx,
+        { id: sourceId, companyId },
+        { id: targetId, companyId },
+        actor
+      )
 
-      const moved: MergeMoved = { orderIds, identityIds, tagIds, phoneMoved, pointsAccountMoved }
+      const moved: MergeMoved = {
+        orderIds,
+        identityIds,
+        tagIds,
+        phoneMoved,
+        pointsAccountMoved,
+        consents,
+      }
       const merge = new MemberMerge()
       merge.useTransaction(trx)
       merge.fill({
@@ -197,6 +212,13 @@ export class UndoMerge {
       await trx.query().from('members').where('id', source).update(sourceUpdate)
       await MemberStats.recompute([source, target], trx)
       if (merge.moved.pointsAccountMoved) await new MovePointsOnMerge().undo(trx, source, target)
+      if (merge.moved.consents?.length)
+        await new ManageConsent().undoMerge(
+          trx,
+          { id: target, companyId },
+          merge.moved.consents,
+          actor
+        )
 
       merge.undoneAt = now
       merge.undoneById = actor?.id ?? null

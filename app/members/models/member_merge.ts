@@ -1,3 +1,4 @@
+import type { CarriedConsent } from '#app/members/actions/manage_consent'
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 
@@ -10,6 +11,8 @@ export interface MergeMoved {
   phoneMoved: boolean
   /** The source's points account became the target's (the target had none). */
   pointsAccountMoved?: boolean
+  /** Consent the target got from the source (ManageConsent.carryOnMerge). */
+  consents?: CarriedConsent[]
 }
 
 /** An admin merged `source` into `target`; `moved` lets it be undone. */

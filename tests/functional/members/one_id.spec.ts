@@ -11,6 +11,8 @@ import Member from '#app/members/models/member'
 import MemberIdentity from '#app/members/models/member_identity'
 import MemberTag from '#app/members/models/member_tag'
 import AuditEvent from '#app/shared/audit/models/audit_event'
+import { ManageConsent } from '#app/members/actions/manage_consent'
+import { MayContact } from '#app/members/actions/do_not_contact'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -245,6 +247,62 @@ test.group('Members / merge', (group) => {
     assert.lengthOf(target.tags, 0)
     assert.exists(await AuditEvent.query().where('action', 'members.merge_undone').first())
     await assert.rejects(() => new UndoMerge().handle(company.id, merge.id, admin))
+  })
+
+  test('consent follows the person: a withdrawal is never lost to a merge; undo takes back carried grants', async ({
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const resolve = async (card: string) => {
+      const { memberId } = await new ResolveMember().handle({
+        companyId: company.id,
+        identities: [{ type: 'store_card', value: card }],
+      })
+      return Member.findOrFail(memberId)
+    }
+    const source = await resolve('CONSENT-SRC')
+    const target = await resolve('CONSENT-TGT')
+    const consent = new ManageConsent()
+    // The duplicate unsubscribed from SMS and opted in to WeChat; the member that
+    // stays had opted in to SMS and e-mail.
+    await consent.record(source, { channel: 'sms', granted: false, source: 'reply' })
+    await consent.record(source, { channel: 'wechat', granted: true, source: 'store' })
+    await consent.record(target, { channel: 'sms', granted: true, source: 'store' })
+    await consent.record(target, { channel: 'email', granted: true, source: 'staff' })
+    const admin = await createStaff('admin')
+
+    const merge = await new MergeMembers().handle(company.id, source.id, target.id, admin)
+    const state = async () => {
+      const current = await consent.current(target.id)
+      return {
+        sms: current.sms?.granted ?? null,
+        wechat: current.wechat?.granted ?? null,
+        email: current.email?.granted ?? null,
+      }
+    }
+    assert.deepEqual(await state(), { sms: false, wechat: true, email: true })
+    const verdict = await new MayContact().check({
+      companyId: company.id,
+      memberId: target.id,
+      channel: 'sms',
+      category: 'marketing',
+    })
+    assert.isFalse(verdict.allowed)
+    const events = await db
+      .from('member_consent_events')
+      .where({ member_id: target.id, source: 'merge' })
+      .orderBy('id')
+    assert.deepEqual(
+      events.map((e: any) => [e.channel, Boolean(e.granted)]),
+      [
+        ['sms', false],
+        ['wechat', true],
+      ]
+    )
+
+    await new UndoMerge().handle(company.id, merge.id, admin)
+    // The carried grant goes; the withdrawal stays (the person asked for it).
+    assert.deepEqual(await state(), { sms: false, wechat: null, email: true })
   })
 
   test('a phone moves to a target without one and back on undo', async ({ assert }) => {
