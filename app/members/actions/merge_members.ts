@@ -9,6 +9,38 @@ import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
 import { toDbTime } from '#app/shared/kernel/db_values'
 import { ManageConsent } from '#app/members/actions/manage_consent'
 
+/** Profile columns a merge fills on the target from the source when the target's is empty. */
+const PROFILE_COLUMNS = [
+  'name',
+  'gender',
+  'birthday',
+  'province',
+  'city',
+  'email',
+  'registered_at',
+  'source_shop_id',
+  'source_channel',
+  'notes',
+] as const
+
+const isEmpty = (column: string, value: unknown) =>
+  value === null ||
+  value === undefined ||
+  value === '' ||
+  (column === 'gender' && value === 'unknown')
+
+/** What the target is missing of the source's profile: the columns and their values. */
+function profileFill(source: Record<string, any>, target: Record<string, any>) {
+  const fill: Record<string, unknown> = {}
+  for (const column of PROFILE_COLUMNS) {
+    if (isEmpty(column, target[column]) && !isEmpty(column, source[column]))
+      fill[column] = source[column]
+  }
+  return fill
+}
+
+const ATTRIBUTE_VALUE_COLUMNS = ['value_text', 'value_number', 'value_date'] as const
+
 /**
  * Admins merge a duplicate (source) into the member that stays (target):
  * orders, identities and tags move, the phone too if the target has none,
@@ -80,12 +112,42 @@ export class MergeMembers {
         sourceUpdate.phone_hash = null
       }
       await trx.query().from('members').where('id', sourceId).update(sourceUpdate)
+      // One profile per person: what the target lacks comes from the source (the
+      // source keeps its own, for undo).
+      const fill = profileFill(source, target)
       if (phoneMoved) {
+        fill.phone_encrypted = source.phone_encrypted
+        fill.phone_hash = source.phone_hash
+      }
+      if (Object.keys(fill).length) {
         await trx
           .query()
           .from('members')
           .where('id', targetId)
-          .update({ phone_encrypted: source.phone_encrypted, phone_hash: source.phone_hash })
+          .update({ ...fill, updated_at: toDbTime(now, trx) })
+      }
+      const profileFilled = Object.keys(fill).filter((column) => !column.startsWith('phone_'))
+      const attributesFilled = ids(
+        await trx
+          .from('member_attribute_values as s')
+          .where('s.member_id', sourceId)
+          .whereNotExists((q) =>
+            q
+              .from('member_attribute_values as t')
+              .where('t.member_id', targetId)
+              .whereColumn('t.attribute_id', 's.attribute_id')
+          )
+          .select('s.attribute_id'),
+        'attribute_id'
+      )
+      if (attributesFilled.length) {
+        await trx.rawQuery(
+          `insert into member_attribute_values (member_id, attribute_id, ${ATTRIBUTE_VALUE_COLUMNS.join(', ')})
+           select ?, attribute_id, ${ATTRIBUTE_VALUE_COLUMNS.join(', ')}
+           from member_attribute_values
+           where member_id = ? and attribute_id in (${attributesFilled.map(() => '?').join(', ')})`,
+          [targetId, sourceId, ...attributesFilled]
+        )
       }
       await MemberStats.recompute([sourceId, targetId], trx)
       const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
@@ -103,6 +165,8 @@ export class MergeMembers {
         phoneMoved,
         pointsAccountMoved,
         consents,
+        profileFilled,
+        attributesFilled,
       }
       const merge = new MemberMerge()
       merge.useTransaction(trx)
@@ -126,6 +190,8 @@ export class MergeMembers {
           orders: orderIds.length,
           identities: identityIds.length,
           tags: tagIds.length,
+          profile: profileFilled,
+          attributes: attributesFilled.length,
         },
         actor,
         client: trx,
@@ -210,6 +276,7 @@ export class UndoMerge {
         sourceUpdate.phone_hash = targetRow.phone_hash
       }
       await trx.query().from('members').where('id', source).update(sourceUpdate)
+      await this.unfill(trx, merge.moved, source, target)
       await MemberStats.recompute([source, target], trx)
       if (merge.moved.pointsAccountMoved) await new MovePointsOnMerge().undo(trx, source, target)
       if (merge.moved.consents?.length)
@@ -234,5 +301,49 @@ export class UndoMerge {
       })
       return merge
     })
+  }
+
+  /**
+   * Empties again what the merge filled on the target from the source, where
+   * the target still holds the source's value (an edit since stays).
+   */
+  private async unfill(
+    trx: TransactionClientContract,
+    moved: MergeMoved,
+    source: number,
+    target: number
+  ) {
+    const columns = moved.profileFilled ?? []
+    if (columns.length) {
+      const [from, to] = await Promise.all([
+        trx.from('members').where('id', source).first(),
+        trx.from('members').where('id', target).first(),
+      ])
+      const restore: Record<string, unknown> = {}
+      for (const column of columns) {
+        if (String(to[column]) === String(from[column]))
+          restore[column] = column === 'gender' ? 'unknown' : null
+      }
+      if (Object.keys(restore).length)
+        await trx.query().from('members').where('id', target).update(restore)
+    }
+    for (const attributeId of moved.attributesFilled ?? []) {
+      const [from, to] = await Promise.all(
+        [source, target].map((memberId) =>
+          trx
+            .from('member_attribute_values')
+            .where({ member_id: memberId, attribute_id: attributeId })
+            .first()
+        )
+      )
+      const same = ATTRIBUTE_VALUE_COLUMNS.every(
+        (column) => String(from?.[column] ?? '') === String(to?.[column] ?? '')
+      )
+      if (to && same)
+        await trx
+          .from('member_attribute_values')
+          .where({ member_id: target, attribute_id: attributeId })
+          .delete()
+    }
   }
 }

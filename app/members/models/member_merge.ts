@@ -13,6 +13,10 @@ export interface MergeMoved {
   pointsAccountMoved?: boolean
   /** Consent the target got from the source (ManageConsent.carryOnMerge). */
   consents?: CarriedConsent[]
+  /** Profile columns the target had empty and got from the source. */
+  profileFilled?: string[]
+  /** Custom attributes the target had no value for and got from the source. */
+  attributesFilled?: number[]
 }
 
 /** An admin merged `source` into `target`; `moved` lets it be undone. */

@@ -12,6 +12,7 @@ import MemberIdentity from '#app/members/models/member_identity'
 import MemberTag from '#app/members/models/member_tag'
 import AuditEvent from '#app/shared/audit/models/audit_event'
 import { ManageConsent } from '#app/members/actions/manage_consent'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { MayContact } from '#app/members/actions/do_not_contact'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
@@ -303,6 +304,62 @@ test.group('Members / merge', (group) => {
     await new UndoMerge().handle(company.id, merge.id, admin)
     // The carried grant goes; the withdrawal stays (the person asked for it).
     assert.deepEqual(await state(), { sms: false, wechat: null, email: true })
+  })
+
+  test('the profile and custom attributes the target lacks come from the source; undo empties them unless edited', async ({
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const resolve = new ResolveMember()
+    const source = await resolve.handle({
+      companyId: company.id,
+      identities: [{ type: 'store_card', value: 'PROFILE-SRC' }],
+      profile: {
+        name: '周敏',
+        gender: 'female',
+        city: '杭州',
+        birthday: DateTime.fromISO('1992-02-02'),
+        email: 'min@example.com',
+      },
+    })
+    const target = await resolve.handle({
+      companyId: company.id,
+      identities: [{ type: 'jd_pin', value: 'profile_tgt' }],
+      profile: { name: '周小敏', city: '宁波' },
+    })
+    const attributes = new MemberAttributes()
+    const size = await attributes.define(company.id, { label: '尺码', type: 'text' }, null)
+    const hobby = await attributes.define(company.id, { label: '爱好', type: 'text' }, null)
+    await attributes.set(company.id, source.memberId, { [size]: 'M', [hobby]: '瑜伽' }, null)
+    await attributes.set(company.id, target.memberId, { [hobby]: '跑步' }, null)
+
+    const merge = await new MergeMembers().handle(
+      company.id,
+      source.memberId,
+      target.memberId,
+      null
+    )
+    const merged = await Member.findOrFail(target.memberId)
+    // The target's own values stay; its empty ones are filled.
+    assert.equal(merged.name, '周小敏')
+    assert.equal(merged.city, '宁波')
+    assert.equal(merged.gender, 'female')
+    assert.equal(merged.birthday!.toISODate(), '1992-02-02')
+    assert.equal(merged.email, 'min@example.com')
+    const values = async () => Object.fromEntries(await attributes.valuesFor(target.memberId))
+    assert.deepEqual(await values(), { [size]: 'M', [hobby]: '跑步' })
+
+    // Staff correct the e-mail before the merge is undone: their edit stays.
+    await Member.query().where('id', target.memberId).update({ email: 'xiaomin@example.com' })
+    await new UndoMerge().handle(company.id, merge.id, null)
+    const undone = await Member.findOrFail(target.memberId)
+    assert.equal(undone.gender, 'unknown')
+    assert.isNull(undone.birthday)
+    assert.equal(undone.email, 'xiaomin@example.com')
+    assert.equal(undone.city, '宁波')
+    assert.deepEqual(await values(), { [hobby]: '跑步' })
+    const sourceAgain = await Member.findOrFail(source.memberId)
+    assert.equal(sourceAgain.birthday!.toISODate(), '1992-02-02')
   })
 
   test('a phone moves to a target without one and back on undo', async ({ assert }) => {
