@@ -8,20 +8,10 @@ import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
 import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
 import { toDbTime } from '#app/shared/kernel/db_values'
 import { ManageConsent } from '#app/members/actions/manage_consent'
+import { PROFILE_FILL_COLUMNS } from '#app/members/actions/resolve_member'
 
 /** Profile columns a merge fills on the target from the source when the target's is empty. */
-const PROFILE_COLUMNS = [
-  'name',
-  'gender',
-  'birthday',
-  'province',
-  'city',
-  'email',
-  'registered_at',
-  'source_shop_id',
-  'source_channel',
-  'notes',
-] as const
+const PROFILE_COLUMNS = [...PROFILE_FILL_COLUMNS, 'gender']
 
 const isEmpty = (column: string, value: unknown) =>
   value === null ||

@@ -49,7 +49,7 @@ export interface ResolveResult {
   conflicts: { type: IdentityType; memberId: number }[]
 }
 
-const PROFILE_COLUMNS: [keyof ProfileInput, string][] = [
+const PROFILE_COLUMNS = [
   ['name', 'name'],
   ['birthday', 'birthday'],
   ['province', 'province'],
@@ -59,7 +59,10 @@ const PROFILE_COLUMNS: [keyof ProfileInput, string][] = [
   ['sourceShopId', 'source_shop_id'],
   ['sourceChannel', 'source_channel'],
   ['notes', 'notes'],
-]
+] as const satisfies readonly (readonly [keyof ProfileInput, string])[]
+
+/** The member columns ResolveMember fills when empty (imports, the API, orders). */
+export const PROFILE_FILL_COLUMNS = PROFILE_COLUMNS.map(([, column]) => column)
 
 /**
  * OneID: finds the member the incoming identities belong to, or creates

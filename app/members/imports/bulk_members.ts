@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { ResolveMember } from '#app/members/actions/resolve_member'
+import { PROFILE_FILL_COLUMNS, ResolveMember } from '#app/members/actions/resolve_member'
 import { bulkInsert, bulkUpdate } from '#app/shared/kernel/bulk_insert'
 import type { ImportRow, RowOutcome } from '#app/members/imports/importer'
 import type { ParsedMember } from '#app/members/imports/member_importer'
@@ -26,17 +26,7 @@ export interface BulkMemberCallbacks {
 }
 
 /** Profile columns a member import fills (ResolveMember fills only empty ones). */
-const PROFILE_COLUMNS = [
-  'name',
-  'birthday',
-  'province',
-  'city',
-  'email',
-  'registered_at',
-  'source_shop_id',
-  'source_channel',
-  'notes',
-] as const
+const PROFILE_COLUMNS = PROFILE_FILL_COLUMNS
 const PG_TYPES = { birthday: 'date', registered_at: 'timestamptz', source_shop_id: 'integer' }
 
 interface MemberState {

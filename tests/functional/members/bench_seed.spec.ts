@@ -6,6 +6,16 @@ import { Phone } from '#app/shared/kernel/phone'
 import { createCompanyWithShops, countRows } from '#tests/functional/members/fixtures'
 import { seedMembersBulk } from '../../../bench/_members_seed.js'
 
+/** The order figures MemberStats keeps on a member. */
+const FIGURES = [
+  'id',
+  'order_count',
+  'spent_fen',
+  'first_order_at',
+  'last_order_at',
+  'previous_order_at',
+]
+
 test.group('Members / set-based bench seeder', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
@@ -43,32 +53,12 @@ test.group('Members / set-based bench seeder', (group) => {
     )
 
     // The member figures are what MemberStats computes from the orders.
-    const before = await db
-      .from('members')
-      .orderBy('id')
-      .select(
-        'id',
-        'order_count',
-        'spent_fen',
-        'first_order_at',
-        'last_order_at',
-        'previous_order_at'
-      )
+    const before = await db.from('members').orderBy('id').select(FIGURES)
     await MemberStats.recompute(
       before.map((m: any) => m.id),
       db.connection()
     )
-    const after = await db
-      .from('members')
-      .orderBy('id')
-      .select(
-        'id',
-        'order_count',
-        'spent_fen',
-        'first_order_at',
-        'last_order_at',
-        'previous_order_at'
-      )
+    const after = await db.from('members').orderBy('id').select(FIGURES)
     assert.deepEqual(after, before)
     assert.isAbove(Number(before[0].order_count), 0)
     assert.isTrue(before.some((m: any) => m.previous_order_at !== null))
