@@ -170,9 +170,10 @@ export const memberImporter: Importer<ParsedMember> = {
       notes: parsed.profile.notes ?? null,
       identities,
       platform: JSON.stringify(parsed.identities.find((i) => i.platformData)?.platformData ?? null),
-      attributes: parsed.attributes
-        .map(({ label, value }) => `${label}=${new MemberAttributes().display(value)}`)
-        .join(' '),
+      attributes:
+        parsed.attributes
+          .map(({ label, value }) => `${label}=${new MemberAttributes().display(value)}`)
+          .join(' ') || null,
     }
   },
 }
