@@ -47,6 +47,7 @@ export type ScannedRoutes = {
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.tags.index': { paramsTuple?: []; params?: {} }
+    'members.product_options': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.recompute': { paramsTuple?: []; params?: {} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
@@ -241,6 +242,7 @@ export type ScannedRoutes = {
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.tags.index': { paramsTuple?: []; params?: {} }
+    'members.product_options': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.tag_rules.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -327,6 +329,7 @@ export type ScannedRoutes = {
     'members.rfm': { paramsTuple?: []; params?: {} }
     'members.segments.index': { paramsTuple?: []; params?: {} }
     'members.tags.index': { paramsTuple?: []; params?: {} }
+    'members.product_options': { paramsTuple?: []; params?: {} }
     'members.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'members.rfm.settings': { paramsTuple?: []; params?: {} }
     'members.tag_rules.edit': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

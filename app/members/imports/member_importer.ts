@@ -154,6 +154,7 @@ export const memberImporter: Importer<ParsedMember> = {
   },
 
   describe(parsed) {
+    const report = parsed.identities.find((i) => i.platformData)?.platformData
     const identities = parsed.identities
       .filter((i) => i.type !== 'phone')
       .map((i) => `${i.type}=${i.value}`)
@@ -168,8 +169,8 @@ export const memberImporter: Importer<ParsedMember> = {
       city: parsed.profile.city ?? null,
       registered_at: iso(parsed.profile.registeredAt),
       notes: parsed.profile.notes ?? null,
-      identities,
-      platform: JSON.stringify(parsed.identities.find((i) => i.platformData)?.platformData ?? null),
+      identities: identities || null,
+      platform: report ? JSON.stringify(report) : null,
       attributes:
         parsed.attributes
           .map(({ label, value }) => `${label}=${new MemberAttributes().display(value)}`)

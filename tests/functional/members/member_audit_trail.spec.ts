@@ -62,7 +62,7 @@ test.group('Members / the member page shows who did what to the member', (group)
       identities: [{ type: 'phone', value: '13800138000' }],
     })
     const fresh = await client.get(`/members/${memberId}`).loginAs(await createStaff('crm'))
-    assert.include(auditSection(fresh.text()), '还没有人改动过这位会员')
+    assert.include(auditSection(fresh.text()), '暂无操作记录')
 
     for (let i = 1; i <= GetMemberProfile.AUDIT_LIMIT + 1; i++) {
       await AuditLog.record({
