@@ -155,6 +155,14 @@ export class ManageConsent {
           actor_id: actor?.id ?? null,
           recorded_at: toDbTime(DateTime.utc(), trx),
         })
+        await AuditLog.record({
+          entityType: 'member',
+          entityId: target.id,
+          action: 'consent_withdrawn',
+          context: { channel, source: 'merge', undone: true },
+          actor,
+          client: trx,
+        })
       } else {
         await this.record(target, { channel, granted: before, source: 'merge', actor }, trx)
       }
