@@ -33,7 +33,7 @@ const ATTRIBUTE_VALUE_COLUMNS = ['value_text', 'value_number', 'value_date'] as 
 
 /**
  * Admins merge a duplicate (source) into the member that stays (target):
- * orders, identities and tags move, the phone too if the target has none,
+ * orders, identities, tags and coupons move, the phone too if the target has none,
  * and consent follows the person (ManageConsent.carryOnMerge).
  * The source row stays with `merged_into_id` set, and a member_merges row
  * lists exactly what moved so UndoMerge can put it back.
@@ -139,6 +139,26 @@ export class MergeMembers {
           [targetId, sourceId, ...attributesFilled]
         )
       }
+      // The person's coupons go with them, except one from a batch that already gave
+      // the target its coupon (a batch issues one per member).
+      const couponIds = ids(
+        await trx
+          .from('coupons as s')
+          .where('s.member_id', sourceId)
+          .where((q) =>
+            q
+              .whereNull('s.batch_id')
+              .orWhereNotExists((taken) =>
+                taken
+                  .from('coupons as t')
+                  .where('t.member_id', targetId)
+                  .whereColumn('t.batch_id', 's.batch_id')
+              )
+          )
+          .select('s.id')
+      )
+      if (couponIds.length)
+        await trx.query().from('coupons').whereIn('id', couponIds).update({ member_id: targetId })
       await MemberStats.recompute([sourceId, targetId], trx)
       const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
       const consents = await new ManageConsent().carryOnMerge(
@@ -157,6 +177,7 @@ export class MergeMembers {
         consents,
         profileFilled,
         attributesFilled,
+        couponIds,
       }
       const merge = new MemberMerge()
       merge.useTransaction(trx)
@@ -182,6 +203,7 @@ export class MergeMembers {
           tags: tagIds.length,
           profile: profileFilled,
           attributes: attributesFilled.length,
+          coupons: couponIds.length,
         },
         actor,
         client: trx,
@@ -267,6 +289,14 @@ export class UndoMerge {
       }
       await trx.query().from('members').where('id', source).update(sourceUpdate)
       await this.unfill(trx, merge.moved, source, target)
+      if (merge.moved.couponIds?.length) {
+        await trx
+          .query()
+          .from('coupons')
+          .whereIn('id', merge.moved.couponIds)
+          .where('member_id', target)
+          .update({ member_id: source })
+      }
       await MemberStats.recompute([source, target], trx)
       if (merge.moved.pointsAccountMoved) await new MovePointsOnMerge().undo(trx, source, target)
       if (merge.moved.consents?.length)

@@ -17,6 +17,8 @@ export interface MergeMoved {
   profileFilled?: string[]
   /** Custom attributes the target had no value for and got from the source. */
   attributesFilled?: number[]
+  /** The source's coupons now held by the target (one per batch: a batch's second stays). */
+  couponIds?: number[]
 }
 
 /** An admin merged `source` into `target`; `moved` lets it be undone. */

@@ -14,6 +14,8 @@ import AuditEvent from '#app/shared/audit/models/audit_event'
 import { ManageConsent } from '#app/members/actions/manage_consent'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { MayContact } from '#app/members/actions/do_not_contact'
+import CouponTemplate from '#app/coupons/models/coupon_template'
+import { issueCouponTo } from '#app/coupons/actions/issue_coupon'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -360,6 +362,52 @@ test.group('Members / merge', (group) => {
     assert.deepEqual(await values(), { [hobby]: '跑步' })
     const sourceAgain = await Member.findOrFail(source.memberId)
     assert.equal(sourceAgain.birthday!.toISODate(), '1992-02-02')
+  })
+
+  test("the duplicate's coupons move, except a second one from the same batch; undo moves them back", async ({
+    assert,
+  }) => {
+    const { company, a, b } = await twoMembers()
+    const template = await CouponTemplate.create({
+      companyId: company.id,
+      name: '满200减30',
+      kind: 'threshold',
+      minSpendFen: 20000,
+      amountFen: 3000,
+      validDays: 30,
+    })
+    const [batch] = await db
+      .table('coupon_batches')
+      .insert({
+        company_id: company.id,
+        template_id: template.id,
+        filters: '{}',
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
+    const batchId = typeof batch === 'object' ? batch.id : batch
+    const coupons = await db.transaction(async (trx) => ({
+      single: await issueCouponTo(trx, template.id, a),
+      batchA: await issueCouponTo(trx, template.id, a),
+      batchB: await issueCouponTo(trx, template.id, b),
+    }))
+    await db
+      .from('coupons')
+      .whereIn('id', [coupons.batchA, coupons.batchB])
+      .update({ batch_id: batchId })
+    const holder = async (id: number) => {
+      const coupon = await db.from('coupons').where('id', id).first()
+      return coupon.member_id
+    }
+
+    const merge = await new MergeMembers().handle(company.id, a, b, null)
+    assert.equal(await holder(coupons.single), b)
+    assert.equal(await holder(coupons.batchA), a)
+    assert.equal(await holder(coupons.batchB), b)
+    await new UndoMerge().handle(company.id, merge.id, null)
+    assert.equal(await holder(coupons.single), a)
+    assert.equal(await holder(coupons.batchB), b)
   })
 
   test('a phone moves to a target without one and back on undo', async ({ assert }) => {
