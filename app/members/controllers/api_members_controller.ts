@@ -77,6 +77,7 @@ export default class ApiMembersController {
               : undefined,
             sourceShopId: payload.sourceShopId,
             sourceChannel: payload.sourceChannel,
+            notes: payload.notes,
           },
         },
         trx

@@ -39,6 +39,7 @@ export const apiMemberCreateValidator = vine.create({
   registeredAt: isoTime().optional(),
   sourceShopId: vine.number().withoutDecimals().positive().optional(),
   sourceChannel: text(40).optional(),
+  notes: text(2000).optional(),
 })
 
 /** PATCH /api/v1/members/:id (and the profile form): absent = unchanged, null = cleared. */

@@ -118,11 +118,13 @@ test.group('API / members', (group) => {
       gender: 'female',
       birthday: '1990-03-05',
       city: '上海',
+      notes: '门店导购推荐',
     }
     const first = await client.post('/api/v1/members').json(body).bearerToken(secret)
     first.assertStatus(201)
     assert.equal(first.body().meta.outcome, 'created')
     assert.equal(first.body().data.birthday, '1990-03-05')
+    assert.equal(first.body().data.notes, '门店导购推荐')
     assert.equal(first.body().data.gender, 'female')
 
     const again = await client.post('/api/v1/members').json(body).bearerToken(secret)
