@@ -28,8 +28,11 @@ export interface StoredValue {
  * enum and boolean values are also kept as text for equality filters.
  */
 export class MemberAttributes {
-  async definitions(companyId: number): Promise<AttributeDefinition[]> {
-    const rows = await db
+  async definitions(
+    companyId: number,
+    client: QueryClientContract = db.connection()
+  ): Promise<AttributeDefinition[]> {
+    const rows = await client
       .from('member_attribute_definitions')
       .where('company_id', companyId)
       .orderBy('id')

@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import i18nManager from '@adonisjs/i18n/services/main'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DomainError } from '#app/shared/errors/domain_error'
 import { DEFAULT_ZONE } from '#app/shared/kernel/time'
 import { MemberStats } from '#app/commerce/actions/member_stats'
@@ -54,11 +54,15 @@ export const IMPORTERS: Record<ImportKind, Importer<any>> = {
  * importer's fields and, for members, the custom attributes by label (a
  * built-in field keeps its header: an attribute named 城市 is mapped by hand).
  */
-export async function importFields(kind: ImportKind, companyId: number) {
+export async function importFields(
+  kind: ImportKind,
+  companyId: number,
+  client: QueryClientContract = db.connection()
+) {
   const importer = IMPORTERS[kind]
   const attributes = new Map<string, AttributeDefinition>()
   if (kind === 'members') {
-    for (const definition of await new MemberAttributes().definitions(companyId))
+    for (const definition of await new MemberAttributes().definitions(companyId, client))
       attributes.set(`${ATTRIBUTE_FIELD}${definition.id}`, definition)
   }
   const fields: FieldAliases = { ...importer.fields, ...attributeFields([...attributes.values()]) }
@@ -162,7 +166,11 @@ export class RunImport {
       .from('shops')
       .where('company_id', options.companyId)
       .select('id', 'name', 'platform', 'timezone')
-    const { fields, attributes } = await importFields(options.kind, options.companyId)
+    const { fields, attributes } = await importFields(
+      options.kind,
+      options.companyId,
+      options.client
+    )
     const context: ImportContext = {
       attributes,
       companyId: options.companyId,
