@@ -6,6 +6,7 @@ import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { MemberStats } from '#app/commerce/actions/member_stats'
 import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
 import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
+import { MoveBenefitsOnMerge } from '#app/benefits/actions/move_benefits_on_merge'
 import { toDbTime } from '#app/shared/kernel/db_values'
 import { ManageConsent } from '#app/members/actions/manage_consent'
 import { PROFILE_FILL_COLUMNS } from '#app/members/actions/resolve_member'
@@ -33,7 +34,7 @@ const ATTRIBUTE_VALUE_COLUMNS = ['value_text', 'value_number', 'value_date'] as 
 
 /**
  * Admins merge a duplicate (source) into the member that stays (target):
- * orders, identities, tags and coupons move, the phone too if the target has none,
+ * orders, identities, tags, coupons and benefits move, the phone too if the target has none,
  * and consent follows the person (ManageConsent.carryOnMerge).
  * The source row stays with `merged_into_id` set, and a member_merges row
  * lists exactly what moved so UndoMerge can put it back.
@@ -161,6 +162,7 @@ export class MergeMembers {
         await trx.query().from('coupons').whereIn('id', couponIds).update({ member_id: targetId })
       await MemberStats.recompute([sourceId, targetId], trx)
       const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
+      const benefits = await new MoveBenefitsOnMerge().withinMerge(trx, sourceId, targetId)
       const consents = await new ManageConsent().carryOnMerge(
         trx,
         { id: sourceId, companyId },
@@ -178,6 +180,7 @@ export class MergeMembers {
         profileFilled,
         attributesFilled,
         couponIds,
+        benefits,
       }
       const merge = new MemberMerge()
       merge.useTransaction(trx)
@@ -299,6 +302,8 @@ export class UndoMerge {
       }
       await MemberStats.recompute([source, target], trx)
       if (merge.moved.pointsAccountMoved) await new MovePointsOnMerge().undo(trx, source, target)
+      if (merge.moved.benefits)
+        await new MoveBenefitsOnMerge().undo(trx, source, target, merge.moved.benefits)
       if (merge.moved.consents?.length)
         await new ManageConsent().undoMerge(
           trx,

@@ -1,3 +1,4 @@
+import type { MovedBenefits } from '#app/benefits/actions/move_benefits_on_merge'
 import type { CarriedConsent } from '#app/members/actions/manage_consent'
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
@@ -19,6 +20,8 @@ export interface MergeMoved {
   attributesFilled?: number[]
   /** The source's coupons now held by the target (one per batch: a batch's second stays). */
   couponIds?: number[]
+  /** The source's benefit grants, claims and uses (MoveBenefitsOnMerge). */
+  benefits?: MovedBenefits
 }
 
 /** An admin merged `source` into `target`; `moved` lets it be undone. */

@@ -8,6 +8,7 @@ import Benefit from '#app/benefits/models/benefit'
 import { ClaimBenefit, periodKey } from '#app/benefits/actions/claim_benefit'
 import { ManageBenefits } from '#app/benefits/actions/manage_benefits'
 import { Tiers } from '#app/loyalty/services/tiers'
+import { MergeMembers, UndoMerge } from '#app/members/actions/merge_members'
 import { createStaff } from '#tests/support/staff'
 import { createMembers } from '#tests/functional/loyalty/fixtures'
 import { countRows } from '#tests/functional/members/fixtures'
@@ -74,6 +75,42 @@ test.group('Benefits / claims', (group) => {
     assert.equal(periodKey('month', newYear), '2027-01')
     await claim(company.id, refs[0].memberId, shipping.id, 'k4', newYear)
     assert.equal(await countRows('benefit_claims'), 3)
+  })
+
+  test("a merge brings the duplicate's grant, claims and uses to the member that stays; undo takes them back", async ({
+    assert,
+  }) => {
+    const { company, refs, shipping, manage, admin } = await setup()
+    const [gold, duplicate] = refs.map((ref) => ref.memberId)
+    const december = DateTime.fromISO('2026-12-15T10:00:00', { zone: 'Asia/Shanghai' })
+    const personal = await manage.grantToMember(
+      shipping,
+      duplicate,
+      { validUntil: DateTime.utc().plus({ years: 2 }), reason: '客诉补偿' },
+      admin
+    )
+    await claim(company.id, duplicate, shipping.id, 'dup-1', december)
+    await claim(company.id, gold, shipping.id, 'gold-1', december)
+
+    const merge = await new MergeMembers().handle(company.id, duplicate, gold, admin)
+    // One person, two uses this month of a quota of two: a third is refused.
+    await assert.rejects(
+      () => claim(company.id, gold, shipping.id, 'gold-2', december),
+      'benefits.errors.over_quota'
+    )
+    const grant = await db.from('benefit_grants').where('id', personal.id).first()
+    assert.equal(grant.member_id, gold)
+    assert.lengthOf(await db.from('benefit_claims').where('member_id', gold), 2)
+
+    await new UndoMerge().handle(company.id, merge.id, admin)
+    const usage = await db
+      .from('benefit_usage')
+      .where({ member_id: gold, benefit_id: shipping.id, period_key: '2026-12' })
+      .first()
+    assert.equal(Number(usage.used), 1)
+    assert.lengthOf(await db.from('benefit_claims').where('member_id', duplicate), 1)
+    const back = await db.from('benefit_grants').where('id', personal.id).first()
+    assert.equal(back.member_id, duplicate)
   })
 
   test('the same claim sent twice counts once; a member without the tier is refused', async ({
