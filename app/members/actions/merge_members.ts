@@ -34,7 +34,7 @@ const ATTRIBUTE_VALUE_COLUMNS = ['value_text', 'value_number', 'value_date'] as 
 
 /**
  * Admins merge a duplicate (source) into the member that stays (target):
- * orders, identities, tags, coupons and benefits move, the phone too if the target has none,
+ * orders, identities, tags, coupons, benefits and messages move, the phone too if the target has none,
  * and consent follows the person (ManageConsent.carryOnMerge).
  * The source row stays with `merged_into_id` set, and a member_merges row
  * lists exactly what moved so UndoMerge can put it back.
@@ -163,6 +163,10 @@ export class MergeMembers {
       await MemberStats.recompute([sourceId, targetId], trx)
       const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
       const benefits = await new MoveBenefitsOnMerge().withinMerge(trx, sourceId, targetId)
+      // The person's message history (and what contact caps count) goes with them.
+      const messageIds = ids(await trx.from('messages').where('member_id', sourceId).select('id'))
+      if (messageIds.length)
+        await trx.query().from('messages').whereIn('id', messageIds).update({ member_id: targetId })
       const consents = await new ManageConsent().carryOnMerge(
         trx,
         { id: sourceId, companyId },
@@ -181,6 +185,7 @@ export class MergeMembers {
         attributesFilled,
         couponIds,
         benefits,
+        messageIds,
       }
       const merge = new MemberMerge()
       merge.useTransaction(trx)
@@ -302,6 +307,14 @@ export class UndoMerge {
       }
       await MemberStats.recompute([source, target], trx)
       if (merge.moved.pointsAccountMoved) await new MovePointsOnMerge().undo(trx, source, target)
+      if (merge.moved.messageIds?.length) {
+        await trx
+          .query()
+          .from('messages')
+          .whereIn('id', merge.moved.messageIds)
+          .where('member_id', target)
+          .update({ member_id: source })
+      }
       if (merge.moved.benefits)
         await new MoveBenefitsOnMerge().undo(trx, source, target, merge.moved.benefits)
       if (merge.moved.consents?.length)

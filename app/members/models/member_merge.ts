@@ -22,6 +22,8 @@ export interface MergeMoved {
   couponIds?: number[]
   /** The source's benefit grants, claims and uses (MoveBenefitsOnMerge). */
   benefits?: MovedBenefits
+  /** Messages sent to or received from the source. */
+  messageIds?: number[]
 }
 
 /** An admin merged `source` into `target`; `moved` lets it be undone. */

@@ -16,6 +16,7 @@ import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { MayContact } from '#app/members/actions/do_not_contact'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import { issueCouponTo } from '#app/coupons/actions/issue_coupon'
+import Message from '#app/plugins/models/message'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
@@ -408,6 +409,27 @@ test.group('Members / merge', (group) => {
     await new UndoMerge().handle(company.id, merge.id, null)
     assert.equal(await holder(coupons.single), a)
     assert.equal(await holder(coupons.batchB), b)
+  })
+
+  test("the duplicate's messages move with the person and back on undo", async ({ assert }) => {
+    const { company, a, b } = await twoMembers()
+    const message = await Message.create({
+      companyId: company.id,
+      direction: 'out',
+      channel: 'sms',
+      provider: 'fake-sms',
+      category: 'marketing',
+      memberId: a,
+      body: '上新提醒',
+      status: 'sent',
+      attempts: 1,
+    })
+    const merge = await new MergeMembers().handle(company.id, a, b, null)
+    await message.refresh()
+    assert.equal(message.memberId, b)
+    await new UndoMerge().handle(company.id, merge.id, null)
+    await message.refresh()
+    assert.equal(message.memberId, a)
   })
 
   test('a phone moves to a target without one and back on undo', async ({ assert }) => {
