@@ -1,4 +1,5 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { reassignRows } from '#app/shared/kernel/reassign_rows'
 
 /** What a merge moved of the source's benefits, so that undoing it can put it back. */
 export interface MovedBenefits {
@@ -33,10 +34,8 @@ export class MoveBenefitsOnMerge {
       periodKey: row.period_key as string,
       used: Number(row.used),
     }))
-    if (grantIds.length)
-      await trx.from('benefit_grants').whereIn('id', grantIds).update({ member_id: targetId })
-    if (claimIds.length)
-      await trx.from('benefit_claims').whereIn('id', claimIds).update({ member_id: targetId })
+    await reassignRows(trx, 'benefit_grants', grantIds, sourceId, targetId)
+    await reassignRows(trx, 'benefit_claims', claimIds, sourceId, targetId)
     for (const { benefitId, periodKey, used } of usage) {
       await this.addUses(trx, targetId, benefitId, periodKey, used)
     }
@@ -50,18 +49,8 @@ export class MoveBenefitsOnMerge {
     targetId: number,
     moved: MovedBenefits
   ) {
-    if (moved.grantIds.length)
-      await trx
-        .from('benefit_grants')
-        .whereIn('id', moved.grantIds)
-        .where('member_id', targetId)
-        .update({ member_id: sourceId })
-    if (moved.claimIds.length)
-      await trx
-        .from('benefit_claims')
-        .whereIn('id', moved.claimIds)
-        .where('member_id', targetId)
-        .update({ member_id: sourceId })
+    await reassignRows(trx, 'benefit_grants', moved.grantIds, targetId, sourceId)
+    await reassignRows(trx, 'benefit_claims', moved.claimIds, targetId, sourceId)
     for (const { benefitId, periodKey, used } of moved.usage) {
       await this.addUses(trx, targetId, benefitId, periodKey, -used)
     }

@@ -8,6 +8,7 @@ import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
 import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
 import { MoveBenefitsOnMerge } from '#app/benefits/actions/move_benefits_on_merge'
 import { toDbTime } from '#app/shared/kernel/db_values'
+import { reassignRows } from '#app/shared/kernel/reassign_rows'
 import { ManageConsent } from '#app/members/actions/manage_consent'
 import { PROFILE_FILL_COLUMNS } from '#app/members/actions/resolve_member'
 
@@ -72,15 +73,8 @@ export class MergeMembers {
       const tagIds = sourceTags.filter((id: number) => !targetTags.has(id))
       const phoneMoved = !!source.phone_hash && !target.phone_hash
 
-      if (orderIds.length)
-        await trx.query().from('orders').whereIn('id', orderIds).update({ member_id: targetId })
-      if (identityIds.length) {
-        await trx
-          .query()
-          .from('member_identities')
-          .whereIn('id', identityIds)
-          .update({ member_id: targetId })
-      }
+      await reassignRows(trx, 'orders', orderIds, sourceId, targetId)
+      await reassignRows(trx, 'member_identities', identityIds, sourceId, targetId)
       if (tagIds.length) {
         await trx
           .insertQuery()
@@ -158,15 +152,13 @@ export class MergeMembers {
           )
           .select('s.id')
       )
-      if (couponIds.length)
-        await trx.query().from('coupons').whereIn('id', couponIds).update({ member_id: targetId })
+      await reassignRows(trx, 'coupons', couponIds, sourceId, targetId)
       await MemberStats.recompute([sourceId, targetId], trx)
       const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
       const benefits = await new MoveBenefitsOnMerge().withinMerge(trx, sourceId, targetId)
       // The person's message history (and what contact caps count) goes with them.
       const messageIds = ids(await trx.from('messages').where('member_id', sourceId).select('id'))
-      if (messageIds.length)
-        await trx.query().from('messages').whereIn('id', messageIds).update({ member_id: targetId })
+      await reassignRows(trx, 'messages', messageIds, sourceId, targetId)
       const consents = await new ManageConsent().carryOnMerge(
         trx,
         { id: sourceId, companyId },
@@ -253,22 +245,8 @@ export class UndoMerge {
       const target = merge.targetMemberId
       const now = DateTime.utc()
 
-      if (orderIds.length) {
-        await trx
-          .query()
-          .from('orders')
-          .whereIn('id', orderIds)
-          .where('member_id', target)
-          .update({ member_id: source })
-      }
-      if (identityIds.length) {
-        await trx
-          .query()
-          .from('member_identities')
-          .whereIn('id', identityIds)
-          .where('member_id', target)
-          .update({ member_id: source })
-      }
+      await reassignRows(trx, 'orders', orderIds, target, source)
+      await reassignRows(trx, 'member_identities', identityIds, target, source)
       if (tagIds.length) {
         await trx
           .query()
@@ -297,24 +275,10 @@ export class UndoMerge {
       }
       await trx.query().from('members').where('id', source).update(sourceUpdate)
       await this.unfill(trx, merge.moved, source, target)
-      if (merge.moved.couponIds?.length) {
-        await trx
-          .query()
-          .from('coupons')
-          .whereIn('id', merge.moved.couponIds)
-          .where('member_id', target)
-          .update({ member_id: source })
-      }
+      await reassignRows(trx, 'coupons', merge.moved.couponIds ?? [], target, source)
       await MemberStats.recompute([source, target], trx)
       if (merge.moved.pointsAccountMoved) await new MovePointsOnMerge().undo(trx, source, target)
-      if (merge.moved.messageIds?.length) {
-        await trx
-          .query()
-          .from('messages')
-          .whereIn('id', merge.moved.messageIds)
-          .where('member_id', target)
-          .update({ member_id: source })
-      }
+      await reassignRows(trx, 'messages', merge.moved.messageIds ?? [], target, source)
       if (merge.moved.benefits)
         await new MoveBenefitsOnMerge().undo(trx, source, target, merge.moved.benefits)
       if (merge.moved.consents?.length)
