@@ -5,6 +5,7 @@ import { fromDbTime } from '#app/shared/kernel/db_values'
 import { writeTableFile, type TableCell, type TableFormat } from '#app/shared/storage/table_file'
 import { ListMembers, type MemberFilters } from '#app/members/actions/list_members'
 import type Member from '#app/members/models/member'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
 
 /** What an export writes: the filtered members, or the orders of the filtered members. */
 export type ExportSubject = 'members' | 'orders'
@@ -34,12 +35,12 @@ const BATCH = 1000
 export class ExportMembers {
   async handle(key: string, request: ExportRequest): Promise<{ rows: number }> {
     const { header, rows } =
-      request.subject === 'orders' ? this.#orders(request) : this.#members(request)
+      request.subject === 'orders' ? this.#orders(request) : await this.#members(request)
     const written = await writeTableFile(key, request.format, header, rows)
     return { rows: written }
   }
 
-  #members(request: ExportRequest) {
+  async #members(request: ExportRequest) {
     const t = (key: string) => request.i18n.t(`members.${key}`)
     const header = [
       'ID',
@@ -56,10 +57,16 @@ export class ExportMembers {
       t('filters.lifecycle'),
       t('columns.tags'),
     ]
+    // Custom attributes follow, one column each, headed with their names.
+    const attributes = new MemberAttributes()
+    const definitions = await attributes.definitions(request.companyId)
+    header.push(...definitions.map((definition) => definition.label))
     const self = this
     async function* rows(): AsyncGenerator<TableCell[]> {
       for await (const batch of self.#memberBatches(request)) {
-        const tags = await self.#tagsOf(batch.map((member) => member.id))
+        const ids = batch.map((member) => member.id)
+        const tags = await self.#tagsOf(ids)
+        const values = await attributes.valuesOf(ids)
         for (const member of batch) {
           yield [
             member.id,
@@ -75,6 +82,7 @@ export class ExportMembers {
             member.rfmSegment ? t(`rfm.segments.${member.rfmSegment}`) : '',
             member.lifecycleStage ? t(`rfm.stages.${member.lifecycleStage}`) : '',
             (tags.get(member.id) ?? []).join('|'),
+            ...definitions.map((definition) => values.get(member.id)?.get(definition.id) ?? ''),
           ]
         }
       }

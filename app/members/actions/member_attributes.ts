@@ -134,8 +134,21 @@ export class MemberAttributes {
   }
 
   async valuesFor(memberId: number): Promise<Map<number, string>> {
-    const rows = await db.from('member_attribute_values').where('member_id', memberId)
-    return new Map(rows.map((row: any) => [row.attribute_id, this.display(row)]))
+    const values = await this.valuesOf([memberId])
+    return values.get(memberId) ?? new Map()
+  }
+
+  /** Each member's values as text, by attribute id (one query for the lot). */
+  async valuesOf(memberIds: number[]): Promise<Map<number, Map<number, string>>> {
+    const byMember = new Map<number, Map<number, string>>()
+    if (!memberIds.length) return byMember
+    const rows = await db.from('member_attribute_values').whereIn('member_id', memberIds)
+    for (const row of rows) {
+      const memberId = Number(row.member_id)
+      if (!byMember.has(memberId)) byMember.set(memberId, new Map())
+      byMember.get(memberId)!.set(Number(row.attribute_id), this.display(row))
+    }
+    return byMember
   }
 
   /**

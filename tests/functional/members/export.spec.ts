@@ -12,6 +12,7 @@ import ExcelJS from 'exceljs'
 import { DateTime } from 'luxon'
 import { UpsertOrder } from '#app/commerce/actions/upsert_order'
 import { memberExportFile } from '#app/members/jobs/export_members_job'
+import { MemberAttributes } from '#app/members/actions/member_attributes'
 
 async function seedMembers() {
   const shops = await createCompanyWithShops()
@@ -88,6 +89,27 @@ test.group('Members / export', (group) => {
       .firstOrFail()
     assert.equal(audit.actorId, manager.id)
     assert.deepInclude(audit.context!, { rows: 2, filters: { city: '杭州市' }, phones: 'masked' })
+  })
+
+  test('custom attributes follow as columns headed with their names', async ({
+    client,
+    assert,
+  }) => {
+    const { company } = await seedMembers()
+    const attributes = new MemberAttributes()
+    const size = await attributes.define(company.id, { label: '尺码', type: 'text' }, null)
+    await attributes.define(company.id, { label: '爱好', type: 'text' }, null)
+    const fang = await db.from('members').where('name', '李小芳').firstOrFail()
+    await attributes.set(company.id, fang.id, { [size]: 'M' }, null)
+    const manager = await createStaff('manager')
+    const run = await exportAs(client, manager, { city: '杭州市' })
+    const download = await client.get(`/members/exports/${run.id}/download`).loginAs(manager)
+    const [header, ...lines] = download.text().trim().split('\r\n')
+    assert.isTrue(header.endsWith(',尺码,爱好'))
+    const fangLine = lines.find((line) => line.includes('李小芳'))!
+    assert.isTrue(fangLine.endsWith(',M,'))
+    const zhao = lines.find((line) => line.includes('赵六'))!
+    assert.isTrue(zhao.endsWith(',,'))
   })
 
   test('full numbers only with members.phone.unmask; formulas are defused', async ({
