@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { escapeLike } from '#app/shared/kernel/like_pattern'
 
 export interface ProductOption {
   code: string
@@ -17,7 +18,7 @@ export class SearchProducts {
   async handle(companyId: number, text: string): Promise<ProductOption[]> {
     const typed = text.trim()
     if (!typed) return []
-    const escaped = typed.replace(/[\\%_]/g, '\\$&')
+    const escaped = escapeLike(typed)
     // SQLite's LIKE folds ASCII case; PostgreSQL's needs ILIKE.
     const like = db.connection().dialect.name === 'postgres' ? 'ilike' : 'like'
     const rows = await db

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import { escapeLike } from '#app/shared/kernel/like_pattern'
 import db from '@adonisjs/lucid/services/db'
 import { Phone } from '#app/shared/kernel/phone'
 import Member from '#app/members/models/member'
@@ -311,7 +312,7 @@ export class ListMembers {
       // a pattern: % and _ are escaped (a bare % listed everybody).
       const sqlite = onSqlite()
       const prefix = filters.name
-      const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`
+      const pattern = `${escapeLike(prefix)}%`
       const like = <Query extends AnyQuery>(query: Query) =>
         query.whereRaw(`"name" ${sqlite ? 'like' : 'ilike'} ? escape '\\'`, [pattern]) as Query
       // Neither database read an index for the prefix: at 1M members SQLite walked

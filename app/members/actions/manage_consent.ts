@@ -67,24 +67,7 @@ export class ManageConsent {
           recorded_at: now,
         })
       }
-      await trx.table('member_consent_events').insert({
-        company_id: member.companyId,
-        member_id: member.id,
-        channel: change.channel,
-        granted: change.granted,
-        source: change.source,
-        note: change.note ?? null,
-        actor_id: change.actor?.id ?? null,
-        recorded_at: now,
-      })
-      await AuditLog.record({
-        entityType: 'member',
-        entityId: member.id,
-        action: change.granted ? 'consent_granted' : 'consent_withdrawn',
-        context: { channel: change.channel, source: change.source },
-        actor: change.actor,
-        client: trx,
-      })
+      await this.recordEvent(trx, member, change, now)
       return true
     }
     return client ? run(client) : db.transaction(run)
@@ -145,28 +128,45 @@ export class ManageConsent {
       if (!current || !current.granted || current.source !== 'merge') continue
       if (before === null) {
         await trx.from('member_consents').where('id', current.id).delete()
-        await trx.table('member_consent_events').insert({
-          company_id: target.companyId,
-          member_id: target.id,
-          channel,
-          granted: false,
-          source: 'merge',
-          note: 'undone',
-          actor_id: actor?.id ?? null,
-          recorded_at: toDbTime(DateTime.utc(), trx),
-        })
-        await AuditLog.record({
-          entityType: 'member',
-          entityId: target.id,
-          action: 'consent_withdrawn',
-          context: { channel, source: 'merge', undone: true },
-          actor,
-          client: trx,
-        })
+        await this.recordEvent(
+          trx,
+          target,
+          { channel, granted: false, source: 'merge', note: 'undone', actor },
+          toDbTime(DateTime.utc(), trx),
+          { undone: true }
+        )
       } else {
         await this.record(target, { channel, granted: before, source: 'merge', actor }, trx)
       }
     }
+  }
+
+  /** The event row of a change and its audit entry (withdrawn, granted). */
+  private async recordEvent(
+    trx: TransactionClientContract,
+    member: ConsentHolder,
+    change: ConsentChange,
+    at: string,
+    context: Record<string, unknown> = {}
+  ) {
+    await trx.table('member_consent_events').insert({
+      company_id: member.companyId,
+      member_id: member.id,
+      channel: change.channel,
+      granted: change.granted,
+      source: change.source,
+      note: change.note ?? null,
+      actor_id: change.actor?.id ?? null,
+      recorded_at: at,
+    })
+    await AuditLog.record({
+      entityType: 'member',
+      entityId: member.id,
+      action: change.granted ? 'consent_granted' : 'consent_withdrawn',
+      context: { channel: change.channel, source: change.source, ...context },
+      actor: change.actor,
+      client: trx,
+    })
   }
 
   /** 一键退订: withdraw every channel at once. */

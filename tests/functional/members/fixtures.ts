@@ -1,3 +1,6 @@
+import app from '@adonisjs/core/services/app'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import Company from '#app/organization/models/company'
 import Shop from '#app/organization/models/shop'
@@ -20,4 +23,13 @@ export async function createCompanyWithShops() {
 export async function countRows(table: string): Promise<number> {
   const [row] = await db.from(table).count('* as n')
   return Number(row.n)
+}
+
+/** A CSV file with this content under tmp/test-imports, for the import tests. */
+export async function csvFile(content: string): Promise<string> {
+  const dir = app.tmpPath('test-imports')
+  await mkdir(dir, { recursive: true })
+  const path = `${dir}/${randomUUID()}.csv`
+  await writeFile(path, content)
+  return path
 }

@@ -1,22 +1,11 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { randomUUID } from 'node:crypto'
 import Import from '#app/members/models/import'
 import { RunImport } from '#app/members/imports/run_import'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { createStaff } from '#tests/support/staff'
-import { createCompanyWithShops } from '#tests/functional/members/fixtures'
-
-async function file(content: string) {
-  const dir = app.tmpPath('test-imports')
-  await mkdir(dir, { recursive: true })
-  const path = `${dir}/${randomUUID()}.csv`
-  await writeFile(path, content)
-  return path
-}
+import { createCompanyWithShops, csvFile } from '#tests/functional/members/fixtures'
 
 const HEADER = '手机号,姓名,尺码,储值余额,首次到店,接受回访,爱好'
 
@@ -49,7 +38,7 @@ test.group('Members / import of custom attributes', (group) => {
         new RunImport().handle({
           companyId: created.id,
           kind: 'members',
-          path: await file([HEADER, ...lines].join('\n')),
+          path: await csvFile([HEADER, ...lines].join('\n')),
           bulk,
         })
       const values = async (phoneTail: string) => {
@@ -119,7 +108,7 @@ test.group('Members / import of custom attributes', (group) => {
       .loginAs(crm)
       .withCsrfToken()
       .field('kind', 'members')
-      .file('file', await file('联系方式,衣服尺寸\n13800138000,L\n'))
+      .file('file', await csvFile('联系方式,衣服尺寸\n13800138000,L\n'))
       .redirects(0)
     upload.assertStatus(302)
     const record = await Import.query().orderBy('id', 'desc').firstOrFail()

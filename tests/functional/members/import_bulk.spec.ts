@@ -1,23 +1,12 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { randomUUID } from 'node:crypto'
 import { RunImport, type ImportSummary } from '#app/members/imports/run_import'
 import { BulkOrderImport } from '#app/members/imports/bulk_orders'
 import { MemberStats } from '#app/commerce/actions/member_stats'
 import Member from '#app/members/models/member'
 import { DateTime } from 'luxon'
-import { createCompanyWithShops } from '#tests/functional/members/fixtures'
-
-async function fixture(content: string) {
-  const dir = app.tmpPath('test-imports')
-  await mkdir(dir, { recursive: true })
-  const path = `${dir}/${randomUUID()}.csv`
-  await writeFile(path, content)
-  return path
-}
+import { createCompanyWithShops, csvFile } from '#tests/functional/members/fixtures'
 
 const MEMBERS = [
   '买家昵称,姓名,手机号,性别,生日,省份,城市',
@@ -170,18 +159,18 @@ async function load(bulk: boolean, batchSize: number) {
   const { company } = await createCompanyWithShops()
   const run = (kind: 'members' | 'orders' | 'refunds', path: string) =>
     new RunImport().handle({ companyId: company.id, kind, path, bulk, batchSize })
-  await run('members', await fixture(MEMBERS))
-  const first = await fixture(FIRST)
-  const second = await fixture(SECOND)
+  await run('members', await csvFile(MEMBERS))
+  const first = await csvFile(FIRST)
+  const second = await csvFile(SECOND)
   const summaries = [
     counts(await run('orders', first)),
     counts(await run('orders', second)),
     counts(await run('orders', first)),
     counts(await run('orders', first)),
-    counts(await run('orders', await fixture(THIRD))),
-    counts(await run('orders', await fixture(FOURTH))),
-    counts(await run('refunds', await fixture(REFUND))),
-    counts(await run('orders', await fixture(FIFTH))),
+    counts(await run('orders', await csvFile(THIRD))),
+    counts(await run('orders', await csvFile(FOURTH))),
+    counts(await run('refunds', await csvFile(REFUND))),
+    counts(await run('orders', await csvFile(FIFTH))),
   ]
   return { company, summaries }
 }
@@ -278,7 +267,7 @@ test.group('Members / import / bulk order path', (group) => {
       new RunImport().handle({
         companyId: company.id,
         kind: 'orders',
-        path: await fixture([HEADER, ...lines].join('\n')),
+        path: await csvFile([HEADER, ...lines].join('\n')),
         bulk: true,
         batchSize: 2000,
       })

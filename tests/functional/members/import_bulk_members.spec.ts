@@ -2,19 +2,11 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import { RunImport, type ImportSummary } from '#app/members/imports/run_import'
 import { BulkMemberImport } from '#app/members/imports/bulk_members'
-import { createCompanyWithShops } from '#tests/functional/members/fixtures'
-
-async function fixture(content: string) {
-  const dir = app.tmpPath('test-imports')
-  await mkdir(dir, { recursive: true })
-  const path = `${dir}/${randomUUID()}.csv`
-  await writeFile(path, content)
-  return path
-}
+import { createCompanyWithShops, csvFile } from '#tests/functional/members/fixtures'
 
 const TAOBAO =
   '买家昵称,姓名,手机号,性别,生日,省份,城市,会员等级,累计消费金额(元),交易次数,最后交易时间,积分'
@@ -101,7 +93,7 @@ async function load(bulk: boolean, batchSize: number) {
       await new RunImport().handle({
         companyId: company.id,
         kind: 'members',
-        path: await fixture(content),
+        path: await csvFile(content),
         bulk,
         batchSize,
         rejectsPath,
@@ -174,7 +166,7 @@ test.group('Members / import / bulk member path', (group) => {
         new RunImport().handle({
           companyId: company.id,
           kind: 'members',
-          path: await fixture(['手机号,姓名,备注', ...lines].join('\n')),
+          path: await csvFile(['手机号,姓名,备注', ...lines].join('\n')),
           bulk,
         })
       const first = await run(['13800138000,李小芳,只穿M码', '13900139000,王强,'])

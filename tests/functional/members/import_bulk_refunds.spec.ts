@@ -1,20 +1,9 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { randomUUID } from 'node:crypto'
 import { RunImport, type ImportSummary } from '#app/members/imports/run_import'
 import { BulkRefundImport } from '#app/members/imports/bulk_refunds'
-import { createCompanyWithShops } from '#tests/functional/members/fixtures'
-
-async function fixture(content: string) {
-  const dir = app.tmpPath('test-imports')
-  await mkdir(dir, { recursive: true })
-  const path = `${dir}/${randomUUID()}.csv`
-  await writeFile(path, content)
-  return path
-}
+import { createCompanyWithShops, csvFile } from '#tests/functional/members/fixtures'
 
 const ORDERS = [
   'shop,order_no,status,ordered_at,paid_at,completed_at,paid_amount,phone,buyer_name,sku_code,title,category,quantity,price',
@@ -123,7 +112,7 @@ async function load(bulk: boolean, batchSize: number) {
       await new RunImport().handle({
         companyId: company.id,
         kind,
-        path: await fixture(content),
+        path: await csvFile(content),
         bulk,
         batchSize,
       })

@@ -1,9 +1,6 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { randomUUID } from 'node:crypto'
 import AuditEvent from '#app/shared/audit/models/audit_event'
 import Import from '#app/members/models/import'
 import Member from '#app/members/models/member'
@@ -11,7 +8,7 @@ import { RunImport } from '#app/members/imports/run_import'
 import { ColumnMappings } from '#app/members/imports/column_mappings'
 import { MEMBER_FIELDS } from '#app/members/imports/columns'
 import { createStaff } from '#tests/support/staff'
-import { countRows, createCompanyWithShops } from '#tests/functional/members/fixtures'
+import { countRows, createCompanyWithShops, csvFile } from '#tests/functional/members/fixtures'
 
 /** A CRM system's own export: no header the importer knows. */
 const CUSTOM = [
@@ -19,14 +16,6 @@ const CUSTOM = [
   '张三,13800138000,杭州,A-1',
   '李四,13900139000,上海,A-2',
 ].join('\n')
-
-async function file(content: string) {
-  const dir = app.tmpPath('test-imports')
-  await mkdir(dir, { recursive: true })
-  const path = `${dir}/${randomUUID()}.csv`
-  await writeFile(path, content)
-  return path
-}
 
 test.group('Members / import column mapping', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -42,7 +31,7 @@ test.group('Members / import column mapping', (group) => {
       .loginAs(crm)
       .withCsrfToken()
       .field('kind', 'members')
-      .file('file', await file(CUSTOM))
+      .file('file', await csvFile(CUSTOM))
       .redirects(0)
     upload.assertStatus(302)
     const record = await Import.query().orderBy('id', 'desc').firstOrFail()
@@ -101,7 +90,10 @@ test.group('Members / import column mapping', (group) => {
       .loginAs(crm)
       .withCsrfToken()
       .field('kind', 'members')
-      .file('file', await file('客户名称 ,联系方式,所在城市,内部编号\n王五,13700137000,南京,A-3\n'))
+      .file(
+        'file',
+        await csvFile('客户名称 ,联系方式,所在城市,内部编号\n王五,13700137000,南京,A-3\n')
+      )
     next.assertStatus(200)
     next.assertTextIncludes('王五')
     next.assertTextIncludes('data-testid="mapping-used"')
@@ -127,7 +119,7 @@ test.group('Members / import column mapping', (group) => {
     const standard = await new RunImport().handle({
       companyId: company.id,
       kind: 'members',
-      path: await file('name,phone\n赵六,13600136000\n'),
+      path: await csvFile('name,phone\n赵六,13600136000\n'),
     })
     assert.isNull(standard.mappingId)
     assert.equal(standard.inserted, 1)
