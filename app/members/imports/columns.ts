@@ -90,12 +90,6 @@ export const IDENTITY_FIELDS = IDENTITY_TYPES as readonly string[]
 /** A member import's column for a custom attribute: `attribute:<id>`, found by the attribute's label. */
 export const ATTRIBUTE_FIELD = 'attribute:'
 
-export function attributeFields(definitions: { id: number; label: string }[]): FieldAliases {
-  return Object.fromEntries(
-    definitions.map((definition) => [`${ATTRIBUTE_FIELD}${definition.id}`, [definition.label]])
-  )
-}
-
 export function normaliseHeader(header: string): string {
   return halfWidth(header.replace(/^\uFEFF/, ''))
     .replace(/\s+/g, '')

@@ -19,7 +19,6 @@ import {
 import { isXlsx, readXlsx } from '#app/members/imports/read_xlsx'
 import {
   ATTRIBUTE_FIELD,
-  attributeFields,
   mapHeader,
   type FieldAliases,
   type HeaderMap,
@@ -65,7 +64,8 @@ export async function importFields(
     for (const definition of await new MemberAttributes().definitions(companyId, client))
       attributes.set(`${ATTRIBUTE_FIELD}${definition.id}`, definition)
   }
-  const fields: FieldAliases = { ...importer.fields, ...attributeFields([...attributes.values()]) }
+  const fields: FieldAliases = { ...importer.fields }
+  for (const [field, definition] of attributes) fields[field] = [definition.label]
   return { fields, attributes }
 }
 
