@@ -43,6 +43,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   DB_CONNECTION: Env.schema.enum(['sqlite', 'pg'] as const),
   SQLITE_PATH: Env.schema.string.optional(),
+  SQLITE_CACHE_MB: Env.schema.number.optional(),
   DATABASE_URL: Env.schema.string.optional(),
   PG_HOST: Env.schema.string.optional(),
   PG_PORT: Env.schema.number.optional(),

@@ -30,6 +30,9 @@ test.group('Database connections', () => {
           assert.equal(foreignKeys.foreign_keys, 1)
           const [journal] = await client.rawQuery('pragma journal_mode')
           assert.equal(journal.journal_mode, 'wal')
+          // SQLITE_CACHE_MB (default 256), in KiB as a negative number of pages.
+          const [cache] = await client.rawQuery('pragma cache_size')
+          assert.equal(cache.cache_size, -Number(process.env.SQLITE_CACHE_MB ?? 256) * 1024)
         }
       }
     } finally {
