@@ -34,12 +34,15 @@ interface MemberState {
   phoneHash: string | null
   gender: string
   profile: Record<string, unknown>
+  /** The custom attributes it has a value for (an import fills only the others). */
+  attributes: Set<number>
 }
 
 interface NewMember {
   ref: number
   row: Record<string, unknown>
   id?: number
+  attributes: Set<number>
 }
 
 /** An identity as the plan knows it: stored (id), or planned in this batch (row). */
@@ -60,6 +63,8 @@ interface Plan {
   fills: Map<number, Record<string, unknown>>
   /** Platform reports replaced on stored identities (identity id → JSON). */
   reports: Map<number, Record<string, unknown>>
+  /** Custom attribute values for attributes the member has none of. */
+  attributeValues: { member: number | NewMember; row: Record<string, unknown> }[]
 }
 
 /**
@@ -68,7 +73,8 @@ interface Plan {
  * members (one query), decides in memory what ResolveMember would do for
  * each row — a new member, empty profile fields and gender filled on the one
  * member its identities point at, new identities attached, a platform
- * report (会员等级, 累计消费 …) replaced — and writes that with multi-row
+ * report (会员等级, 累计消费 …) replaced, custom attributes the member has
+ * no value for set (MemberAttributes.fillEmpty) — and writes that with multi-row
  * statements in file order, so ids come out as the per-row path gives them.
  * A row whose identities point at two members (the OneID conflict rules), at
  * a merged member, or that would give a member without a phone one, goes
@@ -88,7 +94,14 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
   }
 
   protected newPlan(): Plan {
-    return { units: [], members: [], identities: [], fills: new Map(), reports: new Map() }
+    return {
+      units: [],
+      members: [],
+      identities: [],
+      fills: new Map(),
+      reports: new Map(),
+      attributeValues: [],
+    }
   }
 
   /** A member row must name at least one usable identity. */
@@ -117,6 +130,18 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
         .from('members')
         .whereIn('id', ids.slice(i, i + LOOKUP_CHUNK))
         .select('id', 'merged_into_id', 'phone_hash', 'gender', ...PROFILE_COLUMNS)
+      const held = new Map<number, Set<number>>()
+      if (this.context.attributes.size) {
+        const values = await this.client
+          .from('member_attribute_values')
+          .whereIn('member_id', ids.slice(i, i + LOOKUP_CHUNK))
+          .select('member_id', 'attribute_id')
+        for (const value of values) {
+          const id = Number(value.member_id)
+          if (!held.has(id)) held.set(id, new Set())
+          held.get(id)!.add(Number(value.attribute_id))
+        }
+      }
       for (const row of rows) {
         const profile: Record<string, unknown> = {}
         for (const column of PROFILE_COLUMNS) profile[column] = row[column]
@@ -125,6 +150,7 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
           phoneHash: row.phone_hash,
           gender: row.gender,
           profile,
+          attributes: held.get(Number(row.id)) ?? new Set(),
         })
       }
     }
@@ -134,8 +160,6 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
   protected plan(unit: BulkMemberUnit, plan: Plan): boolean {
     const identities = this.identitiesOf(unit)
     if (identities === null) return false
-    // Custom attribute values: the per-row path fills those the member has none of.
-    if (unit.parsed.attributes.length) return false
     const owners = new Set<number | NewMember>()
     for (const identity of identities) {
       const known = this.identities.get(`${identity.type}:${identity.value}`)
@@ -161,12 +185,17 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
         created_at: this.now,
         updated_at: this.now,
       })
-      member = { ref: plan.members.length, row }
+      member = { ref: plan.members.length, row, attributes: new Set() }
       plan.members.push(member)
       outcome = 'inserted'
     } else {
       const owner = [...owners][0]
-      let current: { profile: Record<string, unknown>; phoneHash: unknown; gender: unknown }
+      let current: {
+        profile: Record<string, unknown>
+        phoneHash: unknown
+        gender: unknown
+        attributes: Set<number>
+      }
       if (typeof owner === 'number') {
         const state = this.members.get(owner)
         if (!state || state.merged) return false
@@ -174,7 +203,12 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
       } else {
         // A member this batch creates and has not written yet.
         if (plan.members[owner.ref] !== owner) return false
-        current = { profile: owner.row, phoneHash: owner.row.phone_hash, gender: owner.row.gender }
+        current = {
+          profile: owner.row,
+          phoneHash: owner.row.phone_hash,
+          gender: owner.row.gender,
+          attributes: owner.attributes,
+        }
       }
       // Giving a member a phone checks that no one else has it: the per-row path does that.
       if (phone && !current.phoneHash) return false
@@ -200,6 +234,17 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
       }
       member = owner
       outcome = 'updated'
+    }
+
+    // Custom attributes: the first row (in file order) with a value sets it; a
+    // member's existing value is never overwritten.
+    const held =
+      typeof member === 'number' ? this.members.get(member)!.attributes : member.attributes
+    for (const { attributeId, value } of unit.parsed.attributes) {
+      if (held.has(attributeId)) continue
+      held.add(attributeId)
+      plan.attributeValues.push({ member, row: { attribute_id: attributeId, ...value } })
+      changed = true
     }
 
     for (const identity of identities) {
@@ -265,11 +310,15 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
         phoneHash: (pending.row.phone_hash as string | null) ?? null,
         gender: pending.row.gender as string,
         profile,
+        attributes: pending.attributes,
       })
     }
   }
 
-  /** Profile fills, multi-row inserts of members and identities, replaced platform reports. */
+  /**
+   * Profile fills, multi-row inserts of members, identities and custom
+   * attribute values, replaced platform reports.
+   */
   private async write(plan: Plan, client: QueryClientContract) {
     const now = toDbTime(DateTime.utc(), client)
     await bulkUpdate(client, 'members', plan.fills, { types: PG_TYPES, also: { updated_at: now } })
@@ -289,5 +338,13 @@ export class BulkMemberImport extends OneIdBulkImport<BulkMemberUnit, Plan, Bulk
       }))
     )
     await bulkUpdate(client, 'member_identities', plan.reports, { also: { updated_at: now } })
+    await bulkInsert(
+      client,
+      'member_attribute_values',
+      plan.attributeValues.map(({ member, row }) => ({
+        member_id: typeof member === 'number' ? member : member.id!,
+        ...row,
+      }))
+    )
   }
 }

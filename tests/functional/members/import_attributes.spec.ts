@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import Import from '#app/members/models/import'
 import { RunImport } from '#app/members/imports/run_import'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
+import { BulkMemberImport } from '#app/members/imports/bulk_members'
 import { createStaff } from '#tests/support/staff'
 import { createCompanyWithShops, csvFile } from '#tests/functional/members/fixtures'
 
@@ -34,6 +35,7 @@ test.group('Members / import of custom attributes', (group) => {
       assert,
     }) => {
       const { company: created, ids } = await company()
+      BulkMemberImport.counters = { fast: 0, fallback: 0, failedWrites: 0 }
       const run = async (lines: string[]) =>
         new RunImport().handle({
           companyId: created.id,
@@ -94,6 +96,19 @@ test.group('Members / import of custom attributes', (group) => {
         接受回访: 'false',
         爱好: '跑步',
       })
+
+      // A new member on two rows of one file: the first row's value wins, the
+      // second fills only the attributes still empty.
+      const fourth = await run(['13600136000,孙七,L,,,,', '13600136000,孙七,S,5,2023-06-01,,'])
+      assert.deepInclude(fourth, { rows: 2, inserted: 1, updated: 1, rejected: 0 })
+      assert.deepEqual(await values('孙七'), { 尺码: 'L', 储值余额: '5', 首次到店: '2023-06-01' })
+
+      // The set-based path takes rows with attribute values like any other.
+      if (bulk) {
+        assert.equal(BulkMemberImport.counters.failedWrites, 0)
+        assert.equal(BulkMemberImport.counters.fallback, 0)
+        assert.equal(BulkMemberImport.counters.fast, 7)
+      }
     })
   }
 
