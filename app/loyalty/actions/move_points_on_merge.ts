@@ -8,7 +8,8 @@ import { PointsLedger } from '#app/loyalty/services/points_ledger'
  * Inside the merge transaction: when only the source has a points account,
  * the account itself moves to the target (nothing is posted; undo moves it
  * back). When both have one, `transferAfterMerge` runs after the merge has
- * committed and moves the source's open lots with `transfer` postings.
+ * committed and moves the source's open lots with `transfer` postings;
+ * undo moves back what is left of them (`transferBackAfterUndo`).
  */
 export class MovePointsOnMerge {
   /** Returns true when the source's account now belongs to the target. */
@@ -37,8 +38,34 @@ export class MovePointsOnMerge {
     )
   }
 
-  /** Undo: an account that moved whole goes back (transfers are not undone). */
+  /** Undo, inside its transaction: an account that moved whole goes back. */
   async undo(trx: TransactionClientContract, sourceId: number, targetId: number) {
     await trx.from('points_accounts').where('member_id', targetId).update({ member_id: sourceId })
+  }
+
+  /**
+   * Undo, after it committed: points the merge transferred go back to the
+   * source, as far as the target has not spent them (or seen them expire or
+   * reversed by a refund) since. Returns the points moved back.
+   */
+  async transferBackAfterUndo(
+    companyId: number,
+    sourceId: number,
+    targetId: number,
+    mergeId: number
+  ) {
+    const incoming = await db
+      .from('points_postings')
+      .where('company_id', companyId)
+      .where('source_type', 'transfer')
+      .where('idempotency_key', `merge:${mergeId}:in`)
+      .first()
+    if (!incoming) return 0
+    return new PointsLedger().transferBack(
+      { companyId, memberId: targetId },
+      { companyId, memberId: sourceId },
+      `merge:${mergeId}:undo`,
+      Number(incoming.id)
+    )
   }
 }

@@ -1570,10 +1570,35 @@ export class PointsLedger {
    * A negative balance (debt) is not moved: it stays on the source account.
    */
   async transferAll(from: MemberRef, to: MemberRef, key: string): Promise<number> {
+    return this.transferLots(from, to, key, null)
+  }
+
+  /**
+   * Moves back what is left of the lots one `transfer` posting brought in
+   * (`incomingPostingId`; undoing a merge): points spent or expired since
+   * stay spent. Keyed like `transferAll`, so a replay moves nothing twice.
+   */
+  async transferBack(
+    from: MemberRef,
+    to: MemberRef,
+    key: string,
+    incomingPostingId: number
+  ): Promise<number> {
+    return this.transferLots(from, to, key, incomingPostingId)
+  }
+
+  /** The open lots of `from` (those `createdBy` brought in, or all) go to `to`. */
+  private async transferLots(
+    from: MemberRef,
+    to: MemberRef,
+    key: string,
+    createdBy: number | null
+  ): Promise<number> {
     const out = await this.run(from, 'transfer', `${key}:out`, async (trx, account) => {
       const lots = await trx
         .from('points_lots')
         .where('account_id', account.id)
+        .if(createdBy !== null, (query) => query.where('earn_posting_id', createdBy!))
         .whereIn('status', ['pending', 'available'])
         .where('remaining', '>', 0)
         .orderBy('id')

@@ -219,7 +219,7 @@ export class MergeMembers {
 /** Puts back what a merge moved; only the latest merge involving the target can be undone. */
 export class UndoMerge {
   async handle(companyId: number, mergeId: number, actor: AuditActor | null) {
-    return db.transaction(async (trx: TransactionClientContract) => {
+    const undone = await db.transaction(async (trx: TransactionClientContract) => {
       const merge = await MemberMerge.query({ client: trx })
         .where({ id: mergeId, companyId })
         .forUpdate()
@@ -303,6 +303,15 @@ export class UndoMerge {
       })
       return merge
     })
+    // Points the merge transferred (both members had accounts) go back, in the
+    // ledger's own transactions like the transfer itself.
+    await new MovePointsOnMerge().transferBackAfterUndo(
+      companyId,
+      undone.sourceMemberId,
+      undone.targetMemberId,
+      undone.id
+    )
+    return undone
   }
 
   /**

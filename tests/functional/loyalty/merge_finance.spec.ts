@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { MergeMembers, UndoMerge } from '#app/members/actions/merge_members'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
+import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
 import {
   loyaltySummaryFor,
   monthlyFlow,
@@ -115,6 +116,98 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     const postingsBefore = await db.from('points_postings').count('* as n')
     await ledger.transferAll(source, target, `merge:${merge.id}`)
     assert.deepEqual(await db.from('points_postings').count('* as n'), postingsBefore)
+    assert.equal(await differenceCount(), 0)
+  })
+
+  test('undoing a merge gives back the transferred points the target has not spent, once', async ({
+    assert,
+  }) => {
+    const {
+      company,
+      refs: [source, target],
+    } = await createMembers(2)
+    const ledger = new PointsLedger()
+    const soon = DateTime.utc().plus({ months: 1 }).startOf('second')
+    const later = DateTime.utc().plus({ months: 6 }).startOf('second')
+    await ledger.earn(source, {
+      points: 300,
+      sourceType: 'order',
+      sourceId: 1,
+      idempotencyKey: 'o1',
+      expiresAt: later,
+    })
+    await ledger.earn(source, {
+      points: 40,
+      sourceType: 'order',
+      sourceId: 2,
+      idempotencyKey: 'o2',
+      availableAt: DateTime.utc().plus({ days: 7 }),
+    })
+    await ledger.earn(target, {
+      points: 100,
+      sourceType: 'order',
+      sourceId: 3,
+      idempotencyKey: 'o3',
+      expiresAt: soon,
+    })
+    const merge = await new MergeMembers().handle(
+      company.id,
+      source.memberId,
+      target.memberId,
+      null
+    )
+    assert.equal(await available(target.memberId), 400)
+    // Spent on the merged member: its own lot first (earlier expiry), then 50 of the source's.
+    await ledger.redeem(target, { points: 150, idempotencyKey: 'spend-after-merge' })
+
+    await new UndoMerge().handle(company.id, merge.id, null)
+    assert.deepEqual(await loyaltySummaryFor(source.memberId), {
+      available: 250,
+      pending: 40,
+      tier: null,
+    })
+    assert.deepEqual(await loyaltySummaryFor(target.memberId), {
+      available: 0,
+      pending: 0,
+      tier: null,
+    })
+    // The lots come back with their origin, expiry and return window.
+    const sourceAccount = await ledger.account(source)
+    const back = await db
+      .from('points_lots')
+      .where('account_id', sourceAccount.id)
+      .whereIn('status', ['available', 'pending'])
+      .where('remaining', '>', 0)
+      .orderBy('id')
+    assert.deepEqual(
+      back.map((lot) => [lot.source_id, lot.status, Number(lot.remaining)]),
+      [
+        ['1', 'available', 250],
+        ['2', 'pending', 40],
+      ]
+    )
+    assert.equal(fromDbTime(back[0].expires_at)!.toISO(), later.toISO())
+    const keys = await db
+      .from('points_postings')
+      .where('idempotency_key', 'like', `merge:${merge.id}:undo:%`)
+      .orderBy('idempotency_key')
+      .select('idempotency_key', 'amount', 'pending_amount')
+    assert.deepEqual(
+      keys.map((row) => [row.idempotency_key, row.amount, row.pending_amount]),
+      [
+        [`merge:${merge.id}:undo:in`, 250, 40],
+        [`merge:${merge.id}:undo:out`, -250, -40],
+      ]
+    )
+
+    // Replayed (a retry after a crash): nothing moves twice.
+    await new MovePointsOnMerge().transferBackAfterUndo(
+      company.id,
+      source.memberId,
+      target.memberId,
+      merge.id
+    )
+    assert.equal(await available(source.memberId), 250)
     assert.equal(await differenceCount(), 0)
   })
 
