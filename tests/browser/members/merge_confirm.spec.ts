@@ -37,8 +37,10 @@ test.group('Browser: merging duplicate members', (group) => {
     })
     await page.click(button)
     await page.waitForTimeout(300)
-    const mergedAway = async () =>
-      (await db.from('members').where('id', duplicate.memberId).first()).merged_into_id
+    const mergedAway = async () => {
+      const row = await db.from('members').where('id', duplicate.memberId).first()
+      return row.merged_into_id
+    }
     assert.isNull(await mergedAway())
     assert.lengthOf(asked, 1)
     assert.include(asked[0], `#${duplicate.memberId}`)
