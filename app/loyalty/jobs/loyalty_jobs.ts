@@ -3,12 +3,14 @@ import { AccrueFromCommerce } from '#app/loyalty/actions/accrue_from_commerce'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { Tiers } from '#app/loyalty/services/tiers'
 import { GrantBonuses } from '#app/loyalty/actions/grant_bonuses'
+import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
 import Company from '#app/organization/models/company'
 
 /**
  * 积分入账: reads the commerce status history after the stored cursor
  * (orders paid/completed → pending points, completed refunds → reversals),
- * then makes pending points whose return window ended available.
+ * then makes pending points whose return window ended available, and
+ * finishes merge transfers a crash interrupted.
  * Idempotent and resumable: every posting has a key, the cursor moves per batch.
  */
 export const accruePointsJob = defineJob<Record<string, never>>({
@@ -18,7 +20,9 @@ export const accruePointsJob = defineJob<Record<string, never>>({
     const accrual = new AccrueFromCommerce()
     const counts = await accrual.run({ onBatch: (progress) => report({ ...progress }) })
     const released = await accrual.releaseDue()
-    const result = { ...counts, released }
+    // Points of member merges (and their undoing) that a crash left half moved.
+    const mergeTransfers = await new MovePointsOnMerge().resumeUnfinished()
+    const result = { ...counts, released, mergeTransfers }
     await report(result)
     return result
   },

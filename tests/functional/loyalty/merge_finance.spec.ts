@@ -211,6 +211,77 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     assert.equal(await differenceCount(), 0)
   })
 
+  test('transfers a crash interrupted are finished by the accrual job, each once', async ({
+    assert,
+    cleanup,
+  }) => {
+    const {
+      company,
+      refs: [a, b, c, d],
+    } = await createMembers(4)
+    const ledger = new PointsLedger()
+    for (const [index, ref] of [a, b, c, d].entries()) {
+      await ledger.earn(ref, {
+        points: 100 * (index + 1),
+        sourceType: 'order',
+        sourceId: index + 1,
+        idempotencyKey: `o${index + 1}`,
+      })
+    }
+    const moves = MovePointsOnMerge.prototype
+    const ledgerSteps = PointsLedger.prototype as any
+    const transferAfterMerge = moves.transferAfterMerge
+    const transferBackAfterUndo = moves.transferBackAfterUndo
+    const run = ledgerSteps.run
+    cleanup(() => {
+      moves.transferAfterMerge = transferAfterMerge
+      moves.transferBackAfterUndo = transferBackAfterUndo
+      ledgerSteps.run = run
+    })
+    const crash = () => {
+      throw new Error('process killed')
+    }
+
+    // 1. The merge committed, the transfer never started (a → b).
+    moves.transferAfterMerge = crash
+    await assert.rejects(() => new MergeMembers().handle(company.id, a.memberId, b.memberId, null))
+    moves.transferAfterMerge = transferAfterMerge
+    const first = await db.from('member_merges').where('source_member_id', a.memberId).first()
+    assert.isNotNull(first)
+    assert.equal(await available(a.memberId), 100)
+
+    // 2. The sending half posted, the receiving half did not (c → d).
+    ledgerSteps.run = function (this: unknown, ...args: any[]) {
+      if (String(args[2]).endsWith(':in')) crash()
+      return run.apply(this, args)
+    }
+    await assert.rejects(() => new MergeMembers().handle(company.id, c.memberId, d.memberId, null))
+    ledgerSteps.run = run
+    assert.equal(await available(c.memberId), 0)
+    assert.equal(await available(d.memberId), 400)
+
+    assert.equal(await new MovePointsOnMerge().resumeUnfinished(), 2)
+    assert.equal(await available(a.memberId), 0)
+    assert.equal(await available(b.memberId), 300)
+    assert.equal(await available(c.memberId), 0)
+    assert.equal(await available(d.memberId), 700)
+
+    // 3. An undo committed, its points were not sent back (a ← b).
+    moves.transferBackAfterUndo = crash
+    await assert.rejects(() => new UndoMerge().handle(company.id, first.id, null))
+    moves.transferBackAfterUndo = transferBackAfterUndo
+    assert.equal(await available(a.memberId), 0)
+
+    assert.equal(await new MovePointsOnMerge().resumeUnfinished(), 1)
+    assert.equal(await available(a.memberId), 100)
+    assert.equal(await available(b.memberId), 200)
+    // Nothing left to finish: running again moves nothing.
+    assert.equal(await new MovePointsOnMerge().resumeUnfinished(), 0)
+    assert.equal(await available(b.memberId), 200)
+    assert.equal(await available(d.memberId), 700)
+    assert.equal(await differenceCount(), 0)
+  })
+
   test('a refund of an order whose points moved in a merge reverses them on the target, once', async ({
     assert,
   }) => {
