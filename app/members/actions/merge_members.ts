@@ -6,6 +6,7 @@ import { AuditLog, type AuditActor } from '#app/shared/audit/audit_log'
 import { MemberStats } from '#app/commerce/actions/member_stats'
 import MemberMerge, { type MergeMoved } from '#app/members/models/member_merge'
 import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
+import { Tiers } from '#app/loyalty/services/tiers'
 import { MoveBenefitsOnMerge } from '#app/benefits/actions/move_benefits_on_merge'
 import { toDbTime } from '#app/shared/kernel/db_values'
 import { reassignRows } from '#app/shared/kernel/reassign_rows'
@@ -212,6 +213,9 @@ export class MergeMembers {
     })
     // Both members had points: move the source's lots now that the merge is committed.
     await new MovePointsOnMerge().transferAfterMerge(companyId, sourceId, targetId, done.id)
+    // The target's spend now includes the source's orders: it reaches a higher tier at
+    // once, as after an order (no accrual runs for orders that only changed member).
+    await new Tiers().evaluate(companyId, targetId, 'event')
     return done
   }
 }
@@ -311,6 +315,9 @@ export class UndoMerge {
       undone.targetMemberId,
       undone.id
     )
+    // The member split off has its orders again; the target keeps its tier until the
+    // nightly evaluation, whose grace period applies as to any fall in spend.
+    await new Tiers().evaluate(companyId, undone.sourceMemberId, 'event')
     return undone
   }
 

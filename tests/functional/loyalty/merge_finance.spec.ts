@@ -5,6 +5,10 @@ import { DateTime } from 'luxon'
 import { MergeMembers, UndoMerge } from '#app/members/actions/merge_members'
 import { PointsLedger } from '#app/loyalty/services/points_ledger'
 import { MovePointsOnMerge } from '#app/loyalty/actions/move_points_on_merge'
+import { Tiers } from '#app/loyalty/services/tiers'
+import { ResolveMember } from '#app/members/actions/resolve_member'
+import { UpsertOrder } from '#app/commerce/actions/upsert_order'
+import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 import {
   loyaltySummaryFor,
   monthlyFlow,
@@ -280,6 +284,60 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     assert.equal(await available(b.memberId), 200)
     assert.equal(await available(d.memberId), 700)
     assert.equal(await differenceCount(), 0)
+  })
+
+  test("a merge that lifts the target's spend over a tier threshold upgrades it at once", async ({
+    assert,
+  }) => {
+    const { company, tmall } = await createCompanyWithShops()
+    const tiers = new Tiers()
+    const silver = await tiers.create(
+      company.id,
+      { name: '银卡', color: '#9ca3af', threshold: 100_000 },
+      null
+    )
+    const tierId = async (memberId: number) => {
+      const summary = await loyaltySummaryFor(memberId)
+      return summary.tier?.id ?? null
+    }
+    const gold = await tiers.create(
+      company.id,
+      { name: '金卡', color: '#d4a017', threshold: 300_000 },
+      null
+    )
+    const buyer = async (phone: string, no: string, paidFen: number, evaluate: boolean) => {
+      const { memberId } = await new ResolveMember().handle({
+        companyId: company.id,
+        identities: [{ type: 'phone', value: phone }],
+      })
+      const paidAt = DateTime.utc().minus({ days: 5 })
+      await new UpsertOrder().handle({
+        companyId: company.id,
+        shopId: tmall.id,
+        platformOrderNo: no,
+        memberId,
+        status: 'paid',
+        orderedAt: paidAt,
+        paidAt,
+        goodsFen: paidFen,
+        paidFen,
+        items: [{ skuCode: 'QZ-1', title: '大衣', quantity: 1, priceFen: paidFen }],
+      })
+      if (evaluate) await tiers.evaluate(company.id, memberId, 'event')
+      return memberId
+    }
+    // The source's orders were imported and never evaluated: it has no tier yet.
+    const source = await buyer('13600136011', 'T-1', 200_000, false)
+    const target = await buyer('13600136012', 'T-2', 150_000, true)
+    assert.isNull(await tierId(source))
+    assert.equal(await tierId(target), silver)
+
+    const merge = await new MergeMembers().handle(company.id, source, target, null)
+    assert.equal(await tierId(target), gold)
+
+    // Undone: the member split off is evaluated on its own orders.
+    await new UndoMerge().handle(company.id, merge.id, null)
+    assert.equal(await tierId(source), silver)
   })
 
   test('a refund of an order whose points moved in a merge reverses them on the target, once', async ({
