@@ -102,3 +102,17 @@ export async function signedInOnPhone(browserContext: BrowserContext, uid: strin
 export async function pageWidth(page: Page): Promise<number> {
   return page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)
 }
+
+/**
+ * Answers the next dialog the page opens (an hx-confirm) and resolves to its
+ * message. Set it up before the click that opens the dialog.
+ */
+export function answerNextDialog(page: Page, answer: 'accept' | 'dismiss'): Promise<string> {
+  return new Promise((resolve) => {
+    page.once('dialog', async (dialog) => {
+      const message = dialog.message()
+      await (answer === 'accept' ? dialog.accept() : dialog.dismiss())
+      resolve(message)
+    })
+  })
+}

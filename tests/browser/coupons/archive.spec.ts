@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import CouponTemplate from '#app/coupons/models/coupon_template'
 import { createStaff } from '#tests/support/staff'
-import { signIn, waitForClientScripts } from '#tests/support/browser'
+import { answerNextDialog, signIn, waitForClientScripts } from '#tests/support/browser'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 test.group('Browser: archiving a coupon template', (group) => {
@@ -31,18 +31,14 @@ test.group('Browser: archiving a coupon template', (group) => {
     await page.goto(`/coupons/${template.id}`)
     await waitForClientScripts(page)
 
-    const dialogs: string[] = []
-    page.once('dialog', (dialog) => {
-      dialogs.push(dialog.message())
-      return dialog.dismiss()
-    })
+    const asked = answerNextDialog(page, 'dismiss')
     await page.click('[data-testid="archive-form"] button[type="submit"]')
+    assert.include(await asked, '满200减30')
     await page.waitForTimeout(300)
     await template.refresh()
-    assert.lengthOf(dialogs, 1)
     assert.isNull(template.archivedAt)
 
-    page.once('dialog', (dialog) => dialog.accept())
+    void answerNextDialog(page, 'accept')
     await Promise.all([
       page.waitForURL(/\/coupons/),
       page.click('[data-testid="archive-form"] button[type="submit"]'),

@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { createStaff } from '#tests/support/staff'
-import { signIn, waitForClientScripts } from '#tests/support/browser'
+import { answerNextDialog, signIn, waitForClientScripts } from '#tests/support/browser'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 test.group('Browser: removing a custom attribute', (group) => {
@@ -28,19 +28,15 @@ test.group('Browser: removing a custom attribute', (group) => {
     const defined = async () =>
       !!(await db.from('member_attribute_definitions').where('id', id).first())
 
-    const asked: string[] = []
-    page.once('dialog', (dialog) => {
-      asked.push(dialog.message())
-      return dialog.dismiss()
-    })
+    const asked = answerNextDialog(page, 'dismiss')
     await page.click(button)
+    assert.include(await asked, '衣服尺码')
     await page.waitForTimeout(300)
     assert.isTrue(await defined())
-    assert.lengthOf(asked, 1)
-    assert.include(asked[0], '衣服尺码')
 
-    page.once('dialog', (dialog) => dialog.accept())
+    const accepted = answerNextDialog(page, 'accept')
     await page.click(button)
+    await accepted
     await page.waitForSelector(button, { state: 'detached' })
     assert.isFalse(await defined())
   })

@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { ResolveMember } from '#app/members/actions/resolve_member'
 import { createStaff } from '#tests/support/staff'
-import { signIn, waitForClientScripts } from '#tests/support/browser'
+import { answerNextDialog, signIn, waitForClientScripts } from '#tests/support/browser'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
 
 test.group('Browser: merging duplicate members', (group) => {
@@ -30,24 +30,21 @@ test.group('Browser: merging duplicate members', (group) => {
     await waitForClientScripts(page)
     const button = `[data-testid="merge-suggestion-${duplicate.memberId}"] button[type="submit"]`
 
-    const asked: string[] = []
-    page.once('dialog', (dialog) => {
-      asked.push(dialog.message())
-      return dialog.dismiss()
-    })
+    const asked = answerNextDialog(page, 'dismiss')
     await page.click(button)
+    const question = await asked
+    assert.include(question, `#${duplicate.memberId}`)
+    assert.include(question, `#${kept.memberId}`)
     await page.waitForTimeout(300)
     const mergedAway = async () => {
       const row = await db.from('members').where('id', duplicate.memberId).first()
       return row.merged_into_id
     }
     assert.isNull(await mergedAway())
-    assert.lengthOf(asked, 1)
-    assert.include(asked[0], `#${duplicate.memberId}`)
-    assert.include(asked[0], `#${kept.memberId}`)
 
-    page.once('dialog', (dialog) => dialog.accept())
+    const accepted = answerNextDialog(page, 'accept')
     await page.click(button)
+    await accepted
     await page.waitForSelector('text=已将会员')
     assert.equal(await mergedAway(), kept.memberId)
   })
