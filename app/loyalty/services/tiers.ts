@@ -44,7 +44,25 @@ export interface MemberTierState {
   belowSince: DateTime | null
 }
 
-export type TierChange = 'upgrade' | 'downgrade' | 'manual' | 'manual_end'
+export type TierChange =
+  'upgrade' | 'downgrade' | 'manual' | 'manual_end' | 'merge' | 'merge_undone'
+
+/**
+ * A tier set by hand that a merge carried from the duplicate to the member
+ * that stays, with that member's state before it (for the merge's undo).
+ */
+export interface CarriedTier {
+  tierId: number
+  reason: string | null
+  until: string | null
+  previous: {
+    tierId: number | null
+    manual: boolean
+    manualReason: string | null
+    manualUntil: string | null
+    belowSince: string | null
+  }
+}
 
 function mapTier(row: any): Tier {
   return {
@@ -530,6 +548,105 @@ export class Tiers {
         client: trx,
       })
     })
+  }
+
+  /**
+   * Merging: a tier set by hand on the duplicate, and not ended, goes to the
+   * member that stays when it ranks above that member's tier (the person
+   * keeps the standing staff gave them). Inside the merge's transaction;
+   * returns what the undo needs, or null when nothing moved.
+   */
+  async carryManualOnMerge(
+    trx: TransactionClientContract,
+    companyId: number,
+    sourceId: number,
+    targetId: number,
+    actorId: number | null
+  ): Promise<CarriedTier | null> {
+    const states = await this.lockStates(trx, companyId, [sourceId, targetId])
+    const source = states.get(sourceId)!
+    const target = states.get(targetId)!
+    if (!source.manual || source.tierId === null) return null
+    if (source.manualUntil && source.manualUntil <= this.now()) return null
+    const ranked = await trx
+      .from('loyalty_tiers')
+      .where('company_id', companyId)
+      .orderBy('threshold')
+      .select('id')
+    const rank = (id: number | null) => ranked.findIndex((tier) => Number(tier.id) === id)
+    if (rank(source.tierId) <= rank(target.tierId)) return null
+    await this.write(trx, companyId, targetId, {
+      tier_id: source.tierId,
+      manual: true,
+      manual_reason: source.manualReason,
+      manual_until: source.manualUntil ? toDbTime(source.manualUntil) : null,
+      below_since: null,
+    })
+    await this.history(
+      trx,
+      companyId,
+      targetId,
+      target.tierId,
+      source.tierId,
+      'merge',
+      null,
+      `#${sourceId}${source.manualReason ? ` · ${source.manualReason}` : ''}`,
+      actorId
+    )
+    const iso = (at: DateTime | null) => at?.toISO() ?? null
+    return {
+      tierId: source.tierId,
+      reason: source.manualReason,
+      until: iso(source.manualUntil),
+      previous: {
+        tierId: target.tierId,
+        manual: target.manual,
+        manualReason: target.manualReason,
+        manualUntil: iso(target.manualUntil),
+        belowSince: iso(target.belowSince),
+      },
+    }
+  }
+
+  /**
+   * Undoing a merge: the member that stayed gets back its tier from before,
+   * unless its tier was changed since (then the change stands).
+   */
+  async undoCarry(
+    trx: TransactionClientContract,
+    companyId: number,
+    targetId: number,
+    carried: CarriedTier,
+    actorId: number | null
+  ) {
+    const states = await this.lockStates(trx, companyId, [targetId])
+    const now = states.get(targetId)!
+    const unchanged =
+      now.manual &&
+      now.tierId === carried.tierId &&
+      now.manualReason === carried.reason &&
+      (now.manualUntil?.toISO() ?? null) === carried.until
+    if (!unchanged) return
+    const at = (iso: string | null) => (iso ? toDbTime(DateTime.fromISO(iso)) : null)
+    const previous = carried.previous
+    await this.write(trx, companyId, targetId, {
+      tier_id: previous.tierId,
+      manual: previous.manual,
+      manual_reason: previous.manualReason,
+      manual_until: at(previous.manualUntil),
+      below_since: at(previous.belowSince),
+    })
+    await this.history(
+      trx,
+      companyId,
+      targetId,
+      carried.tierId,
+      previous.tierId,
+      'merge_undone',
+      null,
+      null,
+      actorId
+    )
   }
 
   async history(

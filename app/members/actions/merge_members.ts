@@ -157,6 +157,13 @@ export class MergeMembers {
       await MemberStats.recompute([sourceId, targetId], trx)
       const pointsAccountMoved = await new MovePointsOnMerge().withinMerge(trx, sourceId, targetId)
       const benefits = await new MoveBenefitsOnMerge().withinMerge(trx, sourceId, targetId)
+      const tier = await new Tiers().carryManualOnMerge(
+        trx,
+        companyId,
+        sourceId,
+        targetId,
+        actor?.id ?? null
+      )
       // The person's message history (and what contact caps count) goes with them.
       const messageIds = ids(await trx.from('messages').where('member_id', sourceId).select('id'))
       await reassignRows(trx, 'messages', messageIds, sourceId, targetId)
@@ -178,6 +185,7 @@ export class MergeMembers {
         attributesFilled,
         couponIds,
         benefits,
+        tier,
         messageIds,
       }
       const merge = new MemberMerge()
@@ -285,6 +293,8 @@ export class UndoMerge {
       await reassignRows(trx, 'messages', merge.moved.messageIds ?? [], target, source)
       if (merge.moved.benefits)
         await new MoveBenefitsOnMerge().undo(trx, source, target, merge.moved.benefits)
+      if (merge.moved.tier)
+        await new Tiers().undoCarry(trx, companyId, target, merge.moved.tier, actor?.id ?? null)
       if (merge.moved.consents?.length)
         await new ManageConsent().undoMerge(
           trx,

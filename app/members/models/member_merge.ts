@@ -1,5 +1,6 @@
 import type { MovedBenefits } from '#app/benefits/actions/move_benefits_on_merge'
 import type { CarriedConsent } from '#app/members/actions/manage_consent'
+import type { CarriedTier } from '#app/loyalty/services/tiers'
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 
@@ -24,6 +25,8 @@ export interface MergeMoved {
   benefits?: MovedBenefits
   /** Messages sent to or received from the source. */
   messageIds?: number[]
+  /** A tier set by hand on the source that the target got (Tiers.carryManualOnMerge). */
+  tier?: CarriedTier | null
 }
 
 /** An admin merged `source` into `target`; `moved` lets it be undone. */

@@ -340,6 +340,66 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     assert.equal(await tierId(source), silver)
   })
 
+  test('a tier set by hand on the duplicate goes to the member that stays; undo gives back its own', async ({
+    assert,
+  }) => {
+    const { company } = await createCompanyWithShops()
+    const tiers = new Tiers()
+    const silver = await tiers.create(
+      company.id,
+      { name: '银卡', color: '#9ca3af', threshold: 100_000 },
+      null
+    )
+    const gold = await tiers.create(
+      company.id,
+      { name: '金卡', color: '#d4a017', threshold: 300_000 },
+      null
+    )
+    const member = async (phone: string) => {
+      const resolved = await new ResolveMember().handle({
+        companyId: company.id,
+        identities: [{ type: 'phone', value: phone }],
+      })
+      return resolved.memberId
+    }
+    const source = await member('13600136021')
+    const target = await member('13600136022')
+    const until = DateTime.utc().plus({ months: 6 }).startOf('second')
+    await tiers.setManual(company.id, source, { tierId: gold, reason: '门店 VIP', until }, null)
+    await tiers.setManual(company.id, target, { tierId: silver, reason: '试用', until: null }, null)
+
+    const merge = await new MergeMembers().handle(company.id, source, target, null)
+    const carried = await tiers.state(target)
+    assert.deepInclude(carried, { tierId: gold, manual: true, manualReason: '门店 VIP' })
+    assert.equal(carried!.manualUntil!.toISO(), until.toISO())
+    const [latest] = await tiers.historyOf(target)
+    assert.deepInclude(latest, { reason: 'merge', toName: '金卡', note: `#${source} · 门店 VIP` })
+
+    await new UndoMerge().handle(company.id, merge.id, null)
+    assert.deepInclude(await tiers.state(target), {
+      tierId: silver,
+      manual: true,
+      manualReason: '试用',
+      manualUntil: null,
+    })
+    assert.deepInclude(await tiers.state(source), { tierId: gold, manual: true })
+
+    // A tier changed by hand since the merge stands when the merge is undone; a tier set by
+    // hand that ranks lower (here: none) does not replace a higher one.
+    const again = await new MergeMembers().handle(company.id, source, target, null)
+    await tiers.setManual(
+      company.id,
+      target,
+      { tierId: null, reason: '降级处理', until: null },
+      null
+    )
+    await new UndoMerge().handle(company.id, again.id, null)
+    assert.deepInclude(await tiers.state(target), { tierId: null, manualReason: '降级处理' })
+    const third = await new MergeMembers().handle(company.id, target, source, null)
+    assert.deepInclude(await tiers.state(source), { tierId: gold, manualReason: '门店 VIP' })
+    assert.isNull(third.moved.tier)
+  })
+
   test('a refund of an order whose points moved in a merge reverses them on the target, once', async ({
     assert,
   }) => {
