@@ -23,6 +23,17 @@ async function available(memberId: number) {
   return summary.available
 }
 
+/** A company with shops and two tiers by spend: 银卡 from ¥1,000, 金卡 from ¥3,000. */
+async function companyWithTiers() {
+  const shops = await createCompanyWithShops()
+  const tiers = new Tiers()
+  const tier = (name: string, color: string, threshold: number) =>
+    tiers.create(shops.company.id, { name, color, threshold }, null)
+  const silver = await tier('银卡', '#9ca3af', 100_000)
+  const gold = await tier('金卡', '#d4a017', 300_000)
+  return { ...shops, tiers, silver, gold }
+}
+
 test.group('Loyalty / member merge and finance figures', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
@@ -289,22 +300,11 @@ test.group('Loyalty / member merge and finance figures', (group) => {
   test("a merge that lifts the target's spend over a tier threshold upgrades it at once", async ({
     assert,
   }) => {
-    const { company, tmall } = await createCompanyWithShops()
-    const tiers = new Tiers()
-    const silver = await tiers.create(
-      company.id,
-      { name: '银卡', color: '#9ca3af', threshold: 100_000 },
-      null
-    )
+    const { company, tmall, tiers, silver, gold } = await companyWithTiers()
     const tierId = async (memberId: number) => {
       const summary = await loyaltySummaryFor(memberId)
       return summary.tier?.id ?? null
     }
-    const gold = await tiers.create(
-      company.id,
-      { name: '金卡', color: '#d4a017', threshold: 300_000 },
-      null
-    )
     const buyer = async (phone: string, no: string, paidFen: number, evaluate: boolean) => {
       const { memberId } = await new ResolveMember().handle({
         companyId: company.id,
@@ -343,18 +343,7 @@ test.group('Loyalty / member merge and finance figures', (group) => {
   test('a tier set by hand on the duplicate goes to the member that stays; undo gives back its own', async ({
     assert,
   }) => {
-    const { company } = await createCompanyWithShops()
-    const tiers = new Tiers()
-    const silver = await tiers.create(
-      company.id,
-      { name: '银卡', color: '#9ca3af', threshold: 100_000 },
-      null
-    )
-    const gold = await tiers.create(
-      company.id,
-      { name: '金卡', color: '#d4a017', threshold: 300_000 },
-      null
-    )
+    const { company, tiers, silver, gold } = await companyWithTiers()
     const member = async (phone: string) => {
       const resolved = await new ResolveMember().handle({
         companyId: company.id,
