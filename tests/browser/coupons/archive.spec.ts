@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
+import { thresholdTemplate } from '#tests/functional/coupons/fixtures'
 import testUtils from '@adonisjs/core/services/test_utils'
-import CouponTemplate from '#app/coupons/models/coupon_template'
 import { createStaff } from '#tests/support/staff'
 import { answerNextDialog, signIn, waitForClientScripts } from '#tests/support/browser'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
@@ -13,14 +13,7 @@ test.group('Browser: archiving a coupon template', (group) => {
     browserContext,
   }) => {
     const { company } = await createCompanyWithShops()
-    const template = await CouponTemplate.create({
-      companyId: company.id,
-      name: '满200减30',
-      kind: 'threshold',
-      minSpendFen: 20000,
-      amountFen: 3000,
-      validDays: 30,
-    })
+    const template = await thresholdTemplate(company.id)
     const crm = await createStaff('crm')
     const page = await browserContext.newPage()
     const blocked: string[] = []

@@ -10,6 +10,7 @@ import { UpsertOrder, type OrderInput } from '#app/commerce/actions/upsert_order
 import Coupon from '#app/coupons/models/coupon'
 import CouponBatch from '#app/coupons/models/coupon_batch'
 import CouponTemplate from '#app/coupons/models/coupon_template'
+import { thresholdTemplate } from '#tests/functional/coupons/fixtures'
 import { IssueCouponBatch } from '#app/coupons/actions/issue_coupon_batch'
 import {
   SyncCouponUsage,
@@ -48,18 +49,6 @@ async function createTemplate(client: any, user: any, form: Record<string, strin
 }
 
 /** 满 200 减 30, 30 days from issue. */
-async function threshold(companyId: number, overrides: Partial<CouponTemplate> = {}) {
-  return CouponTemplate.create({
-    companyId,
-    name: '满200减30',
-    kind: 'threshold',
-    minSpendFen: 20000,
-    amountFen: 3000,
-    validDays: 30,
-    ...overrides,
-  })
-}
-
 async function issue(client: any, user: any, templateId: number, filters: Record<string, string>) {
   const form = { templateId: String(templateId), requestKey: `key-${templateId}-issue`, ...filters }
   const response = await client
@@ -218,7 +207,7 @@ test.group('Coupons / issuing to a member filter', (group) => {
     assert,
   }) => {
     const { company } = await seedMembers()
-    const template = await threshold(company.id)
+    const template = await thresholdTemplate(company.id)
     const crm = await createStaff('crm')
 
     const preview = await client
@@ -266,7 +255,7 @@ test.group('Coupons / issuing to a member filter', (group) => {
   test('the issue limit (发行量) holds across batches', async ({ assert }) => {
     const { company } = await seedMembers()
     const crm = await createStaff('crm')
-    const template = await threshold(company.id, { totalLimit: 2 })
+    const template = await thresholdTemplate(company.id, { totalLimit: 2 })
     const issuer = new IssueCouponBatch()
     const one = await issuer.start({
       companyId: company.id,
@@ -293,7 +282,7 @@ test.group('Coupons / issuing to a member filter', (group) => {
   test('an archived template cannot be issued', async ({ assert }) => {
     const { company } = await seedMembers()
     const crm = await createStaff('crm')
-    const template = await threshold(company.id, { archivedAt: DateTime.utc() })
+    const template = await thresholdTemplate(company.id, { archivedAt: DateTime.utc() })
     await assert.rejects(
       () =>
         new IssueCouponBatch().start({
@@ -314,7 +303,7 @@ test.group('Coupons / use', (group) => {
   async function issued() {
     const shops = await seedMembers()
     const crm = await createStaff('crm')
-    const template = await threshold(shops.company.id)
+    const template = await thresholdTemplate(shops.company.id)
     const batch = await new IssueCouponBatch().start({
       companyId: shops.company.id,
       template,
@@ -549,7 +538,7 @@ test.group('Coupons / bought with points', (group) => {
       idempotencyKey: 'seed-1000',
       actor: crm,
     })
-    const template = await threshold(company.id)
+    const template = await thresholdTemplate(company.id)
     const rewards = new Rewards()
     const rewardId = await rewards.create(
       company.id,

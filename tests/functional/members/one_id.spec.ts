@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { thresholdTemplate } from '#tests/functional/coupons/fixtures'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
@@ -14,7 +15,6 @@ import AuditEvent from '#app/shared/audit/models/audit_event'
 import { ManageConsent } from '#app/members/actions/manage_consent'
 import { MemberAttributes } from '#app/members/actions/member_attributes'
 import { MayContact } from '#app/members/actions/do_not_contact'
-import CouponTemplate from '#app/coupons/models/coupon_template'
 import { issueCouponTo } from '#app/coupons/actions/issue_coupon'
 import Message from '#app/plugins/models/message'
 import { createStaff } from '#tests/support/staff'
@@ -369,14 +369,7 @@ test.group('Members / merge', (group) => {
     assert,
   }) => {
     const { company, a, b } = await twoMembers()
-    const template = await CouponTemplate.create({
-      companyId: company.id,
-      name: '满200减30',
-      kind: 'threshold',
-      minSpendFen: 20000,
-      amountFen: 3000,
-      validDays: 30,
-    })
+    const template = await thresholdTemplate(company.id)
     const [batch] = await db
       .table('coupon_batches')
       .insert({
