@@ -6,13 +6,13 @@ import { defineConfig, drivers } from '@adonisjs/core/encryption'
  * plugin secrets). The first key encrypts; every key decrypts, so a new
  * key can be put first without losing old data.
  */
+export const ENCRYPTER_ID = 'gcm'
+export const encryptionKeys = [env.get('APP_KEY')]
+
 const encryptionConfig = defineConfig({
   default: 'gcm',
   list: {
-    gcm: drivers.aes256gcm({
-      id: 'gcm',
-      keys: [env.get('APP_KEY')],
-    }),
+    gcm: drivers.aes256gcm({ id: ENCRYPTER_ID, keys: encryptionKeys }),
   },
 })
 
