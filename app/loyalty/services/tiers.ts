@@ -13,6 +13,8 @@ import {
 import { PURCHASE_STATUSES } from '#app/commerce/actions/member_stats'
 import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
+/** How many merges deep a member's tier history follows the members merged into it. */
+const MERGE_DEPTH = 5
 /** 会员等级 */
 export interface Tier {
   id: number
@@ -673,12 +675,25 @@ export class Tiers {
     })
   }
 
+  /**
+   * The member's latest tier changes, with those of the members merged into
+   * it (`mergedFrom`: their history stays theirs, so an undo needs nothing
+   * moved back; once undone, they no longer show here).
+   */
   async historyOf(memberId: number) {
+    const memberIds = [memberId]
+    let level = [memberId]
+    // Merged members of merged members too; a merge chain is short, the depth is a guard.
+    for (let depth = 0; depth < MERGE_DEPTH && level.length; depth++) {
+      const merged = await db.from('members').whereIn('merged_into_id', level).select('id')
+      level = merged.map((row) => Number(row.id)).filter((id) => !memberIds.includes(id))
+      memberIds.push(...level)
+    }
     const rows = await db
       .from('member_tier_history')
       .leftJoin('loyalty_tiers as f', 'f.id', 'member_tier_history.from_tier_id')
       .leftJoin('loyalty_tiers as t', 't.id', 'member_tier_history.to_tier_id')
-      .where('member_tier_history.member_id', memberId)
+      .whereIn('member_tier_history.member_id', memberIds)
       .orderBy('member_tier_history.id', 'desc')
       .limit(20)
       .select('member_tier_history.*', 'f.name as from_name', 't.name as to_name')
@@ -688,6 +703,7 @@ export class Tiers {
       toName: row.to_name as string | null,
       note: row.note as string | null,
       createdAt: fromDbTime(row.created_at)!,
+      mergedFrom: Number(row.member_id) === memberId ? null : Number(row.member_id),
     }))
   }
 

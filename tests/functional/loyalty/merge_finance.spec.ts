@@ -342,6 +342,7 @@ test.group('Loyalty / member merge and finance figures', (group) => {
 
   test('a tier set by hand on the duplicate goes to the member that stays; undo gives back its own', async ({
     assert,
+    client,
   }) => {
     const { company, tiers, silver, gold } = await companyWithTiers()
     const member = async (phone: string) => {
@@ -361,10 +362,34 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     const carried = await tiers.state(target)
     assert.deepInclude(carried, { tierId: gold, manual: true, manualReason: '门店 VIP' })
     assert.equal(carried!.manualUntil!.toISO(), until.toISO())
-    const [latest] = await tiers.historyOf(target)
-    assert.deepInclude(latest, { reason: 'merge', toName: '金卡', note: `#${source} · 门店 VIP` })
+    const history = await tiers.historyOf(target)
+    assert.deepInclude(history[0], {
+      reason: 'merge',
+      toName: '金卡',
+      note: `#${source} · 门店 VIP`,
+      mergedFrom: null,
+    })
+    // The duplicate's own history shows on the member that stays, marked as the duplicate's.
+    assert.deepEqual(
+      history.map((entry) => [entry.reason, entry.toName, entry.mergedFrom]),
+      [
+        ['merge', '金卡', null],
+        ['manual', '银卡', null],
+        ['manual', '金卡', source],
+      ]
+    )
+
+    const page = await client.get(`/members/${target}/points`).loginAs(await createStaff('crm'))
+    page.assertStatus(200)
+    assert.match(page.text(), new RegExp(`<li>[^<]*→ 金卡 · 门店 VIP · 原会员 #${source}</li>`))
 
     await new UndoMerge().handle(company.id, merge.id, null)
+    const afterUndo = await tiers.historyOf(target)
+    assert.notInclude(
+      afterUndo.map((entry) => entry.mergedFrom),
+      source,
+      'an undone merge takes the duplicate history away again'
+    )
     assert.deepInclude(await tiers.state(target), {
       tierId: silver,
       manual: true,
