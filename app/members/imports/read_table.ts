@@ -127,7 +127,13 @@ function quotesBalanced(text: string): boolean {
 function parseRecord(line: number, text: string): TableRecord | BrokenRecord {
   // No quote and no stray carriage return: the cells are the text between commas,
   // which is what csv-parse answers too, at a fraction of the cost.
-  if (text.indexOf('"') === -1 && text.indexOf('\r') === -1) return { line, cells: text.split(',') }
+  if (text.indexOf('\r') === -1) {
+    if (text.indexOf('"') === -1) return { line, cells: text.split(',') }
+    // Quoted cells (Excel quotes every amount with a thousands comma): read by hand
+    // when well formed; csv-parse cost 50 µs a line, more than the rest of the import.
+    const cells = wellQuotedCells(text)
+    if (cells) return { line, cells }
+  }
   try {
     const rows = parse(text, {
       relax_quotes: true,
@@ -139,6 +145,49 @@ function parseRecord(line: number, text: string): TableRecord | BrokenRecord {
     return { line, reason: 'unparsable_line', raw: text }
   }
 }
+
+/**
+ * The cells of a record whose quotes are all well placed: a quoted cell is
+ * quoted from its first character to its last, with `""` for a quote
+ * inside. Null for anything else (a quote inside an unquoted cell, text
+ * after a closing quote), which csv-parse reads as it always has.
+ */
+function wellQuotedCells(text: string): string[] | null {
+  const cells: string[] = []
+  let at = 0
+  for (;;) {
+    if (text.charCodeAt(at) === QUOTE) {
+      let value = ''
+      let from = at + 1
+      for (;;) {
+        const quote = text.indexOf('"', from)
+        if (quote === -1) return null
+        if (text.charCodeAt(quote + 1) === QUOTE) {
+          value += text.slice(from, quote + 1)
+          from = quote + 2
+          continue
+        }
+        value += text.slice(from, quote)
+        at = quote + 1
+        break
+      }
+      cells.push(value)
+      if (at === text.length) return cells
+      if (text.charCodeAt(at) !== COMMA) return null
+      at++
+    } else {
+      const comma = text.indexOf(',', at)
+      const value = comma === -1 ? text.slice(at) : text.slice(at, comma)
+      if (value.indexOf('"') !== -1) return null
+      cells.push(value)
+      if (comma === -1) return cells
+      at = comma + 1
+    }
+  }
+}
+
+const QUOTE = 34
+const COMMA = 44
 
 export function isBroken(record: TableRecord | BrokenRecord): record is BrokenRecord {
   return 'reason' in record
