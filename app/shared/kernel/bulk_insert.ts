@@ -169,6 +169,7 @@ async function insertKnex(
  * the same columns share a statement. `types` gives a column's PostgreSQL
  * type when it is not text (bound values arrive untyped there); SQLite
  * takes the values as bound. `also` is set on every row (e.g. updated_at).
+ * With `add`, the values are added to the columns instead (balances).
  * - PostgreSQL: `UPDATE … FROM unnest(ids, column arrays)` per
  *   PG_ROWS_PER_STATEMENT rows, narrowed by `id = ANY(ids)` so the rows are
  *   reached through the primary key: joined to a VALUES list alone, the
@@ -180,7 +181,7 @@ export async function bulkUpdate(
   client: QueryClientContract,
   table: string,
   updates: Map<number, Record<string, unknown>>,
-  options: { types?: Record<string, string>; also?: Record<string, unknown> } = {}
+  options: { types?: Record<string, string>; also?: Record<string, unknown>; add?: boolean } = {}
 ) {
   const byColumns = new Map<string, [number, Record<string, unknown>][]>()
   for (const [id, values] of updates) {
@@ -194,7 +195,9 @@ export async function bulkUpdate(
   for (const [key, list] of byColumns) {
     const columns = key.split(',')
     const set = [
-      ...columns.map((c) => `"${c}" = v."${c}"`),
+      ...columns.map((c) =>
+        options.add ? `"${c}" = "${table}"."${c}" + v."${c}"` : `"${c}" = v."${c}"`
+      ),
       ...also.map(([column]) => `"${column}" = ?`),
     ].join(', ')
     const names = columns.map((c) => `"${c}"`).join(', ')
