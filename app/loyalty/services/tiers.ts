@@ -15,6 +15,7 @@ import { fromDbTime, toDbTime } from '#app/shared/kernel/db_values'
 
 /** How many merges deep a member's tier history follows the members merged into it. */
 const MERGE_DEPTH = 5
+
 /** 会员等级 */
 export interface Tier {
   id: number

@@ -13,7 +13,8 @@ import { ENCRYPTER_ID, encryptionKeys } from '#config/encryption'
  * The driver passes node:crypto a Buffer key, which Node 24 checks against
  * its key classes on every call (about 30 µs per phone inside the app);
  * a KeyObject skips that, and IVs are cut from a pooled random buffer
- * instead of one `randomBytes` call each (about 9 µs; bench/members.ts).
+ * instead of one `randomBytes` call each (about 9 µs; docs/members.md,
+ * "Phones encrypted and hashed with key objects").
  * tests/unit/shared/phone.spec.ts decrypts its output with the framework.
  */
 export function encryptField(text: string): string {
