@@ -4,6 +4,10 @@ import type { Page } from 'playwright-core'
 import { createStaff } from '#tests/support/staff'
 import { pageWidth, signIn, signedInOnPhone, waitForClientScripts } from '#tests/support/browser'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+import { DateTime } from 'luxon'
+import { ResolveMember } from '#app/members/actions/resolve_member'
+import { UpsertOrder } from '#app/commerce/actions/upsert_order'
+import { UpsertRefund } from '#app/commerce/actions/upsert_refund'
 
 const nav = '[data-testid="main-nav"]'
 const toggle = '[data-testid="nav-toggle"]'
@@ -56,10 +60,46 @@ test.group('Browser: phone layout (390x844)', (group) => {
     browserContext,
     assert,
   }) => {
-    await createCompanyWithShops()
+    const { company, tmall } = await createCompanyWithShops()
+    // A member page with an order and a refund (the demo data's member pages were a pixel too
+    // wide: their lower grid had no column template, so its track took the content's width).
+    const { memberId } = await new ResolveMember().handle({
+      companyId: company.id,
+      identities: [{ type: 'phone', value: '13800138321' }],
+    })
+    const at = DateTime.utc().minus({ days: 3 })
+    const order = { companyId: company.id, shopId: tmall.id, platformOrderNo: 'TM-PHONE-1' }
+    await new UpsertOrder().handle({
+      ...order,
+      memberId,
+      status: 'completed',
+      orderedAt: at,
+      paidAt: at,
+      goodsFen: 129_900,
+      paidFen: 129_900,
+      items: [{ skuCode: 'SKU-1', title: '羊毛大衣', quantity: 1, priceFen: 129_900 }],
+    })
+    await new UpsertRefund().handle({
+      companyId: company.id,
+      shopId: tmall.id,
+      platformRefundNo: 'RF-PHONE-1',
+      platformOrderNo: order.platformOrderNo,
+      status: 'completed',
+      amountFen: 129_900,
+      requestedAt: at.plus({ days: 1 }),
+      completedAt: at.plus({ days: 2 }),
+    })
     const user = await createStaff('admin')
     const { phone, page } = await signedInOnPhone(browserContext, user.email)
-    for (const path of ['/members', '/coupons', '/loyalty', '/benefits', '/imports']) {
+    const pages = [
+      '/members',
+      `/members/${memberId}`,
+      '/coupons',
+      '/loyalty',
+      '/benefits',
+      '/imports',
+    ]
+    for (const path of pages) {
       const response = await page.goto(path)
       assert.equal(response?.status(), 200, path)
       const layout = await page.evaluate(() => {
