@@ -6,6 +6,7 @@ import { Rewards } from '#app/loyalty/actions/rewards'
 import { createStaff } from '#tests/support/staff'
 import { answerNextDialog, signIn, waitForClientScripts } from '#tests/support/browser'
 import { createCompanyWithShops } from '#tests/functional/members/fixtures'
+import { orderEarning } from '#tests/functional/loyalty/fixtures'
 
 test.group('Browser: member points section', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -48,12 +49,7 @@ test.group('Browser: member points section', (group) => {
       profile: { name: '张无忌' },
     })
     const ref = { companyId: company.id, memberId: member.memberId }
-    await new PointsLedger().earn(ref, {
-      points: 300,
-      sourceType: 'order',
-      sourceId: 9,
-      idempotencyKey: 'order:9',
-    })
+    await new PointsLedger().earn(ref, orderEarning(9, 300))
     const rewards = new Rewards()
     const reward = await rewards.create(
       company.id,

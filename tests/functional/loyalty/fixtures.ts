@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import Company from '#app/organization/models/company'
 import { reconcilePoints } from '#app/loyalty/services/points_reconciliation'
-import type { PointsLedger } from '#app/loyalty/services/points_ledger'
+import type { EarnInput, PointsLedger } from '#app/loyalty/services/points_ledger'
 
 /** A company and `count` bare members (rows only: the ledger needs nothing else). */
 export async function createMembers(count = 1) {
@@ -55,4 +55,13 @@ export async function balanceOf(
 ) {
   const account = await ledger.account(ref)
   return account.balance
+}
+
+/** What order `orderId` earns in a test: `points`, keyed `o<orderId>`, with any other fields. */
+export function orderEarning(
+  orderId: number,
+  points: number,
+  more: Partial<EarnInput> = {}
+): EarnInput {
+  return { points, sourceType: 'order', sourceId: orderId, idempotencyKey: `o${orderId}`, ...more }
 }

@@ -14,7 +14,7 @@ import {
   monthlyFlow,
   pointsLiability,
 } from '#app/loyalty/services/loyalty_queries'
-import { createMembers, differenceCount } from '#tests/functional/loyalty/fixtures'
+import { createMembers, differenceCount, orderEarning } from '#tests/functional/loyalty/fixtures'
 import { createStaff } from '#tests/support/staff'
 import { fromDbTime } from '#app/shared/kernel/db_values'
 
@@ -45,12 +45,7 @@ test.group('Loyalty / member merge and finance figures', (group) => {
       refs: [source, target],
     } = await createMembers(2)
     const ledger = new PointsLedger()
-    await ledger.earn(source, {
-      points: 80,
-      sourceType: 'order',
-      sourceId: 1,
-      idempotencyKey: 'o1',
-    })
+    await ledger.earn(source, orderEarning(1, 80))
     const merge = await new MergeMembers().handle(
       company.id,
       source.memberId,
@@ -76,26 +71,12 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     } = await createMembers(2)
     const ledger = new PointsLedger()
     const expiresAt = DateTime.utc().plus({ months: 3 }).startOf('second')
-    await ledger.earn(source, {
-      points: 50,
-      sourceType: 'order',
-      sourceId: 1,
-      idempotencyKey: 'o1',
-      expiresAt,
-    })
-    await ledger.earn(source, {
-      points: 30,
-      sourceType: 'order',
-      sourceId: 2,
-      idempotencyKey: 'o2',
-      availableAt: DateTime.utc().plus({ days: 7 }),
-    })
-    await ledger.earn(target, {
-      points: 10,
-      sourceType: 'order',
-      sourceId: 3,
-      idempotencyKey: 'o3',
-    })
+    await ledger.earn(source, orderEarning(1, 50, { expiresAt }))
+    await ledger.earn(
+      source,
+      orderEarning(2, 30, { availableAt: DateTime.utc().plus({ days: 7 }) })
+    )
+    await ledger.earn(target, orderEarning(3, 10))
 
     const merge = await new MergeMembers().handle(
       company.id,
@@ -144,27 +125,12 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     const ledger = new PointsLedger()
     const soon = DateTime.utc().plus({ months: 1 }).startOf('second')
     const later = DateTime.utc().plus({ months: 6 }).startOf('second')
-    await ledger.earn(source, {
-      points: 300,
-      sourceType: 'order',
-      sourceId: 1,
-      idempotencyKey: 'o1',
-      expiresAt: later,
-    })
-    await ledger.earn(source, {
-      points: 40,
-      sourceType: 'order',
-      sourceId: 2,
-      idempotencyKey: 'o2',
-      availableAt: DateTime.utc().plus({ days: 7 }),
-    })
-    await ledger.earn(target, {
-      points: 100,
-      sourceType: 'order',
-      sourceId: 3,
-      idempotencyKey: 'o3',
-      expiresAt: soon,
-    })
+    await ledger.earn(source, orderEarning(1, 300, { expiresAt: later }))
+    await ledger.earn(
+      source,
+      orderEarning(2, 40, { availableAt: DateTime.utc().plus({ days: 7 }) })
+    )
+    await ledger.earn(target, orderEarning(3, 100, { expiresAt: soon }))
     const merge = await new MergeMembers().handle(
       company.id,
       source.memberId,
@@ -236,12 +202,7 @@ test.group('Loyalty / member merge and finance figures', (group) => {
     } = await createMembers(4)
     const ledger = new PointsLedger()
     for (const [index, ref] of [a, b, c, d].entries()) {
-      await ledger.earn(ref, {
-        points: 100 * (index + 1),
-        sourceType: 'order',
-        sourceId: index + 1,
-        idempotencyKey: `o${index + 1}`,
-      })
+      await ledger.earn(ref, orderEarning(index + 1, 100 * (index + 1)))
     }
     const moves = MovePointsOnMerge.prototype
     const ledgerSteps = PointsLedger.prototype as any
@@ -422,18 +383,8 @@ test.group('Loyalty / member merge and finance figures', (group) => {
       refs: [source, target],
     } = await createMembers(2)
     const ledger = new PointsLedger()
-    await ledger.earn(source, {
-      points: 100,
-      sourceType: 'order',
-      sourceId: 7,
-      idempotencyKey: 'o7',
-    })
-    await ledger.earn(target, {
-      points: 10,
-      sourceType: 'order',
-      sourceId: 8,
-      idempotencyKey: 'o8',
-    })
+    await ledger.earn(source, orderEarning(7, 100))
+    await ledger.earn(target, orderEarning(8, 10))
     // Half refunded before the merge, on the source.
     await ledger.reverseForRefund(source, {
       orderId: 7,
@@ -479,14 +430,8 @@ test.group('Loyalty / member merge and finance figures', (group) => {
       refs: [a, b],
     } = await createMembers(2)
     const ledger = new PointsLedger()
-    await ledger.earn(a, { points: 100, sourceType: 'order', sourceId: 1, idempotencyKey: 'o1' })
-    await ledger.earn(b, {
-      points: 40,
-      sourceType: 'order',
-      sourceId: 2,
-      idempotencyKey: 'o2',
-      availableAt: DateTime.utc().plus({ days: 7 }),
-    })
+    await ledger.earn(a, orderEarning(1, 100))
+    await ledger.earn(b, orderEarning(2, 40, { availableAt: DateTime.utc().plus({ days: 7 }) }))
     await ledger.redeem(a, { points: 30, idempotencyKey: 'r1' })
     await ledger.adjust(a, { points: -5, reason: '更正', idempotencyKey: 'adj', actor: null })
 
@@ -511,12 +456,7 @@ test.group('Loyalty / dashboard card', (group) => {
     const {
       refs: [a],
     } = await createMembers()
-    await new PointsLedger().earn(a, {
-      points: 250,
-      sourceType: 'order',
-      sourceId: 1,
-      idempotencyKey: 'o1',
-    })
+    await new PointsLedger().earn(a, orderEarning(1, 250))
     const crm = await createStaff('crm')
     const page = await client.get('/').loginAs(crm)
     page.assertStatus(200)
